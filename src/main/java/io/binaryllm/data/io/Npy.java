@@ -230,8 +230,19 @@ public final class Npy {
         try {
             FileChannel ch = out.channel();
             writeFully(ch, ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
-            for (long off = 0; off < data.byteSize(); off += WRITE_SLICE) {
-                writeFully(ch, data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
+            if (data.isNative()) {
+                for (long off = 0; off < data.byteSize(); off += WRITE_SLICE) {
+                    writeFully(ch, data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
+                }
+            } else {
+                // Heap segments over long[] or int[] have no ByteBuffer view: stage them through a byte buffer.
+                ByteBuffer stage = ByteBuffer.allocateDirect(1 << 20);
+                MemorySegment staged = MemorySegment.ofBuffer(stage);
+                for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
+                    int n = (int) Math.min(stage.capacity(), data.byteSize() - off);
+                    MemorySegment.copy(data, off, staged, 0, n);
+                    writeFully(ch, stage.clear().limit(n));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.target(), e);
