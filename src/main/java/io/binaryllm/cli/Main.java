@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * {@code binaryllm}: the command line. Exit codes are a contract: 0 success, 2 bad input or usage (one line on
@@ -34,9 +35,17 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName();
-            err.println("binaryllm" + (command.equals("binaryllm") ? "" : " " + command) + ": " + e.getMessage()
-                    + " (see --help)");
+            CommandLine where = e.getCommandLine();
+            String command = where.getCommandName().equals("binaryllm") ? "binaryllm" : "binaryllm " + where.getCommandName();
+            // A misspelt option also makes the real one "missing"; the misspelling is the news.
+            List<String> unmatched = where.getUnmatchedArguments();
+            String message = e.getMessage();
+            if (!unmatched.isEmpty()) {
+                var u = new CommandLine.UnmatchedArgumentException(where, unmatched);
+                message = (unmatched.getFirst().startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + unmatched.getFirst() + "'"
+                        + (u.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", u.getSuggestions()) + "?");
+            }
+            err.println(command + ": " + message + " (see " + command + " --help)");
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
