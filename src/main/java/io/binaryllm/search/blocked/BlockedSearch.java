@@ -1,0 +1,224 @@
+package io.binaryllm.search.blocked;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.search.TopKHeap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Exact top-k by walking the database in tiles, each re-laid into a thread's {@link BlockedTile} once and then
+ * scanned by every query, threads claiming tiles from a shared counter. Memory beyond the codes is
+ * O(threads x (tile + queries x k)): the database itself may be a memory-mapped file of any size.
+ *
+ * <p>Two selections, both exact:
+ * <ul>
+ *   <li>k up to {@link Settings#heapKLimit}: a bounded heap per query and thread ({@link FlatTopK}); a block enters
+ *       the slow path only when some lane beats the query's current k-th distance.</li>
+ *   <li>larger k: a counting selection over the small integer distances. Pass 1 builds each query's histogram of
+ *       distances and finds the distance t of its k-th neighbour and how many ties at t it takes; pass 2 collects
+ *       the codes below t and the first ties at t in index order.</li>
+ * </ul>
+ * Per-thread results are merged by (distance, index), so thread count and tile size never change the answer.
+ */
+public final class BlockedSearch {
+    /**
+     * @param threads    worker threads
+     * @param tileBytes  target size of a blocked tile (L2-sized: it is re-read once per query)
+     * @param heapKLimit largest k served by heaps; above it the counting selection runs
+     * @param queryChunk queries per counting pass (bounds the histogram memory)
+     */
+    public record Settings(int threads, int tileBytes, int heapKLimit, int queryChunk) {
+        public static Settings defaults() {
+            return new Settings(Runtime.getRuntime().availableProcessors(), 256 * 1024, 256, 1024);
+        }
+
+        /** Codes per tile for {@code words}-word codes, a positive multiple of {@code lanes}. */
+        int tileCodes(int words, int lanes, long n) {
+            long codes = Math.max(lanes, tileBytes / ((long) words * Long.BYTES) / lanes * lanes);
+            long needed = (n + lanes - 1) / lanes * lanes;
+            return (int) Math.min(codes, Math.max(lanes, needed));
+        }
+    }
+
+    private final HammingKernel kernel;
+    private final ExecutorService pool;
+    private final Settings settings;
+
+    public BlockedSearch(HammingKernel kernel, ExecutorService pool, Settings settings) {
+        this.kernel = kernel;
+        this.pool = pool;
+        this.settings = settings;
+    }
+
+    public SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k) {
+        SearchBackend.requireValid(db, queries, k);
+        int nq = Math.toIntExact(queries.rows());
+        int words = db.words();
+        long[] q = new long[Math.multiplyExact(nq, words)];
+        long[] row = new long[words];
+        for (int i = 0; i < nq; i++) {
+            queries.copyRow(i, row);
+            System.arraycopy(row, 0, q, i * words, words);
+        }
+        int tileCodes = settings.tileCodes(words, kernel.lanes(), db.rows());
+        long tiles = (db.rows() + tileCodes - 1) / tileCodes;
+        long[] indices = new long[nq * k];
+        int[] distances = new int[nq * k];
+        if (k <= settings.heapKLimit()) {
+            heapSearch(db, q, nq, k, tileCodes, tiles, indices, distances);
+        } else {
+            for (int c0 = 0; c0 < nq; c0 += settings.queryChunk()) {
+                countingSearch(db, q, c0, Math.min(nq, c0 + settings.queryChunk()), k, tileCodes, tiles, indices, distances);
+            }
+        }
+        return new SearchResult(nq, k, indices, distances);
+    }
+
+    private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int k, int tileCodes, long tiles, long[] indices, int[] distances) {
+        AtomicLong next = new AtomicLong();
+        List<FlatTopK> parts = runWorkers(worker -> {
+            FlatTopK heaps = new FlatTopK(nq, k);
+            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+            for (long t; (t = next.getAndIncrement()) < tiles; ) {
+                long first = t * tileCodes;
+                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
+                kernel.topK(tile, q, 0, nq, heaps);
+            }
+            return heaps;
+        });
+        TopKHeap merged = new TopKHeap(k);
+        for (int qi = 0; qi < nq; qi++) {
+            merged.clear();
+            for (FlatTopK part : parts) {
+                for (int j = 0; j < part.sizes[qi]; j++) {
+                    merged.offer(part.distances[qi * k + j], part.indices[qi * k + j]);
+                }
+            }
+            merged.drainSorted(indices, distances, qi * k);
+        }
+    }
+
+    /** Per thread and query: the codes below the cut, then the first ties at it, in one k-slot row. */
+    private record Candidates(int[] distances, long[] indices, int[] below, int[] ties) {
+    }
+
+    private void countingSearch(BinaryCodeBatch db, long[] q, int q0, int q1, int k, int tileCodes, long tiles,
+                                long[] indices, int[] distances) {
+        int nq = q1 - q0;
+        int bins = db.bits() + 1;
+        // Pass 1: histograms of distances.
+        AtomicLong next1 = new AtomicLong();
+        List<int[]> hists = runWorkers(worker -> {
+            int[] hist = new int[Math.multiplyExact(nq, bins)];
+            int[] dist = new int[tileCodes];
+            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+            for (long t; (t = next1.getAndIncrement()) < tiles; ) {
+                long first = t * tileCodes;
+                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
+                for (int qi = 0; qi < nq; qi++) {
+                    kernel.distances(tile, q, q0 + qi, dist);
+                    int base = qi * bins;
+                    for (int c = 0; c < tile.codes(); c++) {
+                        hist[base + dist[c]]++;
+                    }
+                }
+            }
+            return hist;
+        });
+        int[] cut = new int[nq];
+        int[] tiesTaken = new int[nq];
+        for (int qi = 0; qi < nq; qi++) {
+            long below = 0;
+            for (int d = 0; d < bins; d++) {
+                long count = 0;
+                for (int[] h : hists) {
+                    count += h[qi * bins + d];
+                }
+                if (below + count >= k) {
+                    cut[qi] = d;
+                    tiesTaken[qi] = (int) (k - below);
+                    break;
+                }
+                below += count;
+            }
+        }
+        // Pass 2: collect. Each thread sees its tiles in ascending order, so its first ties are its smallest indices.
+        AtomicLong next2 = new AtomicLong();
+        List<Candidates> parts = runWorkers(worker -> {
+            Candidates cand = new Candidates(new int[nq * k], new long[nq * k], new int[nq], new int[nq]);
+            int[] dist = new int[tileCodes];
+            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+            for (long t; (t = next2.getAndIncrement()) < tiles; ) {
+                long first = t * tileCodes;
+                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
+                for (int qi = 0; qi < nq; qi++) {
+                    kernel.distances(tile, q, q0 + qi, dist);
+                    int belowSlots = k - tiesTaken[qi];
+                    int base = qi * k;
+                    for (int c = 0; c < tile.codes(); c++) {
+                        int d = dist[c];
+                        if (d < cut[qi]) {
+                            int slot = base + cand.below[qi]++;
+                            cand.distances[slot] = d;
+                            cand.indices[slot] = first + c;
+                        } else if (d == cut[qi] && cand.ties[qi] < tiesTaken[qi]) {
+                            int slot = base + belowSlots + cand.ties[qi]++;
+                            cand.distances[slot] = d;
+                            cand.indices[slot] = first + c;
+                        }
+                    }
+                }
+            }
+            return cand;
+        });
+        TopKHeap merged = new TopKHeap(k);
+        for (int qi = 0; qi < nq; qi++) {
+            merged.clear();
+            int belowSlots = k - tiesTaken[qi];
+            for (Candidates part : parts) {
+                int base = qi * k;
+                for (int j = 0; j < part.below[qi]; j++) {
+                    merged.offer(part.distances[base + j], part.indices[base + j]);
+                }
+                for (int j = 0; j < part.ties[qi]; j++) {
+                    merged.offer(part.distances[base + belowSlots + j], part.indices[base + belowSlots + j]);
+                }
+            }
+            merged.drainSorted(indices, distances, (q0 + qi) * k);
+        }
+    }
+
+    /** Runs one task per thread and returns their results in thread order. */
+    private <T> List<T> runWorkers(Function<Integer, T> work) {
+        List<Future<T>> futures = new ArrayList<>();
+        for (int t = 0; t < settings.threads(); t++) {
+            int id = t;
+            futures.add(pool.submit(() -> work.apply(id)));
+        }
+        List<T> out = new ArrayList<>();
+        try {
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("search interrupted", e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("search worker failed", e.getCause());
+        }
+        return out;
+    }
+}

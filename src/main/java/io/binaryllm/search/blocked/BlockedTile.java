@@ -1,0 +1,79 @@
+package io.binaryllm.search.blocked;
+
+import io.binaryllm.data.BinaryCodeBatch;
+
+/**
+ * A tile of the database re-laid in blocks of {@code lanes} codes with word w of the block's codes adjacent:
+ * {@code data[(block * words + w) * lanes + lane]}. One SIMD register then holds word w of a whole block, so
+ * distances need only vertical XOR / popcount / add: no horizontal sum per pair. Lanes past the end of the
+ * database are zero and are never reported ({@link #codes} bounds the valid ones).
+ *
+ * <p>A tile is reused for the next tile of the same thread: {@link #load} overwrites it.
+ */
+public final class BlockedTile {
+    private final int lanes;
+    private final int words;
+    private final long[] data;
+    private final int capacity;
+    private long first;
+    private int codes;
+
+    /** @param capacity codes per tile, a multiple of {@code lanes} */
+    public BlockedTile(int lanes, int words, int capacity) {
+        if (capacity % lanes != 0) {
+            throw new IllegalArgumentException("tile capacity " + capacity + " is not a multiple of " + lanes + " lanes");
+        }
+        this.lanes = lanes;
+        this.words = words;
+        this.capacity = capacity;
+        this.data = new long[Math.multiplyExact(capacity, words)];
+    }
+
+    /** Copies database rows {@code [first, first + count)} into the blocked layout. */
+    public void load(BinaryCodeBatch db, long first, int count) {
+        if (count > capacity) {
+            throw new IllegalArgumentException(count + " codes do not fit a tile of " + capacity);
+        }
+        this.first = first;
+        this.codes = count;
+        int blocks = blocks();
+        // The last block may be partial: zero its padding lanes (left over from the previous tile).
+        if (blocks > 0) {
+            java.util.Arrays.fill(data, (blocks - 1) * words * lanes, blocks * words * lanes, 0L);
+        }
+        for (int c = 0; c < count; c++) {
+            int block = c / lanes;
+            int lane = c % lanes;
+            int base = block * words * lanes + lane;
+            for (int w = 0; w < words; w++) {
+                data[base + w * lanes] = db.word(first + c, w);
+            }
+        }
+    }
+
+    public long[] data() {
+        return data;
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+
+    public int words() {
+        return words;
+    }
+
+    /** Database index of the tile's first code. */
+    public long first() {
+        return first;
+    }
+
+    /** Valid codes in the tile; lanes beyond them in the last block are padding. */
+    public int codes() {
+        return codes;
+    }
+
+    public int blocks() {
+        return (codes + lanes - 1) / lanes;
+    }
+}

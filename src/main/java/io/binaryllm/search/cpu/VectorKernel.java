@@ -1,0 +1,210 @@
+package io.binaryllm.search.cpu;
+
+import io.binaryllm.search.blocked.BlockedTile;
+import io.binaryllm.search.blocked.FlatTopK;
+import io.binaryllm.search.blocked.HammingKernel;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked loops with the Vector API: one {@link LongVector} holds word w of a block's codes, so a distance is
+ * vertical XOR, BIT_COUNT (VPOPCNTQ with AVX-512 VPOPCNTDQ) and ADD. Four queries share every block load.
+ *
+ * <p>Why the code looks like this: C2 keeps vectors in registers only while they are locals that never escape;
+ * an array of vectors, or a vector passed to a method that is not inlined, is boxed on the heap and the loop runs
+ * about 10x slower. So the four accumulators are four named locals and the rare slow path takes a long[].
+ * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
+ */
+final class VectorKernel implements HammingKernel {
+    private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    @Override
+    public String describe() {
+        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " codes a register)";
+    }
+
+    @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public void topK(BlockedTile tile, long[] queries, int q0, int q1, FlatTopK heaps) {
+        long[] lanes = new long[LANES];
+        int q = q0;
+        for (; q + 4 <= q1; q += 4) {
+            if (tile.words() == 4) {
+                scan4x4(tile, queries, q, heaps, lanes);
+            } else {
+                scan4(tile, queries, q, heaps, lanes);
+            }
+        }
+        for (; q < q1; q++) {
+            scan1(tile, queries, q, heaps, lanes);
+        }
+    }
+
+    private static void scan4(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
+        long[] data = tile.data();
+        int words = tile.words();
+        int blocks = tile.blocks();
+        int stride = words * LANES;
+        int qa = q * words;
+        int qb = qa + words;
+        int qc = qb + words;
+        int qd = qc + words;
+        int[] worst = heaps.worst();
+        long ta = worst[q];
+        long tb = worst[q + 1];
+        long tc = worst[q + 2];
+        long td = worst[q + 3];
+        for (int b = 0; b < blocks; b++) {
+            int base = b * stride;
+            LongVector x = LongVector.fromArray(SPECIES, data, base);
+            LongVector a = x.lanewise(VectorOperators.XOR, queries[qa]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector bb = x.lanewise(VectorOperators.XOR, queries[qb]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector c = x.lanewise(VectorOperators.XOR, queries[qc]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector d = x.lanewise(VectorOperators.XOR, queries[qd]).lanewise(VectorOperators.BIT_COUNT);
+            for (int w = 1; w < words; w++) {
+                x = LongVector.fromArray(SPECIES, data, base + w * LANES);
+                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
+                bb = bb.add(x.lanewise(VectorOperators.XOR, queries[qb + w]).lanewise(VectorOperators.BIT_COUNT));
+                c = c.add(x.lanewise(VectorOperators.XOR, queries[qc + w]).lanewise(VectorOperators.BIT_COUNT));
+                d = d.add(x.lanewise(VectorOperators.XOR, queries[qd + w]).lanewise(VectorOperators.BIT_COUNT));
+            }
+            VectorMask<Long> ma = a.compare(VectorOperators.LT, ta);
+            VectorMask<Long> mb = bb.compare(VectorOperators.LT, tb);
+            VectorMask<Long> mc = c.compare(VectorOperators.LT, tc);
+            VectorMask<Long> md = d.compare(VectorOperators.LT, td);
+            if (ma.or(mb).or(mc).or(md).anyTrue()) {
+                if (ma.anyTrue()) {
+                    a.intoArray(lanes, 0);
+                    ta = offer(tile, b, lanes, q, heaps);
+                }
+                if (mb.anyTrue()) {
+                    bb.intoArray(lanes, 0);
+                    tb = offer(tile, b, lanes, q + 1, heaps);
+                }
+                if (mc.anyTrue()) {
+                    c.intoArray(lanes, 0);
+                    tc = offer(tile, b, lanes, q + 2, heaps);
+                }
+                if (md.anyTrue()) {
+                    d.intoArray(lanes, 0);
+                    td = offer(tile, b, lanes, q + 3, heaps);
+                }
+            }
+        }
+    }
+
+    /** Four queries of 4 words (256 bits): all 16 query words stay broadcast in registers for the whole tile. */
+    private static void scan4x4(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
+        long[] data = tile.data();
+        int blocks = tile.blocks();
+        int o = q * 4;
+        LongVector a0 = LongVector.broadcast(SPECIES, queries[o]), a1 = LongVector.broadcast(SPECIES, queries[o + 1]);
+        LongVector a2 = LongVector.broadcast(SPECIES, queries[o + 2]), a3 = LongVector.broadcast(SPECIES, queries[o + 3]);
+        LongVector b0 = LongVector.broadcast(SPECIES, queries[o + 4]), b1 = LongVector.broadcast(SPECIES, queries[o + 5]);
+        LongVector b2 = LongVector.broadcast(SPECIES, queries[o + 6]), b3 = LongVector.broadcast(SPECIES, queries[o + 7]);
+        LongVector c0 = LongVector.broadcast(SPECIES, queries[o + 8]), c1 = LongVector.broadcast(SPECIES, queries[o + 9]);
+        LongVector c2 = LongVector.broadcast(SPECIES, queries[o + 10]), c3 = LongVector.broadcast(SPECIES, queries[o + 11]);
+        LongVector d0 = LongVector.broadcast(SPECIES, queries[o + 12]), d1 = LongVector.broadcast(SPECIES, queries[o + 13]);
+        LongVector d2 = LongVector.broadcast(SPECIES, queries[o + 14]), d3 = LongVector.broadcast(SPECIES, queries[o + 15]);
+        int[] worst = heaps.worst();
+        long ta = worst[q];
+        long tb = worst[q + 1];
+        long tc = worst[q + 2];
+        long td = worst[q + 3];
+        for (int b = 0; b < blocks; b++) {
+            int base = b * 4 * LANES;
+            LongVector x0 = LongVector.fromArray(SPECIES, data, base);
+            LongVector x1 = LongVector.fromArray(SPECIES, data, base + LANES);
+            LongVector x2 = LongVector.fromArray(SPECIES, data, base + 2 * LANES);
+            LongVector x3 = LongVector.fromArray(SPECIES, data, base + 3 * LANES);
+            LongVector a = x0.lanewise(VectorOperators.XOR, a0).lanewise(VectorOperators.BIT_COUNT).add(x1.lanewise(VectorOperators.XOR, a1).lanewise(VectorOperators.BIT_COUNT)).add(x2.lanewise(VectorOperators.XOR, a2).lanewise(VectorOperators.BIT_COUNT).add(x3.lanewise(VectorOperators.XOR, a3).lanewise(VectorOperators.BIT_COUNT)));
+            LongVector bb = x0.lanewise(VectorOperators.XOR, b0).lanewise(VectorOperators.BIT_COUNT).add(x1.lanewise(VectorOperators.XOR, b1).lanewise(VectorOperators.BIT_COUNT)).add(x2.lanewise(VectorOperators.XOR, b2).lanewise(VectorOperators.BIT_COUNT).add(x3.lanewise(VectorOperators.XOR, b3).lanewise(VectorOperators.BIT_COUNT)));
+            LongVector c = x0.lanewise(VectorOperators.XOR, c0).lanewise(VectorOperators.BIT_COUNT).add(x1.lanewise(VectorOperators.XOR, c1).lanewise(VectorOperators.BIT_COUNT)).add(x2.lanewise(VectorOperators.XOR, c2).lanewise(VectorOperators.BIT_COUNT).add(x3.lanewise(VectorOperators.XOR, c3).lanewise(VectorOperators.BIT_COUNT)));
+            LongVector d = x0.lanewise(VectorOperators.XOR, d0).lanewise(VectorOperators.BIT_COUNT).add(x1.lanewise(VectorOperators.XOR, d1).lanewise(VectorOperators.BIT_COUNT)).add(x2.lanewise(VectorOperators.XOR, d2).lanewise(VectorOperators.BIT_COUNT).add(x3.lanewise(VectorOperators.XOR, d3).lanewise(VectorOperators.BIT_COUNT)));
+            VectorMask<Long> ma = a.compare(VectorOperators.LT, ta);
+            VectorMask<Long> mb = bb.compare(VectorOperators.LT, tb);
+            VectorMask<Long> mc = c.compare(VectorOperators.LT, tc);
+            VectorMask<Long> md = d.compare(VectorOperators.LT, td);
+            if (ma.or(mb).or(mc).or(md).anyTrue()) {
+                if (ma.anyTrue()) {
+                    a.intoArray(lanes, 0);
+                    ta = offer(tile, b, lanes, q, heaps);
+                }
+                if (mb.anyTrue()) {
+                    bb.intoArray(lanes, 0);
+                    tb = offer(tile, b, lanes, q + 1, heaps);
+                }
+                if (mc.anyTrue()) {
+                    c.intoArray(lanes, 0);
+                    tc = offer(tile, b, lanes, q + 2, heaps);
+                }
+                if (md.anyTrue()) {
+                    d.intoArray(lanes, 0);
+                    td = offer(tile, b, lanes, q + 3, heaps);
+                }
+            }
+        }
+    }
+
+    private static void scan1(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
+        long[] data = tile.data();
+        int words = tile.words();
+        int blocks = tile.blocks();
+        int stride = words * LANES;
+        int qa = q * words;
+        long ta = heaps.worst(q);
+        for (int b = 0; b < blocks; b++) {
+            int base = b * stride;
+            LongVector a = LongVector.zero(SPECIES);
+            for (int w = 0; w < words; w++) {
+                LongVector x = LongVector.fromArray(SPECIES, data, base + w * LANES);
+                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
+            }
+            if (a.compare(VectorOperators.LT, ta).anyTrue()) {
+                a.intoArray(lanes, 0);
+                ta = offer(tile, b, lanes, q, heaps);
+            }
+        }
+    }
+
+    /** The slow path: offers a block's lanes (in index order, skipping padding) and returns the new bound. */
+    private static long offer(BlockedTile tile, int block, long[] lanes, int q, FlatTopK heaps) {
+        int firstCode = block * LANES;
+        int valid = Math.min(LANES, tile.codes() - firstCode);
+        long index = tile.first() + firstCode;
+        for (int l = 0; l < valid; l++) {
+            heaps.offer(q, (int) lanes[l], index + l);
+        }
+        return heaps.worst(q);
+    }
+
+    @Override
+    public void distances(BlockedTile tile, long[] queries, int q, int[] out) {
+        long[] data = tile.data();
+        int words = tile.words();
+        int blocks = tile.blocks();
+        int stride = words * LANES;
+        int qa = q * words;
+        long[] lanes = new long[LANES];
+        for (int b = 0; b < blocks; b++) {
+            int base = b * stride;
+            LongVector a = LongVector.zero(SPECIES);
+            for (int w = 0; w < words; w++) {
+                LongVector x = LongVector.fromArray(SPECIES, data, base + w * LANES);
+                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
+            }
+            a.intoArray(lanes, 0);
+            int valid = Math.min(LANES, tile.codes() - b * LANES);
+            for (int l = 0; l < valid; l++) {
+                out[b * LANES + l] = (int) lanes[l];
+            }
+        }
+    }
+}
