@@ -25,6 +25,7 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
+        SearchCommand.warmUpKernelEarly(args);
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -48,6 +48,46 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
+    /**
+     * Called first thing in {@code main}: for a {@code search} on the cpu backend, starts compiling the vector kernel
+     * for the database's code width while the JVM parses the command line. Any problem with the arguments is left
+     * for the command itself to report.
+     */
+    static void warmUpKernelEarly(String[] args) {
+        if (args.length == 0 || !args[0].equals("search")) {
+            return;
+        }
+        String backend = valueOf(args, "--backend");
+        if (backend != null && !backend.equals("auto") && !backend.equals("cpu")) {
+            return;
+        }
+        int words = 4;
+        String database = valueOf(args, "--database");
+        if (database != null) {
+            try (var channel = java.nio.channels.FileChannel.open(Path.of(database))) {
+                long[] shape = io.binaryllm.data.io.NpyHeader.read(Path.of(database), channel).shape();
+                if (shape.length == 2 && shape[1] > 0 && shape[1] < 4096) {
+                    words = (int) shape[1];
+                }
+            } catch (RuntimeException | java.io.IOException e) {
+                return; // the command reports it
+            }
+        }
+        io.binaryllm.search.cpu.KernelWarmup.startInBackground(words);
+    }
+
+    private static String valueOf(String[] args, String option) {
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals(option) && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith(option + "=")) {
+                return args[i].substring(option.length() + 1);
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() {
         AtomicOutput.requireWritable(indices, force);

@@ -62,18 +62,25 @@ public final class BlockedSearch {
         SearchBackend.requireValid(db, queries, k);
         int nq = Math.toIntExact(queries.rows());
         int words = db.words();
-        long[] q = new long[Math.multiplyExact(nq, words)];
+        // Padded to a whole number of the kernel's query groups with copies of the last query, whose results are
+        // computed and dropped: the kernel then has one loop, not a loop plus remainders.
+        int group = kernel.queryGroup(words);
+        int padded = (nq + group - 1) / group * group;
+        long[] q = new long[Math.multiplyExact(padded, words)];
         long[] row = new long[words];
         for (int i = 0; i < nq; i++) {
             queries.copyRow(i, row);
             System.arraycopy(row, 0, q, i * words, words);
+        }
+        for (int i = nq; i < padded; i++) {
+            System.arraycopy(q, (nq - 1) * words, q, i * words, words);
         }
         int tileCodes = settings.tileCodes(words, kernel.lanes(), db.rows());
         long tiles = (db.rows() + tileCodes - 1) / tileCodes;
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         if (k <= settings.heapKLimit()) {
-            heapSearch(db, q, nq, k, tileCodes, tiles, indices, distances);
+            heapSearch(db, q, nq, padded, k, tileCodes, tiles, indices, distances);
         } else {
             for (int c0 = 0; c0 < nq; c0 += settings.queryChunk()) {
                 countingSearch(db, q, c0, Math.min(nq, c0 + settings.queryChunk()), k, tileCodes, tiles, indices, distances);
@@ -82,15 +89,16 @@ public final class BlockedSearch {
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int k, int tileCodes, long tiles, long[] indices, int[] distances) {
+    private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int padded, int k, int tileCodes, long tiles,
+                            long[] indices, int[] distances) {
         AtomicLong next = new AtomicLong();
         List<FlatTopK> parts = runWorkers(worker -> {
-            FlatTopK heaps = new FlatTopK(nq, k);
+            FlatTopK heaps = new FlatTopK(padded, k);
             BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
             for (long t; (t = next.getAndIncrement()) < tiles; ) {
                 long first = t * tileCodes;
                 tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
-                kernel.topK(tile, q, 0, nq, heaps);
+                kernel.topK(tile, q, 0, padded, heaps);
             }
             return heaps;
         });

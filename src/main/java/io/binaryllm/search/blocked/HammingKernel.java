@@ -12,6 +12,9 @@ public interface HammingKernel {
     /** Codes per block; the tile layout depends on it. */
     int lanes();
 
+    /** Queries the kernel scans together; {@link #topK} ranges are multiples of it (padded by the caller). */
+    int queryGroup(int words);
+
     /**
      * Offers the distance of every valid code of the tile to each query in {@code [q0, q1)} to {@code heaps}, in
      * ascending index order. {@code queries} holds the packed query words row-major.

@@ -19,6 +19,11 @@ final class ScalarKernel implements HammingKernel {
     }
 
     @Override
+    public int queryGroup(int words) {
+        return 1;
+    }
+
+    @Override
     public void topK(BlockedTile tile, long[] queries, int q0, int q1, FlatTopK heaps) {
         long[] data = tile.data();
         int words = tile.words();

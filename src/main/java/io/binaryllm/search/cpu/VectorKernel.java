@@ -31,19 +31,29 @@ final class VectorKernel implements HammingKernel {
         return LANES;
     }
 
+    /** 8 queries a pass for wide codes (their words come from memory), 4 when the words fit in registers. */
+    @Override
+    public int queryGroup(int words) {
+        return words > 4 ? 8 : 4;
+    }
+
     @Override
     public void topK(BlockedTile tile, long[] queries, int q0, int q1, FlatTopK heaps) {
         long[] lanes = new long[LANES];
-        int q = q0;
-        for (; q + 4 <= q1; q += 4) {
-            if (tile.words() == 4) {
+        int words = tile.words();
+        int group = queryGroup(words);
+        if ((q1 - q0) % group != 0) {
+            throw new IllegalArgumentException("query range " + q0 + ".." + q1 + " is not a multiple of " + group);
+        }
+        // One hot method per code width: every extra compiled variant is C2 time a short CLI run pays for.
+        for (int q = q0; q < q1; q += group) {
+            if (words > 4) {
+                scan8(tile, queries, q, heaps, lanes);
+            } else if (words == 4) {
                 scan4x4(tile, queries, q, heaps, lanes);
             } else {
                 scan4(tile, queries, q, heaps, lanes);
             }
-        }
-        for (; q < q1; q++) {
-            scan1(tile, queries, q, heaps, lanes);
         }
     }
 
@@ -100,6 +110,96 @@ final class VectorKernel implements HammingKernel {
         }
     }
 
+    /** Eight queries share each block load: for wide codes, where the query words cannot stay in registers. */
+    private static void scan8(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
+        long[] data = tile.data();
+        int words = tile.words();
+        int blocks = tile.blocks();
+        int stride = words * LANES;
+        int qa = q * words;
+        int qb = qa + words;
+        int qc = qb + words;
+        int qd = qc + words;
+        int qe = qd + words;
+        int qf = qe + words;
+        int qg = qf + words;
+        int qh = qg + words;
+        int[] worst = heaps.worst();
+        long ta = worst[q + 0];
+        long tb = worst[q + 1];
+        long tc = worst[q + 2];
+        long td = worst[q + 3];
+        long te = worst[q + 4];
+        long tf = worst[q + 5];
+        long tg = worst[q + 6];
+        long th = worst[q + 7];
+        for (int b = 0; b < blocks; b++) {
+            int base = b * stride;
+            LongVector x = LongVector.fromArray(SPECIES, data, base);
+            LongVector a = x.lanewise(VectorOperators.XOR, queries[qa]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector bb = x.lanewise(VectorOperators.XOR, queries[qb]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector c = x.lanewise(VectorOperators.XOR, queries[qc]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector d = x.lanewise(VectorOperators.XOR, queries[qd]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector e = x.lanewise(VectorOperators.XOR, queries[qe]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector f = x.lanewise(VectorOperators.XOR, queries[qf]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector g = x.lanewise(VectorOperators.XOR, queries[qg]).lanewise(VectorOperators.BIT_COUNT);
+            LongVector h = x.lanewise(VectorOperators.XOR, queries[qh]).lanewise(VectorOperators.BIT_COUNT);
+            for (int w = 1; w < words; w++) {
+                x = LongVector.fromArray(SPECIES, data, base + w * LANES);
+                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
+                bb = bb.add(x.lanewise(VectorOperators.XOR, queries[qb + w]).lanewise(VectorOperators.BIT_COUNT));
+                c = c.add(x.lanewise(VectorOperators.XOR, queries[qc + w]).lanewise(VectorOperators.BIT_COUNT));
+                d = d.add(x.lanewise(VectorOperators.XOR, queries[qd + w]).lanewise(VectorOperators.BIT_COUNT));
+                e = e.add(x.lanewise(VectorOperators.XOR, queries[qe + w]).lanewise(VectorOperators.BIT_COUNT));
+                f = f.add(x.lanewise(VectorOperators.XOR, queries[qf + w]).lanewise(VectorOperators.BIT_COUNT));
+                g = g.add(x.lanewise(VectorOperators.XOR, queries[qg + w]).lanewise(VectorOperators.BIT_COUNT));
+                h = h.add(x.lanewise(VectorOperators.XOR, queries[qh + w]).lanewise(VectorOperators.BIT_COUNT));
+            }
+            VectorMask<Long> ma = a.compare(VectorOperators.LT, ta);
+            VectorMask<Long> mb = bb.compare(VectorOperators.LT, tb);
+            VectorMask<Long> mc = c.compare(VectorOperators.LT, tc);
+            VectorMask<Long> md = d.compare(VectorOperators.LT, td);
+            VectorMask<Long> me = e.compare(VectorOperators.LT, te);
+            VectorMask<Long> mf = f.compare(VectorOperators.LT, tf);
+            VectorMask<Long> mg = g.compare(VectorOperators.LT, tg);
+            VectorMask<Long> mh = h.compare(VectorOperators.LT, th);
+            if (ma.or(mb).or(mc).or(md).or(me).or(mf).or(mg).or(mh).anyTrue()) {
+                if (ma.anyTrue()) {
+                    a.intoArray(lanes, 0);
+                    ta = offer(tile, b, lanes, q + 0, heaps);
+                }
+                if (mb.anyTrue()) {
+                    bb.intoArray(lanes, 0);
+                    tb = offer(tile, b, lanes, q + 1, heaps);
+                }
+                if (mc.anyTrue()) {
+                    c.intoArray(lanes, 0);
+                    tc = offer(tile, b, lanes, q + 2, heaps);
+                }
+                if (md.anyTrue()) {
+                    d.intoArray(lanes, 0);
+                    td = offer(tile, b, lanes, q + 3, heaps);
+                }
+                if (me.anyTrue()) {
+                    e.intoArray(lanes, 0);
+                    te = offer(tile, b, lanes, q + 4, heaps);
+                }
+                if (mf.anyTrue()) {
+                    f.intoArray(lanes, 0);
+                    tf = offer(tile, b, lanes, q + 5, heaps);
+                }
+                if (mg.anyTrue()) {
+                    g.intoArray(lanes, 0);
+                    tg = offer(tile, b, lanes, q + 6, heaps);
+                }
+                if (mh.anyTrue()) {
+                    h.intoArray(lanes, 0);
+                    th = offer(tile, b, lanes, q + 7, heaps);
+                }
+            }
+        }
+    }
+
     /** Four queries of 4 words (256 bits): all 16 query words stay broadcast in registers for the whole tile. */
     private static void scan4x4(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
         long[] data = tile.data();
@@ -149,27 +249,6 @@ final class VectorKernel implements HammingKernel {
                     d.intoArray(lanes, 0);
                     td = offer(tile, b, lanes, q + 3, heaps);
                 }
-            }
-        }
-    }
-
-    private static void scan1(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
-        long[] data = tile.data();
-        int words = tile.words();
-        int blocks = tile.blocks();
-        int stride = words * LANES;
-        int qa = q * words;
-        long ta = heaps.worst(q);
-        for (int b = 0; b < blocks; b++) {
-            int base = b * stride;
-            LongVector a = LongVector.zero(SPECIES);
-            for (int w = 0; w < words; w++) {
-                LongVector x = LongVector.fromArray(SPECIES, data, base + w * LANES);
-                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
-            }
-            if (a.compare(VectorOperators.LT, ta).anyTrue()) {
-                a.intoArray(lanes, 0);
-                ta = offer(tile, b, lanes, q, heaps);
             }
         }
     }
