@@ -54,11 +54,13 @@ final class SearchCommand implements Callable<Integer> {
      * for the command itself to report.
      */
     static void warmUpKernelEarly(String[] args) {
-        if (args.length == 0 || !args[0].equals("search")) {
+        if (args.length == 0 || !args[0].equals("search") || !Boolean.parseBoolean(System.getProperty("binaryllm.warmup", "true"))) {
             return;
         }
         String backend = valueOf(args, "--backend");
-        if (backend != null && !backend.equals("auto") && !backend.equals("cpu")) {
+        boolean cpu = "cpu".equals(backend)
+                || ((backend == null || backend.equals("auto")) && !new io.binaryllm.search.nativec.NativeBackend().availability().available());
+        if (!cpu) {
             return;
         }
         int words = 4;

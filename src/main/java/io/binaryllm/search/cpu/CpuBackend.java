@@ -1,24 +1,17 @@
 package io.binaryllm.search.cpu;
 
-import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.Availability;
-import io.binaryllm.search.SearchBackend;
-import io.binaryllm.search.SearchResult;
+import io.binaryllm.search.blocked.BlockedBackend;
 import io.binaryllm.search.blocked.BlockedSearch;
 import io.binaryllm.search.blocked.HammingKernel;
-
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * {@code cpu}: the blocked search with the Vector API kernel on every core. Without the vector module it still
  * runs, on the scalar kernel, and says why once.
  */
-public final class CpuBackend implements SearchBackend {
+public final class CpuBackend extends BlockedBackend {
     private static final System.Logger LOG = System.getLogger(CpuBackend.class.getName());
-    private final BlockedSearch.Settings settings;
     private final HammingKernel kernel;
-    private ExecutorService pool;
 
     public CpuBackend() {
         this(BlockedSearch.Settings.defaults(), true);
@@ -26,7 +19,7 @@ public final class CpuBackend implements SearchBackend {
 
     /** For tests and benchmarks: explicit threads, tile size and selection, and optionally the scalar kernel. */
     public CpuBackend(BlockedSearch.Settings settings, boolean vectorKernel) {
-        this.settings = settings;
+        super(settings);
         this.kernel = vectorKernel ? Kernels.best() : new ScalarKernel();
     }
 
@@ -37,7 +30,7 @@ public final class CpuBackend implements SearchBackend {
 
     @Override
     public Availability availability() {
-        return Availability.of(kernel.describe() + ", " + settings.threads() + " threads");
+        return Availability.of(kernel.describe() + ", " + settings().threads() + " threads");
     }
 
     @Override
@@ -46,23 +39,8 @@ public final class CpuBackend implements SearchBackend {
     }
 
     @Override
-    public synchronized SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        if (pool == null) {
-            pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-                Thread t = new Thread(r, "binaryllm-cpu");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return new BlockedSearch(kernel, pool, settings).search(database, queries, k);
-    }
-
-    @Override
-    public synchronized void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-            pool = null;
-        }
+    protected HammingKernel kernel() {
+        return kernel;
     }
 
     /** Chooses the kernel once per JVM (Lucene's VectorizationProvider pattern). */
