@@ -27,22 +27,12 @@ public final class SignBinarizer implements Binarizer {
 
     /** The sign codes of every row; shared with {@link ScaledSignBinarizer}, whose bits are the same. */
     static BinaryCodeBatch signCodes(FloatEmbeddingBatch input) {
-        input.requireFinite();
-        int d = input.dims();
-        BinaryCodeBatch out = BinaryCodeBatch.allocate(input.rows(), d, input.source());
-        float[] row = new float[d];
-        for (long r = 0; r < input.rows(); r++) {
-            input.copyRow(r, row);
-            long word = 0;
-            for (int j = 0; j < d; j++) {
-                if (row[j] > 0f) {
-                    word |= 1L << (j & 63);
-                }
-                if ((j & 63) == 63 || j == d - 1) {
-                    out.setWord(r, j >>> 6, word);
-                    word = 0;
-                }
-            }
+        BinaryCodeBatch out = BinaryCodeBatch.allocate(input.rows(), input.dims(), input.source());
+        try {
+            SignPacker.best().packSigns(input, out);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         }
         return out;
     }
