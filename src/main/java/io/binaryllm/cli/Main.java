@@ -14,7 +14,7 @@ import java.util.List;
  */
 @Command(name = "binaryllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Binary embeddings: pack floats into bit codes, search them by exact Hamming top-k, check the golden set.",
-        subcommands = {PackCommand.class, SearchCommand.class, GoldenCommand.class, DevicesCommand.class,
+        subcommands = {PackCommand.class, SearchCommand.class, GoldenCommand.class, DevicesCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;

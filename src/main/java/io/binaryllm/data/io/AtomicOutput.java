@@ -56,6 +56,19 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
+    /** Writes a whole small file (JSON, text) atomically. */
+    public static void writeBytes(Path target, boolean overwrite, byte[] bytes) {
+        try (AtomicOutput out = open(target, overwrite)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                out.channel().write(buf);
+            }
+            out.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
     public FileChannel channel() {
         return channel;
     }
