@@ -2,6 +2,8 @@ package io.binaryllm.search.blocked;
 
 import io.binaryllm.data.BinaryCodeBatch;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A tile of the database re-laid in blocks of {@code lanes} codes with word w of the block's codes adjacent:
  * {@code data[(block * words + w) * lanes + lane]}. One SIMD register then holds word w of a whole block, so
@@ -14,6 +16,8 @@ public final class BlockedTile {
     private final int lanes;
     private final int words;
     private final long[] data;
+    /** The tile's rows as they are in the database, copied in one bulk call before the transpose. */
+    private final long[] rows;
     private final int capacity;
     private long first;
     private int codes;
@@ -27,6 +31,7 @@ public final class BlockedTile {
         this.words = words;
         this.capacity = capacity;
         this.data = new long[Math.multiplyExact(capacity, words)];
+        this.rows = new long[data.length];
     }
 
     /** Copies database rows {@code [first, first + count)} into the blocked layout. */
@@ -41,12 +46,14 @@ public final class BlockedTile {
         if (blocks > 0) {
             java.util.Arrays.fill(data, (blocks - 1) * words * lanes, blocks * words * lanes, 0L);
         }
+        // One bulk copy out of the (possibly memory-mapped) database, then a plain array transpose: both stay
+        // fast before the JIT has compiled them, which matters on a short command-line run.
+        MemorySegment.copy(db.segment(), BinaryCodeBatch.U64, first * words * Long.BYTES, rows, 0, count * words);
         for (int c = 0; c < count; c++) {
-            int block = c / lanes;
-            int lane = c % lanes;
-            int base = block * words * lanes + lane;
+            int base = (c / lanes) * words * lanes + c % lanes;
+            int src = c * words;
             for (int w = 0; w < words; w++) {
-                data[base + w * lanes] = db.word(first + c, w);
+                data[base + w * lanes] = rows[src + w];
             }
         }
     }

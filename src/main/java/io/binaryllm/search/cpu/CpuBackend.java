@@ -40,6 +40,7 @@ public final class CpuBackend extends BlockedBackend {
 
     @Override
     protected HammingKernel kernel() {
+        KernelWarmup.awaitCompiled(3000);
         return kernel;
     }
 

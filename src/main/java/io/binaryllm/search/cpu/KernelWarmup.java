@@ -15,6 +15,8 @@ import io.binaryllm.search.blocked.HammingKernel;
  */
 public final class KernelWarmup {
     private static final int BATCH = 250;
+    /** Counted down when the warm-up ends; null while none was started (library use: nothing to wait for). */
+    private static volatile java.util.concurrent.CountDownLatch running;
 
     private KernelWarmup() {
     }
@@ -25,17 +27,42 @@ public final class KernelWarmup {
         if (!(kernel instanceof VectorKernel)) {
             return;
         }
-        Thread t = new Thread(() -> run(kernel, Math.max(1, words)), "binaryllm-warmup");
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        running = done;
+        Thread t = new Thread(() -> {
+            try {
+                run(kernel, Math.max(1, words));
+            } finally {
+                done.countDown();
+            }
+        }, "binaryllm-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 
     /**
+     * Waits (at most {@code maxMillis}) for a warm-up in progress to finish. Searching meanwhile would run the
+     * kernel ~100x slower and take CPU from the compiler thread that is about to make it fast; on a 2-core machine
+     * that delays the compiled code by more than the little work it gets done.
+     */
+    public static void awaitCompiled(long maxMillis) {
+        java.util.concurrent.CountDownLatch done = running;
+        if (done != null) {
+            try {
+                done.await(maxMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
      * The synthetic work must give the JIT the branch profile of a real search: if a branch is never taken while
      * C2 compiles, C2 leaves it out, and the first real block that takes it deoptimizes the method and throws the
-     * compiled code away. So calls alternate between fresh heaps (every lane is a candidate) and saturated ones (no
-     * lane is).
+     * compiled code away. So calls cycle through heaps where every query's lanes are candidates, where no lane is
+     * (a bound of 0), and where alternate queries are: the per-query branches inside a block with candidates must
+     * go both ways too.
      */
     static void run(HammingKernel kernel, int words) {
         int codes = 8 * kernel.lanes();
@@ -46,15 +73,21 @@ public final class KernelWarmup {
         }
         BlockedTile tile = new BlockedTile(kernel.lanes(), words, codes);
         tile.load(BinaryCodeBatch.ofWords(w, codes, words * 64), 0, codes);
-        long[] queries = java.util.Arrays.copyOf(w, nq * words); // query q equals code q: distance 0 exists
-        FlatTopK saturated = new FlatTopK(nq, 1);
-        kernel.topK(tile, queries, 0, nq, saturated); // every bound is now 0: no lane can enter
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long[] queries = java.util.Arrays.copyOf(w, nq * words);
+        long deadline = System.nanoTime() + 3_000_000_000L;
         long first = -1;
+        int call = 0;
         while (System.nanoTime() < deadline) {
             long start = System.nanoTime();
-            for (int i = 0; i < BATCH; i++) {
-                kernel.topK(tile, queries, 0, nq, (i & 1) == 0 ? new FlatTopK(nq, 10) : saturated);
+            for (int i = 0; i < BATCH; i++, call++) {
+                FlatTopK heaps = new FlatTopK(nq, 10);
+                int pattern = call % 4; // 0, 1: fresh; 2: alternate queries closed; 3: all closed
+                for (int q = 0; q < nq; q++) {
+                    if (pattern == 3 || (pattern == 2 && (q + call / 4) % 2 == 0)) {
+                        heaps.worst()[q] = 0; // no distance is below 0: the query takes no candidate
+                    }
+                }
+                kernel.topK(tile, queries, 0, nq, heaps);
             }
             long elapsed = System.nanoTime() - start;
             if (first < 0) {
