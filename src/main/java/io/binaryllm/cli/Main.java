@@ -6,17 +6,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code binaryllm}: the command line. Exit codes are a contract: 0 success, 2 bad input or usage (one line on
  * stderr naming the file or option and the problem), 1 a bug (with the stack trace under {@code --debug}).
  */
 @Command(name = "binaryllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Binary embeddings: pack floats into bit codes, search them by exact Hamming top-k, check the golden set.",
-        subcommands = {PackCommand.class, SearchCommand.class, GoldenCommand.class, DevicesCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Binary embeddings: pack floats into bit codes, search them by exact Hamming top-k, check the golden set.")
 public final class Main {
+    /**
+     * The subcommands, registered lazily: picocli builds a model of every registered command by reflection, about
+     * 30 ms each, so a run registers only the one it was asked for (all of them for help and usage errors).
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("pack", PackCommand::new);
+        COMMANDS.put("search", SearchCommand::new);
+        COMMANDS.put("golden", GoldenCommand::new);
+        COMMANDS.put("devices", DevicesCommand::new);
+        COMMANDS.put("bench", BenchCommand::new);
+    }
+
     public static final int OK = 0;
     public static final int BUG = 1;
     public static final int BAD_INPUT = 2;
@@ -33,6 +49,13 @@ public final class Main {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
+        String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (COMMANDS.containsKey(first)) {
+            cli.addSubcommand(first, COMMANDS.get(first).get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
