@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
  * so: nothing is overwritten without being asked.
  */
 public final class AtomicOutput implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
@@ -48,11 +49,20 @@ public final class AtomicOutput implements AutoCloseable {
     public static AtomicOutput open(Path target, boolean overwrite) {
         requireWritable(target, overwrite);
         Path dir = target.toAbsolutePath().getParent();
-        try {
-            Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
-            return new AtomicOutput(target, temp, FileChannel.open(temp, StandardOpenOption.WRITE), overwrite);
-        } catch (IOException e) {
-            throw BadInputException.in(target, "cannot write: " + e.getMessage());
+        // Not Files.createTempFile: it makes the file 0600, and the output should get the usual umask permissions.
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + SEQUENCE.incrementAndGet() + ".partial");
+            try {
+                FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+                return new AtomicOutput(target, temp, channel, overwrite);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw BadInputException.in(target, "cannot create a temporary file beside it: " + e.getMessage());
+                }
+            } catch (IOException e) {
+                throw BadInputException.in(target, "cannot write: " + e.getMessage());
+            }
         }
     }
 

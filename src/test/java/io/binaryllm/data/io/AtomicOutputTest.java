@@ -31,6 +31,13 @@ class AtomicOutputTest {
             out.commit();
         }
         assertThat(Files.readAllBytes(target)).containsExactly(1, 2, 3);
+        // Permissions follow the umask like any new file (createTempFile would have made it owner-only).
+        assertThat(Files.getPosixFilePermissions(target)).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        if ((Integer.parseInt(new String(new ProcessBuilder("sh", "-c", "umask").start().getInputStream().readAllBytes()).strip(), 8) & 044) == 0) {
+            assertThat(Files.getPosixFilePermissions(target)).contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                    java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        }
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
         }
