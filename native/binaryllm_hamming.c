@@ -103,6 +103,16 @@ static void distances_scalar(const uint64_t *tile, int32_t codes, int32_t words,
 
 #define QG 8 /* queries sharing each block load */
 
+/* Distances of one query to the 8 codes of one block. */
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline))
+static inline __m512i block_distance_avx512(const uint64_t *x, int32_t words, const uint64_t *qw) {
+    __m512i acc = _mm512_setzero_si512();
+    for (int32_t w = 0; w < words; w++)
+        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(
+                _mm512_xor_si512(_mm512_loadu_si512(x + w * LANES), _mm512_set1_epi64((long long) qw[w]))));
+    return acc;
+}
+
 /*
  * The group loop, inlined into one copy per common code width: with `words` a constant, GCC unrolls the word loop
  * and folds each query-word broadcast into its XOR as an embedded {1to8} memory operand.
@@ -162,11 +172,7 @@ static void topk_avx512(const uint64_t *tile, int32_t codes, int64_t first, int3
         const uint64_t *qw = queries + (int64_t) q * words;
         __m512i bound = _mm512_set1_epi64(h->worst[q]);
         for (int32_t b = 0; b < blocks; b++) {
-            const uint64_t *x = tile + (int64_t) b * words * LANES;
-            __m512i acc = _mm512_setzero_si512();
-            for (int32_t w = 0; w < words; w++)
-                acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(
-                        _mm512_xor_si512(_mm512_loadu_si512(x + w * LANES), _mm512_set1_epi64((long long) qw[w]))));
+            __m512i acc = block_distance_avx512(tile + (int64_t) b * words * LANES, words, qw);
             if (_mm512_cmplt_epi64_mask(acc, bound)) {
                 _mm512_storeu_si512(lane_dist, acc);
                 bound = _mm512_set1_epi64(offer_block(h, q, lane_dist, b, codes, first));
@@ -180,12 +186,7 @@ static void distances_avx512(const uint64_t *tile, int32_t codes, int32_t words,
     int32_t blocks = (codes + LANES - 1) / LANES;
     int64_t lane_dist[LANES];
     for (int32_t b = 0; b < blocks; b++) {
-        const uint64_t *x = tile + (int64_t) b * words * LANES;
-        __m512i acc = _mm512_setzero_si512();
-        for (int32_t w = 0; w < words; w++)
-            acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(
-                    _mm512_xor_si512(_mm512_loadu_si512(x + w * LANES), _mm512_set1_epi64((long long) qw[w]))));
-        _mm512_storeu_si512(lane_dist, acc);
+        _mm512_storeu_si512(lane_dist, block_distance_avx512(tile + (int64_t) b * words * LANES, words, qw));
         int32_t valid = codes - b * LANES < LANES ? codes - b * LANES : LANES;
         for (int32_t l = 0; l < valid; l++) out[b * LANES + l] = (int32_t) lane_dist[l];
     }

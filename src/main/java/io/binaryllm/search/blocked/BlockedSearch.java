@@ -11,7 +11,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Exact top-k by walking the database in tiles, each re-laid into a thread's {@link BlockedTile} once and then
@@ -91,17 +93,8 @@ public final class BlockedSearch {
 
     private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int padded, int k, int tileCodes, long tiles,
                             long[] indices, int[] distances) {
-        AtomicLong next = new AtomicLong();
-        List<FlatTopK> parts = runWorkers(worker -> {
-            FlatTopK heaps = new FlatTopK(padded, k);
-            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
-            for (long t; (t = next.getAndIncrement()) < tiles; ) {
-                long first = t * tileCodes;
-                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
-                kernel.topK(tile, q, 0, padded, heaps);
-            }
-            return heaps;
-        });
+        List<FlatTopK> parts = scanTiles(db, tileCodes, tiles, () -> new FlatTopK(padded, k),
+                (heaps, tile) -> kernel.topK(tile, q, 0, padded, heaps));
         TopKHeap merged = new TopKHeap(k);
         for (int qi = 0; qi < nq; qi++) {
             merged.clear();
@@ -114,8 +107,12 @@ public final class BlockedSearch {
         }
     }
 
+    /** Per thread: how many codes lie at each distance from each query, and room for one query's distances. */
+    private record Histogram(int[] counts, int[] scratch) {
+    }
+
     /** Per thread and query: the codes below the cut, then the first ties at it, in one k-slot row. */
-    private record Candidates(int[] distances, long[] indices, int[] below, int[] ties) {
+    private record Candidates(int[] distances, long[] indices, int[] below, int[] ties, int[] scratch) {
     }
 
     private void countingSearch(BinaryCodeBatch db, long[] q, int q0, int q1, int k, int tileCodes, long tiles,
@@ -123,32 +120,25 @@ public final class BlockedSearch {
         int nq = q1 - q0;
         int bins = db.bits() + 1;
         // Pass 1: histograms of distances.
-        AtomicLong next1 = new AtomicLong();
-        List<int[]> hists = runWorkers(worker -> {
-            int[] hist = new int[Math.multiplyExact(nq, bins)];
-            int[] dist = new int[tileCodes];
-            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
-            for (long t; (t = next1.getAndIncrement()) < tiles; ) {
-                long first = t * tileCodes;
-                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
-                for (int qi = 0; qi < nq; qi++) {
-                    kernel.distances(tile, q, q0 + qi, dist);
-                    int base = qi * bins;
-                    for (int c = 0; c < tile.codes(); c++) {
-                        hist[base + dist[c]]++;
+        List<Histogram> hists = scanTiles(db, tileCodes, tiles,
+                () -> new Histogram(new int[Math.multiplyExact(nq, bins)], new int[tileCodes]),
+                (hist, tile) -> {
+                    for (int qi = 0; qi < nq; qi++) {
+                        kernel.distances(tile, q, q0 + qi, hist.scratch);
+                        int base = qi * bins;
+                        for (int c = 0; c < tile.codes(); c++) {
+                            hist.counts[base + hist.scratch[c]]++;
+                        }
                     }
-                }
-            }
-            return hist;
-        });
+                });
         int[] cut = new int[nq];
         int[] tiesTaken = new int[nq];
         for (int qi = 0; qi < nq; qi++) {
             long below = 0;
             for (int d = 0; d < bins; d++) {
                 long count = 0;
-                for (int[] h : hists) {
-                    count += h[qi * bins + d];
+                for (Histogram h : hists) {
+                    count += h.counts[qi * bins + d];
                 }
                 if (below + count >= k) {
                     cut[qi] = d;
@@ -159,34 +149,28 @@ public final class BlockedSearch {
             }
         }
         // Pass 2: collect. Each thread sees its tiles in ascending order, so its first ties are its smallest indices.
-        AtomicLong next2 = new AtomicLong();
-        List<Candidates> parts = runWorkers(worker -> {
-            Candidates cand = new Candidates(new int[nq * k], new long[nq * k], new int[nq], new int[nq]);
-            int[] dist = new int[tileCodes];
-            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
-            for (long t; (t = next2.getAndIncrement()) < tiles; ) {
-                long first = t * tileCodes;
-                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
-                for (int qi = 0; qi < nq; qi++) {
-                    kernel.distances(tile, q, q0 + qi, dist);
-                    int belowSlots = k - tiesTaken[qi];
-                    int base = qi * k;
-                    for (int c = 0; c < tile.codes(); c++) {
-                        int d = dist[c];
-                        if (d < cut[qi]) {
-                            int slot = base + cand.below[qi]++;
+        List<Candidates> parts = scanTiles(db, tileCodes, tiles,
+                () -> new Candidates(new int[nq * k], new long[nq * k], new int[nq], new int[nq], new int[tileCodes]),
+                (cand, tile) -> {
+                    for (int qi = 0; qi < nq; qi++) {
+                        kernel.distances(tile, q, q0 + qi, cand.scratch);
+                        int belowSlots = k - tiesTaken[qi];
+                        int base = qi * k;
+                        for (int c = 0; c < tile.codes(); c++) {
+                            int d = cand.scratch[c];
+                            int slot;
+                            if (d < cut[qi]) {
+                                slot = base + cand.below[qi]++;
+                            } else if (d == cut[qi] && cand.ties[qi] < tiesTaken[qi]) {
+                                slot = base + belowSlots + cand.ties[qi]++;
+                            } else {
+                                continue;
+                            }
                             cand.distances[slot] = d;
-                            cand.indices[slot] = first + c;
-                        } else if (d == cut[qi] && cand.ties[qi] < tiesTaken[qi]) {
-                            int slot = base + belowSlots + cand.ties[qi]++;
-                            cand.distances[slot] = d;
-                            cand.indices[slot] = first + c;
+                            cand.indices[slot] = tile.first() + c;
                         }
                     }
-                }
-            }
-            return cand;
-        });
+                });
         TopKHeap merged = new TopKHeap(k);
         for (int qi = 0; qi < nq; qi++) {
             merged.clear();
@@ -202,6 +186,24 @@ public final class BlockedSearch {
             }
             merged.drainSorted(indices, distances, (q0 + qi) * k);
         }
+    }
+
+    /**
+     * Every thread creates its state, then claims tiles from a shared counter (so each sees its tiles in ascending
+     * index order), loads each into its own {@link BlockedTile} and hands it to {@code perTile}. Returns the states.
+     */
+    private <T> List<T> scanTiles(BinaryCodeBatch db, int tileCodes, long tiles, Supplier<T> state, BiConsumer<T, BlockedTile> perTile) {
+        AtomicLong next = new AtomicLong();
+        return runWorkers(worker -> {
+            T mine = state.get();
+            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+            for (long t; (t = next.getAndIncrement()) < tiles; ) {
+                long first = t * tileCodes;
+                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
+                perTile.accept(mine, tile);
+            }
+            return mine;
+        });
     }
 
     /** Runs one task per thread and returns their results in thread order. */

@@ -56,9 +56,40 @@ public final class FlatTopK {
 
     /** Offers (d, i), which must come after every earlier offer of this query in index order. */
     public void offer(int q, int d, long i) {
-        if (d >= worst[q]) {
-            return;
+        if (d < worst[q]) {
+            insert(q, d, i);
         }
+    }
+
+    /** Offers (d, i) in any index order: compares with the worst kept pair by (distance, index). */
+    public void offerAnyOrder(int q, int d, long i) {
+        int root = q * k;
+        if (sizes[q] < k || greater(distances[root], indices[root], d, i)) {
+            insert(q, d, i);
+        }
+    }
+
+    /**
+     * Empties query q's heap into {@code outIndex/outDistance[offset ..)} in ascending (distance, index) order, by
+     * repeatedly moving the worst pair to the end: heapsort, no allocation. Returns how many pairs it wrote.
+     */
+    public int drainSorted(int q, long[] outIndex, int[] outDistance, int offset) {
+        int base = q * k;
+        int n = sizes[q];
+        for (int last = n - 1; last >= 0; last--) {
+            outDistance[offset + last] = distances[base];
+            outIndex[offset + last] = indices[base];
+            sizes[q] = last;
+            if (last > 0) {
+                siftDown(base, last, distances[base + last], indices[base + last]);
+            }
+        }
+        worst[q] = Integer.MAX_VALUE;
+        return n;
+    }
+
+    /** Inserts a pair known to belong among the k best so far. */
+    private void insert(int q, int d, long i) {
         int base = q * k;
         int size = sizes[q];
         if (size < k) {

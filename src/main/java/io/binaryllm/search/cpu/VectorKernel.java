@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The blocked loops with the Vector API: one {@link LongVector} holds word w of a block's codes, so a distance is
- * vertical XOR, BIT_COUNT (VPOPCNTQ with AVX-512 VPOPCNTDQ) and ADD. Four queries share every block load.
+ * vertical XOR, BIT_COUNT (VPOPCNTQ with AVX-512 VPOPCNTDQ) and ADD. Several queries share every block load.
  *
  * <p>Why the code looks like this: C2 keeps vectors in registers only while they are locals that never escape;
  * an array of vectors, or a vector passed to a method that is not inlined, is boxed on the heap and the loop runs
- * about 10x slower. So the four accumulators are four named locals and the rare slow path takes a long[].
+ * about 10x slower. So the accumulators are named locals and the rare slow path takes a long[].
  * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
 final class VectorKernel implements HammingKernel {
@@ -31,10 +31,10 @@ final class VectorKernel implements HammingKernel {
         return LANES;
     }
 
-    /** 8 queries a pass for wide codes (their words come from memory), 4 when the words fit in registers. */
+    /** 4 queries a pass for 256-bit codes (all 16 query words stay in registers), else 8 (words come from memory). */
     @Override
     public int queryGroup(int words) {
-        return words > 4 ? 8 : 4;
+        return words == 4 ? 4 : 8;
     }
 
     @Override
@@ -47,70 +47,15 @@ final class VectorKernel implements HammingKernel {
         }
         // One hot method per code width: every extra compiled variant is C2 time a short CLI run pays for.
         for (int q = q0; q < q1; q += group) {
-            if (words > 4) {
-                scan8(tile, queries, q, heaps, lanes);
-            } else if (words == 4) {
+            if (words == 4) {
                 scan4x4(tile, queries, q, heaps, lanes);
             } else {
-                scan4(tile, queries, q, heaps, lanes);
+                scan8(tile, queries, q, heaps, lanes);
             }
         }
     }
 
-    private static void scan4(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
-        long[] data = tile.data();
-        int words = tile.words();
-        int blocks = tile.blocks();
-        int stride = words * LANES;
-        int qa = q * words;
-        int qb = qa + words;
-        int qc = qb + words;
-        int qd = qc + words;
-        int[] worst = heaps.worst();
-        long ta = worst[q];
-        long tb = worst[q + 1];
-        long tc = worst[q + 2];
-        long td = worst[q + 3];
-        for (int b = 0; b < blocks; b++) {
-            int base = b * stride;
-            LongVector x = LongVector.fromArray(SPECIES, data, base);
-            LongVector a = x.lanewise(VectorOperators.XOR, queries[qa]).lanewise(VectorOperators.BIT_COUNT);
-            LongVector bb = x.lanewise(VectorOperators.XOR, queries[qb]).lanewise(VectorOperators.BIT_COUNT);
-            LongVector c = x.lanewise(VectorOperators.XOR, queries[qc]).lanewise(VectorOperators.BIT_COUNT);
-            LongVector d = x.lanewise(VectorOperators.XOR, queries[qd]).lanewise(VectorOperators.BIT_COUNT);
-            for (int w = 1; w < words; w++) {
-                x = LongVector.fromArray(SPECIES, data, base + w * LANES);
-                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
-                bb = bb.add(x.lanewise(VectorOperators.XOR, queries[qb + w]).lanewise(VectorOperators.BIT_COUNT));
-                c = c.add(x.lanewise(VectorOperators.XOR, queries[qc + w]).lanewise(VectorOperators.BIT_COUNT));
-                d = d.add(x.lanewise(VectorOperators.XOR, queries[qd + w]).lanewise(VectorOperators.BIT_COUNT));
-            }
-            VectorMask<Long> ma = a.compare(VectorOperators.LT, ta);
-            VectorMask<Long> mb = bb.compare(VectorOperators.LT, tb);
-            VectorMask<Long> mc = c.compare(VectorOperators.LT, tc);
-            VectorMask<Long> md = d.compare(VectorOperators.LT, td);
-            if (ma.or(mb).or(mc).or(md).anyTrue()) {
-                if (ma.anyTrue()) {
-                    a.intoArray(lanes, 0);
-                    ta = offer(tile, b, lanes, q, heaps);
-                }
-                if (mb.anyTrue()) {
-                    bb.intoArray(lanes, 0);
-                    tb = offer(tile, b, lanes, q + 1, heaps);
-                }
-                if (mc.anyTrue()) {
-                    c.intoArray(lanes, 0);
-                    tc = offer(tile, b, lanes, q + 2, heaps);
-                }
-                if (md.anyTrue()) {
-                    d.intoArray(lanes, 0);
-                    td = offer(tile, b, lanes, q + 3, heaps);
-                }
-            }
-        }
-    }
-
-    /** Eight queries share each block load: for wide codes, where the query words cannot stay in registers. */
+    /** Eight queries share each block load; their words are broadcast from memory as each is needed. */
     private static void scan8(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
         long[] data = tile.data();
         int words = tile.words();
