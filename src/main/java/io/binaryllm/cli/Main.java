@@ -31,6 +31,8 @@ public final class Main {
         COMMANDS.put("golden", GoldenCommand::new);
         COMMANDS.put("devices", DevicesCommand::new);
         COMMANDS.put("bench", BenchCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("datasets", DatasetsCommand::new);
     }
 
     public static final int OK = 0;

@@ -1,0 +1,110 @@
+package io.binaryllm.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.binaryllm.cli.CliHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class RunnerTest {
+    static final Path HOME = Path.of(System.getProperty("binaryllm.home", "."));
+
+    @TempDir
+    Path dir;
+
+    private Path config(String body) throws Exception {
+        Path p = dir.resolve("run.yaml");
+        Files.writeString(p, body + "output: {dir: " + dir.resolve("runs") + "}\n");
+        return p;
+    }
+
+    private static final String GOLDEN = """
+            name: golden-check
+            seed: 20251123
+            backend: reference
+            dataset: {name: golden/clusters}
+            variants:
+              - binarizer: sign
+              - {binarizer: sign, rescore: 3}
+              - {binarizer: hyperplane, bits: 67}
+            evaluation: {k: [1, 10], recall_k_prime: 30, classification: {neighbours: 5, test_fraction: 0.25}}
+            """;
+
+    @Test
+    void aRunIsReproducibleAndNeverReusesADirectory() throws Exception {
+        Path c = config(GOLDEN);
+        Runner.Outcome a = Runner.run(c, new PrintWriter(new StringWriter()));
+        Runner.Outcome b = Runner.run(c, new PrintWriter(new StringWriter()));
+        assertThat(a.dir()).isNotEqualTo(b.dir());
+        assertThat(Files.readAllBytes(a.dir().resolve("metrics.json"))).isEqualTo(Files.readAllBytes(b.dir().resolve("metrics.json")));
+        for (String f : new String[]{"config.resolved.yaml", "metrics.json", "events.jsonl", "report.md",
+                "quality_vs_bits.png", "hamming_distances.png", "throughput.png"}) {
+            assertThat(a.dir().resolve(f)).isNotEmptyFile();
+        }
+        assertThat(Files.readString(a.dir().resolve("config.resolved.yaml"))).contains("enabled: true").contains("rescore: 0");
+        assertThat(Files.readAllLines(a.dir().resolve("events.jsonl"))).first().asString().contains("\"event\":\"start\"");
+    }
+
+    @Test
+    void itsNumbersAgreeWithTheGoldenMetricsComputedIndependently() throws Exception {
+        // The golden metrics file was written by GoldenSet (its own pipeline); the runner must reproduce its values.
+        // The run's seed is the golden master seed, so hyperplane draws the same projection.
+        Runner.Outcome run = Runner.run(config(GOLDEN), new PrintWriter(new StringWriter()));
+        JsonNode golden = new ObjectMapper().readTree(HOME.resolve("golden/clusters/metrics.json").toFile());
+        JsonNode metrics = new ObjectMapper().readTree(run.dir().resolve("metrics.json").toFile());
+        assertThat(metrics.at("/float/retrieval/10/ndcg").asDouble()).isEqualTo(golden.at("/float/ndcg").asDouble());
+        assertThat(metrics.at("/float/retrieval/10/mrr").asDouble()).isEqualTo(golden.at("/float/mrr").asDouble());
+        assertThat(metrics.at("/float/retrieval/10/queries_without_relevant").asInt()).isEqualTo(1);
+        JsonNode sign = metrics.at("/variants/0");
+        assertThat(sign.at("/retrieval/10/ndcg").asDouble()).isEqualTo(golden.at("/variants/sign/ndcg").asDouble());
+        assertThat(sign.at("/overlap/10").asDouble()).isEqualTo(golden.at("/variants/sign/overlapWithFloat").asDouble());
+        assertThat(metrics.at("/variants/2/retrieval/10/ndcg").asDouble()).isEqualTo(golden.at("/variants/hyperplane-67/ndcg").asDouble());
+        // Rescoring can only move the binary list towards the float one.
+        assertThat(metrics.at("/variants/1/overlap_rescored/10").asDouble()).isGreaterThanOrEqualTo(sign.at("/overlap/10").asDouble());
+        double accuracy = metrics.at("/float/classification/accuracy").asDouble();
+        assertThat(accuracy).isBetween(0.0, 1.0);
+        assertThat(metrics.at("/float/classification/tested").asInt()).isEqualTo(60); // 25% of 240
+        assertThat(metrics.at("/variants/0/recall_of_float_top_k_in_top_k_prime/1").asDouble()).isCloseTo(1.0, within(0.5));
+    }
+
+    @Test
+    void badConfigsExitTwoNamingTheKeyAndCreateNoRunDirectory() throws Exception {
+        String[][] cases = {
+                {GOLDEN.replace("golden/clusters", "golden/clusterz"), "dataset.name: unknown dataset 'golden/clusterz'; did you mean 'golden/clusters'?"},
+                {GOLDEN.replace("bits: 67", "bits: 0"), "variants[2].bits: must be positive"},
+                {GOLDEN.replace("{binarizer: sign, rescore: 3}", "{binarizer: sigm, rescore: 3}"), "variants[1].binarizer: unknown binarizer 'sigm'; did you mean 'sign'?"},
+                {GOLDEN.replace("k: [1, 10]", "k: [1, 1000]"), "evaluation.k[1]: k=1000 exceeds the corpus size 240"},
+                {GOLDEN.replace("backend: reference", "backend: gpu9"), "backend: unknown backend 'gpu9'"},
+                {GOLDEN.replace("name: golden-check", "name: a/b"), "name: must be letters"},
+                {GOLDEN.replace("recall_k_prime: 30", "recall_k_prime: 30, extra: 1"), "evaluation.extra: unknown key"},
+        };
+        for (String[] c : cases) {
+            Path p = config(c[0]);
+            CliHarness.Run run = CliHarness.cli("run", p);
+            assertThat(run.code()).as(c[1]).isEqualTo(2);
+            assertThat(run.err().lines()).as(c[1]).singleElement().asString().contains(p.toString()).contains(c[1]);
+            assertThat(dir.resolve("runs")).as(c[1]).doesNotExist();
+        }
+    }
+
+    @Test
+    void theDefaultAndExampleConfigsAreValid() throws Exception {
+        try (Stream<Path> configs = Files.list(HOME.resolve("configs"))) {
+            for (Path p : configs.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).toList()) {
+                io.binaryllm.config.RunConfig c = io.binaryllm.config.ConfigLoader.load(p).withDefaults();
+                if (c.dataset().name() != null) {
+                    ConfigValidator.validate(p, c);
+                }
+            }
+        }
+    }
+}
