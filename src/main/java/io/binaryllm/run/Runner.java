@@ -77,15 +77,16 @@ public final class Runner {
                             new RunConfig.Classification(classify, cl.neighbours(), cl.testFraction())), parsed.output());
             try (BinaryEngine engine = BinaryEngine.builder().backend(config.backend()).seed(config.seed()).build()) {
                 Path dir = createRunDirectory(Path.of(config.output().dir()), config.name());
-                try (EventLog events = new EventLog(dir.resolve("events.jsonl"))) {
-                    return execute(config, data, engine, dir, events, classify, out);
+                try (EventLog events = new EventLog(dir.resolve("events.jsonl"));
+                     Progress progress = new Progress(config.name(), config.variants().size() + 3L)) {
+                    return execute(config, data, engine, dir, events, classify, out, progress);
                 }
             }
         }
     }
 
     private static Outcome execute(RunConfig config, SyntheticClusters.Loaded data, BinaryEngine engine, Path dir,
-                                   EventLog events, boolean classify, PrintWriter out) {
+                                   EventLog events, boolean classify, PrintWriter out, Progress progress) {
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();
         var queries = data.queries();
@@ -122,6 +123,7 @@ public final class Runner {
         }
         metrics.put("float", floatMetrics);
         events.log("float_baseline", "seconds", (System.nanoTime() - t0) / 1e9);
+        progress.step("float baseline");
 
         List<Map<String, Object>> variants = new ArrayList<>();
         Map<String, double[]> distanceFractions = new LinkedHashMap<>();
@@ -162,6 +164,7 @@ public final class Runner {
             distanceFractions.put(v.name(), fractions);
             events.log("variant", "name", v.name(), "bits", bc.codes().bits(), "encode_seconds", (encoded - start) / 1e9,
                     "search_seconds", (searched - encoded) / 1e9, "evaluate_seconds", (System.nanoTime() - searched) / 1e9);
+            progress.step(v.name());
             out.printf("  %-24s %5d bits  %s%n", v.name(), bc.codes().bits(), summary(m, hasQrels));
             out.flush();
             if (firstCorpus == null) {
@@ -175,6 +178,7 @@ public final class Runner {
         }
         metrics.put("variants", variants);
         Throughput throughput = throughput(firstCorpus, firstQueries, firstResult, events);
+        progress.step("throughput");
         firstCorpus.close();
         firstQueries.close();
         try {
@@ -183,6 +187,7 @@ public final class Runner {
             throw new UncheckedIOException(e);
         }
         Report.write(dir, config, metrics, distanceFractions, throughput);
+        progress.step("report");
         events.log("done", "seconds", (System.nanoTime() - t0) / 1e9, "dir", dir.toString());
         out.printf("binaryllm run: wrote %s (metrics.json, report.md)%n", dir);
         out.flush();
