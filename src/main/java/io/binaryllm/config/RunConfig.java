@@ -45,22 +45,28 @@ public record RunConfig(@JsonProperty(required = true) String name,
      * @param name      label in reports (default: the binarizer, with the bits for hyperplane, and "+rescore")
      * @param binarizer sign, scaled-sign or hyperplane (required)
      * @param bits      code length, hyperplane only (required there)
+     * @param seed      master seed of this variant's random draws (the hyperplane projection); default: the run's
+     *                  seed. Several variants that differ only in seed measure the spread of a random binarizer.
      * @param rescore   0 for none (default), else re-rank the binary top-(k x rescore) by exact float cosine
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"name", "binarizer", "bits", "rescore"})
-    public record Variant(String name, @JsonProperty(required = true) String binarizer, Integer bits, Integer rescore) {
+    @JsonPropertyOrder({"name", "binarizer", "bits", "seed", "rescore"})
+    public record Variant(String name, @JsonProperty(required = true) String binarizer, Integer bits, Long seed, Integer rescore) {
     }
 
     /**
      * @param k              the k of every top-k metric (default [1, 10, 100], each at most the corpus size)
+     * @param metrics        which ranking metrics to compute: {@code overlap} (overlap@k with the float top-k),
+     *                       {@code recall_in_k_prime} (the float top-k within the binary top-k'), {@code retrieval}
+     *                       (recall, nDCG, MRR against qrels, when the dataset has them); default all three
      * @param recallKPrime   k' of "recall of the float top-k within the binary top-k'" (default 100)
      * @param classification kNN classification, for datasets with labels (default: on when there are labels)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"k", "recall_k_prime", "classification"})
-    public record Evaluation(List<Integer> k, @JsonProperty("recall_k_prime") Integer recallKPrime,
+    @JsonPropertyOrder({"k", "metrics", "recall_k_prime", "classification"})
+    public record Evaluation(List<Integer> k, List<String> metrics, @JsonProperty("recall_k_prime") Integer recallKPrime,
                              Classification classification) {
+        public static final List<String> METRICS = List.of("overlap", "recall_in_k_prime", "retrieval");
     }
 
     /**
@@ -80,12 +86,14 @@ public record RunConfig(@JsonProperty(required = true) String name,
 
     /** This config with every omitted optional key set to its documented default. */
     public RunConfig withDefaults() {
-        Evaluation e = evaluation == null ? new Evaluation(null, null, null) : evaluation;
+        Evaluation e = evaluation == null ? new Evaluation(null, null, null, null) : evaluation;
+        long runSeed = seed == null ? 0L : seed;
         Classification c = e.classification() == null ? new Classification(null, null, null) : e.classification();
-        return new RunConfig(name, seed == null ? 0L : seed, backend == null ? "auto" : backend, dataset,
+        return new RunConfig(name, runSeed, backend == null ? "auto" : backend, dataset,
                 variants.stream().map(v -> new Variant(v.name() != null ? v.name() : defaultName(v), v.binarizer(), v.bits(),
-                        v.rescore() == null ? 0 : v.rescore())).toList(),
-                new Evaluation(e.k() == null ? List.of(1, 10, 100) : e.k(), e.recallKPrime() == null ? 100 : e.recallKPrime(),
+                        v.seed() == null ? runSeed : v.seed(), v.rescore() == null ? 0 : v.rescore())).toList(),
+                new Evaluation(e.k() == null ? List.of(1, 10, 100) : e.k(), e.metrics() == null ? Evaluation.METRICS : e.metrics(),
+                        e.recallKPrime() == null ? 100 : e.recallKPrime(),
                         new Classification(c.enabled(), c.neighbours() == null ? 10 : c.neighbours(),
                                 c.testFraction() == null ? 0.2 : c.testFraction())),
                 output != null && output.dir() != null ? output : new Output(

@@ -85,6 +85,13 @@ final class ConfigValidator {
                 throw bad(file, "evaluation.k[" + i + "]", "must be >= 1, got " + e.k().get(i));
             }
         }
+        for (int i = 0; i < e.metrics().size(); i++) {
+            String m = e.metrics().get(i);
+            if (!RunConfig.Evaluation.METRICS.contains(m)) {
+                throw bad(file, "evaluation.metrics[" + i + "]", "unknown metric '" + m + "'" + Nearest.hint(m, RunConfig.Evaluation.METRICS)
+                        + "; known: " + String.join(", ", RunConfig.Evaluation.METRICS));
+            }
+        }
         if (e.recallKPrime() < 1) {
             throw bad(file, "evaluation.recall_k_prime", "must be >= 1, got " + e.recallKPrime());
         }

@@ -22,7 +22,7 @@ final class Report {
         Map<String, Object> floatM = (Map<String, Object>) metrics.get("float");
         List<Map<String, Object>> variants = (List<Map<String, Object>>) metrics.get("variants");
         List<Integer> ks = config.evaluation().k().stream().distinct().sorted().toList();
-        boolean qrels = (Boolean) dataset.get("qrels");
+        boolean qrels = floatM.containsKey("retrieval");
         boolean classify = floatM.containsKey("classification");
         int mainK = ks.contains(10) ? 10 : ks.getLast();
         StringBuilder md = new StringBuilder();
@@ -39,9 +39,9 @@ final class Report {
         md.append("\n|").append(" --- |".repeat(3 + ks.size() + (int) ks.stream().filter(k -> k <= config.evaluation().recallKPrime()).count())).append("\n");
         for (Map<String, Object> v : variants) {
             md.append("| ").append(v.get("name")).append(" | ").append(v.get("bits")).append(" | ").append(v.get("bytes_per_vector")).append(" |");
-            Map<String, Object> o = (Map<String, Object>) v.get("overlap");
+            Map<String, Object> o = (Map<String, Object>) v.getOrDefault("overlap", Map.of());
             ks.forEach(k -> md.append(" ").append(fmt(o.get(String.valueOf(k)))).append(" |"));
-            Map<String, Object> r = (Map<String, Object>) v.get("recall_of_float_top_k_in_top_k_prime");
+            Map<String, Object> r = (Map<String, Object>) v.getOrDefault("recall_of_float_top_k_in_top_k_prime", Map.of());
             ks.stream().filter(k -> k <= config.evaluation().recallKPrime()).forEach(k -> md.append(" ").append(fmt(r.get(String.valueOf(k)))).append(" |"));
             md.append("\n");
         }
@@ -87,9 +87,11 @@ final class Report {
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         for (Map<String, Object> v : variants) {
             String key = v.get("binarizer") + ((Integer) v.get("rescore") > 0 ? " + rescore x" + v.get("rescore") : "");
-            double y = qrels ? ((Number) ((Map<String, Map<String, Object>>) v.get((Integer) v.get("rescore") > 0 ? "retrieval_rescored" : "retrieval"))
+            boolean rescored = (Integer) v.get("rescore") > 0;
+            Object overlap = ((Map<String, Object>) v.getOrDefault(rescored ? "overlap_rescored" : "overlap", Map.of())).get(String.valueOf(mainK));
+            double y = qrels ? ((Number) ((Map<String, Map<String, Object>>) v.get(rescored ? "retrieval_rescored" : "retrieval"))
                     .get(String.valueOf(mainK)).get("ndcg")).doubleValue()
-                    : ((Number) ((Map<String, Object>) v.get("overlap")).get(String.valueOf(mainK))).doubleValue();
+                    : overlap == null ? Double.NaN : ((Number) overlap).doubleValue();
             points.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{((Number) v.get("bits")).doubleValue(), y});
         }
         points.forEach((key, list) -> {

@@ -73,7 +73,7 @@ public final class Runner {
                 throw ConfigValidator.bad(configFile, "evaluation.classification", "needs at least 2 corpus rows to split");
             }
             RunConfig config = new RunConfig(parsed.name(), parsed.seed(), parsed.backend(), parsed.dataset(), parsed.variants(),
-                    new RunConfig.Evaluation(ks, parsed.evaluation().recallKPrime(),
+                    new RunConfig.Evaluation(ks, parsed.evaluation().metrics(), parsed.evaluation().recallKPrime(),
                             new RunConfig.Classification(classify, cl.neighbours(), cl.testFraction())), parsed.output());
             try (BinaryEngine engine = BinaryEngine.builder().backend(config.backend()).seed(config.seed()).build()) {
                 Path dir = createRunDirectory(Path.of(config.output().dir()), config.name());
@@ -93,7 +93,8 @@ public final class Runner {
         events.log("start", "run", config.name(), "backend", engine.backendName(), "dataset", corpus.name(),
                 "corpus_rows", corpus.vectors().rows(), "query_rows", queries.vectors().rows(), "dims", corpus.vectors().dims());
         Evaluator eval = new Evaluator(config, corpus, queries, engine);
-        boolean hasQrels = queries.qrels().isPresent();
+        List<String> wanted = config.evaluation().metrics();
+        boolean hasQrels = queries.qrels().isPresent() && wanted.contains("retrieval");
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("run", config.name());
@@ -102,7 +103,7 @@ public final class Runner {
         dataset.put("corpus_rows", corpus.vectors().rows());
         dataset.put("query_rows", queries.vectors().rows());
         dataset.put("dims", corpus.vectors().dims());
-        dataset.put("qrels", hasQrels);
+        dataset.put("qrels", queries.qrels().isPresent());
         dataset.put("labels", corpus.labels().isPresent());
         metrics.put("dataset", dataset);
         metrics.put("k", config.evaluation().k());
@@ -132,7 +133,7 @@ public final class Runner {
         SearchResult firstResult = null;
         for (RunConfig.Variant v : config.variants()) {
             long start = System.nanoTime();
-            Binarizer b = engine.binarizer(v.binarizer(), v.bits());
+            Binarizer b = io.binaryllm.binarize.Binarizers.create(v.binarizer(), v.bits(), new io.binaryllm.seed.Seeds(v.seed()));
             Binarized bc = engine.encode(b, corpus.vectors());
             Binarized bq = engine.encode(b, queries.vectors());
             long encoded = System.nanoTime();
@@ -143,15 +144,22 @@ public final class Runner {
             m.put("binarizer", v.binarizer());
             m.put("bits", bc.codes().bits());
             m.put("bytes_per_vector", bc.codes().words() * Long.BYTES);
+            m.put("seed", v.seed());
             m.put("rescore", v.rescore());
-            m.put("overlap", eval.overlap(floatTop, r.top()));
-            m.put("recall_of_float_top_k_in_top_k_prime", eval.recallOfFloat(floatTop, r.top()));
+            if (wanted.contains("overlap")) {
+                m.put("overlap", eval.overlap(floatTop, r.top()));
+            }
+            if (wanted.contains("recall_in_k_prime")) {
+                m.put("recall_of_float_top_k_in_top_k_prime", eval.recallOfFloat(floatTop, r.top()));
+            }
             if (hasQrels) {
                 m.put("retrieval", eval.retrieval(r.top()));
                 if (r.rescored() != null) {
                     m.put("retrieval_rescored", eval.retrieval(r.rescored()));
-                    m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
                 }
+            }
+            if (r.rescored() != null && wanted.contains("overlap")) {
+                m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
             }
             if (classify) {
                 m.put("classification", eval.classifyBinary(split, bc.codes()));
@@ -197,9 +205,11 @@ public final class Runner {
     /** One line for the terminal: overlap and nDCG at every k (after rescoring, for rescored variants). */
     private static String summary(Map<String, Object> m, boolean hasQrels) {
         StringBuilder s = new StringBuilder();
-        boolean rescored = m.containsKey("overlap_rescored");
+        boolean rescored = (Integer) m.get("rescore") > 0;
         @SuppressWarnings("unchecked") Map<String, Object> overlap = (Map<String, Object>) m.get(rescored ? "overlap_rescored" : "overlap");
-        overlap.forEach((k, v) -> s.append(String.format("overlap@%s %.3f  ", k, (Double) v)));
+        if (overlap != null) {
+            overlap.forEach((k, v) -> s.append(String.format("overlap@%s %.3f  ", k, (Double) v)));
+        }
         if (hasQrels) {
             @SuppressWarnings("unchecked") Map<String, Map<String, Object>> r = (Map<String, Map<String, Object>>) m.get(rescored ? "retrieval_rescored" : "retrieval");
             r.forEach((k, v) -> s.append(String.format("nDCG@%s %.3f  ", k, (Double) v.get("ndcg"))));

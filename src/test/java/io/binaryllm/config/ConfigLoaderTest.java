@@ -41,7 +41,9 @@ class ConfigLoaderTest {
         assertThat(yaml.evaluation().k()).containsExactly(1, 10, 100);
         assertThat(yaml.variants().get(1).name()).isEqualTo("hyperplane-64+rescore2");
         String resolved = ConfigLoader.toYaml(yaml);
-        assertThat(resolved).contains("seed: 0").contains("recall_k_prime: 100").contains("test_fraction: 0.2");
+        assertThat(resolved).contains("seed: 0").contains("recall_k_prime: 100").contains("test_fraction: 0.2")
+                .contains("- \"retrieval\"");
+        assertThat(yaml.variants().get(0).seed()).isZero(); // a variant's seed defaults to the run's
         // The resolved config reads back to itself.
         assertThat(ConfigLoader.load(write("r.yaml", resolved))).isEqualTo(yaml);
     }

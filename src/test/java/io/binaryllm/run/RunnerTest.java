@@ -86,6 +86,7 @@ class RunnerTest {
                 {GOLDEN.replace("backend: reference", "backend: gpu9"), "backend: unknown backend 'gpu9'"},
                 {GOLDEN.replace("name: golden-check", "name: a/b"), "name: must be letters"},
                 {GOLDEN.replace("recall_k_prime: 30", "recall_k_prime: 30, extra: 1"), "evaluation.extra: unknown key"},
+                {GOLDEN.replace("recall_k_prime: 30", "recall_k_prime: 30, metrics: [overlap, ndcg]"), "evaluation.metrics[1]: unknown metric 'ndcg'"},
         };
         for (String[] c : cases) {
             Path p = config(c[0]);
@@ -94,6 +95,24 @@ class RunnerTest {
             assertThat(run.err().lines()).as(c[1]).singleElement().asString().contains(p.toString()).contains(c[1]);
             assertThat(dir.resolve("runs")).as(c[1]).doesNotExist();
         }
+    }
+
+    @Test
+    void variantSeedsAndMetricSelectionAreHonoured() throws Exception {
+        Path c = config(GOLDEN.replace("{binarizer: hyperplane, bits: 67}", "{binarizer: hyperplane, bits: 67, seed: 99}")
+                .replace("recall_k_prime: 30", "recall_k_prime: 30, metrics: [overlap]"));
+        Runner.Outcome run = Runner.run(c, new PrintWriter(new StringWriter()));
+        JsonNode metrics = new ObjectMapper().readTree(run.dir().resolve("metrics.json").toFile());
+        assertThat(metrics.at("/variants/2/seed").asLong()).isEqualTo(99);
+        assertThat(metrics.at("/variants/0/seed").asLong()).isEqualTo(20251123);
+        assertThat(metrics.at("/variants/0/overlap/10").isMissingNode()).isFalse();
+        assertThat(metrics.at("/variants/0/retrieval").isMissingNode()).isTrue();
+        assertThat(metrics.at("/variants/0/recall_of_float_top_k_in_top_k_prime").isMissingNode()).isTrue();
+        // A different projection seed gives different codes, hence (here) a different overlap.
+        Runner.Outcome golden = Runner.run(config(GOLDEN), new PrintWriter(new StringWriter()));
+        JsonNode g = new ObjectMapper().readTree(golden.dir().resolve("metrics.json").toFile());
+        assertThat(metrics.at("/variants/2/overlap/10").asDouble()).isNotEqualTo(g.at("/variants/2/overlap/10").asDouble());
+        assertThat(Files.readString(run.dir().resolve("report.md"))).contains("hyperplane-67");
     }
 
     @Test
