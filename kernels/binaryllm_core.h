@@ -1,0 +1,129 @@
+/*
+ * BinaryLLM GPU core: Hamming distance and exact counting selection, written once for OpenCL C and CUDA.
+ * binaryllm.cl and binaryllm.cu only include this file, so the code CI runs on pocl is the code that runs on
+ * NVIDIA. Layout and order are DESIGN.md's: codes are row-major little-endian 64-bit words, dimension j is bit
+ * j % 64 of word j / 64; top-k is the k smallest (distance, index).
+ *
+ * Selection is a counting selection over the small integer distances, exact for every k <= n and independent of
+ * scheduling:
+ *   1. blm_histogram: each query's histogram of distances (atomic counts: the totals do not depend on order);
+ *      the host derives the cut t (distance of the k-th neighbour) and how many ties at t are taken (e).
+ *   2. blm_collect: each work-item owns a contiguous range of rows, counts its rows below t and at t, an
+ *      exclusive prefix sum over the work-items (in index order) gives every row its slot, and the rows below t
+ *      plus the first e rows at t are written as keys (distance << 40 | index). Slots follow index order, so the
+ *      output is the same on every run and device; the host sorts each query's k keys, a total order.
+ * Limits: n < 2^40 rows, codes < 2^23 bits.
+ */
+#ifndef BINARYLLM_CORE_H
+#define BINARYLLM_CORE_H
+
+#ifdef __OPENCL_VERSION__
+typedef ulong blm_u64;
+typedef long blm_i64;
+#define BLM_KERNEL __kernel
+#define BLM_GLOBAL __global
+#define BLM_POPCOUNT(x) ((int) popcount(x))
+#define BLM_GROUP() ((int) get_group_id(0))
+#define BLM_LID() ((int) get_local_id(0))
+#define BLM_LSIZE() ((int) get_local_size(0))
+#define BLM_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
+#define BLM_ATOMIC_INC(p) atomic_inc(p)
+#define BLM_LOCAL_ARRAY(type, name, size) __local type name[size]
+#define BLM_DEVICE static inline
+#else /* CUDA */
+typedef unsigned long long blm_u64;
+typedef long long blm_i64;
+#define BLM_KERNEL extern "C" __global__
+#define BLM_GLOBAL
+#define BLM_POPCOUNT(x) __popcll(x)
+#define BLM_GROUP() ((int) blockIdx.x)
+#define BLM_LID() ((int) threadIdx.x)
+#define BLM_LSIZE() ((int) blockDim.x)
+#define BLM_BARRIER() __syncthreads()
+#define BLM_ATOMIC_INC(p) atomicAdd((p), 1)
+#define BLM_LOCAL_ARRAY(type, name, size) __shared__ type name[size]
+#define BLM_DEVICE static __device__ __forceinline__
+#endif
+
+#define BLM_MAX_GROUP 256   /* work-items per query: the prefix-sum arrays live in local memory */
+#define BLM_INDEX_BITS 40
+
+/* Hamming distance between database row i and one query. */
+BLM_DEVICE int blm_distance(BLM_GLOBAL const blm_u64 *db, blm_i64 i, int words, BLM_GLOBAL const blm_u64 *q) {
+    BLM_GLOBAL const blm_u64 *row = db + i * words;
+    int d = 0;
+    for (int w = 0; w < words; w++) {
+        d += BLM_POPCOUNT(row[w] ^ q[w]);
+    }
+    return d;
+}
+
+/* One work-group per query of the chunk [q0, q0 + groups): hist[(q - q0) * (bits + 1) + d] counts the rows at d. */
+BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
+                              int q0, int bits, BLM_GLOBAL int *hist) {
+    int g = BLM_GROUP();
+    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
+    BLM_GLOBAL int *h = hist + (blm_i64) g * (bits + 1);
+    for (blm_i64 i = BLM_LID(); i < n; i += BLM_LSIZE()) {
+        BLM_ATOMIC_INC(&h[blm_distance(db, i, words, q)]);
+    }
+}
+
+/*
+ * One work-group per query of the chunk: writes the k keys of query q0 + g to keys[g * k ..]: rows below cut[g]
+ * in index order, then the first ties[g] rows at cut[g] in index order.
+ */
+BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
+                            int q0, BLM_GLOBAL const int *cut, BLM_GLOBAL const int *ties, int k,
+                            BLM_GLOBAL blm_u64 *keys) {
+    BLM_LOCAL_ARRAY(int, below, BLM_MAX_GROUP);
+    BLM_LOCAL_ARRAY(int, at, BLM_MAX_GROUP);
+    int g = BLM_GROUP();
+    int lid = BLM_LID();
+    int size = BLM_LSIZE();
+    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
+    int t = cut[g];
+    int take = ties[g];
+    blm_i64 chunk = (n + size - 1) / size;
+    blm_i64 start = chunk * lid;
+    blm_i64 end = start + chunk < n ? start + chunk : n;
+    int nb = 0;
+    int na = 0;
+    for (blm_i64 i = start; i < end; i++) {
+        int d = blm_distance(db, i, words, q);
+        nb += d < t;
+        na += d == t;
+    }
+    below[lid] = nb;
+    at[lid] = na;
+    BLM_BARRIER();
+    if (lid == 0) { /* exclusive prefix sums in work-item (= index) order */
+        int sb = 0;
+        int sa = 0;
+        for (int j = 0; j < size; j++) {
+            int b = below[j];
+            int a = at[j];
+            below[j] = sb;
+            at[j] = sa;
+            sb += b;
+            sa += a;
+        }
+    }
+    BLM_BARRIER();
+    int slotBelow = below[lid];
+    int slotAt = at[lid];
+    BLM_GLOBAL blm_u64 *out = keys + (blm_i64) g * k;
+    for (blm_i64 i = start; i < end; i++) {
+        int d = blm_distance(db, i, words, q);
+        if (d < t) {
+            out[slotBelow++] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) i;
+        } else if (d == t) {
+            if (slotAt < take) {
+                out[(k - take) + slotAt] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) i;
+            }
+            slotAt++;
+        }
+    }
+}
+
+#endif

@@ -1,0 +1,51 @@
+package io.binaryllm.search.gpu;
+
+
+import java.util.Arrays;
+
+/**
+ * The host's side of the GPU counting selection (see {@code kernels/binaryllm_core.h}): from each query's
+ * distance histogram, the cut distance and the ties taken at it; from the kernels' keys, the sorted result.
+ */
+public final class CountingSelection {
+    /** Keys are {@code distance << 40 | index}. */
+    public static final int INDEX_BITS = 40;
+    public static final long MAX_ROWS = 1L << INDEX_BITS;
+    public static final int MAX_BITS = (1 << 23) - 1;
+
+    private CountingSelection() {
+    }
+
+    /** For each of {@code queries} histograms of {@code bins} counts: [0] the cut distances, [1] the ties taken. */
+    public static int[][] cuts(int[] hist, int queries, int bins, int k) {
+        int[] cut = new int[queries];
+        int[] ties = new int[queries];
+        for (int q = 0; q < queries; q++) {
+            long below = 0;
+            for (int d = 0; d < bins; d++) {
+                int count = hist[q * bins + d];
+                if (below + count >= k) {
+                    cut[q] = d;
+                    ties[q] = (int) (k - below);
+                    break;
+                }
+                below += count;
+            }
+        }
+        return new int[][]{cut, ties};
+    }
+
+    /** Sorts each query's k keys (unique, so the order is total) and unpacks them into the result arrays. */
+    public static void unpack(long[] keys, int queries, int k, long[] indices, int[] distances, int offset) {
+        long mask = (1L << INDEX_BITS) - 1;
+        for (int q = 0; q < queries; q++) {
+            Arrays.sort(keys, q * k, (q + 1) * k);
+            for (int j = 0; j < k; j++) {
+                long key = keys[q * k + j];
+                indices[offset + q * k + j] = key & mask;
+                distances[offset + q * k + j] = (int) (key >>> INDEX_BITS);
+            }
+        }
+    }
+
+}

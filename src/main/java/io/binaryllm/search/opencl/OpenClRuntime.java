@@ -1,0 +1,235 @@
+package io.binaryllm.search.opencl;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.search.gpu.CountingSelection;
+import io.binaryllm.search.gpu.KernelSources;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static org.jocl.CL.*;
+
+/**
+ * One OpenCL device, context, queue and built program for the whole JVM: building the program costs seconds on
+ * some drivers, so it happens once, on first use. Searches are serialised on the one queue.
+ */
+final class OpenClRuntime {
+    /** Work-items per query; the kernels' prefix sums hold at most BLM_MAX_GROUP (256). */
+    private static final int GROUP = 64;
+    /** Host-to-device copies of mapped or heap memory go through a direct buffer of this size. */
+    private static final int STAGE = 16 << 20;
+
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final cl_kernel histogram;
+    private final cl_kernel collect;
+    private final String description;
+    private final boolean gpu;
+    private final long maxAlloc;
+    private final int group;
+
+    record Loaded(OpenClRuntime runtime, String problem) {
+    }
+
+    private static volatile Loaded loaded;
+
+    static Loaded get() {
+        Loaded l = loaded;
+        if (l == null) {
+            synchronized (OpenClRuntime.class) {
+                if (loaded == null) {
+                    loaded = load();
+                }
+                l = loaded;
+            }
+        }
+        return l;
+    }
+
+    private OpenClRuntime(cl_platform_id platform, cl_device_id device, boolean gpu) {
+        this.gpu = gpu;
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, platform);
+        this.context = clCreateContext(props, 1, new cl_device_id[]{device}, null, null, null);
+        @SuppressWarnings("deprecation")
+        cl_command_queue q = clCreateCommandQueue(context, device, 0, null);
+        this.queue = q;
+        cl_program program = clCreateProgramWithSource(context, 1, new String[]{KernelSources.openClProgram()}, null, null);
+        try {
+            clBuildProgram(program, 0, null, "", null, null);
+        } catch (CLException e) {
+            throw new IllegalStateException("the OpenCL program did not build: " + buildLog(program, device).strip());
+        }
+        this.histogram = clCreateKernel(program, "blm_histogram", null);
+        this.collect = clCreateKernel(program, "blm_collect", null);
+        long[] size = new long[1];
+        clGetKernelWorkGroupInfo(collect, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
+        long[] size2 = new long[1];
+        clGetKernelWorkGroupInfo(histogram, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size2), null);
+        this.group = (int) Math.max(1, Math.min(GROUP, Math.min(size[0], size2[0])));
+        this.maxAlloc = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+        this.description = deviceString(device, CL_DEVICE_NAME) + " (" + (gpu ? "GPU" : "CPU") + ", "
+                + deviceString(platform, CL_PLATFORM_NAME) + ", " + deviceString(device, CL_DEVICE_VERSION).strip() + ", "
+                + deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE) / (1 << 20) + " MiB, driver " + deviceString(device, CL_DRIVER_VERSION) + ")";
+    }
+
+    private static Loaded load() {
+        try {
+            CL.setExceptionsEnabled(true);
+            int[] count = new int[1];
+            clGetPlatformIDs(0, null, count);
+            if (count[0] == 0) {
+                return new Loaded(null, "no OpenCL platform (install a GPU driver's ICD, or Debian's pocl-opencl-icd for the CPU)");
+            }
+            cl_platform_id[] platforms = new cl_platform_id[count[0]];
+            clGetPlatformIDs(count[0], platforms, null);
+            for (long type : new long[]{CL_DEVICE_TYPE_GPU, CL_DEVICE_TYPE_ACCELERATOR, CL_DEVICE_TYPE_CPU}) {
+                for (cl_platform_id p : platforms) {
+                    int[] n = new int[1];
+                    try {
+                        clGetDeviceIDs(p, type, 0, null, n);
+                    } catch (CLException e) {
+                        continue; // CL_DEVICE_NOT_FOUND
+                    }
+                    if (n[0] > 0) {
+                        cl_device_id[] devices = new cl_device_id[n[0]];
+                        clGetDeviceIDs(p, type, n[0], devices, null);
+                        return new Loaded(new OpenClRuntime(p, devices[0], type != CL_DEVICE_TYPE_CPU), null);
+                    }
+                }
+            }
+            return new Loaded(null, "OpenCL platforms found, but no device");
+        } catch (LinkageError e) {
+            return new Loaded(null, "the OpenCL library did not load (" + e.getMessage() + "; install ocl-icd-libopencl1 and a driver)");
+        } catch (CLException | IllegalStateException e) {
+            return new Loaded(null, e.getMessage());
+        }
+    }
+
+    String describe() {
+        return description;
+    }
+
+    boolean isGpu() {
+        return gpu;
+    }
+
+    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k) {
+        int words = db.words();
+        long n = db.rows();
+        int nq = Math.toIntExact(queries.rows());
+        int bins = db.bits() + 1;
+        long dbBytes = db.segment().byteSize();
+        if (dbBytes > maxAlloc) {
+            throw new BadInputException("--backend opencl: the database (" + dbBytes + " bytes) exceeds the device's largest buffer ("
+                    + maxAlloc + " bytes)");
+        }
+        // Queries per pass: histograms and keys of a pass stay under 256 MiB each.
+        int chunk = (int) Math.max(1, Math.min(nq, Math.min((256L << 20) / (4L * bins), (256L << 20) / (8L * k))));
+        long[] indices = new long[nq * k];
+        int[] distances = new int[nq * k];
+        cl_mem dbBuf = upload(db.segment());
+        cl_mem qBuf = upload(queries.segment());
+        cl_mem histBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * bins * chunk, null, null);
+        cl_mem cutBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
+        cl_mem tieBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
+        cl_mem keyBuf = clCreateBuffer(context, CL_MEM_WRITE_ONLY, 8L * k * chunk, null, null);
+        try {
+            for (int q0 = 0; q0 < nq; q0 += chunk) {
+                int m = Math.min(chunk, nq - q0);
+                int[] hist = new int[m * bins];
+                clEnqueueWriteBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null); // zeros
+                setArgs(histogram, dbBuf, n, words, qBuf, q0);
+                clSetKernelArg(histogram, 5, Sizeof.cl_int, Pointer.to(new int[]{db.bits()}));
+                clSetKernelArg(histogram, 6, Sizeof.cl_mem, Pointer.to(histBuf));
+                clEnqueueNDRangeKernel(queue, histogram, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                clEnqueueReadBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null);
+                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                clEnqueueWriteBuffer(queue, cutBuf, true, 0, 4L * m, Pointer.to(cuts[0]), 0, null, null);
+                clEnqueueWriteBuffer(queue, tieBuf, true, 0, 4L * m, Pointer.to(cuts[1]), 0, null, null);
+                setArgs(collect, dbBuf, n, words, qBuf, q0);
+                clSetKernelArg(collect, 5, Sizeof.cl_mem, Pointer.to(cutBuf));
+                clSetKernelArg(collect, 6, Sizeof.cl_mem, Pointer.to(tieBuf));
+                clSetKernelArg(collect, 7, Sizeof.cl_int, Pointer.to(new int[]{k}));
+                clSetKernelArg(collect, 8, Sizeof.cl_mem, Pointer.to(keyBuf));
+                clEnqueueNDRangeKernel(queue, collect, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                long[] keys = new long[m * k];
+                clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
+                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+            }
+        } finally {
+            for (cl_mem b : new cl_mem[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, keyBuf}) {
+                clReleaseMemObject(b);
+            }
+        }
+        return new SearchResult(nq, k, indices, distances);
+    }
+
+    private static void setArgs(cl_kernel kernel, cl_mem db, long n, int words, cl_mem queries, int q0) {
+        clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(db));
+        clSetKernelArg(kernel, 1, Sizeof.cl_long, Pointer.to(new long[]{n}));
+        clSetKernelArg(kernel, 2, Sizeof.cl_int, Pointer.to(new int[]{words}));
+        clSetKernelArg(kernel, 3, Sizeof.cl_mem, Pointer.to(queries));
+        clSetKernelArg(kernel, 4, Sizeof.cl_int, Pointer.to(new int[]{q0}));
+    }
+
+    /** A device buffer holding {@code data}, copied through a direct staging buffer (works for mapped and heap memory). */
+    private cl_mem upload(MemorySegment data) {
+        long bytes = Math.max(8, data.byteSize());
+        cl_mem buf = clCreateBuffer(context, CL_MEM_READ_ONLY, bytes, null, null);
+        ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.min(STAGE, bytes)).order(ByteOrder.nativeOrder());
+        MemorySegment staged = MemorySegment.ofBuffer(stage);
+        for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
+            int len = (int) Math.min(stage.capacity(), data.byteSize() - off);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
+            clEnqueueWriteBuffer(queue, buf, true, off, len, Pointer.to(stage), 0, null, null);
+        }
+        return buf;
+    }
+
+    private static String buildLog(cl_program program, cl_device_id device) {
+        long[] size = new long[1];
+        clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+        byte[] log = new byte[(int) size[0]];
+        clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+        return new String(log, 0, Math.max(0, log.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String deviceString(cl_device_id device, int param) {
+        long[] size = new long[1];
+        clGetDeviceInfo(device, param, 0, null, size);
+        byte[] value = new byte[(int) size[0]];
+        clGetDeviceInfo(device, param, value.length, Pointer.to(value), null);
+        return new String(value, 0, Math.max(0, value.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String deviceString(cl_platform_id platform, int param) {
+        long[] size = new long[1];
+        clGetPlatformInfo(platform, param, 0, null, size);
+        byte[] value = new byte[(int) size[0]];
+        clGetPlatformInfo(platform, param, value.length, Pointer.to(value), null);
+        return new String(value, 0, Math.max(0, value.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static long deviceLong(cl_device_id device, int param) {
+        long[] value = new long[1];
+        clGetDeviceInfo(device, param, Sizeof.cl_ulong, Pointer.to(value), null);
+        return value[0];
+    }
+}
