@@ -12,6 +12,9 @@
  *      exclusive prefix sum over the work-items (in index order) gives every row its slot, and the rows below t
  *      plus the first e rows at t are written as keys (distance << 40 | index). Slots follow index order, so the
  *      output is the same on every run and device; the host sorts each query's k keys, a total order.
+ * A database larger than device memory is passed in chunks, in index order: histograms accumulate across chunks,
+ * and blm_collect continues the slots where the previous chunk stopped (done_below, done_at, per query), with
+ * `first` the index of the chunk's first row. One chunk is the same computation with first = 0.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
  */
 #ifndef BINARYLLM_CORE_H
@@ -73,8 +76,9 @@ BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words
  * One work-group per query of the chunk: writes the k keys of query q0 + g to keys[g * k ..]: rows below cut[g]
  * in index order, then the first ties[g] rows at cut[g] in index order.
  */
-BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
-                            int q0, BLM_GLOBAL const int *cut, BLM_GLOBAL const int *ties, int k,
+BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
+                            BLM_GLOBAL const blm_u64 *queries, int q0, BLM_GLOBAL const int *cut,
+                            BLM_GLOBAL const int *ties, int k, BLM_GLOBAL int *done_below, BLM_GLOBAL int *done_at,
                             BLM_GLOBAL blm_u64 *keys) {
     BLM_LOCAL_ARRAY(int, below, BLM_MAX_GROUP);
     BLM_LOCAL_ARRAY(int, at, BLM_MAX_GROUP);
@@ -97,9 +101,12 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, 
     below[lid] = nb;
     at[lid] = na;
     BLM_BARRIER();
-    if (lid == 0) { /* exclusive prefix sums in work-item (= index) order */
-        int sb = 0;
-        int sa = 0;
+    int before_below = done_below[g];
+    int before_at = done_at[g];
+    BLM_BARRIER(); /* every work-item has read the counts of earlier chunks before work-item 0 advances them */
+    if (lid == 0) { /* exclusive prefix sums in work-item (= index) order, continuing the earlier chunks */
+        int sb = before_below;
+        int sa = before_at;
         for (int j = 0; j < size; j++) {
             int b = below[j];
             int a = at[j];
@@ -108,6 +115,8 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, 
             sb += b;
             sa += a;
         }
+        done_below[g] = sb;
+        done_at[g] = sa;
     }
     BLM_BARRIER();
     int slotBelow = below[lid];
@@ -116,10 +125,10 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, 
     for (blm_i64 i = start; i < end; i++) {
         int d = blm_distance(db, i, words, q);
         if (d < t) {
-            out[slotBelow++] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) i;
+            out[slotBelow++] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) (first + i);
         } else if (d == t) {
             if (slotAt < take) {
-                out[(k - take) + slotAt] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) i;
+                out[(k - take) + slotAt] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) (first + i);
             }
             slotAt++;
         }

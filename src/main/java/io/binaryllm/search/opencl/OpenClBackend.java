@@ -13,6 +13,17 @@ import io.binaryllm.search.gpu.CountingSelection;
  * created per search and released at its end.
  */
 public final class OpenClBackend implements SearchBackend {
+    private final long maxChunkBytes;
+
+    public OpenClBackend() {
+        this(Long.MAX_VALUE);
+    }
+
+    /** For tests: pass the database to the device in chunks of at most this many bytes, as a huge one would be. */
+    public OpenClBackend(long maxChunkBytes) {
+        this.maxChunkBytes = maxChunkBytes;
+    }
+
     @Override
     public String name() {
         return "opencl";
@@ -41,6 +52,6 @@ public final class OpenClBackend implements SearchBackend {
         if (r.runtime() == null) {
             throw new BadInputException("--backend opencl: unavailable here: " + r.problem());
         }
-        return r.runtime().search(database, queries, k);
+        return r.runtime().search(database, queries, k, maxChunkBytes);
     }
 }

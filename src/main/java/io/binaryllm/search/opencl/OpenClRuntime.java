@@ -1,6 +1,5 @@
 package io.binaryllm.search.opencl;
 
-import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.gpu.CountingSelection;
@@ -130,69 +129,99 @@ final class OpenClRuntime {
         return gpu;
     }
 
-    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k) {
+    /**
+     * Exact top-k of every query. The database goes to the device in chunks of at most {@code maxChunkBytes}
+     * (one chunk, kept resident, when it fits); the kernels carry the selection across chunks in index order.
+     */
+    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         int words = db.words();
-        long n = db.rows();
         int nq = Math.toIntExact(queries.rows());
         int bins = db.bits() + 1;
-        long dbBytes = db.segment().byteSize();
-        if (dbBytes > maxAlloc) {
-            throw new BadInputException("--backend opencl: the database (" + dbBytes + " bytes) exceeds the device's largest buffer ("
-                    + maxAlloc + " bytes)");
-        }
+        long rowBytes = (long) words * Long.BYTES;
+        long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, maxAlloc) / rowBytes));
+        boolean resident = chunkRows >= db.rows();
         // Queries per pass: histograms and keys of a pass stay under 256 MiB each.
         int chunk = (int) Math.max(1, Math.min(nq, Math.min((256L << 20) / (4L * bins), (256L << 20) / (8L * k))));
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
-        cl_mem dbBuf = upload(db.segment());
+        cl_mem dbBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, chunkRows * rowBytes, null, null);
         cl_mem qBuf = upload(queries.segment());
         cl_mem histBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * bins * chunk, null, null);
         cl_mem cutBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
         cl_mem tieBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
+        cl_mem belowBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
+        cl_mem atBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
         cl_mem keyBuf = clCreateBuffer(context, CL_MEM_WRITE_ONLY, 8L * k * chunk, null, null);
         try {
+            if (resident) {
+                write(dbBuf, db.segment());
+            }
             for (int q0 = 0; q0 < nq; q0 += chunk) {
                 int m = Math.min(chunk, nq - q0);
                 int[] hist = new int[m * bins];
                 clEnqueueWriteBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null); // zeros
-                setArgs(histogram, dbBuf, n, words, qBuf, q0);
-                clSetKernelArg(histogram, 5, Sizeof.cl_int, Pointer.to(new int[]{db.bits()}));
-                clSetKernelArg(histogram, 6, Sizeof.cl_mem, Pointer.to(histBuf));
-                clEnqueueNDRangeKernel(queue, histogram, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                for (long first = 0; first < db.rows(); first += chunkRows) {
+                    long rows = Math.min(chunkRows, db.rows() - first);
+                    if (!resident) {
+                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                    }
+                    clSetKernelArg(histogram, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
+                    clSetKernelArg(histogram, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
+                    clSetKernelArg(histogram, 2, Sizeof.cl_int, Pointer.to(new int[]{words}));
+                    clSetKernelArg(histogram, 3, Sizeof.cl_mem, Pointer.to(qBuf));
+                    clSetKernelArg(histogram, 4, Sizeof.cl_int, Pointer.to(new int[]{q0}));
+                    clSetKernelArg(histogram, 5, Sizeof.cl_int, Pointer.to(new int[]{db.bits()}));
+                    clSetKernelArg(histogram, 6, Sizeof.cl_mem, Pointer.to(histBuf));
+                    clEnqueueNDRangeKernel(queue, histogram, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                }
                 clEnqueueReadBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null);
                 int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                int[] zeros = new int[m];
                 clEnqueueWriteBuffer(queue, cutBuf, true, 0, 4L * m, Pointer.to(cuts[0]), 0, null, null);
                 clEnqueueWriteBuffer(queue, tieBuf, true, 0, 4L * m, Pointer.to(cuts[1]), 0, null, null);
-                setArgs(collect, dbBuf, n, words, qBuf, q0);
-                clSetKernelArg(collect, 5, Sizeof.cl_mem, Pointer.to(cutBuf));
-                clSetKernelArg(collect, 6, Sizeof.cl_mem, Pointer.to(tieBuf));
-                clSetKernelArg(collect, 7, Sizeof.cl_int, Pointer.to(new int[]{k}));
-                clSetKernelArg(collect, 8, Sizeof.cl_mem, Pointer.to(keyBuf));
-                clEnqueueNDRangeKernel(queue, collect, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                clEnqueueWriteBuffer(queue, belowBuf, true, 0, 4L * m, Pointer.to(zeros), 0, null, null);
+                clEnqueueWriteBuffer(queue, atBuf, true, 0, 4L * m, Pointer.to(zeros), 0, null, null);
+                for (long first = 0; first < db.rows(); first += chunkRows) {
+                    long rows = Math.min(chunkRows, db.rows() - first);
+                    if (!resident) {
+                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                    }
+                    clSetKernelArg(collect, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
+                    clSetKernelArg(collect, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
+                    clSetKernelArg(collect, 2, Sizeof.cl_long, Pointer.to(new long[]{first}));
+                    clSetKernelArg(collect, 3, Sizeof.cl_int, Pointer.to(new int[]{words}));
+                    clSetKernelArg(collect, 4, Sizeof.cl_mem, Pointer.to(qBuf));
+                    clSetKernelArg(collect, 5, Sizeof.cl_int, Pointer.to(new int[]{q0}));
+                    clSetKernelArg(collect, 6, Sizeof.cl_mem, Pointer.to(cutBuf));
+                    clSetKernelArg(collect, 7, Sizeof.cl_mem, Pointer.to(tieBuf));
+                    clSetKernelArg(collect, 8, Sizeof.cl_int, Pointer.to(new int[]{k}));
+                    clSetKernelArg(collect, 9, Sizeof.cl_mem, Pointer.to(belowBuf));
+                    clSetKernelArg(collect, 10, Sizeof.cl_mem, Pointer.to(atBuf));
+                    clSetKernelArg(collect, 11, Sizeof.cl_mem, Pointer.to(keyBuf));
+                    clEnqueueNDRangeKernel(queue, collect, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                }
                 long[] keys = new long[m * k];
                 clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
                 CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
             }
         } finally {
-            for (cl_mem b : new cl_mem[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, keyBuf}) {
+            for (cl_mem b : new cl_mem[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, belowBuf, atBuf, keyBuf}) {
                 clReleaseMemObject(b);
             }
         }
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private static void setArgs(cl_kernel kernel, cl_mem db, long n, int words, cl_mem queries, int q0) {
-        clSetKernelArg(kernel, 0, Sizeof.cl_mem, Pointer.to(db));
-        clSetKernelArg(kernel, 1, Sizeof.cl_long, Pointer.to(new long[]{n}));
-        clSetKernelArg(kernel, 2, Sizeof.cl_int, Pointer.to(new int[]{words}));
-        clSetKernelArg(kernel, 3, Sizeof.cl_mem, Pointer.to(queries));
-        clSetKernelArg(kernel, 4, Sizeof.cl_int, Pointer.to(new int[]{q0}));
+    /** A device buffer holding {@code data}. */
+    private cl_mem upload(MemorySegment data) {
+        cl_mem buf = clCreateBuffer(context, CL_MEM_READ_ONLY, Math.max(8, data.byteSize()), null, null);
+        write(buf, data);
+        return buf;
     }
 
-    /** A device buffer holding {@code data}, copied through a direct staging buffer (works for mapped and heap memory). */
-    private cl_mem upload(MemorySegment data) {
+    /** Copies {@code data} to the start of {@code buf} through a direct staging buffer (mapped and heap memory alike). */
+    private void write(cl_mem buf, MemorySegment data) {
         long bytes = Math.max(8, data.byteSize());
-        cl_mem buf = clCreateBuffer(context, CL_MEM_READ_ONLY, bytes, null, null);
         ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.min(STAGE, bytes)).order(ByteOrder.nativeOrder());
         MemorySegment staged = MemorySegment.ofBuffer(stage);
         for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
@@ -200,7 +229,6 @@ final class OpenClRuntime {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
             clEnqueueWriteBuffer(queue, buf, true, off, len, Pointer.to(stage), 0, null, null);
         }
-        return buf;
     }
 
     private static String buildLog(cl_program program, cl_device_id device) {
