@@ -33,6 +33,7 @@ public final class Main {
         COMMANDS.put("bench", BenchCommand::new);
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("datasets", DatasetsCommand::new);
+        COMMANDS.put("equivalence", EquivalenceCommand::new);
     }
 
     public static final int OK = 0;

@@ -1,0 +1,213 @@
+package io.binaryllm.search.cuda;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.search.gpu.CountingSelection;
+import io.binaryllm.search.gpu.KernelSources;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import static jcuda.driver.JCudaDriver.*;
+
+/**
+ * One CUDA device, context and module (the PTX kept in the jar, JIT-compiled by the driver: no toolkit needed) for
+ * the whole JVM. The same kernels and host logic as {@code opencl}: histogram, cut, collect, carried across
+ * database chunks sized to the device's free memory. Every driver call is checked (exceptions enabled) and turned
+ * into a message naming the call.
+ */
+final class CudaRuntime {
+    private static final int GROUP = 64;
+    private static final int STAGE = 16 << 20;
+
+    private final CUcontext context;
+    private final CUfunction histogram;
+    private final CUfunction collect;
+    private final String description;
+
+    record Loaded(CudaRuntime runtime, String problem) {
+    }
+
+    private static volatile Loaded loaded;
+
+    static Loaded get() {
+        Loaded l = loaded;
+        if (l == null) {
+            synchronized (CudaRuntime.class) {
+                if (loaded == null) {
+                    loaded = load();
+                }
+                l = loaded;
+            }
+        }
+        return l;
+    }
+
+    private CudaRuntime(CUdevice device) {
+        this.context = new CUcontext();
+        cuCtxCreate(context, 0, device);
+        CUmodule module = new CUmodule();
+        byte[] ptx = (KernelSources.read("binaryllm.ptx") + "\0").getBytes(StandardCharsets.US_ASCII);
+        cuModuleLoadData(module, ptx);
+        this.histogram = new CUfunction();
+        cuModuleGetFunction(histogram, module, "blm_histogram");
+        this.collect = new CUfunction();
+        cuModuleGetFunction(collect, module, "blm_collect");
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, device);
+        long[] memory = new long[1];
+        cuDeviceTotalMem(memory, device);
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+        cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+        int[] driver = new int[1];
+        cuDriverGetVersion(driver);
+        String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
+        this.description = deviceName + " (compute " + major[0] + "." + minor[0] + ", " + memory[0] / (1 << 20)
+                + " MiB, driver CUDA " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10 + ")";
+    }
+
+    private static Loaded load() {
+        try {
+            JCudaDriver.setExceptionsEnabled(true);
+            cuInit(0);
+            int[] count = new int[1];
+            cuDeviceGetCount(count);
+            if (count[0] == 0) {
+                return new Loaded(null, "the NVIDIA driver reports no CUDA device");
+            }
+            CUdevice device = new CUdevice();
+            cuDeviceGet(device, 0);
+            return new Loaded(new CudaRuntime(device), null);
+        } catch (LinkageError e) {
+            return new Loaded(null, "no NVIDIA driver: " + rootCause(e.getMessage()));
+        } catch (CudaException e) {
+            return new Loaded(null, "CUDA: " + e.getMessage());
+        } catch (RuntimeException e) {
+            return new Loaded(null, "CUDA initialisation failed: " + e);
+        }
+    }
+
+    /**
+     * JCuda's load error is a page of nested stack traces; the line that matters says which shared object was
+     * missing (normally libcuda.so.1, the driver).
+     */
+    static String rootCause(String message) {
+        if (message == null) {
+            return "the JCuda driver library did not load";
+        }
+        for (String line : message.split("\n")) {
+            int at = line.indexOf(": lib");
+            if (line.contains("cannot open shared object file") && at >= 0) {
+                return line.substring(at + 2).strip();
+            }
+        }
+        return message.lines().findFirst().orElse(message).strip();
+    }
+
+    String describe() {
+        return description;
+    }
+
+    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
+        cuCtxSetCurrent(context);
+        int words = db.words();
+        int nq = Math.toIntExact(queries.rows());
+        int bins = db.bits() + 1;
+        long rowBytes = (long) words * Long.BYTES;
+        long[] free = new long[1];
+        long[] total = new long[1];
+        cuMemGetInfo(free, total);
+        int chunk = (int) Math.max(1, Math.min(nq, Math.min((256L << 20) / (4L * bins), (256L << 20) / (8L * k))));
+        long working = queries.segment().byteSize() + chunk * (4L * bins + 16L + 8L * k) + (64L << 20);
+        long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
+        boolean resident = chunkRows >= db.rows();
+        long[] indices = new long[nq * k];
+        int[] distances = new int[nq * k];
+        CUdeviceptr dbBuf = alloc(chunkRows * rowBytes);
+        CUdeviceptr qBuf = alloc(queries.segment().byteSize());
+        CUdeviceptr histBuf = alloc(4L * bins * chunk);
+        CUdeviceptr cutBuf = alloc(4L * chunk);
+        CUdeviceptr tieBuf = alloc(4L * chunk);
+        CUdeviceptr belowBuf = alloc(4L * chunk);
+        CUdeviceptr atBuf = alloc(4L * chunk);
+        CUdeviceptr keyBuf = alloc(8L * k * chunk);
+        try {
+            write(qBuf, queries.segment());
+            if (resident) {
+                write(dbBuf, db.segment());
+            }
+            for (int q0 = 0; q0 < nq; q0 += chunk) {
+                int m = Math.min(chunk, nq - q0);
+                cuMemsetD32(histBuf, 0, (long) m * bins);
+                for (long first = 0; first < db.rows(); first += chunkRows) {
+                    long rows = Math.min(chunkRows, db.rows() - first);
+                    if (!resident) {
+                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                    }
+                    launch(histogram, m, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new int[]{words}),
+                            Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(new int[]{db.bits()}), Pointer.to(histBuf));
+                }
+                int[] hist = new int[m * bins];
+                cuMemcpyDtoH(Pointer.to(hist), histBuf, 4L * hist.length);
+                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                cuMemcpyHtoD(cutBuf, Pointer.to(cuts[0]), 4L * m);
+                cuMemcpyHtoD(tieBuf, Pointer.to(cuts[1]), 4L * m);
+                cuMemsetD32(belowBuf, 0, m);
+                cuMemsetD32(atBuf, 0, m);
+                for (long first = 0; first < db.rows(); first += chunkRows) {
+                    long rows = Math.min(chunkRows, db.rows() - first);
+                    if (!resident) {
+                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                    }
+                    launch(collect, m, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new long[]{first}),
+                            Pointer.to(new int[]{words}), Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(cutBuf),
+                            Pointer.to(tieBuf), Pointer.to(new int[]{k}), Pointer.to(belowBuf), Pointer.to(atBuf), Pointer.to(keyBuf));
+                }
+                long[] keys = new long[m * k];
+                cuMemcpyDtoH(Pointer.to(keys), keyBuf, 8L * keys.length);
+                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+            }
+        } finally {
+            for (CUdeviceptr p : new CUdeviceptr[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, belowBuf, atBuf, keyBuf}) {
+                cuMemFree(p);
+            }
+        }
+        return new SearchResult(nq, k, indices, distances);
+    }
+
+    private static void launch(CUfunction f, int groups, Pointer... args) {
+        cuLaunchKernel(f, groups, 1, 1, GROUP, 1, 1, 0, null, Pointer.to(args), null);
+        cuCtxSynchronize();
+    }
+
+    private static CUdeviceptr alloc(long bytes) {
+        CUdeviceptr p = new CUdeviceptr();
+        cuMemAlloc(p, Math.max(8, bytes));
+        return p;
+    }
+
+    /** Host to device through a direct staging buffer: mapped and heap memory alike. */
+    private static void write(CUdeviceptr dst, MemorySegment data) {
+        ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.max(8, Math.min(STAGE, data.byteSize()))).order(ByteOrder.nativeOrder());
+        MemorySegment staged = MemorySegment.ofBuffer(stage);
+        for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
+            int len = (int) Math.min(stage.capacity(), data.byteSize() - off);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
+            cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len);
+        }
+    }
+}
