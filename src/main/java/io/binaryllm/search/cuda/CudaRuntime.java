@@ -3,6 +3,7 @@ package io.binaryllm.search.cuda;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.gpu.CountingSelection;
+import io.binaryllm.search.gpu.GpuRuntime;
 import io.binaryllm.search.gpu.KernelSources;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -28,7 +29,7 @@ import static jcuda.driver.JCudaDriver.*;
  * database chunks sized to the device's free memory. Every driver call is checked (exceptions enabled) and turned
  * into a message naming the call.
  */
-final class CudaRuntime {
+final class CudaRuntime implements GpuRuntime {
     private static final int GROUP = 64;
     private static final int STAGE = 16 << 20;
 
@@ -37,13 +38,10 @@ final class CudaRuntime {
     private final CUfunction collect;
     private final String description;
 
-    record Loaded(CudaRuntime runtime, String problem) {
-    }
+    private static volatile GpuRuntime.Loaded loaded;
 
-    private static volatile Loaded loaded;
-
-    static Loaded get() {
-        Loaded l = loaded;
+    static GpuRuntime.Loaded get() {
+        GpuRuntime.Loaded l = loaded;
         if (l == null) {
             synchronized (CudaRuntime.class) {
                 if (loaded == null) {
@@ -80,24 +78,24 @@ final class CudaRuntime {
                 + " MiB, driver CUDA " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10 + ")";
     }
 
-    private static Loaded load() {
+    private static GpuRuntime.Loaded load() {
         try {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);
             int[] count = new int[1];
             cuDeviceGetCount(count);
             if (count[0] == 0) {
-                return new Loaded(null, "the NVIDIA driver reports no CUDA device");
+                return new GpuRuntime.Loaded(null, "the NVIDIA driver reports no CUDA device");
             }
             CUdevice device = new CUdevice();
             cuDeviceGet(device, 0);
-            return new Loaded(new CudaRuntime(device), null);
+            return new GpuRuntime.Loaded(new CudaRuntime(device), null);
         } catch (LinkageError e) {
-            return new Loaded(null, "no NVIDIA driver: " + rootCause(e.getMessage()));
+            return new GpuRuntime.Loaded(null, "no NVIDIA driver: " + rootCause(e.getMessage()));
         } catch (CudaException e) {
-            return new Loaded(null, "CUDA: " + e.getMessage());
+            return new GpuRuntime.Loaded(null, "CUDA: " + e.getMessage());
         } catch (RuntimeException e) {
-            return new Loaded(null, "CUDA initialisation failed: " + e);
+            return new GpuRuntime.Loaded(null, "CUDA initialisation failed: " + e);
         }
     }
 
@@ -118,11 +116,18 @@ final class CudaRuntime {
         return message.lines().findFirst().orElse(message).strip();
     }
 
-    String describe() {
+    @Override
+    public boolean isGpu() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
         return description;
     }
 
-    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
+    @Override
+    public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         cuCtxSetCurrent(context);
         int words = db.words();
         int nq = Math.toIntExact(queries.rows());

@@ -3,6 +3,7 @@ package io.binaryllm.search.opencl;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.gpu.CountingSelection;
+import io.binaryllm.search.gpu.GpuRuntime;
 import io.binaryllm.search.gpu.KernelSources;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -28,7 +29,7 @@ import static org.jocl.CL.*;
  * One OpenCL device, context, queue and built program for the whole JVM: building the program costs seconds on
  * some drivers, so it happens once, on first use. Searches are serialised on the one queue.
  */
-final class OpenClRuntime {
+final class OpenClRuntime implements GpuRuntime {
     /** Work-items per query; the kernels' prefix sums hold at most BLM_MAX_GROUP (256). */
     private static final int GROUP = 64;
     /** Host-to-device copies of mapped or heap memory go through a direct buffer of this size. */
@@ -43,13 +44,10 @@ final class OpenClRuntime {
     private final long maxAlloc;
     private final int group;
 
-    record Loaded(OpenClRuntime runtime, String problem) {
-    }
+    private static volatile GpuRuntime.Loaded loaded;
 
-    private static volatile Loaded loaded;
-
-    static Loaded get() {
-        Loaded l = loaded;
+    static GpuRuntime.Loaded get() {
+        GpuRuntime.Loaded l = loaded;
         if (l == null) {
             synchronized (OpenClRuntime.class) {
                 if (loaded == null) {
@@ -88,13 +86,13 @@ final class OpenClRuntime {
                 + deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE) / (1 << 20) + " MiB, driver " + deviceString(device, CL_DRIVER_VERSION) + ")";
     }
 
-    private static Loaded load() {
+    private static GpuRuntime.Loaded load() {
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
             clGetPlatformIDs(0, null, count);
             if (count[0] == 0) {
-                return new Loaded(null, "no OpenCL platform (install a GPU driver's ICD, or Debian's pocl-opencl-icd for the CPU)");
+                return new GpuRuntime.Loaded(null, "no OpenCL platform (install a GPU driver's ICD, or Debian's pocl-opencl-icd for the CPU)");
             }
             cl_platform_id[] platforms = new cl_platform_id[count[0]];
             clGetPlatformIDs(count[0], platforms, null);
@@ -109,23 +107,25 @@ final class OpenClRuntime {
                     if (n[0] > 0) {
                         cl_device_id[] devices = new cl_device_id[n[0]];
                         clGetDeviceIDs(p, type, n[0], devices, null);
-                        return new Loaded(new OpenClRuntime(p, devices[0], type != CL_DEVICE_TYPE_CPU), null);
+                        return new GpuRuntime.Loaded(new OpenClRuntime(p, devices[0], type != CL_DEVICE_TYPE_CPU), null);
                     }
                 }
             }
-            return new Loaded(null, "OpenCL platforms found, but no device");
+            return new GpuRuntime.Loaded(null, "OpenCL platforms found, but no device");
         } catch (LinkageError e) {
-            return new Loaded(null, "the OpenCL library did not load (" + e.getMessage() + "; install ocl-icd-libopencl1 and a driver)");
+            return new GpuRuntime.Loaded(null, "the OpenCL library did not load (" + e.getMessage() + "; install ocl-icd-libopencl1 and a driver)");
         } catch (CLException | IllegalStateException e) {
-            return new Loaded(null, e.getMessage());
+            return new GpuRuntime.Loaded(null, e.getMessage());
         }
     }
 
-    String describe() {
+    @Override
+    public String describe() {
         return description;
     }
 
-    boolean isGpu() {
+    @Override
+    public boolean isGpu() {
         return gpu;
     }
 
@@ -133,7 +133,8 @@ final class OpenClRuntime {
      * Exact top-k of every query. The database goes to the device in chunks of at most {@code maxChunkBytes}
      * (one chunk, kept resident, when it fits); the kernels carry the selection across chunks in index order.
      */
-    synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
+    @Override
+    public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         int words = db.words();
         int nq = Math.toIntExact(queries.rows());
         int bins = db.bits() + 1;

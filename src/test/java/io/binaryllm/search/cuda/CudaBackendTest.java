@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CudaBackendTest {
     @Test
     void onADeviceEveryChunkingEqualsTheOracleElseItExplainsItself() {
-        CudaRuntime.Loaded loaded = CudaRuntime.get();
+        io.binaryllm.search.gpu.GpuRuntime.Loaded loaded = CudaRuntime.get();
         if (loaded.runtime() == null) {
             System.err.println("CUDA TESTS NOT RUN (no CUDA device here): " + loaded.problem());
             CudaBackend b = new CudaBackend();

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenClChunkingTest {
     @Test
     void chunkedSearchEqualsTheOracle() {
-        OpenClRuntime.Loaded loaded = OpenClRuntime.get();
+        io.binaryllm.search.gpu.GpuRuntime.Loaded loaded = OpenClRuntime.get();
         if (loaded.runtime() == null) {
             assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available, but: " + loaded.problem()).isFalse();
             System.err.println("BACKEND NOT TESTED: opencl chunking: " + loaded.problem());

@@ -1,0 +1,20 @@
+package io.binaryllm.search.gpu;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.SearchResult;
+
+/** One device with the kernels loaded: what {@link GpuBackend} needs of an OpenCL or CUDA runtime. */
+public interface GpuRuntime {
+    /** The device in words: name, kind, memory, driver. */
+    String describe();
+
+    /** A GPU (or accelerator), as opposed to a CPU device such as pocl's. */
+    boolean isGpu();
+
+    /** Exact top-k, the database passed in chunks of at most {@code maxChunkBytes}. */
+    SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);
+
+    /** A runtime, or the reason there is none here. */
+    record Loaded(GpuRuntime runtime, String problem) {
+    }
+}
