@@ -15,6 +15,9 @@
  * A database larger than device memory is passed in chunks, in index order: histograms accumulate across chunks,
  * and blm_collect continues the slots where the previous chunk stopped (done_below, done_at, per query), with
  * `first` the index of the chunk's first row. One chunk is the same computation with first = 0.
+ * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: each work-item keeps its k
+ * smallest keys in private memory over a contiguous row range, then the work-group sorts all of them in local
+ * memory (bitonic) and keeps the first k. Keys are unique, so the result is the same however rows are divided.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
  */
 #ifndef BINARYLLM_CORE_H
@@ -49,6 +52,8 @@ typedef long long blm_i64;
 #endif
 
 #define BLM_MAX_GROUP 256   /* work-items per query: the prefix-sum arrays live in local memory */
+#define BLM_KMAX 32         /* largest k of blm_topk_small */
+#define BLM_SMALL_GROUP 64  /* largest work-group of blm_topk_small: its sort pool is 64 x 32 keys (16 KiB) */
 #define BLM_INDEX_BITS 40
 
 /* Hamming distance between database row i and one query. */
@@ -132,6 +137,70 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 fir
             }
             slotAt++;
         }
+    }
+}
+
+/*
+ * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per query of the chunk. best[g * k ..] holds
+ * the k smallest keys of the earlier database chunks (all ones before the first) and receives those of this one.
+ */
+BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
+                               BLM_GLOBAL const blm_u64 *queries, int q0, int k, BLM_GLOBAL blm_u64 *best) {
+    BLM_LOCAL_ARRAY(blm_u64, pool, BLM_SMALL_GROUP * BLM_KMAX);
+    int g = BLM_GROUP();
+    int lid = BLM_LID();
+    int size = BLM_LSIZE();
+    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
+    BLM_GLOBAL blm_u64 *out = best + (blm_i64) g * k;
+    const blm_u64 none = ~((blm_u64) 0);
+    blm_u64 mine[BLM_KMAX];
+    int count = 0;
+    if (lid == 0) { /* the earlier chunks' keys, ascending */
+        for (int j = 0; j < k; j++) {
+            if (out[j] != none) {
+                mine[count++] = out[j];
+            }
+        }
+    }
+    blm_i64 chunk = (n + size - 1) / size;
+    blm_i64 start = chunk * lid;
+    blm_i64 end = start + chunk < n ? start + chunk : n;
+    for (blm_i64 i = start; i < end; i++) {
+        blm_u64 key = ((blm_u64) blm_distance(db, i, words, q) << BLM_INDEX_BITS) | (blm_u64) (first + i);
+        if (count == k && key >= mine[k - 1]) {
+            continue;
+        }
+        int pos = count < k ? count++ : k - 1;
+        while (pos > 0 && mine[pos - 1] > key) {
+            mine[pos] = mine[pos - 1];
+            pos--;
+        }
+        mine[pos] = key;
+    }
+    for (int j = 0; j < BLM_KMAX; j++) {
+        pool[lid * BLM_KMAX + j] = j < count ? mine[j] : none;
+    }
+    BLM_BARRIER();
+    int total = size * BLM_KMAX; /* a power of two */
+    for (int span = 2; span <= total; span <<= 1) {
+        for (int step = span >> 1; step > 0; step >>= 1) {
+            for (int t = lid; t < total; t += size) {
+                int other = t ^ step;
+                if (other > t) {
+                    blm_u64 a = pool[t];
+                    blm_u64 b = pool[other];
+                    int ascending = (t & span) == 0;
+                    if ((a > b) == ascending) {
+                        pool[t] = b;
+                        pool[other] = a;
+                    }
+                }
+            }
+            BLM_BARRIER();
+        }
+    }
+    for (int j = lid; j < k; j += size) {
+        out[j] = pool[j];
     }
 }
 

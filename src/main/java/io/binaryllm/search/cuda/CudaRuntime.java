@@ -36,6 +36,7 @@ final class CudaRuntime implements GpuRuntime {
     private final CUcontext context;
     private final CUfunction histogram;
     private final CUfunction collect;
+    private final CUfunction small;
     private final String description;
 
     private static volatile GpuRuntime.Loaded loaded;
@@ -63,6 +64,8 @@ final class CudaRuntime implements GpuRuntime {
         cuModuleGetFunction(histogram, module, "blm_histogram");
         this.collect = new CUfunction();
         cuModuleGetFunction(collect, module, "blm_collect");
+        this.small = new CUfunction();
+        cuModuleGetFunction(small, module, "blm_topk_small");
         byte[] name = new byte[256];
         cuDeviceGetName(name, name.length, device);
         long[] memory = new long[1];
@@ -157,13 +160,29 @@ final class CudaRuntime implements GpuRuntime {
             }
             for (int q0 = 0; q0 < nq; q0 += chunk) {
                 int m = Math.min(chunk, nq - q0);
+                if (k <= CountingSelection.SMALL_K) {
+                    cuMemsetD32(keyBuf, -1, 2L * m * k); // no key yet: all ones
+                    for (long first = 0; first < db.rows(); first += chunkRows) {
+                        long rows = Math.min(chunkRows, db.rows() - first);
+                        if (!resident) {
+                            write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                        }
+                        launch(small, m, CountingSelection.SMALL_GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}),
+                                Pointer.to(new long[]{first}), Pointer.to(new int[]{words}), Pointer.to(qBuf),
+                                Pointer.to(new int[]{q0}), Pointer.to(new int[]{k}), Pointer.to(keyBuf));
+                    }
+                    long[] keys = new long[m * k];
+                    cuMemcpyDtoH(Pointer.to(keys), keyBuf, 8L * keys.length);
+                    CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+                    continue;
+                }
                 cuMemsetD32(histBuf, 0, (long) m * bins);
                 for (long first = 0; first < db.rows(); first += chunkRows) {
                     long rows = Math.min(chunkRows, db.rows() - first);
                     if (!resident) {
                         write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
                     }
-                    launch(histogram, m, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new int[]{words}),
+                    launch(histogram, m, GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new int[]{words}),
                             Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(new int[]{db.bits()}), Pointer.to(histBuf));
                 }
                 int[] hist = new int[m * bins];
@@ -178,7 +197,7 @@ final class CudaRuntime implements GpuRuntime {
                     if (!resident) {
                         write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
                     }
-                    launch(collect, m, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new long[]{first}),
+                    launch(collect, m, GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new long[]{first}),
                             Pointer.to(new int[]{words}), Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(cutBuf),
                             Pointer.to(tieBuf), Pointer.to(new int[]{k}), Pointer.to(belowBuf), Pointer.to(atBuf), Pointer.to(keyBuf));
                 }
@@ -194,8 +213,8 @@ final class CudaRuntime implements GpuRuntime {
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private static void launch(CUfunction f, int groups, Pointer... args) {
-        cuLaunchKernel(f, groups, 1, 1, GROUP, 1, 1, 0, null, Pointer.to(args), null);
+    private static void launch(CUfunction f, int groups, int threads, Pointer... args) {
+        cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, null, Pointer.to(args), null);
         cuCtxSynchronize();
     }
 

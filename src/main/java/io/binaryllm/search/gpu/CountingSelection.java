@@ -4,14 +4,18 @@ package io.binaryllm.search.gpu;
 import java.util.Arrays;
 
 /**
- * The host's side of the GPU counting selection (see {@code kernels/binaryllm_core.h}): from each query's
- * distance histogram, the cut distance and the ties taken at it; from the kernels' keys, the sorted result.
+ * The host's side of the GPU selection ({@code kernels/binaryllm_core.h}): for k above {@link #SMALL_K}, the cut
+ * distance and the ties taken at it from each query's distance histogram; for every k, the sorted result from the
+ * kernels' keys. For k up to {@link #SMALL_K} the one-pass kernel {@code blm_topk_small} needs no host step.
  */
 public final class CountingSelection {
     /** Keys are {@code distance << 40 | index}. */
     public static final int INDEX_BITS = 40;
     public static final long MAX_ROWS = 1L << INDEX_BITS;
     public static final int MAX_BITS = (1 << 23) - 1;
+    /** Largest k of the one-pass kernel {@code blm_topk_small} (BLM_KMAX) and its largest work-group. */
+    public static final int SMALL_K = 32;
+    public static final int SMALL_GROUP = 64;
 
     private CountingSelection() {
     }

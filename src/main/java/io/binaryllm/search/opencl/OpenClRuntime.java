@@ -39,6 +39,8 @@ final class OpenClRuntime implements GpuRuntime {
     private final cl_command_queue queue;
     private final cl_kernel histogram;
     private final cl_kernel collect;
+    private final cl_kernel small;
+    private final int smallGroup;
     private final String description;
     private final boolean gpu;
     private final long maxAlloc;
@@ -75,6 +77,10 @@ final class OpenClRuntime implements GpuRuntime {
         }
         this.histogram = clCreateKernel(program, "blm_histogram", null);
         this.collect = clCreateKernel(program, "blm_collect", null);
+        this.small = clCreateKernel(program, "blm_topk_small", null);
+        long[] size3 = new long[1];
+        clGetKernelWorkGroupInfo(small, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size3), null);
+        this.smallGroup = Integer.highestOneBit((int) Math.max(1, Math.min(CountingSelection.SMALL_GROUP, size3[0])));
         long[] size = new long[1];
         clGetKernelWorkGroupInfo(collect, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
         long[] size2 = new long[1];
@@ -152,13 +158,36 @@ final class OpenClRuntime implements GpuRuntime {
         cl_mem tieBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
         cl_mem belowBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
         cl_mem atBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
-        cl_mem keyBuf = clCreateBuffer(context, CL_MEM_WRITE_ONLY, 8L * k * chunk, null, null);
+        cl_mem keyBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 8L * k * chunk, null, null);
         try {
             if (resident) {
                 write(dbBuf, db.segment());
             }
             for (int q0 = 0; q0 < nq; q0 += chunk) {
                 int m = Math.min(chunk, nq - q0);
+                if (k <= CountingSelection.SMALL_K) {
+                    long[] keys = new long[m * k];
+                    java.util.Arrays.fill(keys, -1L); // no key yet
+                    clEnqueueWriteBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
+                    for (long first = 0; first < db.rows(); first += chunkRows) {
+                        long rows = Math.min(chunkRows, db.rows() - first);
+                        if (!resident) {
+                            write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                        }
+                        clSetKernelArg(small, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
+                        clSetKernelArg(small, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
+                        clSetKernelArg(small, 2, Sizeof.cl_long, Pointer.to(new long[]{first}));
+                        clSetKernelArg(small, 3, Sizeof.cl_int, Pointer.to(new int[]{words}));
+                        clSetKernelArg(small, 4, Sizeof.cl_mem, Pointer.to(qBuf));
+                        clSetKernelArg(small, 5, Sizeof.cl_int, Pointer.to(new int[]{q0}));
+                        clSetKernelArg(small, 6, Sizeof.cl_int, Pointer.to(new int[]{k}));
+                        clSetKernelArg(small, 7, Sizeof.cl_mem, Pointer.to(keyBuf));
+                        clEnqueueNDRangeKernel(queue, small, 1, null, new long[]{(long) m * smallGroup}, new long[]{smallGroup}, 0, null, null);
+                    }
+                    clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
+                    CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+                    continue;
+                }
                 int[] hist = new int[m * bins];
                 clEnqueueWriteBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null); // zeros
                 for (long first = 0; first < db.rows(); first += chunkRows) {
