@@ -116,6 +116,34 @@ class RunnerTest {
     }
 
     @Test
+    void aDatasetOfFilesRunsWithIdsQrelsAndLabels() throws Exception {
+        // 6 documents on the unit circle's axes and diagonals, 2 queries; ids and qrels by name.
+        float[][] docs = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}, {-1, 0}, {0, -1}};
+        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("docs.npy"), false, io.binaryllm.data.FloatEmbeddingBatch.of(docs));
+        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("qs.npy"), false,
+                io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0.05f}, {0.05f, 1}}));
+        Files.writeString(dir.resolve("docs.txt"), "east\neast2\nnorth\nnorth2\nwest\nsouth\n");
+        Files.writeString(dir.resolve("qs.txt"), "qe\nqn\n");
+        Files.writeString(dir.resolve("qrels.txt"), "qe 0 east 1\nqe 0 east2 1\nqn 0 north 1\nqn 0 north2 1\n");
+        io.binaryllm.data.io.Npy.write(dir.resolve("labels.npy"), false, io.binaryllm.data.io.NpyDtype.I4,
+                io.binaryllm.data.io.Npy.le(new int[]{0, 0, 1, 1, 2, 3}), 6);
+        Path c = config("""
+                name: files
+                dataset: {corpus: docs.npy, queries: qs.npy, qrels: qrels.txt, labels: labels.npy, corpus_ids: docs.txt, query_ids: qs.txt}
+                variants: [{binarizer: sign}]
+                evaluation: {k: [2], recall_k_prime: 3, classification: {neighbours: 1, test_fraction: 0.5}}
+                """);
+        Runner.Outcome run = Runner.run(c, new PrintWriter(new StringWriter()));
+        JsonNode m = new ObjectMapper().readTree(run.dir().resolve("metrics.json").toFile());
+        // Float cosine ranks east, east2 first for qe and north, north2 for qn: recall@2 = 1 for both.
+        assertThat(m.at("/float/retrieval/2/recall").asDouble()).isEqualTo(1.0);
+        assertThat(m.at("/float/retrieval/2/evaluated_queries").asInt()).isEqualTo(2);
+        assertThat(m.at("/dataset/corpus_rows").asInt()).isEqualTo(6);
+        assertThat(m.at("/float/classification/tested").asInt()).isEqualTo(3);
+        assertThat(m.at("/variants/0/bits").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void theDefaultAndExampleConfigsAreValid() throws Exception {
         try (Stream<Path> configs = Files.list(HOME.resolve("configs"))) {
             for (Path p : configs.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).toList()) {
