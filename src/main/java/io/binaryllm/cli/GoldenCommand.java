@@ -57,27 +57,29 @@ final class GoldenCommand implements Callable<Integer> {
     }
 
     private int check(Path golden, PrintWriter out) {
+        if (only != null) {
+            List<String> known = SearchBackends.names();
+            for (String name : only) {
+                if (!known.contains(name)) {
+                    throw new BadInputException("--backend: unknown backend '" + name + "'; known: " + String.join(", ", known));
+                }
+            }
+        }
         List<SearchBackend> backends = new ArrayList<>();
         for (SearchBackend b : SearchBackends.loadAll()) {
             Availability a = b.availability();
-            if (only != null && !only.contains(b.name())) {
-                b.close();
-            } else if (!a.available()) {
-                out.printf("%-10s not checked: unavailable (%s)%n", b.name(), a.detail());
+            boolean wanted = only == null || only.contains(b.name());
+            if (wanted && a.available()) {
+                backends.add(b);
+                continue;
+            }
+            b.close();
+            if (wanted) {
                 if (only != null) {
-                    b.close();
+                    backends.forEach(SearchBackend::close);
                     throw new BadInputException("--backend " + b.name() + ": unavailable here: " + a.detail());
                 }
-                b.close();
-            } else {
-                backends.add(b);
-            }
-        }
-        if (only != null) {
-            for (String name : only) {
-                if (backends.stream().noneMatch(b -> b.name().equals(name))) {
-                    throw new BadInputException("--backend: unknown backend '" + name + "'");
-                }
+                out.printf("%-10s not checked: unavailable (%s)%n", b.name(), a.detail());
             }
         }
         try {
