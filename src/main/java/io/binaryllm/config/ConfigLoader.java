@@ -39,14 +39,14 @@ public final class ConfigLoader {
                 DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
-        mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         mapper.enable(SerializationFeature.INDENT_OUTPUT);
         return mapper;
     }
 
-    private static final ObjectMapper YAML = strict(new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build()));
-    private static final ObjectMapper JSON = strict(JsonMapper.builder().build());
+    private static final ObjectMapper YAML = strict(YAMLMapper.builder(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build())
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build());
+    private static final ObjectMapper JSON = strict(JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build());
 
     public static RunConfig load(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
