@@ -14,7 +14,9 @@ package io.binaryllm.bench;
  * @param bitsPerSecond  code bits compared per second (pairs x bits)
  * @param speedup        pairs/s over the reference backend's
  * @param checkedQueries queries whose results were compared with the reference before reporting
+ * @param gpu            for GPU backends, how the last timed call divided into copies and kernels; else null
  */
 public record BenchRow(String backend, String device, int bits, int k, long n, int queries, double seconds,
-                       double pairsPerSecond, double bitsPerSecond, double speedup, int checkedQueries) {
+                       double pairsPerSecond, double bitsPerSecond, double speedup, int checkedQueries,
+                       io.binaryllm.search.gpu.GpuTimings.Seconds gpu) {
 }

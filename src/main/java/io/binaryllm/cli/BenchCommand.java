@@ -162,10 +162,15 @@ final class BenchCommand implements Callable<Integer> {
     private BenchRow print(PrintWriter out, SearchBackend b, BinaryCodeBatch db, int nqTimed, int k, double seconds,
                            double refRate, int checked) {
         double pairs = (double) db.rows() * nqTimed / seconds;
+        var gpu = b instanceof io.binaryllm.search.gpu.GpuBackend g ? g.lastTimings() : null;
         BenchRow row = new BenchRow(b.name(), b.availability().detail(), db.bits(), k, db.rows(), nqTimed, seconds, pairs,
-                pairs * db.bits(), pairs / refRate, checked);
+                pairs * db.bits(), pairs / refRate, checked, gpu);
         out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%n", row.backend(), row.bits(), k, row.n(),
                 nqTimed, seconds, pairs / 1e6, row.bitsPerSecond() / 1e9, row.speedup(), row.device());
+        if (gpu != null) {
+            out.printf("%-10s   last call: uploads %.4f s, kernels %.4f s, downloads %.4f s, host selection and rest %.4f s%n",
+                    "", gpu.upload(), gpu.kernels(), gpu.download(), gpu.total() - gpu.upload() - gpu.kernels() - gpu.download());
+        }
         out.flush();
         return row;
     }

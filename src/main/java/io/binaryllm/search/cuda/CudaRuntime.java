@@ -38,6 +38,8 @@ final class CudaRuntime implements GpuRuntime {
     private final CUfunction collect;
     private final CUfunction small;
     private final String description;
+    private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
+    private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
     private static volatile GpuRuntime.Loaded loaded;
 
@@ -120,6 +122,11 @@ final class CudaRuntime implements GpuRuntime {
     }
 
     @Override
+    public io.binaryllm.search.gpu.GpuTimings.Seconds lastTimings() {
+        return last;
+    }
+
+    @Override
     public boolean isGpu() {
         return true;
     }
@@ -132,6 +139,7 @@ final class CudaRuntime implements GpuRuntime {
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         cuCtxSetCurrent(context);
+        timings.reset();
         int words = db.words();
         int nq = Math.toIntExact(queries.rows());
         int bins = db.bits() + 1;
@@ -172,7 +180,7 @@ final class CudaRuntime implements GpuRuntime {
                                 Pointer.to(new int[]{q0}), Pointer.to(new int[]{k}), Pointer.to(keyBuf));
                     }
                     long[] keys = new long[m * k];
-                    cuMemcpyDtoH(Pointer.to(keys), keyBuf, 8L * keys.length);
+                    read(Pointer.to(keys), keyBuf, 8L * keys.length);
                     CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
                     continue;
                 }
@@ -186,7 +194,7 @@ final class CudaRuntime implements GpuRuntime {
                             Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(new int[]{db.bits()}), Pointer.to(histBuf));
                 }
                 int[] hist = new int[m * bins];
-                cuMemcpyDtoH(Pointer.to(hist), histBuf, 4L * hist.length);
+                read(Pointer.to(hist), histBuf, 4L * hist.length);
                 int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
                 cuMemcpyHtoD(cutBuf, Pointer.to(cuts[0]), 4L * m);
                 cuMemcpyHtoD(tieBuf, Pointer.to(cuts[1]), 4L * m);
@@ -202,7 +210,7 @@ final class CudaRuntime implements GpuRuntime {
                             Pointer.to(tieBuf), Pointer.to(new int[]{k}), Pointer.to(belowBuf), Pointer.to(atBuf), Pointer.to(keyBuf));
                 }
                 long[] keys = new long[m * k];
-                cuMemcpyDtoH(Pointer.to(keys), keyBuf, 8L * keys.length);
+                read(Pointer.to(keys), keyBuf, 8L * keys.length);
                 CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
             }
         } finally {
@@ -210,12 +218,22 @@ final class CudaRuntime implements GpuRuntime {
                 cuMemFree(p);
             }
         }
+        last = timings.snapshot();
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private static void launch(CUfunction f, int groups, int threads, Pointer... args) {
+    /** Launches and waits, so kernel time is measured apart from the copies. */
+    private void launch(CUfunction f, int groups, int threads, Pointer... args) {
+        long t = System.nanoTime();
         cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, null, Pointer.to(args), null);
         cuCtxSynchronize();
+        timings.kernels(t);
+    }
+
+    private void read(Pointer dst, CUdeviceptr src, long bytes) {
+        long t = System.nanoTime();
+        cuMemcpyDtoH(dst, src, bytes);
+        timings.download(t);
     }
 
     private static CUdeviceptr alloc(long bytes) {
@@ -225,7 +243,8 @@ final class CudaRuntime implements GpuRuntime {
     }
 
     /** Host to device through a direct staging buffer: mapped and heap memory alike. */
-    private static void write(CUdeviceptr dst, MemorySegment data) {
+    private void write(CUdeviceptr dst, MemorySegment data) {
+        long t = System.nanoTime();
         ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.max(8, Math.min(STAGE, data.byteSize()))).order(ByteOrder.nativeOrder());
         MemorySegment staged = MemorySegment.ofBuffer(stage);
         for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
@@ -233,5 +252,6 @@ final class CudaRuntime implements GpuRuntime {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
             cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len);
         }
+        timings.upload(t);
     }
 }

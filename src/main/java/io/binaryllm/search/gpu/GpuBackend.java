@@ -27,6 +27,12 @@ public abstract class GpuBackend implements SearchBackend {
         return r.runtime() == null ? Availability.unavailable(r.problem()) : Availability.of(r.runtime().describe());
     }
 
+    /** How the last search's time divided into copies and kernels, or null before the first. */
+    public GpuTimings.Seconds lastTimings() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? null : r.runtime().lastTimings();
+    }
+
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);

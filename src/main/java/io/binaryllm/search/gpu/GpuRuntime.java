@@ -11,6 +11,9 @@ public interface GpuRuntime {
     /** A GPU (or accelerator), as opposed to a CPU device such as pocl's. */
     boolean isGpu();
 
+    /** How the last search's time divided into copies and kernels. */
+    GpuTimings.Seconds lastTimings();
+
     /** Exact top-k, the database passed in chunks of at most {@code maxChunkBytes}. */
     SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);
 

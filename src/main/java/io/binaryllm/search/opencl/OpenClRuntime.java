@@ -45,6 +45,8 @@ final class OpenClRuntime implements GpuRuntime {
     private final boolean gpu;
     private final long maxAlloc;
     private final int group;
+    private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
+    private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
     private static volatile GpuRuntime.Loaded loaded;
 
@@ -131,6 +133,11 @@ final class OpenClRuntime implements GpuRuntime {
     }
 
     @Override
+    public io.binaryllm.search.gpu.GpuTimings.Seconds lastTimings() {
+        return last;
+    }
+
+    @Override
     public boolean isGpu() {
         return gpu;
     }
@@ -152,6 +159,8 @@ final class OpenClRuntime implements GpuRuntime {
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         cl_mem dbBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, chunkRows * rowBytes, null, null);
+        timings.reset();
+        long t = System.nanoTime();
         cl_mem qBuf = upload(queries.segment());
         cl_mem histBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * bins * chunk, null, null);
         cl_mem cutBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
@@ -163,6 +172,7 @@ final class OpenClRuntime implements GpuRuntime {
             if (resident) {
                 write(dbBuf, db.segment());
             }
+            t = timings.upload(t);
             for (int q0 = 0; q0 < nq; q0 += chunk) {
                 int m = Math.min(chunk, nq - q0);
                 if (k <= CountingSelection.SMALL_K) {
@@ -173,6 +183,7 @@ final class OpenClRuntime implements GpuRuntime {
                         long rows = Math.min(chunkRows, db.rows() - first);
                         if (!resident) {
                             write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                            t = timings.upload(t);
                         }
                         clSetKernelArg(small, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
                         clSetKernelArg(small, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
@@ -183,9 +194,13 @@ final class OpenClRuntime implements GpuRuntime {
                         clSetKernelArg(small, 6, Sizeof.cl_int, Pointer.to(new int[]{k}));
                         clSetKernelArg(small, 7, Sizeof.cl_mem, Pointer.to(keyBuf));
                         clEnqueueNDRangeKernel(queue, small, 1, null, new long[]{(long) m * smallGroup}, new long[]{smallGroup}, 0, null, null);
+                        clFinish(queue);
+                        t = timings.kernels(t);
                     }
                     clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
+                    t = timings.download(t);
                     CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+                    t = System.nanoTime();
                     continue;
                 }
                 int[] hist = new int[m * bins];
@@ -194,6 +209,7 @@ final class OpenClRuntime implements GpuRuntime {
                     long rows = Math.min(chunkRows, db.rows() - first);
                     if (!resident) {
                         write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                        t = timings.upload(t);
                     }
                     clSetKernelArg(histogram, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
                     clSetKernelArg(histogram, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
@@ -203,9 +219,13 @@ final class OpenClRuntime implements GpuRuntime {
                     clSetKernelArg(histogram, 5, Sizeof.cl_int, Pointer.to(new int[]{db.bits()}));
                     clSetKernelArg(histogram, 6, Sizeof.cl_mem, Pointer.to(histBuf));
                     clEnqueueNDRangeKernel(queue, histogram, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                    clFinish(queue);
+                    t = timings.kernels(t);
                 }
                 clEnqueueReadBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null);
+                t = timings.download(t);
                 int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                t = System.nanoTime();
                 int[] zeros = new int[m];
                 clEnqueueWriteBuffer(queue, cutBuf, true, 0, 4L * m, Pointer.to(cuts[0]), 0, null, null);
                 clEnqueueWriteBuffer(queue, tieBuf, true, 0, 4L * m, Pointer.to(cuts[1]), 0, null, null);
@@ -215,6 +235,7 @@ final class OpenClRuntime implements GpuRuntime {
                     long rows = Math.min(chunkRows, db.rows() - first);
                     if (!resident) {
                         write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+                        t = timings.upload(t);
                     }
                     clSetKernelArg(collect, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
                     clSetKernelArg(collect, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
@@ -229,16 +250,21 @@ final class OpenClRuntime implements GpuRuntime {
                     clSetKernelArg(collect, 10, Sizeof.cl_mem, Pointer.to(atBuf));
                     clSetKernelArg(collect, 11, Sizeof.cl_mem, Pointer.to(keyBuf));
                     clEnqueueNDRangeKernel(queue, collect, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
+                    clFinish(queue);
+                    t = timings.kernels(t);
                 }
                 long[] keys = new long[m * k];
                 clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
+                t = timings.download(t);
                 CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+                t = System.nanoTime();
             }
         } finally {
             for (cl_mem b : new cl_mem[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, belowBuf, atBuf, keyBuf}) {
                 clReleaseMemObject(b);
             }
         }
+        last = timings.snapshot();
         return new SearchResult(nq, k, indices, distances);
     }
 

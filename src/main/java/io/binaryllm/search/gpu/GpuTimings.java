@@ -1,0 +1,44 @@
+package io.binaryllm.search.gpu;
+
+/**
+ * Where a GPU search spent its time: host-to-device copies, kernels (waited for one by one, so the split is
+ * exact, at the price of no overlap), device-to-host copies and the host's share of the selection.
+ */
+public final class GpuTimings {
+    private long upload;
+    private long kernels;
+    private long download;
+    private long start = System.nanoTime();
+
+    public void reset() {
+        upload = kernels = download = 0;
+        start = System.nanoTime();
+    }
+
+    /** Adds the time since {@code since} (a System.nanoTime value) to the uploads; returns now. */
+    public long upload(long since) {
+        long now = System.nanoTime();
+        upload += now - since;
+        return now;
+    }
+
+    public long kernels(long since) {
+        long now = System.nanoTime();
+        kernels += now - since;
+        return now;
+    }
+
+    public long download(long since) {
+        long now = System.nanoTime();
+        download += now - since;
+        return now;
+    }
+
+    /** A snapshot: seconds of uploads, kernels, downloads and the whole call. */
+    public record Seconds(double upload, double kernels, double download, double total) {
+    }
+
+    public Seconds snapshot() {
+        return new Seconds(upload / 1e9, kernels / 1e9, download / 1e9, (System.nanoTime() - start) / 1e9);
+    }
+}
