@@ -50,27 +50,30 @@ public final class HyperplaneBinarizer implements Binarizer {
 
     @Override
     public Binarized binarize(FloatEmbeddingBatch input) {
+        return binarize(input, ProjectionSigns.best());
+    }
+
+    /** With a given projection kernel (tests compare them); all give the same bits. */
+    Binarized binarize(FloatEmbeddingBatch input, ProjectionSigns kernel) {
         input.requireFinite();
         int d = input.dims();
         float[] r = projection(d);
+        int pass = kernel.outputsPerPass();
+        int stride = (bits + pass - 1) / pass * pass;
+        float[] rt = new float[Math.multiplyExact(d, stride)]; // R transposed: one output per column, zero-padded
+        for (int i = 0; i < bits; i++) {
+            for (int j = 0; j < d; j++) {
+                rt[j * stride + i] = r[i * d + j];
+            }
+        }
         BinaryCodeBatch out = BinaryCodeBatch.allocate(input.rows(), bits, input.source());
         float[] x = new float[d];
+        long[] words = new long[out.words()];
         for (long row = 0; row < input.rows(); row++) {
             input.copyRow(row, x);
-            long word = 0;
-            for (int i = 0; i < bits; i++) {
-                float acc = 0f;
-                int base = i * d;
-                for (int j = 0; j < d; j++) {
-                    acc = Math.fma(r[base + j], x[j], acc);
-                }
-                if (acc > 0f) {
-                    word |= 1L << (i & 63);
-                }
-                if ((i & 63) == 63 || i == bits - 1) {
-                    out.setWord(row, i >>> 6, word);
-                    word = 0;
-                }
+            kernel.signs(rt, stride, bits, x, words);
+            for (int w = 0; w < words.length; w++) {
+                out.setWord(row, w, words[w]);
             }
         }
         return new Binarized(out, Optional.empty());

@@ -1,0 +1,45 @@
+package io.binaryllm.binarize;
+
+/**
+ * The inner loop of {@code hyperplane}: the signs of R x for one row x, where every output i is the float32 fma
+ * chain {@code acc = fma(R[i][j], x[j], acc)} over j = 0..d-1 from 0. Implementations may compute many outputs
+ * at once but never reorder a chain, so they agree bit for bit ({@link ScalarProjectionSigns} is the
+ * specification; a test holds the Vector API one to it).
+ */
+interface ProjectionSigns {
+    /**
+     * @param rt     R transposed and padded: {@code rt[j * stride + i] = R[i][j]}, zero for i >= m
+     * @param stride row length of {@code rt}, a multiple of {@link #outputsPerPass()}
+     * @param m      number of outputs (bits)
+     * @param x      the input row (d values)
+     * @param words  receives the packed sign bits, {@code ceil(m / 64)} words, LSB first
+     */
+    void signs(float[] rt, int stride, int m, float[] x, long[] words);
+
+    /** The layout granularity of {@code rt}: its stride must be a multiple of this. */
+    int outputsPerPass();
+
+    static ProjectionSigns best() {
+        return Holder.BEST;
+    }
+
+    final class Holder {
+        static final ProjectionSigns BEST = load();
+
+        private Holder() {
+        }
+
+        private static ProjectionSigns load() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return new ScalarProjectionSigns();
+            }
+            try {
+                return (ProjectionSigns) Class.forName("io.binaryllm.binarize.VectorProjectionSigns").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                System.getLogger(ProjectionSigns.class.getName()).log(System.Logger.Level.WARNING,
+                        "hyperplane: the Vector API projection did not load (" + e + "); using the scalar one");
+                return new ScalarProjectionSigns();
+            }
+        }
+    }
+}
