@@ -50,6 +50,7 @@ public final class BlockedSearch {
         }
     }
 
+    private static final int QUERY_SLICE = 512;
     private final HammingKernel kernel;
     private final ExecutorService pool;
     private final Settings settings;
@@ -93,8 +94,13 @@ public final class BlockedSearch {
 
     private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int padded, int k, int tileCodes, long tiles,
                             long[] indices, int[] distances) {
-        List<FlatTopK> parts = scanTiles(db, tileCodes, tiles, () -> new FlatTopK(padded, k),
-                (heaps, tile) -> kernel.topK(tile, q, 0, padded, heaps));
+        // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile), so no
+        // single call may last long however many queries there are. QUERY_SLICE is a multiple of every query group.
+        List<FlatTopK> parts = scanTiles(db, tileCodes, tiles, () -> new FlatTopK(padded, k), (heaps, tile) -> {
+            for (int a = 0; a < padded; a += QUERY_SLICE) {
+                kernel.topK(tile, q, a, Math.min(padded, a + QUERY_SLICE), heaps);
+            }
+        });
         TopKHeap merged = new TopKHeap(k);
         for (int qi = 0; qi < nq; qi++) {
             merged.clear();
