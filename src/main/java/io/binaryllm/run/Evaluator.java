@@ -48,14 +48,7 @@ final class Evaluator {
         int n = Math.toIntExact(c.rows());
         this.flatCorpus = new float[Math.multiplyExact(n, c.dims())];
         MemorySegment.copy(c.segment(), FloatEmbeddingBatch.F32, 0, flatCorpus, 0, flatCorpus.length);
-        this.squaredNorms = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < c.dims(); j++) {
-                s += (double) flatCorpus[i * c.dims() + j] * flatCorpus[i * c.dims() + j];
-            }
-            squaredNorms[i] = s;
-        }
+        this.squaredNorms = Cosine.squaredNorms(flatCorpus, n, c.dims());
     }
 
     int maxK() {

@@ -1,0 +1,44 @@
+package io.binaryllm.metric;
+
+/**
+ * The double-precision dot product of two float rows, in the order every implementation must follow: eight partial
+ * sums {@code s[j % 8] += (double) a[j] * b[j]} over j = 0..d-1, combined as
+ * {@code ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7))}. A float product is exact in double, so only this summation order
+ * decides the result, and it is the order of an 8-lane vector loop. {@link #SCALAR} is the specification.
+ */
+public interface DotProduct {
+    double dot(float[] a, int aOffset, float[] b, int bOffset, int d);
+
+    DotProduct SCALAR = (a, ao, b, bo, d) -> {
+        double[] s = new double[8];
+        for (int j = 0; j < d; j++) {
+            s[j & 7] += (double) a[ao + j] * b[bo + j];
+        }
+        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    };
+
+    /** The Vector API version when the vector module is there, else {@link #SCALAR}. */
+    static DotProduct best() {
+        return Holder.BEST;
+    }
+
+    final class Holder {
+        static final DotProduct BEST = load();
+
+        private Holder() {
+        }
+
+        private static DotProduct load() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                return SCALAR;
+            }
+            try {
+                return (DotProduct) Class.forName("io.binaryllm.metric.VectorDotProduct").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                System.getLogger(DotProduct.class.getName()).log(System.Logger.Level.WARNING,
+                        "cosine: the Vector API dot product did not load (" + e + "); using the scalar one");
+                return SCALAR;
+            }
+        }
+    }
+}
