@@ -31,7 +31,6 @@ import static jcuda.driver.JCudaDriver.*;
  */
 final class CudaRuntime implements GpuRuntime {
     private static final int GROUP = 64;
-    private static final int STAGE = 16 << 20;
 
     private final CUcontext context;
     private final CUfunction histogram;
@@ -41,19 +40,10 @@ final class CudaRuntime implements GpuRuntime {
     private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
     private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
-    private static volatile GpuRuntime.Loaded loaded;
+    private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(CudaRuntime::load);
 
     static GpuRuntime.Loaded get() {
-        GpuRuntime.Loaded l = loaded;
-        if (l == null) {
-            synchronized (CudaRuntime.class) {
-                if (loaded == null) {
-                    loaded = load();
-                }
-                l = loaded;
-            }
-        }
-        return l;
+        return LOADED.get();
     }
 
     private CudaRuntime(CUdevice device) {
@@ -242,16 +232,10 @@ final class CudaRuntime implements GpuRuntime {
         return p;
     }
 
-    /** Host to device through a direct staging buffer: mapped and heap memory alike. */
+    /** Host to device (timed as upload). */
     private void write(CUdeviceptr dst, MemorySegment data) {
         long t = System.nanoTime();
-        ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.max(8, Math.min(STAGE, data.byteSize()))).order(ByteOrder.nativeOrder());
-        MemorySegment staged = MemorySegment.ofBuffer(stage);
-        for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
-            int len = (int) Math.min(stage.capacity(), data.byteSize() - off);
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
-            cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len);
-        }
+        io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) -> cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len));
         timings.upload(t);
     }
 }

@@ -32,8 +32,6 @@ import static org.jocl.CL.*;
 final class OpenClRuntime implements GpuRuntime {
     /** Work-items per query; the kernels' prefix sums hold at most BLM_MAX_GROUP (256). */
     private static final int GROUP = 64;
-    /** Host-to-device copies of mapped or heap memory go through a direct buffer of this size. */
-    private static final int STAGE = 16 << 20;
 
     private final cl_context context;
     private final cl_command_queue queue;
@@ -48,19 +46,10 @@ final class OpenClRuntime implements GpuRuntime {
     private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
     private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
-    private static volatile GpuRuntime.Loaded loaded;
+    private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(OpenClRuntime::load);
 
     static GpuRuntime.Loaded get() {
-        GpuRuntime.Loaded l = loaded;
-        if (l == null) {
-            synchronized (OpenClRuntime.class) {
-                if (loaded == null) {
-                    loaded = load();
-                }
-                l = loaded;
-            }
-        }
-        return l;
+        return LOADED.get();
     }
 
     private OpenClRuntime(cl_platform_id platform, cl_device_id device, boolean gpu) {
@@ -275,16 +264,10 @@ final class OpenClRuntime implements GpuRuntime {
         return buf;
     }
 
-    /** Copies {@code data} to the start of {@code buf} through a direct staging buffer (mapped and heap memory alike). */
+    /** Copies {@code data} to the start of {@code buf}. */
     private void write(cl_mem buf, MemorySegment data) {
-        long bytes = Math.max(8, data.byteSize());
-        ByteBuffer stage = ByteBuffer.allocateDirect((int) Math.min(STAGE, bytes)).order(ByteOrder.nativeOrder());
-        MemorySegment staged = MemorySegment.ofBuffer(stage);
-        for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
-            int len = (int) Math.min(stage.capacity(), data.byteSize() - off);
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, staged, ValueLayout.JAVA_BYTE, 0, len);
-            clEnqueueWriteBuffer(queue, buf, true, off, len, Pointer.to(stage), 0, null, null);
-        }
+        io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) ->
+                clEnqueueWriteBuffer(queue, buf, true, off, len, Pointer.to(stage), 0, null, null));
     }
 
     private static String buildLog(cl_program program, cl_device_id device) {
