@@ -16,9 +16,6 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import static jcuda.driver.JCudaDriver.*;

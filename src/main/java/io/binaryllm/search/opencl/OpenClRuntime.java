@@ -19,9 +19,6 @@ import org.jocl.cl_platform_id;
 import org.jocl.cl_program;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import static org.jocl.CL.*;
 
