@@ -4,11 +4,22 @@ import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.QueryDataset;
+import io.binaryllm.data.Qrels;
+import io.binaryllm.metric.Cosine;
+import io.binaryllm.metric.Overlap;
+import io.binaryllm.metric.RetrievalMetrics;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The library entry point: a search backend and a master seed, and the steps of a binary-embedding pipeline on top
@@ -25,6 +36,15 @@ import io.binaryllm.seed.Seeds;
  *         SearchResult top = index.search(questionCodes.codes(), 2);
  *         long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
  *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #evaluate} measures a binarizer on a dataset the way {@code binaryllm run} does for one variant:
+ * <pre>{@code
+ * try (BinaryEngine engine = BinaryEngine.builder().build();
+ *      var data = DatasetCatalog.find("golden/clusters").orElseThrow().load().get()) {
+ *     BinaryEngine.Quality q = engine.evaluate(engine.binarizer("hyperplane", 256), data.corpus(), data.queries(), 10);
+ *     double kept = q.binaryScores().orElseThrow().ndcg() / q.floatScores().orElseThrow().ndcg();
  * }
  * }</pre>
  */
@@ -83,6 +103,43 @@ public final class BinaryEngine implements AutoCloseable {
 
     public Binarized encode(Binarizer binarizer, FloatEmbeddingBatch vectors) {
         return binarizer.binarize(vectors);
+    }
+
+    /**
+     * How much of the float ranking a binarizer keeps on a dataset: the exact cosine top-k against the binary
+     * top-k (overlap@k), and with the queries' relevance judgments, recall/nDCG/MRR@k of both. The runner's
+     * metrics for one variant, as a library call.
+     */
+    public Quality evaluate(Binarizer binarizer, EmbeddingDataset corpus, QueryDataset queries, int k) {
+        long[][] floatTop = Cosine.topK(corpus.vectors(), queries.vectors(), k);
+        try (Binarized c = encode(binarizer, corpus.vectors()); Binarized q = encode(binarizer, queries.vectors())) {
+            long[][] binaryTop = index(c.codes()).search(q.codes(), k).indexLists();
+            return new Quality(binarizer.name(), c.codes().bits(), k, Overlap.meanAtK(floatTop, binaryTop, k),
+                    queries.qrels().map(qr -> scores(floatTop, corpus, queries, qr, k)),
+                    queries.qrels().map(qr -> scores(binaryTop, corpus, queries, qr, k)));
+        }
+    }
+
+    /**
+     * @param binarizer  its name
+     * @param bits       code length
+     * @param k          the k of every metric
+     * @param overlap    mean overlap@k of the binary top-k with the exact float top-k
+     * @param floatScores recall/nDCG/MRR@k of the float ranking, when the queries have judgments
+     * @param binaryScores the same for the binary ranking
+     */
+    public record Quality(String binarizer, int bits, int k, double overlap, Optional<RetrievalMetrics.Scores> floatScores,
+                          Optional<RetrievalMetrics.Scores> binaryScores) {
+    }
+
+    private static RetrievalMetrics.Scores scores(long[][] top, EmbeddingDataset corpus, QueryDataset queries, Qrels qrels, int k) {
+        List<String> ids = new ArrayList<>();
+        List<List<String>> ranked = new ArrayList<>();
+        for (int q = 0; q < top.length; q++) {
+            ids.add(queries.id(q));
+            ranked.add(Arrays.stream(top[q]).mapToObj(corpus::id).toList());
+        }
+        return RetrievalMetrics.evaluate(ids, ranked, qrels, k);
     }
 
     /** An exact Hamming index over {@code codes} (not copied: they must stay open while the index is used). */
