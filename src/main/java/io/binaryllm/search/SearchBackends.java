@@ -3,7 +3,6 @@ package io.binaryllm.search;
 import io.binaryllm.BadInputException;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -12,11 +11,14 @@ public final class SearchBackends {
     private SearchBackends() {
     }
 
-    /** A fresh instance of every registered backend, available or not, in a stable order (reference first). */
+    /**
+     * A fresh instance of every registered backend, available or not, in registration order (reference first).
+     * Nothing here probes a device: a GPU backend's preference depends on its device, and opening a driver costs
+     * a tenth of a second that a run on another backend should not pay.
+     */
     public static List<SearchBackend> loadAll() {
         List<SearchBackend> all = new ArrayList<>();
         ServiceLoader.load(SearchBackend.class).forEach(all::add);
-        all.sort(Comparator.comparingInt(SearchBackend::autoPreference).thenComparing(SearchBackend::name));
         return all;
     }
 
@@ -39,8 +41,8 @@ public final class SearchBackends {
         SearchBackend chosen = null;
         if (name.equals("auto")) {
             for (SearchBackend b : all) {
-                if (b.availability().available()) {
-                    chosen = b; // sorted by preference ascending: the last available one wins
+                if (b.availability().available() && (chosen == null || b.autoPreference() > chosen.autoPreference())) {
+                    chosen = b; // ties go to the earlier registered
                 }
             }
         } else {

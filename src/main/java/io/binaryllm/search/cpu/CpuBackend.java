@@ -10,7 +10,6 @@ import io.binaryllm.search.blocked.HammingKernel;
  * runs, on the scalar kernel, and says why once.
  */
 public final class CpuBackend extends BlockedBackend {
-    private static final System.Logger LOG = System.getLogger(CpuBackend.class.getName());
     private final HammingKernel kernel;
 
     public CpuBackend() {
@@ -44,6 +43,11 @@ public final class CpuBackend extends BlockedBackend {
         return kernel;
     }
 
+    /** The logger is created only when there is something to say: its set-up costs a CLI run milliseconds. */
+    private static void log(String message) {
+        System.getLogger(CpuBackend.class.getName()).log(System.Logger.Level.WARNING, message);
+    }
+
     /** Chooses the kernel once per JVM (Lucene's VectorizationProvider pattern). */
     static final class Kernels {
         private static final HammingKernel BEST = load();
@@ -54,14 +58,14 @@ public final class CpuBackend extends BlockedBackend {
 
         private static HammingKernel load() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "cpu backend: jdk.incubator.vector is not in the module graph "
+                log("cpu backend: jdk.incubator.vector is not in the module graph "
                         + "(start the JVM with --add-modules jdk.incubator.vector); using the scalar kernel");
                 return new ScalarKernel();
             }
             try {
                 return (HammingKernel) Class.forName("io.binaryllm.search.cpu.VectorKernel").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "cpu backend: the Vector API kernel did not load (" + e + "); using the scalar kernel");
+                log("cpu backend: the Vector API kernel did not load (" + e + "); using the scalar kernel");
                 return new ScalarKernel();
             }
         }
