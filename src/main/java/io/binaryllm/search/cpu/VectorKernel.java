@@ -40,6 +40,7 @@ final class VectorKernel implements HammingKernel {
     @Override
     public void topK(BlockedTile tile, long[] queries, int q0, int q1, FlatTopK heaps) {
         long[] lanes = new long[LANES];
+        long[] lanes8 = new long[8 * LANES];
         int words = tile.words();
         int group = queryGroup(words);
         if ((q1 - q0) % group != 0) {
@@ -50,13 +51,13 @@ final class VectorKernel implements HammingKernel {
             if (words == 4) {
                 scan4x4(tile, queries, q, heaps, lanes);
             } else {
-                scan8(tile, queries, q, heaps, lanes);
+                scan8(tile, queries, q, heaps, lanes8);
             }
         }
     }
 
     /** Eight queries share each block load; their words are broadcast from memory as each is needed. */
-    private static void scan8(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes) {
+    private static void scan8(BlockedTile tile, long[] queries, int q, FlatTopK heaps, long[] lanes8) {
         long[] data = tile.data();
         int words = tile.words();
         int blocks = tile.blocks();
@@ -109,38 +110,37 @@ final class VectorKernel implements HammingKernel {
             VectorMask<Long> mg = g.compare(VectorOperators.LT, tg);
             VectorMask<Long> mh = h.compare(VectorOperators.LT, th);
             if (ma.or(mb).or(mc).or(md).or(me).or(mf).or(mg).or(mh).anyTrue()) {
-                if (ma.anyTrue()) {
-                    a.intoArray(lanes, 0);
-                    ta = offer(tile, b, lanes, q + 0, heaps);
-                }
-                if (mb.anyTrue()) {
-                    bb.intoArray(lanes, 0);
-                    tb = offer(tile, b, lanes, q + 1, heaps);
-                }
-                if (mc.anyTrue()) {
-                    c.intoArray(lanes, 0);
-                    tc = offer(tile, b, lanes, q + 2, heaps);
-                }
-                if (md.anyTrue()) {
-                    d.intoArray(lanes, 0);
-                    td = offer(tile, b, lanes, q + 3, heaps);
-                }
-                if (me.anyTrue()) {
-                    e.intoArray(lanes, 0);
-                    te = offer(tile, b, lanes, q + 4, heaps);
-                }
-                if (mf.anyTrue()) {
-                    f.intoArray(lanes, 0);
-                    tf = offer(tile, b, lanes, q + 5, heaps);
-                }
-                if (mg.anyTrue()) {
-                    g.intoArray(lanes, 0);
-                    tg = offer(tile, b, lanes, q + 6, heaps);
-                }
-                if (mh.anyTrue()) {
-                    h.intoArray(lanes, 0);
-                    th = offer(tile, b, lanes, q + 7, heaps);
-                }
+                // The rare slow path, kept out of line so C2 compiles a small hot loop: every lane of every query
+                // goes through the heaps' own bound check.
+                a.intoArray(lanes8, 0);
+                bb.intoArray(lanes8, LANES);
+                c.intoArray(lanes8, 2 * LANES);
+                d.intoArray(lanes8, 3 * LANES);
+                e.intoArray(lanes8, 4 * LANES);
+                f.intoArray(lanes8, 5 * LANES);
+                g.intoArray(lanes8, 6 * LANES);
+                h.intoArray(lanes8, 7 * LANES);
+                offer8(tile, b, lanes8, q, heaps);
+                ta = worst[q];
+                tb = worst[q + 1];
+                tc = worst[q + 2];
+                td = worst[q + 3];
+                te = worst[q + 4];
+                tf = worst[q + 5];
+                tg = worst[q + 6];
+                th = worst[q + 7];
+            }
+        }
+    }
+
+    /** Offers the lanes of 8 queries' distance vectors (query j's at [j * LANES, (j + 1) * LANES)). */
+    private static void offer8(BlockedTile tile, int block, long[] lanes8, int q, FlatTopK heaps) {
+        int firstCode = block * LANES;
+        int valid = Math.min(LANES, tile.codes() - firstCode);
+        long index = tile.first() + firstCode;
+        for (int j = 0; j < 8; j++) {
+            for (int l = 0; l < valid; l++) {
+                heaps.offer(q + j, (int) lanes8[j * LANES + l], index + l);
             }
         }
     }
