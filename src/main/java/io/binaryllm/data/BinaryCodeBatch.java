@@ -76,8 +76,8 @@ public final class BinaryCodeBatch implements AutoCloseable {
      */
     public BinaryCodeBatch withBits(int newBits) {
         if (newBits < 1 || wordsFor(newBits) != words) {
-            throw BadInputException.in(source, newBits + " bits need " + (newBits < 1 ? "at least 1 bit" : wordsFor(newBits)
-                    + " words a row, the codes have " + words));
+            throw BadInputException.in(source, newBits < 1 ? "codes need at least 1 bit, got " + newBits
+                    : newBits + " bits need " + wordsFor(newBits) + " words a row, the codes have " + words);
         }
         return wrap(data, rows, newBits, source, null);
     }

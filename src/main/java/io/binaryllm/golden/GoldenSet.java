@@ -86,14 +86,14 @@ public final class GoldenSet {
     public static void regenerate(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         try {
-            Path fresh = Files.createTempDirectory(abs.getParent(), ".golden-new-");
+            // Not createTempDirectory: it makes the folder owner-only, and this one becomes golden/ itself.
+            Path fresh = Files.createDirectory(abs.resolveSibling(".golden-new-" + ProcessHandle.current().pid()));
             for (GoldenCase c : GoldenCase.all()) {
                 writeCase(fresh.resolve(c.name()), c);
             }
             Files.writeString(fresh.resolve(MANIFEST), manifest(fresh), StandardCharsets.UTF_8);
             if (Files.exists(abs)) {
-                Path old = Files.createTempDirectory(abs.getParent(), ".golden-old-");
-                Files.delete(old);
+                Path old = abs.resolveSibling(".golden-old-" + ProcessHandle.current().pid());
                 Files.move(abs, old);
                 Files.move(fresh, abs);
                 deleteTree(old);

@@ -52,6 +52,9 @@ public final class Runner {
         RunConfig.Dataset ds = parsed.dataset();
         try (SyntheticClusters.Loaded data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
                 ds.corpusIds(), ds.queryIds(), ConfigValidator.base(configFile))) {
+            // NaN or infinity would surface only inside the evaluation, after the run directory exists: check now.
+            data.corpus().vectors().requireFinite();
+            data.queries().vectors().requireFinite();
             long n = data.corpus().vectors().rows();
             if (data.corpus().vectors().dims() != data.queries().vectors().dims()) {
                 throw ConfigValidator.bad(configFile, "dataset", "queries have " + data.queries().vectors().dims()

@@ -144,6 +144,23 @@ class RunnerTest {
     }
 
     @Test
+    void nanInADatasetFileIsExitTwoBeforeAnyRunDirectory() throws Exception {
+        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("docs.npy"), false,
+                io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0}, {0, Float.NaN}, {1, 1}}));
+        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("qs.npy"), false, io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0}}));
+        Path c = config("""
+                name: nan
+                dataset: {corpus: docs.npy, queries: qs.npy}
+                variants: [{binarizer: sign}]
+                evaluation: {k: [1]}
+                """);
+        CliHarness.Run run = CliHarness.cli("run", c);
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err().lines()).singleElement().asString().contains("docs.npy: row 1, column 1 is NaN");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void theDefaultAndExampleConfigsAreValid() throws Exception {
         try (Stream<Path> configs = Files.list(HOME.resolve("configs"))) {
             for (Path p : configs.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).toList()) {

@@ -123,116 +123,90 @@ final class CudaRuntime implements GpuRuntime {
         return description;
     }
 
+    /**
+     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
+     * goes in chunks sized to half the free device memory (or {@code maxChunkBytes}), resident when one holds it.
+     */
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         cuCtxSetCurrent(context);
-        timings.reset();
-        int words = db.words();
-        int nq = Math.toIntExact(queries.rows());
-        int bins = db.bits() + 1;
-        long rowBytes = (long) words * Long.BYTES;
+        long rowBytes = (long) db.words() * Long.BYTES;
         long[] free = new long[1];
         long[] total = new long[1];
         cuMemGetInfo(free, total);
-        int chunk = (int) Math.max(1, Math.min(nq, Math.min((256L << 20) / (4L * bins), (256L << 20) / (8L * k))));
-        long working = queries.segment().byteSize() + chunk * (4L * bins + 16L + 8L * k) + (64L << 20);
+        int pass = io.binaryllm.search.gpu.GpuSelection.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
+        long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
-        boolean resident = chunkRows >= db.rows();
-        long[] indices = new long[nq * k];
-        int[] distances = new int[nq * k];
-        CUdeviceptr dbBuf = alloc(chunkRows * rowBytes);
-        CUdeviceptr qBuf = alloc(queries.segment().byteSize());
-        CUdeviceptr histBuf = alloc(4L * bins * chunk);
-        CUdeviceptr cutBuf = alloc(4L * chunk);
-        CUdeviceptr tieBuf = alloc(4L * chunk);
-        CUdeviceptr belowBuf = alloc(4L * chunk);
-        CUdeviceptr atBuf = alloc(4L * chunk);
-        CUdeviceptr keyBuf = alloc(8L * k * chunk);
-        try {
-            write(qBuf, queries.segment());
-            if (resident) {
-                write(dbBuf, db.segment());
-            }
-            for (int q0 = 0; q0 < nq; q0 += chunk) {
-                int m = Math.min(chunk, nq - q0);
-                if (k <= CountingSelection.SMALL_K) {
-                    cuMemsetD32(keyBuf, -1, 2L * m * k); // no key yet: all ones
-                    for (long first = 0; first < db.rows(); first += chunkRows) {
-                        long rows = Math.min(chunkRows, db.rows() - first);
-                        if (!resident) {
-                            write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                        }
-                        launch(small, m, CountingSelection.SMALL_GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}),
-                                Pointer.to(new long[]{first}), Pointer.to(new int[]{words}), Pointer.to(qBuf),
-                                Pointer.to(new int[]{q0}), Pointer.to(new int[]{k}), Pointer.to(keyBuf));
-                    }
-                    long[] keys = new long[m * k];
-                    read(Pointer.to(keys), keyBuf, 8L * keys.length);
-                    CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
-                    continue;
-                }
-                cuMemsetD32(histBuf, 0, (long) m * bins);
-                for (long first = 0; first < db.rows(); first += chunkRows) {
-                    long rows = Math.min(chunkRows, db.rows() - first);
-                    if (!resident) {
-                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                    }
-                    launch(histogram, m, GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new int[]{words}),
-                            Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(new int[]{db.bits()}), Pointer.to(histBuf));
-                }
-                int[] hist = new int[m * bins];
-                read(Pointer.to(hist), histBuf, 4L * hist.length);
-                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
-                cuMemcpyHtoD(cutBuf, Pointer.to(cuts[0]), 4L * m);
-                cuMemcpyHtoD(tieBuf, Pointer.to(cuts[1]), 4L * m);
-                cuMemsetD32(belowBuf, 0, m);
-                cuMemsetD32(atBuf, 0, m);
-                for (long first = 0; first < db.rows(); first += chunkRows) {
-                    long rows = Math.min(chunkRows, db.rows() - first);
-                    if (!resident) {
-                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                    }
-                    launch(collect, m, GROUP, Pointer.to(dbBuf), Pointer.to(new long[]{rows}), Pointer.to(new long[]{first}),
-                            Pointer.to(new int[]{words}), Pointer.to(qBuf), Pointer.to(new int[]{q0}), Pointer.to(cutBuf),
-                            Pointer.to(tieBuf), Pointer.to(new int[]{k}), Pointer.to(belowBuf), Pointer.to(atBuf), Pointer.to(keyBuf));
-                }
-                long[] keys = new long[m * k];
-                read(Pointer.to(keys), keyBuf, 8L * keys.length);
-                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
-            }
-        } finally {
-            for (CUdeviceptr p : new CUdeviceptr[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, belowBuf, atBuf, keyBuf}) {
-                cuMemFree(p);
-            }
-        }
+        timings.reset();
+        SearchResult r = new Device().search(db, queries, k, chunkRows, timings);
         last = timings.snapshot();
-        return new SearchResult(nq, k, indices, distances);
+        return r;
     }
 
-    /** Launches and waits, so kernel time is measured apart from the copies. */
-    private void launch(CUfunction f, int groups, int threads, Pointer... args) {
-        long t = System.nanoTime();
-        cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, null, Pointer.to(args), null);
-        cuCtxSynchronize();
-        timings.kernels(t);
-    }
+    /** The device operations through the driver API; every launch is waited for, so timings separate kernels. */
+    private final class Device extends io.binaryllm.search.gpu.GpuSelection<CUdeviceptr> {
+        @Override
+        protected CUdeviceptr allocate(long bytes) {
+            CUdeviceptr p = new CUdeviceptr();
+            cuMemAlloc(p, bytes);
+            return p;
+        }
 
-    private void read(Pointer dst, CUdeviceptr src, long bytes) {
-        long t = System.nanoTime();
-        cuMemcpyDtoH(dst, src, bytes);
-        timings.download(t);
-    }
+        @Override
+        protected void free(CUdeviceptr buffer) {
+            cuMemFree(buffer);
+        }
 
-    private static CUdeviceptr alloc(long bytes) {
-        CUdeviceptr p = new CUdeviceptr();
-        cuMemAlloc(p, Math.max(8, bytes));
-        return p;
-    }
+        @Override
+        protected void upload(CUdeviceptr dst, MemorySegment data) {
+            io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) -> cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len));
+        }
 
-    /** Host to device (timed as upload). */
-    private void write(CUdeviceptr dst, MemorySegment data) {
-        long t = System.nanoTime();
-        io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) -> cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len));
-        timings.upload(t);
+        @Override
+        protected void fill(CUdeviceptr dst, int value, long ints) {
+            cuMemsetD32(dst, value, ints);
+        }
+
+        @Override
+        protected void readInts(CUdeviceptr src, int[] dst) {
+            cuMemcpyDtoH(Pointer.to(dst), src, 4L * dst.length);
+        }
+
+        @Override
+        protected void readLongs(CUdeviceptr src, long[] dst) {
+            cuMemcpyDtoH(Pointer.to(dst), src, 8L * dst.length);
+        }
+
+        @Override
+        protected void histogram(CUdeviceptr db, long rows, int words, CUdeviceptr queries, int q0, int bits, CUdeviceptr hist, int groups) {
+            launch(CudaRuntime.this.histogram, groups, GROUP, db, rows, words, queries, q0, bits, hist);
+        }
+
+        @Override
+        protected void collect(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, CUdeviceptr cut,
+                               CUdeviceptr ties, int k, CUdeviceptr doneBelow, CUdeviceptr doneAt, CUdeviceptr keys, int groups) {
+            launch(CudaRuntime.this.collect, groups, GROUP, db, rows, first, words, queries, q0, cut, ties, k, doneBelow, doneAt, keys);
+        }
+
+        @Override
+        protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int k,
+                                 CUdeviceptr keys, int groups) {
+            launch(small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, k, keys);
+        }
+
+        /** Launches with arguments (device pointer, long or int) in order, and waits. */
+        private void launch(CUfunction f, int groups, int threads, Object... args) {
+            Pointer[] params = new Pointer[args.length];
+            for (int i = 0; i < args.length; i++) {
+                params[i] = switch (args[i]) {
+                    case CUdeviceptr p -> Pointer.to(p);
+                    case Long l -> Pointer.to(new long[]{l});
+                    case Integer n -> Pointer.to(new int[]{n});
+                    default -> throw new IllegalArgumentException("kernel argument " + args[i]);
+                };
+            }
+            cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, null, Pointer.to(params), null);
+            cuCtxSynchronize();
+        }
     }
 }

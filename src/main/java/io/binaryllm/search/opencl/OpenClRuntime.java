@@ -129,142 +129,82 @@ final class OpenClRuntime implements GpuRuntime {
     }
 
     /**
-     * Exact top-k of every query. The database goes to the device in chunks of at most {@code maxChunkBytes}
-     * (one chunk, kept resident, when it fits); the kernels carry the selection across chunks in index order.
+     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
+     * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
      */
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
-        int words = db.words();
-        int nq = Math.toIntExact(queries.rows());
-        int bins = db.bits() + 1;
-        long rowBytes = (long) words * Long.BYTES;
+        long rowBytes = (long) db.words() * Long.BYTES;
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, maxAlloc) / rowBytes));
-        boolean resident = chunkRows >= db.rows();
-        // Queries per pass: histograms and keys of a pass stay under 256 MiB each.
-        int chunk = (int) Math.max(1, Math.min(nq, Math.min((256L << 20) / (4L * bins), (256L << 20) / (8L * k))));
-        long[] indices = new long[nq * k];
-        int[] distances = new int[nq * k];
-        cl_mem dbBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, chunkRows * rowBytes, null, null);
         timings.reset();
-        long t = System.nanoTime();
-        cl_mem qBuf = upload(queries.segment());
-        cl_mem histBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * bins * chunk, null, null);
-        cl_mem cutBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
-        cl_mem tieBuf = clCreateBuffer(context, CL_MEM_READ_ONLY, 4L * chunk, null, null);
-        cl_mem belowBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
-        cl_mem atBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 4L * chunk, null, null);
-        cl_mem keyBuf = clCreateBuffer(context, CL_MEM_READ_WRITE, 8L * k * chunk, null, null);
-        try {
-            if (resident) {
-                write(dbBuf, db.segment());
-            }
-            t = timings.upload(t);
-            for (int q0 = 0; q0 < nq; q0 += chunk) {
-                int m = Math.min(chunk, nq - q0);
-                if (k <= CountingSelection.SMALL_K) {
-                    long[] keys = new long[m * k];
-                    java.util.Arrays.fill(keys, -1L); // no key yet
-                    clEnqueueWriteBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
-                    for (long first = 0; first < db.rows(); first += chunkRows) {
-                        long rows = Math.min(chunkRows, db.rows() - first);
-                        if (!resident) {
-                            write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                            t = timings.upload(t);
-                        }
-                        clSetKernelArg(small, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
-                        clSetKernelArg(small, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
-                        clSetKernelArg(small, 2, Sizeof.cl_long, Pointer.to(new long[]{first}));
-                        clSetKernelArg(small, 3, Sizeof.cl_int, Pointer.to(new int[]{words}));
-                        clSetKernelArg(small, 4, Sizeof.cl_mem, Pointer.to(qBuf));
-                        clSetKernelArg(small, 5, Sizeof.cl_int, Pointer.to(new int[]{q0}));
-                        clSetKernelArg(small, 6, Sizeof.cl_int, Pointer.to(new int[]{k}));
-                        clSetKernelArg(small, 7, Sizeof.cl_mem, Pointer.to(keyBuf));
-                        clEnqueueNDRangeKernel(queue, small, 1, null, new long[]{(long) m * smallGroup}, new long[]{smallGroup}, 0, null, null);
-                        clFinish(queue);
-                        t = timings.kernels(t);
-                    }
-                    clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
-                    t = timings.download(t);
-                    CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
-                    t = System.nanoTime();
-                    continue;
-                }
-                int[] hist = new int[m * bins];
-                clEnqueueWriteBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null); // zeros
-                for (long first = 0; first < db.rows(); first += chunkRows) {
-                    long rows = Math.min(chunkRows, db.rows() - first);
-                    if (!resident) {
-                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                        t = timings.upload(t);
-                    }
-                    clSetKernelArg(histogram, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
-                    clSetKernelArg(histogram, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
-                    clSetKernelArg(histogram, 2, Sizeof.cl_int, Pointer.to(new int[]{words}));
-                    clSetKernelArg(histogram, 3, Sizeof.cl_mem, Pointer.to(qBuf));
-                    clSetKernelArg(histogram, 4, Sizeof.cl_int, Pointer.to(new int[]{q0}));
-                    clSetKernelArg(histogram, 5, Sizeof.cl_int, Pointer.to(new int[]{db.bits()}));
-                    clSetKernelArg(histogram, 6, Sizeof.cl_mem, Pointer.to(histBuf));
-                    clEnqueueNDRangeKernel(queue, histogram, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
-                    clFinish(queue);
-                    t = timings.kernels(t);
-                }
-                clEnqueueReadBuffer(queue, histBuf, true, 0, 4L * hist.length, Pointer.to(hist), 0, null, null);
-                t = timings.download(t);
-                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
-                t = System.nanoTime();
-                int[] zeros = new int[m];
-                clEnqueueWriteBuffer(queue, cutBuf, true, 0, 4L * m, Pointer.to(cuts[0]), 0, null, null);
-                clEnqueueWriteBuffer(queue, tieBuf, true, 0, 4L * m, Pointer.to(cuts[1]), 0, null, null);
-                clEnqueueWriteBuffer(queue, belowBuf, true, 0, 4L * m, Pointer.to(zeros), 0, null, null);
-                clEnqueueWriteBuffer(queue, atBuf, true, 0, 4L * m, Pointer.to(zeros), 0, null, null);
-                for (long first = 0; first < db.rows(); first += chunkRows) {
-                    long rows = Math.min(chunkRows, db.rows() - first);
-                    if (!resident) {
-                        write(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-                        t = timings.upload(t);
-                    }
-                    clSetKernelArg(collect, 0, Sizeof.cl_mem, Pointer.to(dbBuf));
-                    clSetKernelArg(collect, 1, Sizeof.cl_long, Pointer.to(new long[]{rows}));
-                    clSetKernelArg(collect, 2, Sizeof.cl_long, Pointer.to(new long[]{first}));
-                    clSetKernelArg(collect, 3, Sizeof.cl_int, Pointer.to(new int[]{words}));
-                    clSetKernelArg(collect, 4, Sizeof.cl_mem, Pointer.to(qBuf));
-                    clSetKernelArg(collect, 5, Sizeof.cl_int, Pointer.to(new int[]{q0}));
-                    clSetKernelArg(collect, 6, Sizeof.cl_mem, Pointer.to(cutBuf));
-                    clSetKernelArg(collect, 7, Sizeof.cl_mem, Pointer.to(tieBuf));
-                    clSetKernelArg(collect, 8, Sizeof.cl_int, Pointer.to(new int[]{k}));
-                    clSetKernelArg(collect, 9, Sizeof.cl_mem, Pointer.to(belowBuf));
-                    clSetKernelArg(collect, 10, Sizeof.cl_mem, Pointer.to(atBuf));
-                    clSetKernelArg(collect, 11, Sizeof.cl_mem, Pointer.to(keyBuf));
-                    clEnqueueNDRangeKernel(queue, collect, 1, null, new long[]{(long) m * group}, new long[]{group}, 0, null, null);
-                    clFinish(queue);
-                    t = timings.kernels(t);
-                }
-                long[] keys = new long[m * k];
-                clEnqueueReadBuffer(queue, keyBuf, true, 0, 8L * keys.length, Pointer.to(keys), 0, null, null);
-                t = timings.download(t);
-                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
-                t = System.nanoTime();
-            }
-        } finally {
-            for (cl_mem b : new cl_mem[]{dbBuf, qBuf, histBuf, cutBuf, tieBuf, belowBuf, atBuf, keyBuf}) {
-                clReleaseMemObject(b);
-            }
-        }
+        SearchResult r = new Device().search(db, queries, k, chunkRows, timings);
         last = timings.snapshot();
-        return new SearchResult(nq, k, indices, distances);
+        return r;
     }
 
-    /** A device buffer holding {@code data}. */
-    private cl_mem upload(MemorySegment data) {
-        cl_mem buf = clCreateBuffer(context, CL_MEM_READ_ONLY, Math.max(8, data.byteSize()), null, null);
-        write(buf, data);
-        return buf;
-    }
+    /** The device operations on this runtime's queue; kernels are waited for, so timings separate them. */
+    private final class Device extends io.binaryllm.search.gpu.GpuSelection<cl_mem> {
+        @Override
+        protected cl_mem allocate(long bytes) {
+            return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+        }
 
-    /** Copies {@code data} to the start of {@code buf}. */
-    private void write(cl_mem buf, MemorySegment data) {
-        io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) ->
-                clEnqueueWriteBuffer(queue, buf, true, off, len, Pointer.to(stage), 0, null, null));
+        @Override
+        protected void free(cl_mem buffer) {
+            clReleaseMemObject(buffer);
+        }
+
+        @Override
+        protected void upload(cl_mem dst, MemorySegment data) {
+            io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) ->
+                    clEnqueueWriteBuffer(queue, dst, true, off, len, Pointer.to(stage), 0, null, null));
+        }
+
+        @Override
+        protected void fill(cl_mem dst, int value, long ints) {
+            clEnqueueFillBuffer(queue, dst, Pointer.to(new int[]{value}), Sizeof.cl_int, 0, 4L * ints, 0, null, null);
+            clFinish(queue);
+        }
+
+        @Override
+        protected void readInts(cl_mem src, int[] dst) {
+            clEnqueueReadBuffer(queue, src, true, 0, 4L * dst.length, Pointer.to(dst), 0, null, null);
+        }
+
+        @Override
+        protected void readLongs(cl_mem src, long[] dst) {
+            clEnqueueReadBuffer(queue, src, true, 0, 8L * dst.length, Pointer.to(dst), 0, null, null);
+        }
+
+        @Override
+        protected void histogram(cl_mem db, long rows, int words, cl_mem queries, int q0, int bits, cl_mem hist, int groups) {
+            run(OpenClRuntime.this.histogram, group, groups, db, rows, words, queries, q0, bits, hist);
+        }
+
+        @Override
+        protected void collect(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, cl_mem cut, cl_mem ties,
+                               int k, cl_mem doneBelow, cl_mem doneAt, cl_mem keys, int groups) {
+            run(OpenClRuntime.this.collect, group, groups, db, rows, first, words, queries, q0, cut, ties, k, doneBelow, doneAt, keys);
+        }
+
+        @Override
+        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int k, cl_mem keys, int groups) {
+            run(small, smallGroup, groups, db, rows, first, words, queries, q0, k, keys);
+        }
+
+        /** Sets the arguments (cl_mem, long or int) in order, launches one work-group per query and waits. */
+        private void run(cl_kernel kernel, int groupSize, int groups, Object... args) {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case cl_mem m -> clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(m));
+                    case Long l -> clSetKernelArg(kernel, i, Sizeof.cl_long, Pointer.to(new long[]{l}));
+                    case Integer n -> clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[]{n}));
+                    default -> throw new IllegalArgumentException("kernel argument " + args[i]);
+                }
+            }
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[]{(long) groups * groupSize}, new long[]{groupSize}, 0, null, null);
+            clFinish(queue);
+        }
     }
 
     private static String buildLog(cl_program program, cl_device_id device) {

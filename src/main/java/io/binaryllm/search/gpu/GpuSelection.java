@@ -1,0 +1,141 @@
+package io.binaryllm.search.gpu;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.SearchResult;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The host's side of a GPU search, written once for OpenCL and CUDA: buffers, database chunks in index order, the
+ * one-pass kernel for k <= {@link CountingSelection#SMALL_K} or histogram, cut and collect above, and the sorted
+ * result. A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
+ * pocl in CI, so the CUDA path shares tested orchestration. Every buffer allocated is freed, whatever fails.
+ */
+public abstract class GpuSelection<B> {
+    /** Histograms and keys of one pass over the queries stay under this many bytes each. */
+    private static final long PASS_BYTES = 256L << 20;
+    private final List<B> allocated = new ArrayList<>();
+
+    protected abstract B allocate(long bytes);
+
+    protected abstract void free(B buffer);
+
+    /** Copies {@code data} to the start of {@code dst}. */
+    protected abstract void upload(B dst, MemorySegment data);
+
+    protected abstract void fill(B dst, int value, long ints);
+
+    protected abstract void readInts(B src, int[] dst);
+
+    protected abstract void readLongs(B src, long[] dst);
+
+    /** Runs a kernel over {@code groups} queries and waits for it. Arguments in the kernel's order. */
+    protected abstract void histogram(B db, long rows, int words, B queries, int q0, int bits, B hist, int groups);
+
+    protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, B cut, B ties, int k,
+                                    B doneBelow, B doneAt, B keys, int groups);
+
+    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int k, B keys, int groups);
+
+    /** Queries per pass for codes of {@code bins - 1} bits: what the histogram and key buffers are sized for. */
+    public static int queriesPerPass(int nq, int bins, int k) {
+        return (int) Math.max(1, Math.min(nq, Math.min(PASS_BYTES / (4L * bins), PASS_BYTES / (8L * k))));
+    }
+
+    /** Exact top-k, the database sent in chunks of {@code chunkRows} rows (kept resident when one chunk holds it). */
+    public final SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long chunkRows, GpuTimings timings) {
+        int words = db.words();
+        int nq = Math.toIntExact(queries.rows());
+        int bins = db.bits() + 1;
+        long rowBytes = (long) words * Long.BYTES;
+        boolean resident = chunkRows >= db.rows();
+        int pass = queriesPerPass(nq, bins, k);
+        boolean small = k <= CountingSelection.SMALL_K;
+        long[] indices = new long[nq * k];
+        int[] distances = new int[nq * k];
+        try {
+            B dbBuf = alloc(Math.min(chunkRows, db.rows()) * rowBytes);
+            B qBuf = alloc(queries.segment().byteSize());
+            B keyBuf = alloc(8L * k * pass);
+            B histBuf = small ? null : alloc(4L * bins * pass);
+            B cutBuf = small ? null : alloc(4L * pass);
+            B tieBuf = small ? null : alloc(4L * pass);
+            B belowBuf = small ? null : alloc(4L * pass);
+            B atBuf = small ? null : alloc(4L * pass);
+            long t = System.nanoTime();
+            upload(qBuf, queries.segment());
+            if (resident) {
+                upload(dbBuf, db.segment());
+            }
+            timings.upload(t);
+            for (int q0 = 0; q0 < nq; q0 += pass) {
+                int m = Math.min(pass, nq - q0);
+                long[] keys = new long[m * k];
+                if (small) {
+                    fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
+                    for (long first = 0; first < db.rows(); first += chunkRows) {
+                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
+                        t = System.nanoTime();
+                        topKSmall(dbBuf, rows, first, words, qBuf, q0, k, keyBuf, m);
+                        timings.kernels(t);
+                    }
+                } else {
+                    fill(histBuf, 0, (long) m * bins);
+                    for (long first = 0; first < db.rows(); first += chunkRows) {
+                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
+                        t = System.nanoTime();
+                        histogram(dbBuf, rows, words, qBuf, q0, db.bits(), histBuf, m);
+                        timings.kernels(t);
+                    }
+                    int[] hist = new int[m * bins];
+                    t = System.nanoTime();
+                    readInts(histBuf, hist);
+                    timings.download(t);
+                    int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                    t = System.nanoTime();
+                    upload(cutBuf, MemorySegment.ofArray(cuts[0]));
+                    upload(tieBuf, MemorySegment.ofArray(cuts[1]));
+                    fill(belowBuf, 0, m);
+                    fill(atBuf, 0, m);
+                    timings.upload(t);
+                    for (long first = 0; first < db.rows(); first += chunkRows) {
+                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
+                        t = System.nanoTime();
+                        collect(dbBuf, rows, first, words, qBuf, q0, cutBuf, tieBuf, k, belowBuf, atBuf, keyBuf, m);
+                        timings.kernels(t);
+                    }
+                }
+                t = System.nanoTime();
+                readLongs(keyBuf, keys);
+                timings.download(t);
+                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+            }
+        } finally {
+            for (B b : allocated) {
+                free(b);
+            }
+            allocated.clear();
+        }
+        return new SearchResult(nq, k, indices, distances);
+    }
+
+    private B alloc(long bytes) {
+        B b = allocate(Math.max(8, bytes));
+        allocated.add(b);
+        return b;
+    }
+
+    /** Uploads database rows [first, first + chunkRows) unless the whole database is resident; returns their count. */
+    private long chunk(BinaryCodeBatch db, B dbBuf, long first, long chunkRows, boolean resident, GpuTimings timings) {
+        long rows = Math.min(chunkRows, db.rows() - first);
+        if (!resident) {
+            long t = System.nanoTime();
+            long rowBytes = (long) db.words() * Long.BYTES;
+            upload(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
+            timings.upload(t);
+        }
+        return rows;
+    }
+}
