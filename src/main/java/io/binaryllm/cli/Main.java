@@ -34,6 +34,7 @@ public final class Main {
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("datasets", DatasetsCommand::new);
         COMMANDS.put("equivalence", EquivalenceCommand::new);
+        COMMANDS.put("embed", EmbedCommand::new);
     }
 
     public static final int OK = 0;

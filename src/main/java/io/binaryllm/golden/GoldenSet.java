@@ -1,5 +1,7 @@
 package io.binaryllm.golden;
 
+import io.binaryllm.data.io.Sha256;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
