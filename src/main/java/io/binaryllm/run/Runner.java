@@ -8,7 +8,7 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.config.ConfigLoader;
 import io.binaryllm.config.RunConfig;
 import io.binaryllm.data.catalog.DatasetCatalog;
-import io.binaryllm.data.catalog.SyntheticClusters;
+import io.binaryllm.data.Dataset;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.search.SearchBackend;
@@ -50,7 +50,7 @@ public final class Runner {
         RunConfig parsed = ConfigLoader.load(configFile).withDefaults();
         ConfigValidator.validate(configFile, parsed);
         RunConfig.Dataset ds = parsed.dataset();
-        try (SyntheticClusters.Loaded data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
+        try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
                 ds.corpusIds(), ds.queryIds(), ConfigValidator.base(configFile))) {
             // NaN or infinity would surface only inside the evaluation, after the run directory exists: check now.
             data.corpus().vectors().requireFinite();
@@ -88,7 +88,7 @@ public final class Runner {
         }
     }
 
-    private static Outcome execute(RunConfig config, SyntheticClusters.Loaded data, BinaryEngine engine, Path dir,
+    private static Outcome execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir,
                                    EventLog events, boolean classify, PrintWriter out, Progress progress) {
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();

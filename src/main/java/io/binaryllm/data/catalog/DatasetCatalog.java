@@ -2,12 +2,15 @@ package io.binaryllm.data.catalog;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.config.Nearest;
+import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.text.WordNet;
+import io.binaryllm.embed.EmbeddingCache;
 import io.binaryllm.golden.GoldenCase;
 import io.binaryllm.seed.Seeds;
 
@@ -23,12 +26,13 @@ import java.util.function.Supplier;
 
 /**
  * Named datasets: the golden cases ({@code golden/<case>}), generated clusters ({@code synthetic/...}, fixed data:
- * their seed is part of the name's definition, not the run's) and files named in a config.
+ * their seed is part of the name's definition, not the run's), real text ({@code wordnet/...}, embedded on first
+ * use and cached) and files named in a config.
  */
 public final class DatasetCatalog {
     /** A catalog entry: its name, what it is, its size, and how to build it. */
     public record Entry(String name, String description, long corpusRows, long queryRows, int dims,
-                        Supplier<SyntheticClusters.Loaded> load) {
+                        Supplier<Dataset> load) {
     }
 
     private static final Map<String, Entry> ENTRIES = build();
@@ -49,7 +53,14 @@ public final class DatasetCatalog {
         }
         addSynthetic(out, "synthetic/clusters-10k", new SyntheticClusters(10_000, 256, 300, 20, 5, 1.5));
         addSynthetic(out, "synthetic/clusters-100k", new SyntheticClusters(100_000, 384, 1_000, 50, 5, 1.5));
+        addWordNet(out, "wordnet/glosses-10k", new WordNetGlosses(10_000, 1_000));
         return out;
+    }
+
+    private static void addWordNet(Map<String, Entry> out, String name, WordNetGlosses spec) {
+        out.put(name, new Entry(name, "WordNet 3.0 definitions (Debian wordnet-base) embedded by all-MiniLM-L6-v2;"
+                + " labels = 45 lexicographer files, qrels = a synset's words -> its definition",
+                spec.documents(), spec.queries(), 384, () -> spec.load(name, WordNet.dir(), EmbeddingCache.defaultDir())));
     }
 
     private static void addSynthetic(Map<String, Entry> out, String name, SyntheticClusters spec) {
@@ -62,7 +73,7 @@ public final class DatasetCatalog {
     }
 
     /** Loads a catalog dataset by name, or the files a config names (relative to {@code base}). */
-    public static SyntheticClusters.Loaded load(String name, String corpus, String queries, String qrels, String labels,
+    public static Dataset load(String name, String corpus, String queries, String qrels, String labels,
                                                 String corpusIds, String queryIds, Path base) {
         if (name != null) {
             return find(name).orElseThrow(() -> new BadInputException("dataset.name: unknown dataset '" + name + "'"
@@ -86,7 +97,7 @@ public final class DatasetCatalog {
             }
             l = Optional.of(values);
         }
-        return new SyntheticClusters.Loaded(
+        return new Dataset(
                 new EmbeddingDataset(corpus, c, ids(base, corpusIds, c.rows()), l),
                 new QueryDataset(queries, q, ids(base, queryIds, q.rows()), Optional.ofNullable(qrels).map(f -> Qrels.read(base.resolve(f)))));
     }
@@ -106,7 +117,7 @@ public final class DatasetCatalog {
         }
     }
 
-    private static SyntheticClusters.Loaded fromGolden(String name, GoldenCase c) {
+    private static Dataset fromGolden(String name, GoldenCase c) {
         List<String> docIds = new ArrayList<>();
         List<String> queryIds = new ArrayList<>();
         for (int i = 0; i < c.corpus().length; i++) {
@@ -124,7 +135,7 @@ public final class DatasetCatalog {
             }
             qrels = Optional.of(new Qrels(judged));
         }
-        return new SyntheticClusters.Loaded(
+        return new Dataset(
                 new EmbeddingDataset(name, FloatEmbeddingBatch.of(c.corpus()), docIds, Optional.ofNullable(c.labels())),
                 new QueryDataset(name, FloatEmbeddingBatch.of(c.queries()), queryIds, qrels));
     }

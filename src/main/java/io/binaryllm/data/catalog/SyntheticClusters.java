@@ -1,5 +1,6 @@
 package io.binaryllm.data.catalog;
 
+import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.QueryDataset;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * documents are its relevant ones (grade 1). Ids are {@code d<i>} and {@code q<i>}.
  */
 public record SyntheticClusters(int n, int d, int nq, int classes, int docsPerTopic, double docNoise) {
-    public Loaded generate(String name, SplitMix64 rng) {
+    public Dataset generate(String name, SplitMix64 rng) {
         int topics = n / docsPerTopic;
         float[][] centres = gaussian(rng, classes, d, null, 1.0);
         float[][] topicVectors = new float[topics][];
@@ -54,7 +55,7 @@ public record SyntheticClusters(int n, int d, int nq, int classes, int docsPerTo
             }
             judgments.put("q" + q, judged);
         }
-        return new Loaded(new EmbeddingDataset(name, corpus, docIds, Optional.of(labels)),
+        return new Dataset(new EmbeddingDataset(name, corpus, docIds, Optional.of(labels)),
                 new QueryDataset(name, queries, queryIds, Optional.of(new Qrels(judgments))));
     }
 
@@ -66,14 +67,5 @@ public record SyntheticClusters(int n, int d, int nq, int classes, int docsPerTo
             }
         }
         return out;
-    }
-
-    /** A corpus and its queries, closed together. */
-    public record Loaded(EmbeddingDataset corpus, QueryDataset queries) implements AutoCloseable {
-        @Override
-        public void close() {
-            corpus.close();
-            queries.close();
-        }
     }
 }
