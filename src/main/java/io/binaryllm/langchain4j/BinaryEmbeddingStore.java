@@ -1,0 +1,374 @@
+package io.binaryllm.langchain4j;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.EmbeddingSearchResult;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.RelevanceScore;
+import dev.langchain4j.store.embedding.filter.Filter;
+import io.binaryllm.binarize.Binarized;
+import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.metric.Cosine;
+import io.binaryllm.search.SearchResult;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
+import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
+import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
+
+/**
+ * A langchain4j {@link EmbeddingStore} that searches binary codes: each added embedding is binarized (sign by
+ * default: one bit per dimension, 32x smaller than floats) and searched by exact Hamming top-k on the engine's
+ * backend; with rescoring (the default) the binary top-(maxResults x factor) is re-ranked by exact cosine against
+ * the float vectors, which the store keeps in a memory-mapped scratch file.
+ * <ul>
+ *   <li>Scores are langchain4j relevance scores, {@code (cos + 1) / 2}: of the exact cosine with rescoring; without
+ *       it, of the angle the Hamming distance estimates, {@code cos(pi h / bits)} (exact in expectation for
+ *       hyperplane codes, a heuristic for sign codes).</li>
+ *   <li>Order: by score, then by insertion order; so equal inputs always give equal results.</li>
+ *   <li>Filters: every langchain4j metadata filter ({@link Filter#test}), applied before the search, so
+ *       {@code maxResults} counts only matching entries. Entries added without a segment have empty metadata.</li>
+ *   <li>Removal by id, ids, filter or everything. The store lives in this JVM (no persistence).</li>
+ * </ul>
+ * Thread-safe: searches share a read lock, changes take the write lock.
+ *
+ * <pre>{@code
+ * EmbeddingModel model = TextEmbedders.miniLmModel();   // all-MiniLM-L6-v2, in-process
+ * try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(4).build()) {
+ *     for (String text : List.of("The cat sat on the mat.", "Stocks fell sharply on Monday.", "Rain is expected tomorrow.")) {
+ *         TextSegment segment = TextSegment.from(text);
+ *         store.add(model.embed(segment).content(), segment);
+ *     }
+ *     EmbeddingSearchRequest request = EmbeddingSearchRequest.builder()
+ *             .queryEmbedding(model.embed("Where did the cat sit?").content()).maxResults(1).build();
+ *     String answer = store.search(request).matches().getFirst().embedded().text();   // "The cat sat on the mat."
+ * }
+ * }</pre>
+ */
+public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
+    private final BinaryEngine engine;
+    private final String binarizerName;
+    private final Integer bits;
+    private final int rescoreFactor;
+    private final Path directory;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+    // Slot i holds the i-th embedding ever added (since the last removeAll()); removed slots are cleared in `live`.
+    private final List<String> ids = new ArrayList<>();
+    private final List<TextSegment> segments = new ArrayList<>();
+    private final Map<String, Integer> slotOfId = new HashMap<>();
+    private final BitSet live = new BitSet();
+    private Binarizer binarizer;
+    private MappedFloatRows vectors;
+    private long[] codes = new long[0];
+    private int words;
+    private int codeBits;
+
+    private BinaryEmbeddingStore(Builder b) {
+        this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
+        this.binarizerName = b.binarizer;
+        this.bits = b.bits;
+        this.rescoreFactor = b.rescoreFactor;
+        this.directory = b.directory;
+        engine.binarizer(binarizerName, bits); // refuse a bad name or bit count now, not at the first add
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options; every one has a default. */
+    public static final class Builder {
+        private String backend = "auto";
+        private String binarizer = "sign";
+        private Integer bits;
+        private long seed;
+        private int rescoreFactor = 4;
+        private Path directory = Path.of(System.getProperty("java.io.tmpdir"));
+
+        private Builder() {
+        }
+
+        /** Search backend: auto (default), reference, cpu, native, opencl, cuda. */
+        public Builder backend(String backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** sign (default), scaled-sign or hyperplane. */
+        public Builder binarizer(String binarizer) {
+            this.binarizer = binarizer;
+            return this;
+        }
+
+        /** Code length for hyperplane. */
+        public Builder bits(int bits) {
+            this.bits = bits;
+            return this;
+        }
+
+        /** Master seed (hyperplane's projection). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Re-rank the binary top-(maxResults x factor) by exact cosine (default 4); 0 ranks by Hamming alone. */
+        public Builder rescoreFactor(int factor) {
+            if (factor < 0) {
+                throw new IllegalArgumentException("rescore factor must be 0 (off) or positive, not " + factor);
+            }
+            this.rescoreFactor = factor;
+            return this;
+        }
+
+        /** Where the scratch file of float vectors goes (default: java.io.tmpdir). */
+        public Builder directory(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        public BinaryEmbeddingStore build() {
+            return new BinaryEmbeddingStore(this);
+        }
+    }
+
+    /** Entries currently in the store. */
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return live.cardinality();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The backend the searches run on. */
+    public String backendName() {
+        return engine.backendName();
+    }
+
+    @Override
+    public String add(Embedding embedding) {
+        return addAll(List.of(embedding)).getFirst();
+    }
+
+    @Override
+    public void add(String id, Embedding embedding) {
+        addAll(List.of(id), List.of(embedding), null);
+    }
+
+    @Override
+    public String add(Embedding embedding, TextSegment segment) {
+        return addAll(List.of(embedding), List.of(segment)).getFirst();
+    }
+
+    @Override
+    public List<String> addAll(List<Embedding> embeddings) {
+        List<String> newIds = generateIds(embeddings.size());
+        addAll(newIds, embeddings, null);
+        return newIds;
+    }
+
+    @Override
+    public void addAll(List<String> newIds, List<Embedding> embeddings, List<TextSegment> embedded) {
+        ensureNotNull(newIds, "ids");
+        ensureNotNull(embeddings, "embeddings");
+        if (newIds.size() != embeddings.size() || embedded != null && embedded.size() != embeddings.size()) {
+            throw new IllegalArgumentException("ids, embeddings and segments must have the same size: " + newIds.size()
+                    + ", " + embeddings.size() + (embedded == null ? "" : ", " + embedded.size()));
+        }
+        if (embeddings.isEmpty()) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            float[][] rows = embeddings.stream().map(Embedding::vector).toArray(float[][]::new);
+            if (vectors == null) {
+                open(rows[0].length);
+            }
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i].length != dims()) {
+                    throw new IllegalArgumentException("embedding " + i + " has " + rows[i].length + " dimensions, the store " + dims());
+                }
+                ensureNotBlank(newIds.get(i), "id");
+            }
+            long[] newCodes = encode(rows);
+            for (int i = 0; i < rows.length; i++) {
+                Integer old = slotOfId.get(newIds.get(i));
+                if (old != null) {
+                    live.clear(old); // the same id again replaces the entry, as langchain4j's stores do
+                }
+                int slot = Math.toIntExact(vectors.append(rows[i]));
+                ids.add(newIds.get(i));
+                segments.add(embedded == null ? null : embedded.get(i));
+                slotOfId.put(newIds.get(i), slot);
+                live.set(slot);
+                if ((long) (slot + 1) * words > codes.length) {
+                    codes = Arrays.copyOf(codes, Math.max(words * 1024, codes.length * 2));
+                }
+                System.arraycopy(newCodes, i * words, codes, slot * words, words);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void remove(String id) {
+        ensureNotBlank(id, "id");
+        removeAll(List.of(id));
+    }
+
+    @Override
+    public void removeAll(Collection<String> idsToRemove) {
+        ensureNotEmpty(idsToRemove, "ids");
+        lock.writeLock().lock();
+        try {
+            for (String id : idsToRemove) {
+                Integer slot = slotOfId.remove(id);
+                if (slot != null) {
+                    live.clear(slot);
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void removeAll(Filter filter) {
+        ensureNotNull(filter, "filter");
+        lock.writeLock().lock();
+        try {
+            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
+                if (filter.test(metadata(slot))) {
+                    slotOfId.remove(ids.get(slot));
+                    live.clear(slot);
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void removeAll() {
+        lock.writeLock().lock();
+        try {
+            ids.clear();
+            segments.clear();
+            slotOfId.clear();
+            live.clear();
+            if (vectors != null) {
+                vectors.clear();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request) {
+        lock.readLock().lock();
+        try {
+            float[] query = request.queryEmbedding().vector();
+            int[] eligible = eligibleSlots(request.filter());
+            if (eligible.length == 0 || request.maxResults() <= 0) {
+                return new EmbeddingSearchResult<>(List.of());
+            }
+            if (query.length != dims()) {
+                throw new IllegalArgumentException("the query has " + query.length + " dimensions, the store " + dims());
+            }
+            int depth = Math.min(eligible.length, rescoreFactor > 0 ? request.maxResults() * rescoreFactor : request.maxResults());
+            SearchResult binary = hammingTopK(query, eligible, depth);
+            List<Candidate> ranked = new ArrayList<>(depth);
+            for (int r = 0; r < depth; r++) {
+                int slot = eligible[Math.toIntExact(binary.indices()[r])];
+                double cosine = rescoreFactor > 0 ? Cosine.similarity(query, vectors.row(slot))
+                        : Math.cos(Math.PI * binary.distances()[r] / codeBits);
+                ranked.add(new Candidate(slot, RelevanceScore.fromCosineSimilarity(cosine)));
+            }
+            ranked.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparingInt(Candidate::slot));
+            List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
+            for (Candidate c : ranked) {
+                if (matches.size() == request.maxResults() || c.score() < request.minScore()) {
+                    break;
+                }
+                matches.add(new EmbeddingMatch<>(c.score(), ids.get(c.slot()), Embedding.from(vectors.row(c.slot())), segments.get(c.slot())));
+            }
+            return new EmbeddingSearchResult<>(matches);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private record Candidate(int slot, double score) {
+    }
+
+    /** Exact Hamming top-depth of the query among the eligible slots (indices are positions in {@code eligible}). */
+    private SearchResult hammingTopK(float[] query, int[] eligible, int depth) {
+        long[] packed = new long[eligible.length * words];
+        for (int i = 0; i < eligible.length; i++) {
+            System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
+        }
+        try (BinaryCodeBatch db = BinaryCodeBatch.ofWords(packed, eligible.length, codeBits);
+             BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
+            return engine.index(db).search(q, depth);
+        }
+    }
+
+    private int[] eligibleSlots(Filter filter) {
+        return live.stream().filter(slot -> filter == null || filter.test(metadata(slot))).toArray();
+    }
+
+    private Metadata metadata(int slot) {
+        TextSegment s = segments.get(slot);
+        return s == null ? new Metadata() : s.metadata();
+    }
+
+    private void open(int dims) {
+        binarizer = engine.binarizer(binarizerName, bits);
+        codeBits = binarizer.bits(dims);
+        words = BinaryCodeBatch.wordsFor(codeBits);
+        vectors = new MappedFloatRows(directory, dims);
+    }
+
+    private int dims() {
+        return vectors == null ? 0 : vectors.dims();
+    }
+
+    private long[] encode(float[][] rows) {
+        try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(rows); Binarized b = engine.encode(binarizer, batch)) {
+            return b.codes().segment().toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (vectors != null) {
+                vectors.close();
+            }
+            engine.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.binaryllm.langchain4j;
+
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.RelevanceScore;
+import io.binaryllm.metric.Cosine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the contract tests cannot see: the binary shortlist, its exactness, backends, growth and clean-up. */
+class BinaryEmbeddingStoreTest {
+    @TempDir
+    Path dir;
+
+    /** Tie-heavy: few distinct sign patterns (values drawn from a handful of levels, dims not a multiple of 64). */
+    private static List<Embedding> vectors(int n, int dims, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Embedding> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[dims];
+            for (int j = 0; j < dims; j++) {
+                v[j] = (r.nextInt(5) - 2) + (float) r.nextDouble(0.1);
+            }
+            out.add(Embedding.from(v));
+        }
+        return out;
+    }
+
+    private static int hamming(float[] a, float[] b) {
+        int h = 0;
+        for (int j = 0; j < a.length; j++) {
+            h += (a[j] > 0) != (b[j] > 0) ? 1 : 0;
+        }
+        return h;
+    }
+
+    @Test
+    void withoutRescoringMatchesAreTheExactHammingTopKInInsertionOrderOnTies() {
+        List<Embedding> data = vectors(3000, 67, 1);
+        Embedding query = vectors(1, 67, 2).getFirst();
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(0).directory(dir).build()) {
+            List<String> ids = store.addAll(data);
+            for (int k : new int[]{1, 10, 3000}) {
+                List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(k).build()).matches();
+                List<Integer> expected = IntStream.range(0, data.size()).boxed()
+                        .sorted(Comparator.comparingInt((Integer i) -> hamming(query.vector(), data.get(i).vector())).thenComparing(i -> i))
+                        .limit(k).toList();
+                assertThat(matches.stream().map(EmbeddingMatch::embeddingId).toList()).isEqualTo(expected.stream().map(ids::get).toList());
+                for (int r = 0; r < k; r++) {
+                    int h = hamming(query.vector(), data.get(expected.get(r)).vector());
+                    assertThat(matches.get(r).score()).isEqualTo(RelevanceScore.fromCosineSimilarity(Math.cos(Math.PI * h / 67)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rescoringReRanksTheBinaryShortlistByExactCosine() {
+        List<Embedding> data = vectors(2000, 130, 3);
+        Embedding query = vectors(1, 130, 4).getFirst();
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(3).directory(dir).build()) {
+            List<String> ids = store.addAll(data);
+            List<Integer> shortlist = IntStream.range(0, data.size()).boxed()
+                    .sorted(Comparator.comparingInt((Integer i) -> hamming(query.vector(), data.get(i).vector())).thenComparing(i -> i))
+                    .limit(30).toList();
+            List<Integer> expected = shortlist.stream()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -RelevanceScore.fromCosineSimilarity(Cosine.similarity(query.vector(), data.get(i).vector())))
+                            .thenComparing(i -> i))
+                    .limit(10).toList();
+            var matches = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(10).build()).matches();
+            assertThat(matches.stream().map(EmbeddingMatch::embeddingId).toList()).isEqualTo(expected.stream().map(ids::get).toList());
+            assertThat(matches.getFirst().embedding()).isEqualTo(data.get(expected.getFirst()));
+        }
+    }
+
+    @Test
+    void everyBackendGivesTheSameMatches() {
+        List<Embedding> data = vectors(1000, 64, 5);
+        List<Embedding> queries = vectors(5, 64, 6);
+        List<List<String>> baseline = null;
+        for (String backend : io.binaryllm.testing.Backends.available().stream().map(b -> {
+            String name = b.name();
+            b.close();
+            return name;
+        }).toList()) {
+            try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().backend(backend).directory(dir).build()) {
+                store.addAll(IntStream.range(0, data.size()).mapToObj(i -> "id" + i).toList(), data, null);
+                List<List<String>> got = queries.stream().map(q -> store.search(EmbeddingSearchRequest.builder().queryEmbedding(q)
+                        .maxResults(25).build()).matches().stream().map(EmbeddingMatch::embeddingId).toList()).toList();
+                if (baseline == null) {
+                    baseline = got;
+                }
+                assertThat(got).as(backend).isEqualTo(baseline);
+            }
+        }
+    }
+
+    @Test
+    void filtersApplyBeforeRankingAndReAddingAnIdReplacesIt() {
+        List<Embedding> data = vectors(200, 32, 7);
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().directory(dir).build()) {
+            List<TextSegment> segments = IntStream.range(0, 200)
+                    .mapToObj(i -> TextSegment.from("t" + i, new Metadata().put("parity", i % 2).put("n", i))).toList();
+            store.addAll(IntStream.range(0, 200).mapToObj(i -> "id" + i).toList(), data, segments);
+            var odd = store.search(EmbeddingSearchRequest.builder().queryEmbedding(data.get(4)).maxResults(150)
+                    .filter(metadataKey("parity").isEqualTo(1)).build()).matches();
+            assertThat(odd).hasSize(100).allSatisfy(m -> assertThat(m.embedded().metadata().getInteger("n") % 2).isEqualTo(1));
+
+            store.add("id4", data.get(9));
+            assertThat(store.size()).isEqualTo(200);
+            var top = store.search(EmbeddingSearchRequest.builder().queryEmbedding(data.get(9)).maxResults(2).build()).matches();
+            assertThat(top).extracting(EmbeddingMatch::embeddingId).containsExactly("id9", "id4"); // tie on score: insertion order
+            assertThat(top.get(1).embedded()).isNull();
+        }
+    }
+
+    @Test
+    void hyperplaneCodesWorkAndTheScratchFileGoesAwayOnClose() throws Exception {
+        BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("hyperplane").bits(97).seed(3).directory(dir).build();
+        store.addAll(vectors(2500, 48, 8)); // past the first growth of the mapped file
+        assertThat(store.search(EmbeddingSearchRequest.builder().queryEmbedding(vectors(1, 48, 9).getFirst()).maxResults(3).build())
+                .matches()).hasSize(3);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.count()).isEqualTo(1);
+        }
+        store.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.count()).isZero();
+        }
+    }
+}
