@@ -295,7 +295,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (query.length != dims()) {
                 throw new IllegalArgumentException("the query has " + query.length + " dimensions, the store " + dims());
             }
-            int depth = Math.min(eligible.length, rescoreFactor > 0 ? request.maxResults() * rescoreFactor : request.maxResults());
+            int depth = (int) Math.min(eligible.length, (long) request.maxResults() * Math.max(1, rescoreFactor));
             SearchResult binary = hammingTopK(query, eligible, depth);
             List<Candidate> ranked = new ArrayList<>(depth);
             for (int r = 0; r < depth; r++) {
@@ -323,11 +323,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
 
     /** Exact Hamming top-depth of the query among the eligible slots (indices are positions in {@code eligible}). */
     private SearchResult hammingTopK(float[] query, int[] eligible, int depth) {
-        long[] packed = new long[eligible.length * words];
-        for (int i = 0; i < eligible.length; i++) {
-            System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
+        long[] packed;
+        if (eligible.length == ids.size()) {
+            packed = codes; // every slot is live and passes the filter: search the codes in place, no copy
+        } else {
+            packed = new long[eligible.length * words];
+            for (int i = 0; i < eligible.length; i++) {
+                System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
+            }
         }
-        try (BinaryCodeBatch db = BinaryCodeBatch.ofWords(packed, eligible.length, codeBits);
+        try (BinaryCodeBatch db = BinaryCodeBatch.wrap(java.lang.foreign.MemorySegment.ofArray(packed)
+                .asSlice(0, (long) eligible.length * words * Long.BYTES), eligible.length, codeBits, "store", null);
              BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
             return engine.index(db).search(q, depth);
         }

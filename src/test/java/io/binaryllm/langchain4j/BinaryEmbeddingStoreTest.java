@@ -49,6 +49,13 @@ class BinaryEmbeddingStoreTest {
         return h;
     }
 
+    /** The oracle: rows by sign-code Hamming distance to the query, ties by row. */
+    private static List<Integer> hammingOrder(Embedding query, List<Embedding> data, int limit) {
+        return IntStream.range(0, data.size()).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> hamming(query.vector(), data.get(i).vector())).thenComparing(i -> i))
+                .limit(limit).toList();
+    }
+
     @Test
     void withoutRescoringMatchesAreTheExactHammingTopKInInsertionOrderOnTies() {
         List<Embedding> data = vectors(3000, 67, 1);
@@ -57,9 +64,7 @@ class BinaryEmbeddingStoreTest {
             List<String> ids = store.addAll(data);
             for (int k : new int[]{1, 10, 3000}) {
                 List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(k).build()).matches();
-                List<Integer> expected = IntStream.range(0, data.size()).boxed()
-                        .sorted(Comparator.comparingInt((Integer i) -> hamming(query.vector(), data.get(i).vector())).thenComparing(i -> i))
-                        .limit(k).toList();
+                List<Integer> expected = hammingOrder(query, data, k);
                 assertThat(matches.stream().map(EmbeddingMatch::embeddingId).toList()).isEqualTo(expected.stream().map(ids::get).toList());
                 for (int r = 0; r < k; r++) {
                     int h = hamming(query.vector(), data.get(expected.get(r)).vector());
@@ -75,9 +80,7 @@ class BinaryEmbeddingStoreTest {
         Embedding query = vectors(1, 130, 4).getFirst();
         try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(3).directory(dir).build()) {
             List<String> ids = store.addAll(data);
-            List<Integer> shortlist = IntStream.range(0, data.size()).boxed()
-                    .sorted(Comparator.comparingInt((Integer i) -> hamming(query.vector(), data.get(i).vector())).thenComparing(i -> i))
-                    .limit(30).toList();
+            List<Integer> shortlist = hammingOrder(query, data, 30);
             List<Integer> expected = shortlist.stream()
                     .sorted(Comparator.comparingDouble((Integer i) -> -RelevanceScore.fromCosineSimilarity(Cosine.similarity(query.vector(), data.get(i).vector())))
                             .thenComparing(i -> i))
