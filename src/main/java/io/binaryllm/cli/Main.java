@@ -51,6 +51,10 @@ public final class Main {
 
     /** Runs the CLI with the given streams and returns the exit code (tests call this directly). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        var direct = SearchArgs.parse(args, err);
+        if (direct.isPresent()) {
+            return execute(direct.get().command(), direct.get().debug(), err);
+        }
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
         String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
@@ -76,23 +80,33 @@ public final class Main {
             err.println(command + ": " + message + " (see " + command + " --help)");
             return BAD_INPUT;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean debug = parseResult.hasMatchedOption("--debug")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
-            if (e instanceof BadInputException) {
-                err.println("binaryllm: " + e.getMessage());
-                if (debug) {
-                    e.printStackTrace(err);
-                }
-                return BAD_INPUT;
-            }
-            err.println("binaryllm: internal error: " + e + (debug ? "" : " (a bug; rerun with --debug for the stack trace)"));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, parseResult.hasMatchedOption("--debug")
+                || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug")), err));
+        return cli.execute(args);
+    }
+
+    /** Runs a command parsed without picocli, with the same exit codes and messages as picocli's execution. */
+    private static int execute(java.util.concurrent.Callable<Integer> command, boolean debug, PrintWriter err) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return failure(e, debug, err);
+        }
+    }
+
+    private static int failure(Exception e, boolean debug, PrintWriter err) {
+        if (e instanceof BadInputException) {
+            err.println("binaryllm: " + e.getMessage());
             if (debug) {
                 e.printStackTrace(err);
             }
-            return BUG;
-        });
-        return cli.execute(args);
+            return BAD_INPUT;
+        }
+        err.println("binaryllm: internal error: " + e + (debug ? "" : " (a bug; rerun with --debug for the stack trace)"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return BUG;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

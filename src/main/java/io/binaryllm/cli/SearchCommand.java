@@ -45,6 +45,9 @@ final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Where the summary line goes when {@link SearchArgs} parsed the command (picocli's err stream otherwise). */
+    java.io.PrintWriter err;
+
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
@@ -111,7 +114,7 @@ final class SearchCommand implements Callable<Integer> {
                 iOut.commit();
                 dOut.commit();
             }
-            spec.commandLine().getErr().printf("binaryllm search: %d queries x %d codes of %d bits, k=%d, backend %s: %.3f s%n",
+            (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d codes of %d bits, k=%d, backend %s: %.3f s%n",
                     q.rows(), db.rows(), dbCodes.bits(), k, b.name(), seconds);
         }
         return Main.OK;

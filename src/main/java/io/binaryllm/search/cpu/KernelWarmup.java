@@ -8,9 +8,10 @@ import io.binaryllm.search.blocked.HammingKernel;
 /**
  * Gets the Vector API kernel compiled by C2 before the search needs it. Until C2 has compiled it, Vector API code
  * runs interpreted or in C1, where every vector is a heap object and the loop is ~100x slower; on a short CLI run
- * that costs about half a second. The JVM spends ~250 ms starting up and parsing the command line on one core
+ * that costs about half a second. The JVM spends ~150 ms starting up and parsing the command line on one core
  * while the other idles, so a daemon thread drives the kernel over a tiny synthetic tile in that window, until a
- * batch of calls runs 30x faster than the first (C2 code installed) or two seconds pass. It computes nothing that
+ * batch of calls runs 30x faster than the first (compiled code installed: C1's already, C2's soon after, since
+ * the profile is complete) or three seconds pass. It computes nothing that
  * is used: results never depend on whether, or how far, it ran.
  */
 public final class KernelWarmup {
@@ -65,7 +66,11 @@ public final class KernelWarmup {
      * go both ways too.
      */
     static void run(HammingKernel kernel, int words) {
-        int codes = 8 * kernel.lanes();
+        // Two blocks: loops this short give C2 no reason to compile on-stack-replacement variants first. With eight,
+        // the warm-up triggered two OSR compilations of the kernel, queued ahead of the normal one on the single C2
+        // thread, and the compiled kernel arrived ~130 ms later (1024-bit search, whole process: 0.95x of the C
+        // ceiling with eight blocks, 1.02x with two; benchmarks/results/2026-11-25-search-vs-ceiling-amd-epyc-2core.md).
+        int codes = 2 * kernel.lanes();
         int nq = kernel.queryGroup(words);
         long[] w = new long[codes * words];
         for (int i = 0; i < w.length; i++) {
