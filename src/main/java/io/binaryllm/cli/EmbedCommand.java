@@ -22,12 +22,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = {"Embed texts with all-MiniLM-L6-v2 (in-process ONNX, no network) into a float32 .npy (rows x 384).",
-                "Input: one text a line, or JSON lines {\"text\": ..., \"id\": ..., \"label\": ...} (.jsonl/.ndjson);",
-                "blank lines are skipped and counted; invalid UTF-8 and records without text are errors naming the line.",
-                "Beside OUTPUT it writes OUTPUT's stem + .ids.txt (one id a row: the line number or the record's id)",
-                "and, for labelled records, .labels.npy (<i4 classes) and .labels.txt (class c's label on line c+1).",
-                "Vectors are cached by the SHA-256 of their text, so a rerun embeds only new texts."})
+        description = {"Embed texts with all-MiniLM-L6-v2 (in-process ONNX, no network) into a",
+                "float32 .npy of rows x 384.",
+                "Input: one text a line, or JSON lines (.jsonl/.ndjson) of",
+                "{\"text\": ..., \"id\": ..., \"label\": ...}. Blank lines are skipped and counted;",
+                "invalid UTF-8 and records without text are errors naming the line.",
+                "Beside OUTPUT: STEM.ids.txt (one id a row: the line number or the record's",
+                "id) and, for labelled records, STEM.labels.npy (<i4 classes) and",
+                "STEM.labels.txt (class c's label on line c+1).",
+                "Vectors are cached by the SHA-256 of their text: a rerun embeds only new texts."})
 final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "TEXTS", description = "A text file (.txt: lines) or JSON lines (.jsonl).")
     Path input;
@@ -42,7 +45,7 @@ final class EmbedCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Embedding cache (default: $BINARYLLM_CACHE, else $XDG_CACHE_HOME/binaryllm, else ~/.cache/binaryllm).")
+            description = {"Embedding cache (default: $BINARYLLM_CACHE,", "else $XDG_CACHE_HOME/binaryllm, else ~/.cache/binaryllm)."})
     Path cacheDir;
 
     @Option(names = "--no-cache", description = "Neither read nor write the cache.")
@@ -103,7 +106,7 @@ final class EmbedCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().printf("binaryllm embed: %d texts -> %s [%d x %d] in %.1f s (%d embedded, %d from the cache%s%s)%n",
                 records.texts().size(), output, records.texts().size(), dims, (System.nanoTime() - start) / 1e9,
-                outcome.embedded(), outcome.fromCache(), records.skipped() == 0 ? "" : ", " + records.skipped() + " blank lines skipped",
+                outcome.embedded(), outcome.fromCache(), records.skipped() == 0 ? "" : ", " + records.skipped() + (records.skipped() == 1 ? " blank line" : " blank lines") + " skipped",
                 classes.map(c -> ", " + c.names().size() + " labels").orElse(""));
         return Main.OK;
     }

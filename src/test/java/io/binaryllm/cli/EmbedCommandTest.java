@@ -30,7 +30,7 @@ class EmbedCommandTest {
         Path out = dir.resolve("docs.npy");
         var run = cli("embed", "--input", in, "--output", out, "--cache-dir", dir.resolve("cache"), "--batch-size", "2");
         assertThat(run.code()).as(run.err()).isZero();
-        assertThat(run.err()).contains("3 texts", "[3 x 384]", "3 embedded, 0 from the cache", "1 blank lines skipped", "2 labels");
+        assertThat(run.err()).contains("3 texts", "[3 x 384]", "3 embedded, 0 from the cache", "1 blank line skipped", "2 labels");
         assertThat(Files.readAllLines(dir.resolve("docs.ids.txt"))).containsExactly("d1", "d2", "d3");
         assertThat(Files.readAllLines(dir.resolve("docs.labels.txt"))).containsExactly("animals", "finance");
         assertThat(Npy.readHeap(dir.resolve("docs.labels.npy")).ints()).containsExactly(0, 1, 0);

@@ -58,8 +58,7 @@ public final class DatasetCatalog {
     }
 
     private static void addWordNet(Map<String, Entry> out, String name, WordNetGlosses spec) {
-        out.put(name, new Entry(name, "WordNet 3.0 definitions (Debian wordnet-base) embedded by all-MiniLM-L6-v2;"
-                + " labels = 45 lexicographer files, qrels = a synset's words -> its definition",
+        out.put(name, new Entry(name, "WordNet definitions, MiniLM-embedded; 45 classes, qrels (needs wordnet-base)",
                 spec.documents(), spec.queries(), 384, () -> spec.load(name, WordNet.dir(), EmbeddingCache.defaultDir())));
     }
 
