@@ -168,8 +168,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%n", row.backend(), row.bits(), k, row.n(),
                 nqTimed, seconds, pairs / 1e6, row.bitsPerSecond() / 1e9, row.speedup(), row.device());
         if (gpu != null) {
-            out.printf("%-10s   last call: uploads %.4f s, kernels %.4f s, downloads %.4f s, host selection and rest %.4f s%n",
-                    "", gpu.upload(), gpu.kernels(), gpu.download(), gpu.total() - gpu.upload() - gpu.kernels() - gpu.download());
+            out.printf("%-10s   last call: uploads %.4f s, kernels %.4f s, downloads %.4f s, host selection and rest %.4f s, buffers allocated %d%n",
+                    "", gpu.upload(), gpu.kernels(), gpu.download(), gpu.total() - gpu.upload() - gpu.kernels() - gpu.download(), gpu.allocations());
         }
         out.flush();
         return row;

@@ -127,6 +127,12 @@ final class CudaRuntime implements GpuRuntime {
      * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
      * goes in chunks sized to half the free device memory (or {@code maxChunkBytes}), resident when one holds it.
      */
+    /** Frees the device buffers kept between searches. */
+    @Override
+    public synchronized void releaseBuffers() {
+        device.release();
+    }
+
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         cuCtxSetCurrent(context);
@@ -138,12 +144,15 @@ final class CudaRuntime implements GpuRuntime {
         long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
         timings.reset();
-        SearchResult r = new Device().search(db, queries, k, chunkRows, timings);
+        SearchResult r = device.search(db, queries, k, chunkRows, timings);
         last = timings.snapshot();
         return r;
     }
 
     /** The device operations through the driver API; every launch is waited for, so timings separate kernels. */
+    /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
+    private final Device device = new Device();
+
     private final class Device extends io.binaryllm.search.gpu.GpuSelection<CUdeviceptr> {
         @Override
         protected CUdeviceptr allocate(long bytes) {

@@ -12,6 +12,8 @@ import io.binaryllm.search.SearchResult;
  */
 public abstract class GpuBackend implements SearchBackend {
     private final long maxChunkBytes;
+    /** Whether this instance has searched: only then is the runtime loaded and holding buffers for it. */
+    private volatile boolean searched;
 
     /** @param maxChunkBytes the largest database chunk sent to the device at once (tests force small ones) */
     protected GpuBackend(long maxChunkBytes) {
@@ -33,6 +35,17 @@ public abstract class GpuBackend implements SearchBackend {
         return r.runtime() == null ? null : r.runtime().lastTimings();
     }
 
+    /**
+     * Frees the device buffers the runtime keeps between searches. The runtime is shared by every instance in the
+     * JVM, so another open instance merely allocates them again on its next search.
+     */
+    @Override
+    public void close() {
+        if (searched) {
+            runtime().runtime().releaseBuffers();
+        }
+    }
+
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
@@ -43,6 +56,7 @@ public abstract class GpuBackend implements SearchBackend {
         if (r.runtime() == null) {
             throw new BadInputException("--backend " + name() + ": unavailable here: " + r.problem());
         }
+        searched = true;
         return r.runtime().search(database, queries, k, maxChunkBytes);
     }
 }

@@ -14,6 +14,9 @@ public interface GpuRuntime {
     /** How the last search's time divided into copies and kernels. */
     GpuTimings.Seconds lastTimings();
 
+    /** Frees device buffers kept for the next search (they are allocated again when needed). */
+    void releaseBuffers();
+
     /** Exact top-k, the database passed in chunks of at most {@code maxChunkBytes}. */
     SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);
 

@@ -4,19 +4,25 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The host's side of a GPU search, written once for OpenCL and CUDA: buffers, database chunks in index order, the
  * one-pass kernel for k <= {@link CountingSelection#SMALL_K} or histogram, cut and collect above, and the sorted
  * result. A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
- * pocl in CI, so the CUDA path shares tested orchestration. Every buffer allocated is freed, whatever fails.
+ * pocl in CI, so the CUDA path shares tested orchestration.
+ *
+ * <p>Buffers are kept between searches, one per role (database, queries, keys, ...), and replaced only when a
+ * search needs a bigger one: allocating device memory costs more than many small searches' kernels, and a search
+ * on the same index sizes allocates nothing. {@link #release()} frees them (the runtime's owner calls it on close);
+ * a failed search frees them too, since the device's state is then unknown.
  */
 public abstract class GpuSelection<B> {
     /** Histograms and keys of one pass over the queries stay under this many bytes each. */
     private static final long PASS_BYTES = 256L << 20;
-    private final List<B> allocated = new ArrayList<>();
+    private final Map<String, B> pool = new HashMap<>();
+    private final Map<String, Long> capacity = new HashMap<>();
 
     protected abstract B allocate(long bytes);
 
@@ -56,14 +62,14 @@ public abstract class GpuSelection<B> {
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         try {
-            B dbBuf = alloc(Math.min(chunkRows, db.rows()) * rowBytes);
-            B qBuf = alloc(queries.segment().byteSize());
-            B keyBuf = alloc(8L * k * pass);
-            B histBuf = small ? null : alloc(4L * bins * pass);
-            B cutBuf = small ? null : alloc(4L * pass);
-            B tieBuf = small ? null : alloc(4L * pass);
-            B belowBuf = small ? null : alloc(4L * pass);
-            B atBuf = small ? null : alloc(4L * pass);
+            B dbBuf = buffer("database", Math.min(chunkRows, db.rows()) * rowBytes, timings);
+            B qBuf = buffer("queries", queries.segment().byteSize(), timings);
+            B keyBuf = buffer("keys", 8L * k * pass, timings);
+            B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
+            B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
+            B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
+            B belowBuf = small ? null : buffer("below", 4L * pass, timings);
+            B atBuf = small ? null : buffer("at", 4L * pass, timings);
             long t = System.nanoTime();
             upload(qBuf, queries.segment());
             if (resident) {
@@ -112,19 +118,46 @@ public abstract class GpuSelection<B> {
                 timings.download(t);
                 CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
             }
-        } finally {
-            for (B b : allocated) {
-                free(b);
-            }
-            allocated.clear();
+        } catch (RuntimeException | Error e) {
+            release();
+            throw e;
         }
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private B alloc(long bytes) {
-        B b = allocate(Math.max(8, bytes));
-        allocated.add(b);
+    /** The pooled buffer of {@code role}, replaced by a new one of {@code bytes} if it is smaller. */
+    private B buffer(String role, long bytes, GpuTimings timings) {
+        long need = Math.max(8, bytes);
+        Long have = capacity.get(role);
+        if (have != null && have >= need) {
+            return pool.get(role);
+        }
+        if (have != null) {
+            capacity.remove(role);
+            free(pool.remove(role));
+        }
+        B b = allocate(need);
+        pool.put(role, b);
+        capacity.put(role, need);
+        timings.allocated();
         return b;
+    }
+
+    /** Frees every pooled buffer; the next search allocates what it needs. */
+    public final void release() {
+        RuntimeException first = null;
+        for (B b : pool.values()) {
+            try {
+                free(b);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        pool.clear();
+        capacity.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Uploads database rows [first, first + chunkRows) unless the whole database is resident; returns their count. */

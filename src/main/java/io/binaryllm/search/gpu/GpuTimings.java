@@ -8,11 +8,18 @@ public final class GpuTimings {
     private long upload;
     private long kernels;
     private long download;
+    private int allocations;
     private long start = System.nanoTime();
 
     public void reset() {
         upload = kernels = download = 0;
+        allocations = 0;
         start = System.nanoTime();
+    }
+
+    /** Counts a device buffer allocated by this call (0 when the pooled buffers were big enough). */
+    public void allocated() {
+        allocations++;
     }
 
     /** Adds the time since {@code since} (a System.nanoTime value) to the uploads; returns now. */
@@ -34,11 +41,11 @@ public final class GpuTimings {
         return now;
     }
 
-    /** A snapshot: seconds of uploads, kernels, downloads and the whole call. */
-    public record Seconds(double upload, double kernels, double download, double total) {
+    /** A snapshot: seconds of uploads, kernels, downloads and the whole call, and the buffers it allocated. */
+    public record Seconds(double upload, double kernels, double download, double total, int allocations) {
     }
 
     public Seconds snapshot() {
-        return new Seconds(upload / 1e9, kernels / 1e9, download / 1e9, (System.nanoTime() - start) / 1e9);
+        return new Seconds(upload / 1e9, kernels / 1e9, download / 1e9, (System.nanoTime() - start) / 1e9, allocations);
     }
 }

@@ -132,17 +132,26 @@ final class OpenClRuntime implements GpuRuntime {
      * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
      * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
      */
+    /** Frees the device buffers kept between searches. */
+    @Override
+    public synchronized void releaseBuffers() {
+        device.release();
+    }
+
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         long rowBytes = (long) db.words() * Long.BYTES;
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, maxAlloc) / rowBytes));
         timings.reset();
-        SearchResult r = new Device().search(db, queries, k, chunkRows, timings);
+        SearchResult r = device.search(db, queries, k, chunkRows, timings);
         last = timings.snapshot();
         return r;
     }
 
     /** The device operations on this runtime's queue; kernels are waited for, so timings separate them. */
+    /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
+    private final Device device = new Device();
+
     private final class Device extends io.binaryllm.search.gpu.GpuSelection<cl_mem> {
         @Override
         protected cl_mem allocate(long bytes) {
