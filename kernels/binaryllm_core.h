@@ -16,7 +16,7 @@
  * and blm_collect continues the slots where the previous chunk stopped (done_below, done_at, per query), with
  * `first` the index of the chunk's first row. One chunk is the same computation with first = 0.
  * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: each work-item keeps its k
- * smallest keys in private memory over a contiguous row range, then the work-group sorts all of them in local
+ * smallest keys in private memory over a strided share of the rows, then the work-group sorts all of them in local
  * memory (bitonic) and keeps the first k. Keys are unique, so the result is the same however rows are divided.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
  */
@@ -162,12 +162,13 @@ BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 
             }
         }
     }
-    blm_i64 chunk = (n + size - 1) / size;
-    blm_i64 start = chunk * lid;
-    blm_i64 end = start + chunk < n ? start + chunk : n;
-    for (blm_i64 i = start; i < end; i++) {
+    /* Rows strided over the work-items, so neighbouring work-items read neighbouring rows (coalesced loads); any
+       division of the rows gives the same answer, since keys are unique. The bound lives in a register: indexing
+       `mine` with a run-time k on every row would be a local-memory load on NVIDIA. */
+    blm_u64 bound = count == k ? mine[k - 1] : none;
+    for (blm_i64 i = lid; i < n; i += size) {
         blm_u64 key = ((blm_u64) blm_distance(db, i, words, q) << BLM_INDEX_BITS) | (blm_u64) (first + i);
-        if (count == k && key >= mine[k - 1]) {
+        if (key >= bound) {
             continue;
         }
         int pos = count < k ? count++ : k - 1;
@@ -176,6 +177,9 @@ BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 
             pos--;
         }
         mine[pos] = key;
+        if (count == k) {
+            bound = mine[k - 1];
+        }
     }
     for (int j = 0; j < BLM_KMAX; j++) {
         pool[lid * BLM_KMAX + j] = j < count ? mine[j] : none;

@@ -149,10 +149,10 @@ final class CudaRuntime implements GpuRuntime {
         return r;
     }
 
-    /** The device operations through the driver API; every launch is waited for, so timings separate kernels. */
     /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
     private final Device device = new Device();
 
+    /** The device operations through the driver API; every launch is waited for, so timings separate kernels. */
     private final class Device extends io.binaryllm.search.gpu.GpuSelection<CUdeviceptr> {
         @Override
         protected CUdeviceptr allocate(long bytes) {

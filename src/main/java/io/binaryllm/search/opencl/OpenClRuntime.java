@@ -148,10 +148,10 @@ final class OpenClRuntime implements GpuRuntime {
         return r;
     }
 
-    /** The device operations on this runtime's queue; kernels are waited for, so timings separate them. */
     /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
     private final Device device = new Device();
 
+    /** The device operations on this runtime's queue; kernels are waited for, so timings separate them. */
     private final class Device extends io.binaryllm.search.gpu.GpuSelection<cl_mem> {
         @Override
         protected cl_mem allocate(long bytes) {
