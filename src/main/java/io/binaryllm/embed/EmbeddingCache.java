@@ -97,6 +97,11 @@ public final class EmbeddingCache implements AutoCloseable {
                  FileLock ignored = ch.lock()) {
                 if (ch.size() < HEADER) {
                     ch.write(header(), 0);
+                } else {
+                    // Another process may have created the file since it was opened: check whose it is.
+                    ByteBuffer h = ByteBuffer.allocate(HEADER);
+                    ch.read(h, 0);
+                    checkHeader(MemorySegment.ofArray(h.array()), HEADER);
                 }
                 // Whole records only: a tail cut short by a crash is overwritten.
                 long end = HEADER + (ch.size() - HEADER) / recordBytes * recordBytes;

@@ -43,7 +43,8 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  *   <li>Order: by score, then by insertion order; so equal inputs always give equal results.</li>
  *   <li>Filters: every langchain4j metadata filter ({@link Filter#test}), applied before the search, so
  *       {@code maxResults} counts only matching entries. Entries added without a segment have empty metadata.</li>
- *   <li>Removal by id, ids, filter or everything. The store lives in this JVM (no persistence).</li>
+ *   <li>Removal by id, ids, filter or everything. A removed entry's slot is skipped, not reused, until
+ *       {@code removeAll()}; the store lives in this JVM (no persistence).</li>
  * </ul>
  * Thread-safe: searches share a read lock, changes take the write lock.
  *

@@ -84,4 +84,16 @@ class EmbeddingJobTest {
         assertThatThrownBy(() -> EmbeddingCache.open(dir, "junk", 8))
                 .hasMessage(dir.resolve("junk.vectors") + ": not an embedding cache (delete it to start a new one)");
     }
+
+    @Test
+    void aCacheCreatedMeanwhileByAnotherModelIsNotAppendedTo() {
+        try (EmbeddingCache eight = EmbeddingCache.open(dir, "fake", 8); EmbeddingCache nine = EmbeddingCache.open(dir, "fake", 9)) {
+            eight.putAll(List.of("a"), new float[][]{FakeEmbedder.vectorOf("a")});
+            assertThatThrownBy(() -> nine.putAll(List.of("b"), new float[][]{new float[9]}))
+                    .hasMessage(dir.resolve("fake.vectors") + ": holds 8-dimension vectors of 'fake', not 9 of 'fake'");
+        }
+        try (EmbeddingCache again = EmbeddingCache.open(dir, "fake", 8)) {
+            assertThat(again.size()).isEqualTo(1);
+        }
+    }
 }

@@ -119,7 +119,11 @@ public abstract class GpuSelection<B> {
                 CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
             }
         } catch (RuntimeException | Error e) {
-            release();
+            try {
+                release();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
             throw e;
         }
         return new SearchResult(nq, k, indices, distances);
