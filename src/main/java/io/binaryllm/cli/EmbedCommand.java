@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
-        description = {"Embed texts with all-MiniLM-L6-v2 (in-process ONNX, no network) into a",
-                "float32 .npy of rows x 384.",
+        description = {"Embed texts with all-MiniLM-L6-v2 into float32 vectors (.npy, rows x 384).",
+                "The model runs in-process (ONNX runtime), with no network.",
                 "Input: one text a line, or JSON lines (.jsonl/.ndjson) of",
                 "{\"text\": ..., \"id\": ..., \"label\": ...}. Blank lines are skipped and counted;",
                 "invalid UTF-8 and records without text are errors naming the line.",

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "equivalence", mixinStandardHelpOptions = true,
-        description = {"Run the backend equivalence suite (word-boundary sizes, odd and prime bit counts, tie-heavy codes,",
-                "k = 1..n) against the reference backend, for every available backend or the ones named.",
+        description = {"Check every available backend (or the ones named) against reference.",
+                "The suite: word-boundary sizes, odd and prime bit counts, tie-heavy codes, k = 1..n.",
                 "Exit 1 on any difference; a named backend that is unavailable exits 2 with the reason."})
 final class EquivalenceCommand implements Callable<Integer> {
     @Spec

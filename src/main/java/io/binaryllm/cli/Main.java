@@ -7,10 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * {@code binaryllm}: the command line. Exit codes are a contract: 0 success, 2 bad input or usage (one line on
@@ -21,20 +18,26 @@ import java.util.function.Supplier;
 public final class Main {
     /**
      * The subcommands, registered lazily: picocli builds a model of every registered command by reflection, about
-     * 30 ms each, so a run registers only the one it was asked for (all of them for help and usage errors).
+     * 30 ms each, so a run registers only the one it was asked for (all of them for help and usage errors). A
+     * switch, not a map of constructor references: each reference would load its class and spin a lambda class at
+     * start-up, milliseconds that every run (and the short `search` runs most) would pay.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
+            "equivalence", "embed");
 
-    static {
-        COMMANDS.put("pack", PackCommand::new);
-        COMMANDS.put("search", SearchCommand::new);
-        COMMANDS.put("golden", GoldenCommand::new);
-        COMMANDS.put("devices", DevicesCommand::new);
-        COMMANDS.put("bench", BenchCommand::new);
-        COMMANDS.put("run", RunCommand::new);
-        COMMANDS.put("datasets", DatasetsCommand::new);
-        COMMANDS.put("equivalence", EquivalenceCommand::new);
-        COMMANDS.put("embed", EmbedCommand::new);
+    private static Object command(String name) {
+        return switch (name) {
+            case "pack" -> new PackCommand();
+            case "search" -> new SearchCommand();
+            case "golden" -> new GoldenCommand();
+            case "devices" -> new DevicesCommand();
+            case "bench" -> new BenchCommand();
+            case "run" -> new RunCommand();
+            case "datasets" -> new DatasetsCommand();
+            case "equivalence" -> new EquivalenceCommand();
+            case "embed" -> new EmbedCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     public static final int OK = 0;
@@ -58,10 +61,10 @@ public final class Main {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
         String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        if (COMMANDS.containsKey(first)) {
-            cli.addSubcommand(first, COMMANDS.get(first).get());
+        if (COMMANDS.contains(first)) {
+            cli.addSubcommand(first, command(first));
         } else {
-            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+            COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
             cli.addSubcommand("help", new CommandLine.HelpCommand());
         }
         cli.setOut(out);
