@@ -15,9 +15,10 @@
  * A database larger than device memory is passed in chunks, in index order: histograms accumulate across chunks,
  * and blm_collect continues the slots where the previous chunk stopped (done_below, done_at, per query), with
  * `first` the index of the chunk's first row. One chunk is the same computation with first = 0.
- * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: each work-item keeps its k
- * smallest keys in private memory over a strided share of the rows, then the work-group sorts all of them in local
- * memory (bitonic) and keeps the first k. Keys are unique, so the result is the same however rows are divided.
+ * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: a work-group serves BLM_QT
+ * queries, each row it loads counting for all of them; each work-item keeps each query's k smallest keys of its
+ * strided share of the rows in private memory, then the work-group sorts them all in local memory (bitonic) and
+ * keeps the first k. Keys are unique, so the result is the same however rows are divided.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
  */
 #ifndef BINARYLLM_CORE_H
@@ -36,6 +37,7 @@ typedef long blm_i64;
 #define BLM_ATOMIC_INC(p) atomic_inc(p)
 #define BLM_LOCAL_ARRAY(type, name, size) __local type name[size]
 #define BLM_DEVICE static inline
+#define BLM_NO_UNROLL
 #else /* CUDA */
 typedef unsigned long long blm_u64;
 typedef long long blm_i64;
@@ -49,12 +51,14 @@ typedef long long blm_i64;
 #define BLM_ATOMIC_INC(p) atomicAdd((p), 1)
 #define BLM_LOCAL_ARRAY(type, name, size) __shared__ type name[size]
 #define BLM_DEVICE static __device__ __forceinline__
+#define BLM_NO_UNROLL _Pragma("unroll 1") /* rarely run loops: unrolled, they cost registers the hot loop needs */
 #endif
 
 #define BLM_MAX_GROUP 256   /* work-items per query: the prefix-sum arrays live in local memory */
 #define BLM_KMAX 32         /* largest k of blm_topk_small */
 #define BLM_SMALL_GROUP 64  /* largest work-group of blm_topk_small: its sort pool is 64 x 32 keys (16 KiB) */
 #define BLM_INDEX_BITS 40
+#define BLM_QT 4            /* queries of a blm_topk_small work-group: each row it loads serves all four */
 
 /* Hamming distance between database row i and one query. */
 BLM_DEVICE int blm_distance(BLM_GLOBAL const blm_u64 *db, blm_i64 i, int words, BLM_GLOBAL const blm_u64 *q) {
@@ -141,70 +145,114 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 fir
 }
 
 /*
- * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per query of the chunk. best[g * k ..] holds
- * the k smallest keys of the earlier database chunks (all ones before the first) and receives those of this one.
+ * Inserts key into the ascending list l of count (< k, or == k: the last is dropped) keys; keeps *bound, the key a
+ * newcomer must beat, in a register of the caller.
+ */
+BLM_DEVICE void blm_insert(blm_u64 *l, int *count, int k, blm_u64 key, blm_u64 *bound) {
+    int pos = *count < k ? (*count)++ : k - 1;
+    BLM_NO_UNROLL
+    while (pos > 0 && l[pos - 1] > key) {
+        l[pos] = l[pos - 1];
+        pos--;
+    }
+    l[pos] = key;
+    if (*count == k) {
+        *bound = l[k - 1];
+    }
+}
+
+/*
+ * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per BLM_QT queries of the chunk's m: every
+ * database row is loaded once for BLM_QT queries, which divides the database traffic (each query otherwise re-reads
+ * the whole database) by BLM_QT. best[q * k ..] holds the k smallest keys of query q0 + q in the earlier database
+ * chunks (all ones before the first) and receives those of this one.
  */
 BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
-                               BLM_GLOBAL const blm_u64 *queries, int q0, int k, BLM_GLOBAL blm_u64 *best) {
+                               BLM_GLOBAL const blm_u64 *queries, int q0, int m, int k, BLM_GLOBAL blm_u64 *best) {
     BLM_LOCAL_ARRAY(blm_u64, pool, BLM_SMALL_GROUP * BLM_KMAX);
-    int g = BLM_GROUP();
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
-    BLM_GLOBAL blm_u64 *out = best + (blm_i64) g * k;
+    int qa = BLM_GROUP() * BLM_QT;                  /* the tile's first query, counted from q0 */
+    int nqt = m - qa < BLM_QT ? m - qa : BLM_QT;    /* queries in this tile: the last one may be short */
     const blm_u64 none = ~((blm_u64) 0);
-    blm_u64 mine[BLM_KMAX];
-    int count = 0;
+    /* A short tile computes its missing queries as copies of its last one and discards them: one code path. */
+    BLM_GLOBAL const blm_u64 *qp0 = queries + (blm_i64) (q0 + qa) * words;
+    BLM_GLOBAL const blm_u64 *qp1 = queries + (blm_i64) (q0 + qa + (nqt > 1 ? 1 : 0)) * words;
+    BLM_GLOBAL const blm_u64 *qp2 = queries + (blm_i64) (q0 + qa + (nqt > 2 ? 2 : nqt - 1)) * words;
+    BLM_GLOBAL const blm_u64 *qp3 = queries + (blm_i64) (q0 + qa + (nqt > 3 ? 3 : nqt - 1)) * words;
+    blm_u64 l0[BLM_KMAX], l1[BLM_KMAX], l2[BLM_KMAX], l3[BLM_KMAX];
+    int c0 = 0, c1 = 0, c2 = 0, c3 = 0;
     if (lid == 0) { /* the earlier chunks' keys, ascending */
+        BLM_NO_UNROLL
         for (int j = 0; j < k; j++) {
-            if (out[j] != none) {
-                mine[count++] = out[j];
-            }
+            blm_u64 e0 = best[(blm_i64) qa * k + j];
+            if (e0 != none) l0[c0++] = e0;
+            if (nqt > 1) { blm_u64 e = best[(blm_i64) (qa + 1) * k + j]; if (e != none) l1[c1++] = e; }
+            if (nqt > 2) { blm_u64 e = best[(blm_i64) (qa + 2) * k + j]; if (e != none) l2[c2++] = e; }
+            if (nqt > 3) { blm_u64 e = best[(blm_i64) (qa + 3) * k + j]; if (e != none) l3[c3++] = e; }
         }
     }
+    blm_u64 b0 = c0 == k ? l0[k - 1] : none;
+    blm_u64 b1 = c1 == k ? l1[k - 1] : none;
+    blm_u64 b2 = c2 == k ? l2[k - 1] : none;
+    blm_u64 b3 = c3 == k ? l3[k - 1] : none;
     /* Rows strided over the work-items, so neighbouring work-items read neighbouring rows (coalesced loads); any
-       division of the rows gives the same answer, since keys are unique. The bound lives in a register: indexing
-       `mine` with a run-time k on every row would be a local-memory load on NVIDIA. */
-    blm_u64 bound = count == k ? mine[k - 1] : none;
+       division of the rows gives the same answer, since keys are unique. */
     for (blm_i64 i = lid; i < n; i += size) {
-        blm_u64 key = ((blm_u64) blm_distance(db, i, words, q) << BLM_INDEX_BITS) | (blm_u64) (first + i);
-        if (key >= bound) {
-            continue;
+        BLM_GLOBAL const blm_u64 *row = db + i * words;
+        int d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        for (int w = 0; w < words; w++) {
+            blm_u64 x = row[w];
+            d0 += BLM_POPCOUNT(x ^ qp0[w]);
+            d1 += BLM_POPCOUNT(x ^ qp1[w]);
+            d2 += BLM_POPCOUNT(x ^ qp2[w]);
+            d3 += BLM_POPCOUNT(x ^ qp3[w]);
         }
-        int pos = count < k ? count++ : k - 1;
-        while (pos > 0 && mine[pos - 1] > key) {
-            mine[pos] = mine[pos - 1];
-            pos--;
-        }
-        mine[pos] = key;
-        if (count == k) {
-            bound = mine[k - 1];
-        }
+        blm_u64 index = (blm_u64) (first + i);
+        blm_u64 k0 = ((blm_u64) d0 << BLM_INDEX_BITS) | index;
+        blm_u64 k1 = ((blm_u64) d1 << BLM_INDEX_BITS) | index;
+        blm_u64 k2 = ((blm_u64) d2 << BLM_INDEX_BITS) | index;
+        blm_u64 k3 = ((blm_u64) d3 << BLM_INDEX_BITS) | index;
+        if (k0 < b0) blm_insert(l0, &c0, k, k0, &b0);
+        if (k1 < b1) blm_insert(l1, &c1, k, k1, &b1);
+        if (k2 < b2) blm_insert(l2, &c2, k, k2, &b2);
+        if (k3 < b3) blm_insert(l3, &c3, k, k3, &b3);
     }
-    for (int j = 0; j < BLM_KMAX; j++) {
-        pool[lid * BLM_KMAX + j] = j < count ? mine[j] : none;
-    }
-    BLM_BARRIER();
-    int total = size * BLM_KMAX; /* a power of two */
-    for (int span = 2; span <= total; span <<= 1) {
-        for (int step = span >> 1; step > 0; step >>= 1) {
-            for (int t = lid; t < total; t += size) {
-                int other = t ^ step;
-                if (other > t) {
-                    blm_u64 a = pool[t];
-                    blm_u64 b = pool[other];
-                    int ascending = (t & span) == 0;
-                    if ((a > b) == ascending) {
-                        pool[t] = b;
-                        pool[other] = a;
+    /* Per query of the tile: the work-group sorts every work-item's list (bitonic, in local memory), keeps k. */
+    BLM_NO_UNROLL
+    for (int j = 0; j < nqt; j++) {
+        BLM_NO_UNROLL
+        for (int t = 0; t < BLM_KMAX; t++) {
+            blm_u64 v;
+            if (j == 0) v = t < c0 ? l0[t] : none;
+            else if (j == 1) v = t < c1 ? l1[t] : none;
+            else if (j == 2) v = t < c2 ? l2[t] : none;
+            else v = t < c3 ? l3[t] : none;
+            pool[lid * BLM_KMAX + t] = v;
+        }
+        BLM_BARRIER();
+        int total = size * BLM_KMAX; /* a power of two */
+        for (int span = 2; span <= total; span <<= 1) {
+            for (int step = span >> 1; step > 0; step >>= 1) {
+                for (int t = lid; t < total; t += size) {
+                    int other = t ^ step;
+                    if (other > t) {
+                        blm_u64 a = pool[t];
+                        blm_u64 b = pool[other];
+                        int ascending = (t & span) == 0;
+                        if ((a > b) == ascending) {
+                            pool[t] = b;
+                            pool[other] = a;
+                        }
                     }
                 }
+                BLM_BARRIER();
             }
-            BLM_BARRIER();
         }
-    }
-    for (int j = lid; j < k; j += size) {
-        out[j] = pool[j];
+        for (int t = lid; t < k; t += size) {
+            best[(blm_i64) (qa + j) * k + t] = pool[t];
+        }
+        BLM_BARRIER(); /* the pool is refilled for the next query */
     }
 }
 

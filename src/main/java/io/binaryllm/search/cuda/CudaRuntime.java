@@ -198,9 +198,9 @@ final class CudaRuntime implements GpuRuntime {
         }
 
         @Override
-        protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int k,
+        protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, int k,
                                  CUdeviceptr keys, int groups) {
-            launch(small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, k, keys);
+            launch(small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k, keys);
         }
 
         /** Launches with arguments (device pointer, long or int) in order, and waits. */

@@ -16,6 +16,8 @@ public final class CountingSelection {
     /** Largest k of the one-pass kernel {@code blm_topk_small} (BLM_KMAX) and its largest work-group. */
     public static final int SMALL_K = 32;
     public static final int SMALL_GROUP = 64;
+    /** Queries per work-group of {@code blm_topk_small} (BLM_QT). */
+    public static final int SMALL_QUERIES = 4;
 
     private CountingSelection() {
     }

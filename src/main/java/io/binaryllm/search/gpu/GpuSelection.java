@@ -43,7 +43,8 @@ public abstract class GpuSelection<B> {
     protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, B cut, B ties, int k,
                                     B doneBelow, B doneAt, B keys, int groups);
 
-    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int k, B keys, int groups);
+    /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@link CountingSelection#SMALL_QUERIES}. */
+    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, B keys, int groups);
 
     /** Queries per pass for codes of {@code bins - 1} bits: what the histogram and key buffers are sized for. */
     public static int queriesPerPass(int nq, int bins, int k) {
@@ -84,7 +85,8 @@ public abstract class GpuSelection<B> {
                     for (long first = 0; first < db.rows(); first += chunkRows) {
                         long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
                         t = System.nanoTime();
-                        topKSmall(dbBuf, rows, first, words, qBuf, q0, k, keyBuf, m);
+                        topKSmall(dbBuf, rows, first, words, qBuf, q0, m, k, keyBuf,
+                                (m + CountingSelection.SMALL_QUERIES - 1) / CountingSelection.SMALL_QUERIES);
                         timings.kernels(t);
                     }
                 } else {

@@ -197,8 +197,8 @@ final class OpenClRuntime implements GpuRuntime {
         }
 
         @Override
-        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int k, cl_mem keys, int groups) {
-            run(small, smallGroup, groups, db, rows, first, words, queries, q0, k, keys);
+        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, cl_mem keys, int groups) {
+            run(small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, keys);
         }
 
         /** Sets the arguments (cl_mem, long or int) in order, launches one work-group per query and waits. */
