@@ -170,6 +170,12 @@ final class BenchCommand implements Callable<Integer> {
         if (gpu != null) {
             out.printf("%-10s   last call: uploads %.4f s, kernels %.4f s, downloads %.4f s, host selection and rest %.4f s, buffers allocated %d%n",
                     "", gpu.upload(), gpu.kernels(), gpu.download(), gpu.total() - gpu.upload() - gpu.kernels() - gpu.download(), gpu.allocations());
+            double rate = ((io.binaryllm.search.gpu.GpuBackend) b).popcountsPerSecond();
+            if (rate > 0) {
+                double bound = io.binaryllm.search.gpu.PopcountBound.seconds((double) db.rows() * nqTimed, db.bits(), rate);
+                out.printf("%-10s   kernels %.1fx the popcount bound (%.4f s: %d x %d pairs, %d 32-bit popcounts each, %.3g/s)%n",
+                        "", gpu.kernels() / bound, bound, db.rows(), nqTimed, (db.bits() + 31) / 32, rate);
+            }
         }
         out.flush();
         return row;

@@ -43,6 +43,9 @@ final class CudaRuntime implements GpuRuntime {
         return LOADED.get();
     }
 
+    /** 32-bit popcounts per second: 16 per clock per SM (see PopcountBound). */
+    private final double popcountRate;
+
     private CudaRuntime(CUdevice device) {
         this.context = new CUcontext();
         cuCtxCreate(context, 0, device);
@@ -63,11 +66,22 @@ final class CudaRuntime implements GpuRuntime {
         int[] minor = new int[1];
         cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+        int[] sms = new int[1];
+        int[] clockKhz = new int[1];
+        cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
+        cuDeviceGetAttribute(clockKhz, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE, device);
+        this.popcountRate = io.binaryllm.search.gpu.PopcountBound.rate(sms[0], clockKhz[0] * 1e3);
         int[] driver = new int[1];
         cuDriverGetVersion(driver);
         String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
         this.description = deviceName + " (compute " + major[0] + "." + minor[0] + ", " + memory[0] / (1 << 20)
-                + " MiB, driver CUDA " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10 + ")";
+                + " MiB, " + sms[0] + " SMs at " + clockKhz[0] / 1000 + " MHz, driver CUDA " + driver[0] / 1000 + "."
+                + (driver[0] % 1000) / 10 + ")";
+    }
+
+    @Override
+    public double popcountsPerSecond() {
+        return popcountRate;
     }
 
     private static GpuRuntime.Loaded load() {

@@ -46,6 +46,12 @@ public abstract class GpuBackend implements SearchBackend {
         }
     }
 
+    /** The device's popcount rate for {@link PopcountBound}, 0 where unknown (only CUDA reports one). */
+    public double popcountsPerSecond() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? 0 : r.runtime().popcountsPerSecond();
+    }
+
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);

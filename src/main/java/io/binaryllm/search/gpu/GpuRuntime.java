@@ -11,6 +11,11 @@ public interface GpuRuntime {
     /** A GPU (or accelerator), as opposed to a CPU device such as pocl's. */
     boolean isGpu();
 
+    /** 32-bit popcounts per second the device can retire ({@link PopcountBound}), or 0 where unknown. */
+    default double popcountsPerSecond() {
+        return 0;
+    }
+
     /** How the last search's time divided into copies and kernels. */
     GpuTimings.Seconds lastTimings();
 
