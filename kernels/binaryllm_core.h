@@ -58,6 +58,7 @@ typedef long long blm_i64;
 #define BLM_KMAX 32         /* largest k of blm_topk_small */
 #define BLM_SMALL_GROUP 64  /* largest work-group of blm_topk_small: its sort pool is 64 x 32 keys (16 KiB) */
 #define BLM_INDEX_BITS 40
+#define BLM_LOCAL_BINS 4096 /* histograms of codes under 4096 bits are counted in local memory (16 KiB) */
 #define BLM_QT 4            /* queries of a blm_topk_small work-group: each row it loads serves all four */
 
 /* Hamming distance between database row i and one query. */
@@ -70,14 +71,36 @@ BLM_DEVICE int blm_distance(BLM_GLOBAL const blm_u64 *db, blm_i64 i, int words, 
     return d;
 }
 
-/* One work-group per query of the chunk [q0, q0 + groups): hist[(q - q0) * (bits + 1) + d] counts the rows at d. */
+/*
+ * One work-group per query of the chunk [q0, q0 + groups): hist[(q - q0) * (bits + 1) + d] counts the rows at d.
+ * Codes of fewer than BLM_LOCAL_BINS bits count in local memory and add the totals to hist once: an atomic per
+ * pair on global memory, where the few busy bins around bits / 2 serialize, would cost more than the distances.
+ * Only this work-group writes its query's row of hist during a launch, so the final add needs no atomics.
+ */
 BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
                               int q0, int bits, BLM_GLOBAL int *hist) {
+    BLM_LOCAL_ARRAY(int, local_hist, BLM_LOCAL_BINS);
     int g = BLM_GROUP();
+    int lid = BLM_LID();
+    int size = BLM_LSIZE();
     BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
     BLM_GLOBAL int *h = hist + (blm_i64) g * (bits + 1);
-    for (blm_i64 i = BLM_LID(); i < n; i += BLM_LSIZE()) {
-        BLM_ATOMIC_INC(&h[blm_distance(db, i, words, q)]);
+    if (bits + 1 > BLM_LOCAL_BINS) { /* uniform: bits is the same for the whole launch */
+        for (blm_i64 i = lid; i < n; i += size) {
+            BLM_ATOMIC_INC(&h[blm_distance(db, i, words, q)]);
+        }
+        return;
+    }
+    for (int d = lid; d <= bits; d += size) {
+        local_hist[d] = 0;
+    }
+    BLM_BARRIER();
+    for (blm_i64 i = lid; i < n; i += size) {
+        BLM_ATOMIC_INC(&local_hist[blm_distance(db, i, words, q)]);
+    }
+    BLM_BARRIER();
+    for (int d = lid; d <= bits; d += size) {
+        h[d] += local_hist[d];
     }
 }
 

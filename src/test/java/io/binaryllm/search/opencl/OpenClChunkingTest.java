@@ -42,4 +42,26 @@ class OpenClChunkingTest {
             }
         }
     }
+
+    /** Codes of 4095 bits and more count their histograms in global memory (the local one holds 4096 bins). */
+    @Test
+    void histogramsOfWideCodesEqualTheOracle() {
+        if (OpenClRuntime.get().runtime() == null) {
+            assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
+            System.err.println("BACKEND NOT TESTED: opencl wide codes: " + OpenClRuntime.get().problem());
+            return;
+        }
+        for (int bits : new int[]{4094, 4095, 4096, 4161}) {
+            int[][] db = CodeGen.tieHeavy(bits, 70, bits);
+            int[][] q = CodeGen.tieHeavy(bits + 1, 5, bits);
+            BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
+            BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+            try (OpenClBackend backend = new OpenClBackend()) {
+                for (int k : new int[]{33, 70}) { // above the one-pass kernel's 32: histogram, cut, collect
+                    assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
+                            .as("bits=%d k=%d", bits, k).isNull();
+                }
+            }
+        }
+    }
 }
