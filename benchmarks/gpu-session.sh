@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One call on a lent GPU host does everything issue #4 asks of it, from the unpacked bundle (no JDK, no network):
+#   devices, the equivalence suite on cuda (and opencl when the host has an OpenCL driver), the golden set, and
+#   bench at the issue's sizes (1M codes x 10,000 queries, 256 and 1024 bits, k = 10) for the GPU and CPU backends.
+# (BLM_N and BLM_NQ override the sizes for a dry run.) Logs and the bench JSON go to OUTDIR (at most 8 files: what the device tool brings back); a summary prints last.
+#
+# From a checkout: bin/make-bundle, then carry target/binaryllm-bundle.tar.gz (59 MB; the device tool carries
+# 64 MiB with the working tree) and run:
+#   tar -xzf target/binaryllm-bundle.tar.gz -C /tmp && bash /tmp/binaryllm/benchmarks/gpu-session.sh "$OUT"
+set -uo pipefail
+out="${1:?usage: gpu-session.sh OUTDIR}"
+home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+blm="$home/bin/binaryllm"
+mkdir -p "$out"
+status=0
+step() { # step NAME COMMAND...: runs, logs to OUTDIR/NAME.txt, remembers a failure
+  local name=$1; shift
+  echo "== $name: $*" | tee "$out/$name.txt"
+  local start=$SECONDS
+  "$@" >>"$out/$name.txt" 2>&1
+  local rc=$?
+  echo "== $name: exit $rc in $((SECONDS - start)) s" | tee -a "$out/$name.txt"
+  ((rc == 0)) || status=1
+}
+{ nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv 2>&1 || echo "nvidia-smi: not found"; } >"$out/host.txt"
+nproc >>"$out/host.txt"
+step devices "$blm" devices
+backends=cuda
+grep -qE '^opencl +available' "$out/devices.txt" && backends=cuda,opencl
+step equivalence "$blm" equivalence --backend "$backends"
+step golden "$blm" golden check
+step bench "$blm" bench --n "${BLM_N:-1000000}" --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 \
+  --backends "$backends,cpu,native" --json "$out/bench.json" --force
+echo
+echo "== summary (host: $(head -n 2 "$out/host.txt" | tail -n 1))"
+grep -E '^(cuda|opencl|cpu|native|reference) ' "$out/devices.txt" || true
+grep -E 'mismatch|differ|identical|passed|failed' "$out/equivalence.txt" "$out/golden.txt" | tail -n 6 || true
+grep -vE '^==' "$out/bench.txt" | tail -n 20
+exit $status
