@@ -13,6 +13,7 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 import java.lang.foreign.MemorySegment;
@@ -30,6 +31,9 @@ final class CudaRuntime implements GpuRuntime {
     private static final int GROUP = 64;
 
     private final CUcontext context;
+    /** The runtime's one stream: copies and kernels in order, the host waiting on it (not on the whole context). */
+    private final CUstream stream = new CUstream();
+    private final PinnedStages stages = new PinnedStages();
     private final CUfunction histogram;
     private final CUfunction collect;
     private final CUfunction small;
@@ -49,6 +53,7 @@ final class CudaRuntime implements GpuRuntime {
     private CudaRuntime(CUdevice device) {
         this.context = new CUcontext();
         cuCtxCreate(context, 0, device);
+        cuStreamCreate(stream, 0);
         CUmodule module = new CUmodule();
         byte[] ptx = (KernelSources.read("binaryllm.ptx") + "\0").getBytes(StandardCharsets.US_ASCII);
         cuModuleLoadData(module, ptx);
@@ -137,16 +142,18 @@ final class CudaRuntime implements GpuRuntime {
         return description;
     }
 
+    /** Frees the device buffers kept between searches. */
+    @Override
+    public synchronized void releaseBuffers() {
+        cuCtxSetCurrent(context); // close() may run on another thread than the searches
+        device.release();
+        stages.free();
+    }
+
     /**
      * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
      * goes in chunks sized to half the free device memory (or {@code maxChunkBytes}), resident when one holds it.
      */
-    /** Frees the device buffers kept between searches. */
-    @Override
-    public synchronized void releaseBuffers() {
-        device.release();
-    }
-
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         cuCtxSetCurrent(context);
@@ -154,6 +161,7 @@ final class CudaRuntime implements GpuRuntime {
         long[] free = new long[1];
         long[] total = new long[1];
         cuMemGetInfo(free, total);
+        free[0] += device.pooledBytes(); // our own kept buffers are reused or replaced, so they count as free
         int pass = io.binaryllm.search.gpu.GpuSelection.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
         long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
@@ -166,7 +174,10 @@ final class CudaRuntime implements GpuRuntime {
     /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
     private final Device device = new Device();
 
-    /** The device operations through the driver API; every launch is waited for, so timings separate kernels. */
+    /**
+     * The device operations through the driver API, on the runtime's stream; every launch is waited for, so timings
+     * separate kernels. Fills and reads use the legacy default stream, which waits for the (blocking) stream's work.
+     */
     private final class Device extends io.binaryllm.search.gpu.GpuSelection<CUdeviceptr> {
         @Override
         protected CUdeviceptr allocate(long bytes) {
@@ -182,7 +193,7 @@ final class CudaRuntime implements GpuRuntime {
 
         @Override
         protected void upload(CUdeviceptr dst, MemorySegment data) {
-            io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) -> cuMemcpyHtoD(dst.withByteOffset(off), Pointer.to(stage), len));
+            stages.upload(dst, data, stream);
         }
 
         @Override
@@ -228,8 +239,8 @@ final class CudaRuntime implements GpuRuntime {
                     default -> throw new IllegalArgumentException("kernel argument " + args[i]);
                 };
             }
-            cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, null, Pointer.to(params), null);
-            cuCtxSynchronize();
+            cuLaunchKernel(f, groups, 1, 1, threads, 1, 1, 0, stream, Pointer.to(params), null);
+            cuStreamSynchronize(stream);
         }
     }
 }

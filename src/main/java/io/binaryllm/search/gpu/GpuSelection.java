@@ -149,6 +149,11 @@ public abstract class GpuSelection<B> {
         return b;
     }
 
+    /** Bytes of device memory the pooled buffers hold: free for this search to use, though the driver counts them used. */
+    public final long pooledBytes() {
+        return capacity.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Frees every pooled buffer; the next search allocates what it needs. */
     public final void release() {
         RuntimeException first = null;

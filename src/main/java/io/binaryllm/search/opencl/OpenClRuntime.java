@@ -128,16 +128,16 @@ final class OpenClRuntime implements GpuRuntime {
         return gpu;
     }
 
-    /**
-     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
-     * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
-     */
     /** Frees the device buffers kept between searches. */
     @Override
     public synchronized void releaseBuffers() {
         device.release();
     }
 
+    /**
+     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
+     * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
+     */
     @Override
     public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         long rowBytes = (long) db.words() * Long.BYTES;
