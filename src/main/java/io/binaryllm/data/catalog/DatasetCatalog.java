@@ -54,6 +54,7 @@ public final class DatasetCatalog {
         addSynthetic(out, "synthetic/clusters-10k", new SyntheticClusters(10_000, 256, 300, 20, 5, 1.5));
         addSynthetic(out, "synthetic/clusters-100k", new SyntheticClusters(100_000, 384, 1_000, 50, 5, 1.5));
         addWordNet(out, "wordnet/glosses-10k", new WordNetGlosses(10_000, 1_000));
+        addWordNet(out, "wordnet/glosses-all", new WordNetGlosses(WordNetGlosses.ALL_SYNSETS, 5_000));
         return out;
     }
 
