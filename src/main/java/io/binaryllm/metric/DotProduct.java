@@ -9,6 +9,18 @@ package io.binaryllm.metric;
 public interface DotProduct {
     double dot(float[] a, int aOffset, float[] b, int bOffset, int d);
 
+    /**
+     * {@code out[r] = dot(a, aOffset, b, o[r], d)} for four rows of b, each bit-identical to {@link #dot}.
+     * Implementations may interleave the four: each row's eight partial sums still run in the specified order, and
+     * the four independent chains hide the adder's latency that one chain waits on.
+     */
+    default void dot4(float[] a, int aOffset, float[] b, int o0, int o1, int o2, int o3, int d, double[] out) {
+        out[0] = dot(a, aOffset, b, o0, d);
+        out[1] = dot(a, aOffset, b, o1, d);
+        out[2] = dot(a, aOffset, b, o2, d);
+        out[3] = dot(a, aOffset, b, o3, d);
+    }
+
     DotProduct SCALAR = (a, ao, b, bo, d) -> {
         double[] s = new double[8];
         for (int j = 0; j < d; j++) {

@@ -162,11 +162,15 @@ final class Evaluator {
         int[] labels = corpus.labels().orElseThrow();
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         long[] candidates = Arrays.stream(split[0]).asLongStream().toArray();
+        float[][] tests = new float[split[1].length][];
+        for (int t = 0; t < tests.length; t++) {
+            tests[t] = corpus.vectors().row(split[1][t]);
+        }
+        long[][] neighbours = Cosine.topKAll(flatCorpus, squaredNorms, corpus.vectors().dims(), tests, kn, candidates);
         int[] predicted = new int[split[1].length];
-        java.util.stream.IntStream.range(0, predicted.length).parallel().forEach(t -> {
-            long[] nn = Cosine.topKOne(flatCorpus, squaredNorms, corpus.vectors().dims(), corpus.vectors().row(split[1][t]), kn, candidates);
-            predicted[t] = Classification.vote(nn, labels);
-        });
+        for (int t = 0; t < predicted.length; t++) {
+            predicted[t] = Classification.vote(neighbours[t], labels);
+        }
         return scores(split, predicted);
     }
 

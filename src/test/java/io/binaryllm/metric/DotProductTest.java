@@ -45,4 +45,27 @@ class DotProductTest {
         assertThat(DotProduct.SCALAR.dot(a, 0, a, 0, 16)).isEqualTo(expected);
         assertThat(new VectorDotProduct().dot(a, 0, a, 0, 16)).isEqualTo(expected);
     }
+
+    @Test
+    void dot4EqualsFourScalarDotsOnEveryLength() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (DotProduct dp : new DotProduct[]{new VectorDotProduct(), DotProduct.SCALAR}) {
+            for (int d = 1; d <= 40; d++) {
+                float[] a = new float[d + 2];
+                float[] b = new float[6 * d + 9];
+                for (int j = 0; j < a.length; j++) {
+                    a[j] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6));
+                }
+                for (int j = 0; j < b.length; j++) {
+                    b[j] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6));
+                }
+                int[] o = {3, 5 * d + 9 - d, 1, 2 * d};
+                double[] out = new double[4];
+                dp.dot4(a, 2, b, o[0], o[1], o[2], o[3], d, out);
+                for (int i = 0; i < 4; i++) {
+                    assertThat(out[i]).as("d=%d row %d", d, i).isEqualTo(DotProduct.SCALAR.dot(a, 2, b, o[i], d));
+                }
+            }
+        }
+    }
 }
