@@ -1,5 +1,6 @@
 /*
- * BinaryLLM GPU core: Hamming distance and exact counting selection, written once for OpenCL C and CUDA.
+ * BinaryLLM GPU core: Hamming distance, exact selection and sign/hyperplane packing, written once for OpenCL C and
+ * CUDA.
  * binaryllm.cl and binaryllm.cu only include this file, so the code CI runs on pocl is the code that runs on
  * NVIDIA. Layout and order are DESIGN.md's: codes are row-major little-endian 64-bit words, dimension j is bit
  * j % 64 of word j / 64; top-k is the k smallest (distance, index).
@@ -31,6 +32,8 @@ typedef long blm_i64;
 #define BLM_GLOBAL __global
 #define BLM_POPCOUNT(x) ((int) popcount(x))
 #define BLM_GROUP() ((int) get_group_id(0))
+#define BLM_GID() ((blm_i64) get_global_id(0))
+#define BLM_FMAF(a, b, c) fma((a), (b), (c))
 #define BLM_LID() ((int) get_local_id(0))
 #define BLM_LSIZE() ((int) get_local_size(0))
 #define BLM_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
@@ -45,6 +48,8 @@ typedef long long blm_i64;
 #define BLM_GLOBAL
 #define BLM_POPCOUNT(x) __popcll(x)
 #define BLM_GROUP() ((int) blockIdx.x)
+#define BLM_GID() ((blm_i64) blockIdx.x * blockDim.x + threadIdx.x)
+#define BLM_FMAF(a, b, c) fmaf((a), (b), (c))
 #define BLM_LID() ((int) threadIdx.x)
 #define BLM_LSIZE() ((int) blockDim.x)
 #define BLM_BARRIER() __syncthreads()
@@ -277,6 +282,63 @@ BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 
         }
         BLM_BARRIER(); /* the pool is refilled for the next query */
     }
+}
+
+/*
+ * Packing, the GPU side of the sign and hyperplane binarizers, bit for bit: word w of row r holds output bits
+ * [64w, 64w + 64), bit i at position i % 64, padding zero. One work-item per (row, word) of the chunk.
+ *
+ * sign: bit j is x[r][j] > 0 (so -0 and +0 give 0; the host refuses NaN and infinities).
+ */
+BLM_KERNEL void blm_pack_sign(BLM_GLOBAL const float *x, blm_i64 rows, int dims, BLM_GLOBAL blm_u64 *codes) {
+    int words = (dims + 63) / 64;
+    blm_i64 t = BLM_GID();
+    if (t >= rows * words) {
+        return;
+    }
+    blm_i64 r = t / words;
+    int w = (int) (t - r * words);
+    BLM_GLOBAL const float *row = x + r * dims;
+    int end = 64 * w + 64 < dims ? 64 * w + 64 : dims;
+    blm_u64 word = 0;
+    for (int j = 64 * w; j < end; j++) {
+        if (row[j] > 0.0f) {
+            word |= (blm_u64) 1 << (j & 63);
+        }
+    }
+    codes[t] = word;
+}
+
+/*
+ * hyperplane: bit i is (R x)_i > 0 with R the bits x dims projection (row-major) and (R x)_i accumulated in float32
+ * from 0 over j = 0..dims-1 as acc = fma(R[i][j], x[j], acc): the operation order HyperplaneBinarizer defines.
+ * A fused multiply-add is correctly rounded in OpenCL C and CUDA alike, and nothing here may be contracted or
+ * reassociated, so every device computes the same float at every step (denormals included: the programs are
+ * built without fast-math or flush-to-zero options).
+ */
+BLM_KERNEL void blm_pack_hyperplane(BLM_GLOBAL const float *x, blm_i64 rows, int dims, BLM_GLOBAL const float *planes,
+                                    int bits, BLM_GLOBAL blm_u64 *codes) {
+    int words = (bits + 63) / 64;
+    blm_i64 t = BLM_GID();
+    if (t >= rows * words) {
+        return;
+    }
+    blm_i64 r = t / words;
+    int w = (int) (t - r * words);
+    BLM_GLOBAL const float *row = x + r * dims;
+    int end = 64 * w + 64 < bits ? 64 * w + 64 : bits;
+    blm_u64 word = 0;
+    for (int i = 64 * w; i < end; i++) {
+        BLM_GLOBAL const float *plane = planes + (blm_i64) i * dims;
+        float acc = 0.0f;
+        for (int j = 0; j < dims; j++) {
+            acc = BLM_FMAF(plane[j], row[j], acc);
+        }
+        if (acc > 0.0f) {
+            word |= (blm_u64) 1 << (i & 63);
+        }
+    }
+    codes[t] = word;
 }
 
 #endif

@@ -46,6 +46,14 @@ final class EquivalenceCommand implements Callable<Integer> {
                         out.printf("MISMATCH %s %s: %s%n", c.backend(), c.what(), c.difference());
                     }
                 });
+                if (b instanceof io.binaryllm.search.gpu.GpuBackend gpu) { // GPU packing against the CPU binarizers
+                    checks = new java.util.ArrayList<>(checks);
+                    checks.addAll(io.binaryllm.search.gpu.PackingEquivalence.run(gpu, c -> {
+                        if (!c.ok()) {
+                            out.printf("MISMATCH %s %s: %s%n", c.backend(), c.what(), c.difference());
+                        }
+                    }));
+                }
                 long bad = checks.stream().filter(c -> !c.ok()).count();
                 failed += (int) bad;
                 checked += checks.size();

@@ -37,6 +37,8 @@ final class CudaRuntime implements GpuRuntime {
     private final CUfunction histogram;
     private final CUfunction collect;
     private final CUfunction small;
+    private final CUfunction packSign;
+    private final CUfunction packHyperplane;
     private final String description;
     private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
     private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
@@ -63,6 +65,10 @@ final class CudaRuntime implements GpuRuntime {
         cuModuleGetFunction(collect, module, "blm_collect");
         this.small = new CUfunction();
         cuModuleGetFunction(small, module, "blm_topk_small");
+        this.packSign = new CUfunction();
+        cuModuleGetFunction(packSign, module, "blm_pack_sign");
+        this.packHyperplane = new CUfunction();
+        cuModuleGetFunction(packHyperplane, module, "blm_pack_hyperplane");
         byte[] name = new byte[256];
         cuDeviceGetName(name, name.length, device);
         long[] memory = new long[1];
@@ -142,6 +148,24 @@ final class CudaRuntime implements GpuRuntime {
         return description;
     }
 
+    @Override
+    public synchronized BinaryCodeBatch packSigns(io.binaryllm.data.FloatEmbeddingBatch x) {
+        cuCtxSetCurrent(context);
+        timings.reset();
+        BinaryCodeBatch out = device.packSigns(x, timings);
+        last = timings.snapshot();
+        return out;
+    }
+
+    @Override
+    public synchronized BinaryCodeBatch packHyperplane(io.binaryllm.data.FloatEmbeddingBatch x, float[] projection, int bits) {
+        cuCtxSetCurrent(context);
+        timings.reset();
+        BinaryCodeBatch out = device.packHyperplane(x, projection, bits, timings);
+        last = timings.snapshot();
+        return out;
+    }
+
     /** Frees the device buffers kept between searches. */
     @Override
     public synchronized void releaseBuffers() {
@@ -151,7 +175,7 @@ final class CudaRuntime implements GpuRuntime {
     }
 
     /**
-     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
+     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuHost} holds the algorithm). The database
      * goes in chunks sized to half the free device memory (or {@code maxChunkBytes}), resident when one holds it.
      */
     @Override
@@ -162,7 +186,7 @@ final class CudaRuntime implements GpuRuntime {
         long[] total = new long[1];
         cuMemGetInfo(free, total);
         free[0] += device.pooledBytes(); // our own kept buffers are reused or replaced, so they count as free
-        int pass = io.binaryllm.search.gpu.GpuSelection.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
+        int pass = io.binaryllm.search.gpu.GpuHost.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
         long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
         timings.reset();
@@ -178,7 +202,7 @@ final class CudaRuntime implements GpuRuntime {
      * The device operations through the driver API, on the runtime's stream; every launch is waited for, so timings
      * separate kernels. Fills and reads use the legacy default stream, which waits for the (blocking) stream's work.
      */
-    private final class Device extends io.binaryllm.search.gpu.GpuSelection<CUdeviceptr> {
+    private final class Device extends io.binaryllm.search.gpu.GpuHost<CUdeviceptr> {
         @Override
         protected CUdeviceptr allocate(long bytes) {
             CUdeviceptr p = new CUdeviceptr();
@@ -226,6 +250,16 @@ final class CudaRuntime implements GpuRuntime {
         protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, int k,
                                  CUdeviceptr keys, int groups) {
             launch(small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k, keys);
+        }
+
+        @Override
+        protected void packSign(CUdeviceptr x, long rows, int dims, CUdeviceptr codes, int groups) {
+            launch(packSign, groups, io.binaryllm.search.gpu.GpuHost.PACK_GROUP, x, rows, dims, codes);
+        }
+
+        @Override
+        protected void packHyperplane(CUdeviceptr x, long rows, int dims, CUdeviceptr planes, int bits, CUdeviceptr codes, int groups) {
+            launch(packHyperplane, groups, io.binaryllm.search.gpu.GpuHost.PACK_GROUP, x, rows, dims, planes, bits, codes);
         }
 
         /** Launches with arguments (device pointer, long or int) in order, and waits. */

@@ -12,8 +12,8 @@ import io.binaryllm.search.SearchResult;
  */
 public abstract class GpuBackend implements SearchBackend {
     private final long maxChunkBytes;
-    /** Whether this instance has searched: only then is the runtime loaded and holding buffers for it. */
-    private volatile boolean searched;
+    /** Whether this instance has used the runtime (searched or packed): only then does it hold buffers for it. */
+    private volatile boolean used;
 
     /** @param maxChunkBytes the largest database chunk sent to the device at once (tests force small ones) */
     protected GpuBackend(long maxChunkBytes) {
@@ -41,9 +41,30 @@ public abstract class GpuBackend implements SearchBackend {
      */
     @Override
     public void close() {
-        if (searched) {
+        if (used) {
             runtime().runtime().releaseBuffers();
         }
+    }
+
+    /**
+     * Codes of {@code x} packed on the device, bit for bit what {@code binarizer} computes on the CPU: sign and
+     * scaled-sign (the same bits; scales stay a CPU job) and hyperplane (its projection is drawn on the host and
+     * uploaded). NaN and infinities are refused first, as the binarizers refuse them.
+     */
+    public io.binaryllm.data.BinaryCodeBatch pack(io.binaryllm.binarize.Binarizer binarizer, io.binaryllm.data.FloatEmbeddingBatch x) {
+        GpuRuntime.Loaded r = runtime();
+        if (r.runtime() == null) {
+            throw new BadInputException("--backend " + name() + ": unavailable here: " + r.problem());
+        }
+        x.requireFinite();
+        used = true; // buffers are kept from here on, as after a search
+        return switch (binarizer) {
+            case io.binaryllm.binarize.HyperplaneBinarizer h -> r.runtime().packHyperplane(x, h.projection(x.dims()), h.bits(x.dims()));
+            default -> switch (binarizer.name()) {
+                case "sign", "scaled-sign" -> r.runtime().packSigns(x);
+                default -> throw new IllegalArgumentException("no GPU packing for the " + binarizer.name() + " binarizer");
+            };
+        };
     }
 
     /** The device's popcount rate for {@link PopcountBound}, 0 where unknown (only CUDA reports one). */
@@ -62,7 +83,7 @@ public abstract class GpuBackend implements SearchBackend {
         if (r.runtime() == null) {
             throw new BadInputException("--backend " + name() + ": unavailable here: " + r.problem());
         }
-        searched = true;
+        used = true;
         return r.runtime().search(database, queries, k, maxChunkBytes);
     }
 }

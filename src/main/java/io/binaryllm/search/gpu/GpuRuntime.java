@@ -1,6 +1,7 @@
 package io.binaryllm.search.gpu;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.search.SearchResult;
 
 /** One device with the kernels loaded: what {@link GpuBackend} needs of an OpenCL or CUDA runtime. */
@@ -21,6 +22,12 @@ public interface GpuRuntime {
 
     /** Frees device buffers kept for the next search (they are allocated again when needed). */
     void releaseBuffers();
+
+    /** Sign codes of finite rows, bit for bit the sign binarizer's. */
+    BinaryCodeBatch packSigns(FloatEmbeddingBatch x);
+
+    /** Hyperplane codes of finite rows with a bits x dims projection, bit for bit the hyperplane binarizer's. */
+    BinaryCodeBatch packHyperplane(FloatEmbeddingBatch x, float[] projection, int bits);
 
     /** Exact top-k, the database passed in chunks of at most {@code maxChunkBytes}. */
     SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);

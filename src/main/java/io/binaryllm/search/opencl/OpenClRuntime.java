@@ -35,6 +35,8 @@ final class OpenClRuntime implements GpuRuntime {
     private final cl_kernel histogram;
     private final cl_kernel collect;
     private final cl_kernel small;
+    private final cl_kernel packSign;
+    private final cl_kernel packHyperplane;
     private final int smallGroup;
     private final String description;
     private final boolean gpu;
@@ -66,6 +68,8 @@ final class OpenClRuntime implements GpuRuntime {
         this.histogram = clCreateKernel(program, "blm_histogram", null);
         this.collect = clCreateKernel(program, "blm_collect", null);
         this.small = clCreateKernel(program, "blm_topk_small", null);
+        this.packSign = clCreateKernel(program, "blm_pack_sign", null);
+        this.packHyperplane = clCreateKernel(program, "blm_pack_hyperplane", null);
         long[] size3 = new long[1];
         clGetKernelWorkGroupInfo(small, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size3), null);
         this.smallGroup = Integer.highestOneBit((int) Math.max(1, Math.min(CountingSelection.SMALL_GROUP, size3[0])));
@@ -128,6 +132,22 @@ final class OpenClRuntime implements GpuRuntime {
         return gpu;
     }
 
+    @Override
+    public synchronized BinaryCodeBatch packSigns(io.binaryllm.data.FloatEmbeddingBatch x) {
+        timings.reset();
+        BinaryCodeBatch out = device.packSigns(x, timings);
+        last = timings.snapshot();
+        return out;
+    }
+
+    @Override
+    public synchronized BinaryCodeBatch packHyperplane(io.binaryllm.data.FloatEmbeddingBatch x, float[] projection, int bits) {
+        timings.reset();
+        BinaryCodeBatch out = device.packHyperplane(x, projection, bits, timings);
+        last = timings.snapshot();
+        return out;
+    }
+
     /** Frees the device buffers kept between searches. */
     @Override
     public synchronized void releaseBuffers() {
@@ -135,7 +155,7 @@ final class OpenClRuntime implements GpuRuntime {
     }
 
     /**
-     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuSelection} holds the algorithm). The database
+     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuHost} holds the algorithm). The database
      * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
      */
     @Override
@@ -152,7 +172,7 @@ final class OpenClRuntime implements GpuRuntime {
     private final Device device = new Device();
 
     /** The device operations on this runtime's queue; kernels are waited for, so timings separate them. */
-    private final class Device extends io.binaryllm.search.gpu.GpuSelection<cl_mem> {
+    private final class Device extends io.binaryllm.search.gpu.GpuHost<cl_mem> {
         @Override
         protected cl_mem allocate(long bytes) {
             return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
@@ -199,6 +219,16 @@ final class OpenClRuntime implements GpuRuntime {
         @Override
         protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, cl_mem keys, int groups) {
             run(small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, keys);
+        }
+
+        @Override
+        protected void packSign(cl_mem x, long rows, int dims, cl_mem codes, int groups) {
+            run(packSign, io.binaryllm.search.gpu.GpuHost.PACK_GROUP, groups, x, rows, dims, codes);
+        }
+
+        @Override
+        protected void packHyperplane(cl_mem x, long rows, int dims, cl_mem planes, int bits, cl_mem codes, int groups) {
+            run(packHyperplane, io.binaryllm.search.gpu.GpuHost.PACK_GROUP, groups, x, rows, dims, planes, bits, codes);
         }
 
         /** Sets the arguments (cl_mem, long or int) in order, launches one work-group per query and waits. */

@@ -41,6 +41,7 @@ class CudaBackendTest {
         }
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new CudaBackend(), c -> { });
         assertThat(checks.stream().filter(c -> !c.ok())).isEmpty();
+        assertThat(io.binaryllm.search.gpu.PackingEquivalence.run(new CudaBackend(), c -> { }).stream().filter(c -> !c.ok())).isEmpty();
     }
 
     @Test

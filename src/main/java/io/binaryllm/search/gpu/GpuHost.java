@@ -1,6 +1,7 @@
 package io.binaryllm.search.gpu;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;
@@ -8,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The host's side of a GPU search, written once for OpenCL and CUDA: buffers, database chunks in index order, the
- * one-pass kernel for k <= {@link CountingSelection#SMALL_K} or histogram, cut and collect above, and the sorted
- * result. A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
+ * The host's side of GPU work, written once for OpenCL and CUDA: packing (sign and hyperplane codes, rows in
+ * chunks) and search (database chunks in index order, the one-pass kernel for k <= {@link CountingSelection#SMALL_K}
+ * or histogram, cut and collect above, and the sorted result). A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
  * pocl in CI, so the CUDA path shares tested orchestration.
  *
  * <p>Buffers are kept between searches, one per role (database, queries, keys, ...), and replaced only when a
@@ -18,7 +19,7 @@ import java.util.Map;
  * on the same index sizes allocates nothing. {@link #release()} frees them (the runtime's owner calls it on close);
  * a failed search frees them too, since the device's state is then unknown.
  */
-public abstract class GpuSelection<B> {
+public abstract class GpuHost<B> {
     /** Histograms and keys of one pass over the queries stay under this many bytes each. */
     private static final long PASS_BYTES = 256L << 20;
     private final Map<String, B> pool = new HashMap<>();
@@ -45,6 +46,74 @@ public abstract class GpuSelection<B> {
 
     /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@link CountingSelection#SMALL_QUERIES}. */
     protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, B keys, int groups);
+
+    /** blm_pack_sign over {@code rows} rows: one work-item per output word, {@code groups} groups of {@link #PACK_GROUP}. */
+    protected abstract void packSign(B x, long rows, int dims, B codes, int groups);
+
+    /** blm_pack_hyperplane over {@code rows} rows, the projection {@code planes} (bits x dims, row-major). */
+    protected abstract void packHyperplane(B x, long rows, int dims, B planes, int bits, B codes, int groups);
+
+    /** Work-items per group of the packing kernels. */
+    public static final int PACK_GROUP = 64;
+    /** Float rows sent to the device at once when packing stay under this many bytes. */
+    private static final long PACK_CHUNK_BYTES = 64L << 20;
+
+    /** Sign codes of every row of {@code x} (finite values: the caller checks), as the sign binarizer packs them. */
+    public final BinaryCodeBatch packSigns(FloatEmbeddingBatch x, GpuTimings timings) {
+        return pack(x, null, x.dims(), timings);
+    }
+
+    /** Hyperplane codes of {@code bits} bits with the projection {@code planes} (bits x dims, row-major). */
+    public final BinaryCodeBatch packHyperplane(FloatEmbeddingBatch x, float[] planes, int bits, GpuTimings timings) {
+        if (planes.length != (long) bits * x.dims()) {
+            throw new IllegalArgumentException(planes.length + " projection values for " + bits + " x " + x.dims());
+        }
+        return pack(x, planes, bits, timings);
+    }
+
+    private BinaryCodeBatch pack(FloatEmbeddingBatch x, float[] planes, int bits, GpuTimings timings) {
+        int dims = x.dims();
+        int words = BinaryCodeBatch.wordsFor(bits);
+        long rowBytes = (long) dims * Float.BYTES;
+        long chunkRows = Math.max(1, Math.min(x.rows(), PACK_CHUNK_BYTES / Math.max(1, rowBytes)));
+        BinaryCodeBatch out = BinaryCodeBatch.allocate(x.rows(), bits, x.source());
+        try {
+            B xBuf = buffer("pack-input", chunkRows * rowBytes, timings);
+            B codeBuf = buffer("pack-codes", chunkRows * words * Long.BYTES, timings);
+            B planeBuf = planes == null ? null : buffer("pack-planes", (long) planes.length * Float.BYTES, timings);
+            if (planes != null) {
+                long t = System.nanoTime();
+                upload(planeBuf, MemorySegment.ofArray(planes));
+                timings.upload(t);
+            }
+            for (long first = 0; first < x.rows(); first += chunkRows) {
+                long rows = Math.min(chunkRows, x.rows() - first);
+                long t = System.nanoTime();
+                upload(xBuf, x.segment().asSlice(first * rowBytes, rows * rowBytes));
+                t = timings.upload(t);
+                int groups = Math.toIntExact((rows * words + PACK_GROUP - 1) / PACK_GROUP);
+                if (planes == null) {
+                    packSign(xBuf, rows, dims, codeBuf, groups);
+                } else {
+                    packHyperplane(xBuf, rows, dims, planeBuf, bits, codeBuf, groups);
+                }
+                t = timings.kernels(t);
+                long[] codes = new long[Math.toIntExact(rows * words)];
+                readLongs(codeBuf, codes);
+                timings.download(t);
+                MemorySegment.copy(codes, 0, out.segment(), BinaryCodeBatch.U64, first * words * Long.BYTES, codes.length);
+            }
+        } catch (RuntimeException | Error e) {
+            out.close();
+            try {
+                release();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        return out;
+    }
 
     /** Queries per pass for codes of {@code bins - 1} bits: what the histogram and key buffers are sized for. */
     public static int queriesPerPass(int nq, int bins, int k) {

@@ -1,0 +1,67 @@
+package io.binaryllm.search.opencl;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.binarize.Binarizers;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.search.EquivalenceSuite;
+import io.binaryllm.search.gpu.PackingEquivalence;
+import io.binaryllm.seed.Seeds;
+import io.binaryllm.testing.Backends;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The packing kernels (the same source CUDA runs) against the CPU binarizers, on pocl in CI. */
+class OpenClPackingTest {
+    private static boolean available() {
+        if (OpenClRuntime.get().runtime() != null) {
+            return true;
+        }
+        assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
+        System.err.println("BACKEND NOT TESTED: opencl packing: " + OpenClRuntime.get().problem());
+        return false;
+    }
+
+    @Test
+    void signAndHyperplaneCodesEqualTheCpuBinarizers() {
+        if (!available()) {
+            return;
+        }
+        try (OpenClBackend backend = new OpenClBackend()) {
+            List<EquivalenceSuite.Check> checks = PackingEquivalence.run(backend, c -> { });
+            assertThat(checks).hasSize(144);
+            assertThat(checks.stream().filter(c -> !c.ok()).map(c -> c.what() + ": " + c.difference())).isEmpty();
+        }
+    }
+
+    @Test
+    void nanIsRefusedAndOtherBinarizersAreNotPacked() {
+        if (!available()) {
+            return;
+        }
+        try (OpenClBackend backend = new OpenClBackend(); FloatEmbeddingBatch x = FloatEmbeddingBatch.of(new float[][]{{1f, Float.NaN}})) {
+            assertThatThrownBy(() -> backend.pack(Binarizers.create("sign", null, new Seeds(1)), x))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("NaN");
+            io.binaryllm.binarize.Binarizer other = new io.binaryllm.binarize.Binarizer() {
+                public String name() {
+                    return "other";
+                }
+
+                public int bits(int dims) {
+                    return dims;
+                }
+
+                public io.binaryllm.binarize.Binarized binarize(FloatEmbeddingBatch input) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            try (FloatEmbeddingBatch ok = FloatEmbeddingBatch.of(new float[][]{{1f, 2f}})) {
+                assertThatThrownBy(() -> backend.pack(other, ok)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("no GPU packing for the other binarizer");
+            }
+        }
+    }
+}
