@@ -33,6 +33,8 @@ final class CudaRuntime implements GpuRuntime {
     private final CUcontext context;
     /** The runtime's one stream: copies and kernels in order, the host waiting on it (not on the whole context). */
     private final CUstream stream = new CUstream();
+    /** Uploads' stream: a database chunk copies (from the upload thread) while a kernel runs on {@link #stream}. */
+    private final CUstream copies = new CUstream();
     private final PinnedStages stages = new PinnedStages();
     private final CUfunction histogram;
     private final CUfunction collect;
@@ -56,6 +58,7 @@ final class CudaRuntime implements GpuRuntime {
         this.context = new CUcontext();
         cuCtxCreate(context, 0, device);
         cuStreamCreate(stream, 0);
+        cuStreamCreate(copies, 0);
         CUmodule module = new CUmodule();
         byte[] ptx = (KernelSources.read("binaryllm.ptx") + "\0").getBytes(StandardCharsets.US_ASCII);
         cuModuleLoadData(module, ptx);
@@ -217,7 +220,8 @@ final class CudaRuntime implements GpuRuntime {
 
         @Override
         protected void upload(CUdeviceptr dst, MemorySegment data) {
-            stages.upload(dst, data, stream);
+            cuCtxSetCurrent(context); // chunk uploads run on GpuHost's upload thread
+            stages.upload(dst, data, copies);
         }
 
         @Override

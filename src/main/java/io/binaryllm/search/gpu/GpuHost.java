@@ -133,6 +133,9 @@ public abstract class GpuHost<B> {
         int[] distances = new int[nq * k];
         try {
             B dbBuf = buffer("database", Math.min(chunkRows, db.rows()) * rowBytes, timings);
+            // A database in chunks goes through two buffers: one chunk uploads while the kernel runs on the other.
+            B dbNext = resident ? null : buffer("database-next", chunkRows * rowBytes, timings);
+            Chunks chunks = new Chunks(db, chunkRows, dbBuf, dbNext, timings);
             B qBuf = buffer("queries", queries.segment().byteSize(), timings);
             B keyBuf = buffer("keys", 8L * k * pass, timings);
             B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
@@ -148,24 +151,15 @@ public abstract class GpuHost<B> {
             timings.upload(t);
             for (int q0 = 0; q0 < nq; q0 += pass) {
                 int m = Math.min(pass, nq - q0);
+                int q = q0; // for the kernels' lambdas
                 long[] keys = new long[m * k];
                 if (small) {
                     fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
-                    for (long first = 0; first < db.rows(); first += chunkRows) {
-                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
-                        t = System.nanoTime();
-                        topKSmall(dbBuf, rows, first, words, qBuf, q0, m, k, keyBuf,
-                                (m + CountingSelection.SMALL_QUERIES - 1) / CountingSelection.SMALL_QUERIES);
-                        timings.kernels(t);
-                    }
+                    chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, keyBuf,
+                            (m + CountingSelection.SMALL_QUERIES - 1) / CountingSelection.SMALL_QUERIES));
                 } else {
                     fill(histBuf, 0, (long) m * bins);
-                    for (long first = 0; first < db.rows(); first += chunkRows) {
-                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
-                        t = System.nanoTime();
-                        histogram(dbBuf, rows, words, qBuf, q0, db.bits(), histBuf, m);
-                        timings.kernels(t);
-                    }
+                    chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, db.bits(), histBuf, m));
                     int[] hist = new int[m * bins];
                     t = System.nanoTime();
                     readInts(histBuf, hist);
@@ -177,12 +171,7 @@ public abstract class GpuHost<B> {
                     fill(belowBuf, 0, m);
                     fill(atBuf, 0, m);
                     timings.upload(t);
-                    for (long first = 0; first < db.rows(); first += chunkRows) {
-                        long rows = chunk(db, dbBuf, first, chunkRows, resident, timings);
-                        t = System.nanoTime();
-                        collect(dbBuf, rows, first, words, qBuf, q0, cutBuf, tieBuf, k, belowBuf, atBuf, keyBuf, m);
-                        timings.kernels(t);
-                    }
+                    chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, cutBuf, tieBuf, k, belowBuf, atBuf, keyBuf, m));
                 }
                 t = System.nanoTime();
                 readLongs(keyBuf, keys);
@@ -240,15 +229,95 @@ public abstract class GpuHost<B> {
         }
     }
 
-    /** Uploads database rows [first, first + chunkRows) unless the whole database is resident; returns their count. */
-    private long chunk(BinaryCodeBatch db, B dbBuf, long first, long chunkRows, boolean resident, GpuTimings timings) {
-        long rows = Math.min(chunkRows, db.rows() - first);
-        if (!resident) {
-            long t = System.nanoTime();
-            long rowBytes = (long) db.words() * Long.BYTES;
-            upload(dbBuf, db.segment().asSlice(first * rowBytes, rows * rowBytes));
-            timings.upload(t);
-        }
-        return rows;
+    /** A kernel over one database chunk: the device buffer holding it, its first row's index, its row count. */
+    @FunctionalInterface
+    private interface ChunkKernel<B> {
+        void run(B buffer, long first, long rows);
     }
+
+    /**
+     * The database in index order, for one kernel per chunk. Resident (one chunk): the kernel runs on the buffer
+     * uploaded before the passes. Chunked: chunk c + 1 uploads on {@link #UPLOADER} into the other buffer while the
+     * kernel runs on chunk c; a buffer is refilled only after the kernel that read it returned (kernels are waited
+     * for), and a kernel starts only after its chunk's upload returned, so the order of results is the one-thread
+     * order. Runtimes upload on their own copy queue or stream, so the copy really overlaps the kernel.
+     */
+    private final class Chunks {
+        private final BinaryCodeBatch db;
+        private final long chunkRows;
+        private final B[] buffers;
+        private final GpuTimings timings;
+
+        @SuppressWarnings("unchecked")
+        Chunks(BinaryCodeBatch db, long chunkRows, B first, B next, GpuTimings timings) {
+            this.db = db;
+            this.chunkRows = chunkRows;
+            this.buffers = next == null ? (B[]) new Object[]{first} : (B[]) new Object[]{first, next};
+            this.timings = timings;
+        }
+
+        void forEach(ChunkKernel<B> kernel) {
+            if (buffers.length == 1) {
+                long t = System.nanoTime();
+                kernel.run(buffers[0], 0, db.rows());
+                timings.kernels(t);
+                return;
+            }
+            long chunks = (db.rows() + chunkRows - 1) / chunkRows;
+            java.util.concurrent.Future<Long> pending = UPLOADER.submit(() -> upload(0));
+            try {
+                for (long c = 0; c < chunks; c++) {
+                    timings.addUpload(await(pending)); // chunk c is on the device
+                    pending = null;
+                    if (c + 1 < chunks) {
+                        long nextChunk = c + 1;
+                        pending = UPLOADER.submit(() -> upload(nextChunk));
+                    }
+                    long first = c * chunkRows;
+                    long t = System.nanoTime();
+                    kernel.run(buffers[(int) (c % 2)], first, Math.min(chunkRows, db.rows() - first));
+                    timings.kernels(t);
+                }
+            } finally {
+                if (pending != null) { // a kernel failed: let the upload in flight finish before anything is freed
+                    try {
+                        await(pending);
+                    } catch (RuntimeException ignored) {
+                        // the kernel's failure is the one to report
+                    }
+                }
+            }
+        }
+
+        /** Uploads chunk c into its buffer (on the uploader thread); returns the nanoseconds it took. */
+        private long upload(long c) {
+            long t = System.nanoTime();
+            long first = c * chunkRows;
+            long rowBytes = (long) db.words() * Long.BYTES;
+            long rows = Math.min(chunkRows, db.rows() - first);
+            GpuHost.this.upload(buffers[(int) (c % 2)], db.segment().asSlice(first * rowBytes, rows * rowBytes));
+            return System.nanoTime() - t;
+        }
+
+        private long await(java.util.concurrent.Future<Long> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a database chunk uploaded", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException("database chunk upload failed", e.getCause());
+            }
+        }
+    }
+
+    /** One daemon thread for every runtime's chunk uploads: a search holds its runtime's lock, so they never queue long. */
+    private static final java.util.concurrent.ExecutorService UPLOADER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "binaryllm-gpu-upload");
+        t.setDaemon(true);
+        return t;
+    });
 }

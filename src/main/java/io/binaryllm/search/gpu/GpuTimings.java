@@ -1,8 +1,9 @@
 package io.binaryllm.search.gpu;
 
 /**
- * Where a GPU search spent its time: host-to-device copies, kernels (waited for one by one, so the split is
- * exact, at the price of no overlap), device-to-host copies and the host's share of the selection.
+ * Where a GPU search spent its time: host-to-device copies, kernels (waited for one by one), device-to-host copies
+ * and the host's share of the selection. A chunked database's uploads overlap the kernels, so there the parts can
+ * add up to more than the whole call.
  */
 public final class GpuTimings {
     private long upload;
@@ -27,6 +28,11 @@ public final class GpuTimings {
         long now = System.nanoTime();
         upload += now - since;
         return now;
+    }
+
+    /** Adds nanoseconds of uploads measured elsewhere (on the upload thread, overlapping kernels). */
+    public void addUpload(long nanos) {
+        upload += nanos;
     }
 
     public long kernels(long since) {

@@ -24,7 +24,8 @@ import static org.jocl.CL.*;
 
 /**
  * One OpenCL device, context, queue and built program for the whole JVM: building the program costs seconds on
- * some drivers, so it happens once, on first use. Searches are serialised on the one queue.
+ * some drivers, so it happens once, on first use. Searches are serialised (one at a time); kernels, fills and reads
+ * go on one queue, uploads (blocking) on a second, so that chunked databases upload while kernels run.
  */
 final class OpenClRuntime implements GpuRuntime {
     /** Work-items per query; the kernels' prefix sums hold at most BLM_MAX_GROUP (256). */
@@ -32,6 +33,8 @@ final class OpenClRuntime implements GpuRuntime {
 
     private final cl_context context;
     private final cl_command_queue queue;
+    /** Uploads go on their own queue, so a database chunk can copy while a kernel runs on the other queue. */
+    private final cl_command_queue uploads;
     private final cl_kernel histogram;
     private final cl_kernel collect;
     private final cl_kernel small;
@@ -59,6 +62,7 @@ final class OpenClRuntime implements GpuRuntime {
         @SuppressWarnings("deprecation")
         cl_command_queue q = clCreateCommandQueue(context, device, 0, null);
         this.queue = q;
+        this.uploads = clCreateCommandQueue(context, device, 0, null);
         cl_program program = clCreateProgramWithSource(context, 1, new String[]{KernelSources.openClProgram()}, null, null);
         try {
             clBuildProgram(program, 0, null, "", null, null);
@@ -186,7 +190,7 @@ final class OpenClRuntime implements GpuRuntime {
         @Override
         protected void upload(cl_mem dst, MemorySegment data) {
             io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) ->
-                    clEnqueueWriteBuffer(queue, dst, true, off, len, Pointer.to(stage), 0, null, null));
+                    clEnqueueWriteBuffer(uploads, dst, true, off, len, Pointer.to(stage), 0, null, null));
         }
 
         @Override
