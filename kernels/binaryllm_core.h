@@ -290,23 +290,35 @@ BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 
  *
  * sign: bit j is x[r][j] > 0 (so -0 and +0 give 0; the host refuses NaN and infinities).
  */
-BLM_KERNEL void blm_pack_sign(BLM_GLOBAL const float *x, blm_i64 rows, int dims, BLM_GLOBAL blm_u64 *codes) {
-    int words = (dims + 63) / 64;
+/* This work-item's output word: its row of x and the bits [*start, *end) it packs; 0 past the last word. */
+BLM_DEVICE int blm_pack_word(BLM_GLOBAL const float *x, blm_i64 rows, int dims, int bits,
+                             BLM_GLOBAL const float **row, int *start, int *end) {
+    int words = (bits + 63) / 64;
     blm_i64 t = BLM_GID();
     if (t >= rows * words) {
-        return;
+        return 0;
     }
     blm_i64 r = t / words;
     int w = (int) (t - r * words);
-    BLM_GLOBAL const float *row = x + r * dims;
-    int end = 64 * w + 64 < dims ? 64 * w + 64 : dims;
+    *row = x + r * dims;
+    *start = 64 * w;
+    *end = 64 * w + 64 < bits ? 64 * w + 64 : bits;
+    return 1;
+}
+
+BLM_KERNEL void blm_pack_sign(BLM_GLOBAL const float *x, blm_i64 rows, int dims, BLM_GLOBAL blm_u64 *codes) {
+    BLM_GLOBAL const float *row;
+    int start, end;
+    if (!blm_pack_word(x, rows, dims, dims, &row, &start, &end)) {
+        return;
+    }
     blm_u64 word = 0;
-    for (int j = 64 * w; j < end; j++) {
+    for (int j = start; j < end; j++) {
         if (row[j] > 0.0f) {
             word |= (blm_u64) 1 << (j & 63);
         }
     }
-    codes[t] = word;
+    codes[BLM_GID()] = word;
 }
 
 /*
@@ -318,17 +330,13 @@ BLM_KERNEL void blm_pack_sign(BLM_GLOBAL const float *x, blm_i64 rows, int dims,
  */
 BLM_KERNEL void blm_pack_hyperplane(BLM_GLOBAL const float *x, blm_i64 rows, int dims, BLM_GLOBAL const float *planes,
                                     int bits, BLM_GLOBAL blm_u64 *codes) {
-    int words = (bits + 63) / 64;
-    blm_i64 t = BLM_GID();
-    if (t >= rows * words) {
+    BLM_GLOBAL const float *row;
+    int start, end;
+    if (!blm_pack_word(x, rows, dims, bits, &row, &start, &end)) {
         return;
     }
-    blm_i64 r = t / words;
-    int w = (int) (t - r * words);
-    BLM_GLOBAL const float *row = x + r * dims;
-    int end = 64 * w + 64 < bits ? 64 * w + 64 : bits;
     blm_u64 word = 0;
-    for (int i = 64 * w; i < end; i++) {
+    for (int i = start; i < end; i++) {
         BLM_GLOBAL const float *plane = planes + (blm_i64) i * dims;
         float acc = 0.0f;
         for (int j = 0; j < dims; j++) {
@@ -338,7 +346,7 @@ BLM_KERNEL void blm_pack_hyperplane(BLM_GLOBAL const float *x, blm_i64 rows, int
             word |= (blm_u64) 1 << (i & 63);
         }
     }
-    codes[t] = word;
+    codes[BLM_GID()] = word;
 }
 
 #endif

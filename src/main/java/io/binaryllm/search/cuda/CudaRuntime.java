@@ -1,7 +1,6 @@
 package io.binaryllm.search.cuda;
 
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.gpu.CountingSelection;
 import io.binaryllm.search.gpu.GpuRuntime;
 import io.binaryllm.search.gpu.KernelSources;
@@ -27,7 +26,7 @@ import static jcuda.driver.JCudaDriver.*;
  * database chunks sized to the device's free memory. Every driver call is checked (exceptions enabled) and turned
  * into a message naming the call.
  */
-final class CudaRuntime implements GpuRuntime {
+final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     private static final int GROUP = 64;
 
     private final CUcontext context;
@@ -42,8 +41,6 @@ final class CudaRuntime implements GpuRuntime {
     private final CUfunction packSign;
     private final CUfunction packHyperplane;
     private final String description;
-    private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
-    private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
     private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(CudaRuntime::load);
 
@@ -137,11 +134,6 @@ final class CudaRuntime implements GpuRuntime {
     }
 
     @Override
-    public io.binaryllm.search.gpu.GpuTimings.Seconds lastTimings() {
-        return last;
-    }
-
-    @Override
     public boolean isGpu() {
         return true;
     }
@@ -152,38 +144,26 @@ final class CudaRuntime implements GpuRuntime {
     }
 
     @Override
-    public synchronized BinaryCodeBatch packSigns(io.binaryllm.data.FloatEmbeddingBatch x) {
-        cuCtxSetCurrent(context);
-        timings.reset();
-        BinaryCodeBatch out = device.packSigns(x, timings);
-        last = timings.snapshot();
-        return out;
+    protected io.binaryllm.search.gpu.GpuHost<?> host() {
+        return device;
     }
 
+    /** The context is current on the thread that created it only; every thread that uses the device sets it. */
     @Override
-    public synchronized BinaryCodeBatch packHyperplane(io.binaryllm.data.FloatEmbeddingBatch x, float[] projection, int bits) {
+    protected void enter() {
         cuCtxSetCurrent(context);
-        timings.reset();
-        BinaryCodeBatch out = device.packHyperplane(x, projection, bits, timings);
-        last = timings.snapshot();
-        return out;
     }
 
-    /** Frees the device buffers kept between searches. */
+    /** Frees the device buffers and the pinned staging buffers. */
     @Override
     public synchronized void releaseBuffers() {
-        cuCtxSetCurrent(context); // close() may run on another thread than the searches
-        device.release();
+        super.releaseBuffers();
         stages.free();
     }
 
-    /**
-     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuHost} holds the algorithm). The database
-     * goes in chunks sized to half the free device memory (or {@code maxChunkBytes}), resident when one holds it.
-     */
+    /** Chunks sized to half the free device memory (two are in flight) or {@code maxChunkBytes}. */
     @Override
-    public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
-        cuCtxSetCurrent(context);
+    protected long chunkRows(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         long rowBytes = (long) db.words() * Long.BYTES;
         long[] free = new long[1];
         long[] total = new long[1];
@@ -192,10 +172,7 @@ final class CudaRuntime implements GpuRuntime {
         int pass = io.binaryllm.search.gpu.GpuHost.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
         long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));
-        timings.reset();
-        SearchResult r = device.search(db, queries, k, chunkRows, timings);
-        last = timings.snapshot();
-        return r;
+        return chunkRows;
     }
 
     /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */

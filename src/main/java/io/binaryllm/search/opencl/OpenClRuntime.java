@@ -1,7 +1,6 @@
 package io.binaryllm.search.opencl;
 
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.gpu.CountingSelection;
 import io.binaryllm.search.gpu.GpuRuntime;
 import io.binaryllm.search.gpu.KernelSources;
@@ -27,7 +26,7 @@ import static org.jocl.CL.*;
  * some drivers, so it happens once, on first use. Searches are serialised (one at a time); kernels, fills and reads
  * go on one queue, uploads (blocking) on a second, so that chunked databases upload while kernels run.
  */
-final class OpenClRuntime implements GpuRuntime {
+final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     /** Work-items per query; the kernels' prefix sums hold at most BLM_MAX_GROUP (256). */
     private static final int GROUP = 64;
 
@@ -45,8 +44,6 @@ final class OpenClRuntime implements GpuRuntime {
     private final boolean gpu;
     private final long maxAlloc;
     private final int group;
-    private final io.binaryllm.search.gpu.GpuTimings timings = new io.binaryllm.search.gpu.GpuTimings();
-    private volatile io.binaryllm.search.gpu.GpuTimings.Seconds last;
 
     private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(OpenClRuntime::load);
 
@@ -127,49 +124,20 @@ final class OpenClRuntime implements GpuRuntime {
     }
 
     @Override
-    public io.binaryllm.search.gpu.GpuTimings.Seconds lastTimings() {
-        return last;
-    }
-
-    @Override
     public boolean isGpu() {
         return gpu;
     }
 
     @Override
-    public synchronized BinaryCodeBatch packSigns(io.binaryllm.data.FloatEmbeddingBatch x) {
-        timings.reset();
-        BinaryCodeBatch out = device.packSigns(x, timings);
-        last = timings.snapshot();
-        return out;
+    protected io.binaryllm.search.gpu.GpuHost<?> host() {
+        return device;
     }
 
+    /** Chunks of at most {@code maxChunkBytes} and of the device's largest allocation. */
     @Override
-    public synchronized BinaryCodeBatch packHyperplane(io.binaryllm.data.FloatEmbeddingBatch x, float[] projection, int bits) {
-        timings.reset();
-        BinaryCodeBatch out = device.packHyperplane(x, projection, bits, timings);
-        last = timings.snapshot();
-        return out;
-    }
-
-    /** Frees the device buffers kept between searches. */
-    @Override
-    public synchronized void releaseBuffers() {
-        device.release();
-    }
-
-    /**
-     * Exact top-k of every query ({@link io.binaryllm.search.gpu.GpuHost} holds the algorithm). The database
-     * goes to the device in chunks of at most {@code maxChunkBytes} (one chunk, kept resident, when it fits).
-     */
-    @Override
-    public synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
+    protected long chunkRows(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
         long rowBytes = (long) db.words() * Long.BYTES;
-        long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, maxAlloc) / rowBytes));
-        timings.reset();
-        SearchResult r = device.search(db, queries, k, chunkRows, timings);
-        last = timings.snapshot();
-        return r;
+        return Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, maxAlloc) / rowBytes));
     }
 
     /** One per runtime: its buffers are reused from search to search (guarded by this runtime's lock). */
