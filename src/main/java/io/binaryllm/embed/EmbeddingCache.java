@@ -15,14 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Vectors of one model keyed by the SHA-256 of the text they embed, in one append-only file
  * ({@code <dir>/<model>.vectors}): a 64-byte header (magic, dimensions, model name), then records of 32 key bytes
- * and {@code dims} little-endian float32s. Appends happen under a file lock, a batch at a time, so an interrupted
+ * and {@code dims} little-endian float32s. Opening maps the file and indexes its keys only: a cache of every corpus
+ * ever embedded costs a few bytes of heap per text, and vectors are read when asked for. Appends happen under a file lock, a batch at a time, so an interrupted
  * embedding keeps what it finished and two processes can share a cache. A record cut short by a crash is ignored
  * (and overwritten by the next append); a file whose header names another model or size is refused.
  */
@@ -36,7 +36,28 @@ public final class EmbeddingCache implements AutoCloseable {
     private final String model;
     private final int dims;
     private final long recordBytes;
-    private final Map<String, float[]> vectors = new HashMap<>();
+    /** Where each cached text's vector starts in the file: keys only, so opening a large cache costs little heap. */
+    private final Map<Key, Long> offsets = new HashMap<>();
+    /** Vectors appended since opening (the read-only mapping below does not see them). */
+    private final Map<Key, float[]> added = new HashMap<>();
+    private Arena arena;
+    private MemorySegment mapped;
+
+    /** The SHA-256 of a text, as four longs (cheaper to hash and keep than a hex string). */
+    private record Key(long a, long b, long c, long d) {
+        static Key of(byte[] sha) {
+            ByteBuffer bb = ByteBuffer.wrap(sha);
+            return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
+        }
+
+        static Key of(MemorySegment m, long at) {
+            return of(m.asSlice(at, KEY).toArray(ValueLayout.JAVA_BYTE));
+        }
+
+        byte[] bytes() {
+            return ByteBuffer.allocate(KEY).putLong(a).putLong(b).putLong(c).putLong(d).array();
+        }
+    }
 
     private EmbeddingCache(Path file, String model, int dims) {
         this.file = file;
@@ -70,12 +91,23 @@ public final class EmbeddingCache implements AutoCloseable {
     }
 
     public int size() {
-        return vectors.size();
+        return offsets.size() + added.size();
     }
 
     /** The cached vector of {@code text}, or null. */
     public float[] get(String text) {
-        return vectors.get(key(text));
+        Key k = key(text);
+        float[] v = added.get(k);
+        if (v != null) {
+            return v.clone();
+        }
+        Long at = offsets.get(k);
+        if (at == null) {
+            return null;
+        }
+        v = new float[dims];
+        MemorySegment.copy(mapped, F32, at + KEY, v, 0, dims);
+        return v;
     }
 
     /** Appends the vectors of {@code texts} (already embedded) and flushes them to disk before returning. */
@@ -85,7 +117,7 @@ public final class EmbeddingCache implements AutoCloseable {
             if (embedded[i].length != dims) {
                 throw new IllegalArgumentException(model + " gave " + embedded[i].length + " dimensions, expected " + dims);
             }
-            records.put(HexFormat.of().parseHex(key(texts.get(i))));
+            records.put(key(texts.get(i)).bytes());
             for (float f : embedded[i]) {
                 records.putFloat(f);
             }
@@ -115,28 +147,37 @@ public final class EmbeddingCache implements AutoCloseable {
             throw BadInputException.in(file, "cannot write the embedding cache: " + e.getMessage());
         }
         for (int i = 0; i < texts.size(); i++) {
-            vectors.put(key(texts.get(i)), embedded[i].clone());
+            Key k = key(texts.get(i));
+            if (!offsets.containsKey(k)) {
+                added.put(k, embedded[i].clone());
+            }
         }
     }
 
+    /** Maps the file and indexes its keys; vectors are read from the mapping when asked for. */
     private void load() {
         if (!Files.exists(file)) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
                 return;
             }
-            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            checkHeader(m, size);
+            Arena a = Arena.ofShared();
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, a);
+            try {
+                checkHeader(m, size);
+            } catch (RuntimeException e) {
+                a.close();
+                throw e;
+            }
+            arena = a;
+            mapped = m;
             long count = (size - HEADER) / recordBytes;
             for (long r = 0; r < count; r++) {
                 long at = HEADER + r * recordBytes;
-                String key = HexFormat.of().formatHex(m.asSlice(at, KEY).toArray(ValueLayout.JAVA_BYTE));
-                float[] v = new float[dims];
-                MemorySegment.copy(m, F32, at + KEY, v, 0, dims);
-                vectors.put(key, v);
+                offsets.put(Key.of(m, at), at);
             }
         } catch (IOException e) {
             throw BadInputException.in(file, "cannot read the embedding cache: " + e.getMessage());
@@ -170,12 +211,18 @@ public final class EmbeddingCache implements AutoCloseable {
     }
 
     /** SHA-256 of the text's UTF-8 bytes: the same text always hits, whichever file or line it came from. */
-    static String key(String text) {
-        return io.binaryllm.data.io.Sha256.hex(text.getBytes(StandardCharsets.UTF_8));
+    private static Key key(String text) {
+        return Key.of(io.binaryllm.data.io.Sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
     public void close() {
-        vectors.clear();
+        offsets.clear();
+        added.clear();
+        if (arena != null) {
+            arena.close();
+            arena = null;
+            mapped = null;
+        }
     }
 }

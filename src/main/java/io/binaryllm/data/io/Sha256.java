@@ -14,7 +14,12 @@ public final class Sha256 {
     }
 
     public static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
+        return HexFormat.of().formatHex(digest(bytes));
+    }
+
+    /** The 32-byte digest. */
+    public static byte[] digest(byte[] bytes) {
+        return digest().digest(bytes);
     }
 
     public static String hex(Path file) throws IOException {
