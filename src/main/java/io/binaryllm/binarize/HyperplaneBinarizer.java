@@ -19,6 +19,15 @@ import java.util.Optional;
 public final class HyperplaneBinarizer implements Binarizer {
     private final int bits;
     private final Seeds seeds;
+    /**
+     * The last projection built, transposed for a kernel: drawing it (bits x dims Gaussians) costs more than
+     * binarizing a few rows, and a store or an engine binarizes a few rows at a time. A pure function of
+     * (dims, stride), so sharing it between threads is safe.
+     */
+    private volatile Transposed last;
+
+    private record Transposed(int dims, int stride, float[] rt) {
+    }
 
     public HyperplaneBinarizer(int bits, Seeds seeds) {
         if (bits < 1) {
@@ -48,6 +57,23 @@ public final class HyperplaneBinarizer implements Binarizer {
         return r;
     }
 
+    /** R transposed: one output per column, zero-padded to {@code stride} columns (never modified once built). */
+    private float[] transposed(int d, int stride) {
+        Transposed t = last;
+        if (t != null && t.dims() == d && t.stride() == stride) {
+            return t.rt();
+        }
+        float[] r = projection(d);
+        float[] rt = new float[Math.multiplyExact(d, stride)];
+        for (int i = 0; i < bits; i++) {
+            for (int j = 0; j < d; j++) {
+                rt[j * stride + i] = r[i * d + j];
+            }
+        }
+        last = new Transposed(d, stride, rt);
+        return rt;
+    }
+
     @Override
     public Binarized binarize(FloatEmbeddingBatch input) {
         return binarize(input, ProjectionSigns.best());
@@ -57,15 +83,9 @@ public final class HyperplaneBinarizer implements Binarizer {
     Binarized binarize(FloatEmbeddingBatch input, ProjectionSigns kernel) {
         input.requireFinite();
         int d = input.dims();
-        float[] r = projection(d);
         int pass = kernel.outputsPerPass();
         int stride = (bits + pass - 1) / pass * pass;
-        float[] rt = new float[Math.multiplyExact(d, stride)]; // R transposed: one output per column, zero-padded
-        for (int i = 0; i < bits; i++) {
-            for (int j = 0; j < d; j++) {
-                rt[j * stride + i] = r[i * d + j];
-            }
-        }
+        float[] rt = transposed(d, stride);
         BinaryCodeBatch out = BinaryCodeBatch.allocate(input.rows(), bits, input.source());
         float[] x = new float[d];
         long[] words = new long[out.words()];
