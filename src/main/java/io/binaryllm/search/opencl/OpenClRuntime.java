@@ -159,6 +159,9 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         protected void upload(cl_mem dst, MemorySegment data) {
             io.binaryllm.search.gpu.HostStaging.copy(data, (off, stage, len) ->
                     clEnqueueWriteBuffer(uploads, dst, true, off, len, Pointer.to(stage), 0, null, null));
+            // A blocking write only frees the host memory; the kernels' queue may read the buffer only once the
+            // write has completed on the device.
+            clFinish(uploads);
         }
 
         @Override
