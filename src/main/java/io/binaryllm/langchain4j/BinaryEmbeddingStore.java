@@ -9,6 +9,7 @@ import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
+import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.BinaryCodeBatch;
@@ -44,7 +45,9 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  *   <li>Filters: every langchain4j metadata filter ({@link Filter#test}), applied before the search, so
  *       {@code maxResults} counts only matching entries. Entries added without a segment have empty metadata.</li>
  *   <li>Removal by id, ids, filter or everything. A removed entry's slot is skipped, not reused, until
- *       {@code removeAll()}; the store lives in this JVM (no persistence).</li>
+ *       {@code removeAll()}.</li>
+ *   <li>{@link #save} writes the live entries to a new directory and {@link Builder#load} reads them back: the
+ *       same ids, segments (metadata types kept), float vectors and codes (re-binarized: the same bits).</li>
  * </ul>
  * Thread-safe: searches share a read lock, changes take the write lock.
  *
@@ -65,6 +68,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final BinaryEngine engine;
     private final String binarizerName;
     private final Integer bits;
+    private final long seed;
     private final int rescoreFactor;
     private final Path directory;
     private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -84,6 +88,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
         this.binarizerName = b.binarizer;
         this.bits = b.bits;
+        this.seed = b.seed;
         this.rescoreFactor = b.rescoreFactor;
         this.directory = b.directory;
         engine.binarizer(binarizerName, bits); // refuse a bad name or bit count now, not at the first add
@@ -146,6 +151,26 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
 
         public BinaryEmbeddingStore build() {
             return new BinaryEmbeddingStore(this);
+        }
+
+        /**
+         * A store with the entries {@link #save} wrote to {@code saved}. The binarizer, bits, seed and rescoring
+         * are the saved store's (they decide its codes); backend and scratch directory are this builder's.
+         */
+        public BinaryEmbeddingStore load(java.nio.file.Path saved) {
+            SavedOptions o = SavedOptions.read(saved.resolve("store.json"));
+            binarizer = o.binarizer();
+            bits = o.bits();
+            seed = o.seed();
+            rescoreFactor = o.rescoreFactor();
+            BinaryEmbeddingStore store = new BinaryEmbeddingStore(this);
+            try {
+                store.readEntries(saved, o.dims(), o.entries());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return store;
         }
     }
 
@@ -363,6 +388,119 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private long[] encode(float[][] rows) {
         try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(rows); Binarized b = engine.encode(binarizer, batch)) {
             return b.codes().segment().toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+        }
+    }
+
+    /**
+     * Writes the live entries to the new directory {@code dir} (it must not exist; it appears whole or not at
+     * all): {@code store.json} (options, dimensions, count), {@code entries.jsonl} (ids and segments, in order) and
+     * {@code vectors.f32} (their float vectors, little-endian rows).
+     */
+    public void save(java.nio.file.Path dir) {
+        lock.readLock().lock();
+        try {
+            if (java.nio.file.Files.exists(dir)) {
+                throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
+            }
+            java.nio.file.Path parent = dir.toAbsolutePath().getParent();
+            java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+            try {
+                int[] slots = live.stream().toArray();
+                StringBuilder lines = new StringBuilder();
+                for (int slot : slots) {
+                    lines.append(StoreFiles.entryLine(ids.get(slot), segments.get(slot))).append('\n');
+                }
+                java.nio.file.Files.writeString(tmp.resolve("entries.jsonl"), lines);
+                java.nio.ByteBuffer rows = java.nio.ByteBuffer.allocate(Math.multiplyExact(slots.length, 4 * dims()))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int slot : slots) {
+                    for (float f : vectors.row(slot)) {
+                        rows.putFloat(f);
+                    }
+                }
+                java.nio.file.Files.write(tmp.resolve("vectors.f32"), rows.array());
+                new SavedOptions(binarizerName, bits, seed, rescoreFactor, dims(), slots.length).write(tmp.resolve("store.json"));
+                java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException | RuntimeException e) {
+                deleteTree(tmp);
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
+            }
+        } catch (java.io.IOException e) {
+            throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void readEntries(java.nio.file.Path saved, int dims, int count) {
+        java.nio.file.Path entries = saved.resolve("entries.jsonl");
+        java.nio.file.Path floats = saved.resolve("vectors.f32");
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(entries);
+            if (lines.size() != count) {
+                throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
+            }
+            long expected = (long) count * dims * 4;
+            if (java.nio.file.Files.size(floats) != expected) {
+                throw BadInputException.in(floats, java.nio.file.Files.size(floats) + " bytes, expected " + expected
+                        + " (" + count + " vectors of " + dims + " floats)");
+            }
+            java.nio.ByteBuffer rows = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(floats)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            List<String> newIds = new ArrayList<>(count);
+            List<Embedding> embeddings = new ArrayList<>(count);
+            List<TextSegment> newSegments = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                StoreFiles.Entry e = StoreFiles.parseEntry(entries + ":" + (i + 1), lines.get(i));
+                float[] v = new float[dims];
+                rows.asFloatBuffer().get(i * dims, v);
+                newIds.add(e.id());
+                embeddings.add(Embedding.from(v));
+                newSegments.add(e.segment());
+            }
+            if (count > 0) {
+                addAll(newIds, embeddings, newSegments);
+            }
+        } catch (java.io.IOException e) {
+            throw BadInputException.in(saved, "cannot read the saved store: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // best effort: a hidden temporary directory is left behind
+        }
+    }
+
+    /** store.json: what decides the codes, and what to expect in the other two files. */
+    private record SavedOptions(String binarizer, Integer bits, long seed, int rescoreFactor, int dims, int entries) {
+        void write(java.nio.file.Path file) throws java.io.IOException {
+            var o = StoreFiles.JSON.createObjectNode();
+            o.put("format", 1).put("binarizer", binarizer).put("seed", seed).put("rescore_factor", rescoreFactor)
+                    .put("dims", dims).put("entries", entries);
+            if (bits != null) {
+                o.put("bits", bits);
+            }
+            java.nio.file.Files.writeString(file, StoreFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        }
+
+        static SavedOptions read(java.nio.file.Path file) {
+            try {
+                var o = StoreFiles.JSON.readTree(file.toFile());
+                if (o == null || o.path("format").asInt() != 1) {
+                    throw BadInputException.in(file, "not a saved BinaryEmbeddingStore (format 1)");
+                }
+                return new SavedOptions(o.get("binarizer").asText(), o.has("bits") ? o.get("bits").asInt() : null,
+                        o.get("seed").asLong(), o.get("rescore_factor").asInt(), o.get("dims").asInt(), o.get("entries").asInt());
+            } catch (java.io.IOException | NullPointerException e) {
+                throw BadInputException.in(file, "not a saved BinaryEmbeddingStore (" + e.getMessage() + ")");
+            }
         }
     }
 
