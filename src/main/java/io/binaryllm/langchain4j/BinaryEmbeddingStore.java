@@ -18,7 +18,14 @@ import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.search.SearchResult;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -27,6 +34,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
 
 import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
@@ -71,7 +80,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final long seed;
     private final int rescoreFactor;
     private final Path directory;
-    private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     // Slot i holds the i-th embedding ever added (since the last removeAll()); removed slots are cleared in `live`.
     private final List<String> ids = new ArrayList<>();
@@ -157,7 +166,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
          * A store with the entries {@link #save} wrote to {@code saved}. The binarizer, bits, seed and rescoring
          * are the saved store's (they decide its codes); backend and scratch directory are this builder's.
          */
-        public BinaryEmbeddingStore load(java.nio.file.Path saved) {
+        public BinaryEmbeddingStore load(Path saved) {
             SavedOptions o = SavedOptions.read(saved.resolve("store.json"));
             binarizer = o.binarizer();
             bits = o.bits();
@@ -358,7 +367,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
             }
         }
-        try (BinaryCodeBatch db = BinaryCodeBatch.wrap(java.lang.foreign.MemorySegment.ofArray(packed)
+        try (BinaryCodeBatch db = BinaryCodeBatch.wrap(MemorySegment.ofArray(packed)
                 .asSlice(0, (long) eligible.length * words * Long.BYTES), eligible.length, codeBits, "store", null);
              BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
             return engine.index(db).search(q, depth);
@@ -387,7 +396,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
 
     private long[] encode(float[][] rows) {
         try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(rows); Binarized b = engine.encode(binarizer, batch)) {
-            return b.codes().segment().toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+            return b.codes().segment().toArray(ValueLayout.JAVA_LONG);
         }
     }
 
@@ -396,59 +405,59 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
      * all): {@code store.json} (options, dimensions, count), {@code entries.jsonl} (ids and segments, in order) and
      * {@code vectors.f32} (their float vectors, little-endian rows).
      */
-    public void save(java.nio.file.Path dir) {
+    public void save(Path dir) {
         lock.readLock().lock();
         try {
-            if (java.nio.file.Files.exists(dir)) {
+            if (Files.exists(dir)) {
                 throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
             }
-            java.nio.file.Path parent = dir.toAbsolutePath().getParent();
-            java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+            Path parent = dir.toAbsolutePath().getParent();
+            Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
             try {
                 int[] slots = live.stream().toArray();
                 StringBuilder lines = new StringBuilder();
                 for (int slot : slots) {
                     lines.append(StoreFiles.entryLine(ids.get(slot), segments.get(slot))).append('\n');
                 }
-                java.nio.file.Files.writeString(tmp.resolve("entries.jsonl"), lines);
-                java.nio.ByteBuffer rows = java.nio.ByteBuffer.allocate(Math.multiplyExact(slots.length, 4 * dims()))
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                Files.writeString(tmp.resolve("entries.jsonl"), lines);
+                ByteBuffer rows = ByteBuffer.allocate(Math.multiplyExact(slots.length, 4 * dims()))
+                        .order(ByteOrder.LITTLE_ENDIAN);
                 for (int slot : slots) {
                     for (float f : vectors.row(slot)) {
                         rows.putFloat(f);
                     }
                 }
-                java.nio.file.Files.write(tmp.resolve("vectors.f32"), rows.array());
+                Files.write(tmp.resolve("vectors.f32"), rows.array());
                 new SavedOptions(binarizerName, bits, seed, rescoreFactor, dims(), slots.length).write(tmp.resolve("store.json"));
-                java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.io.IOException | RuntimeException e) {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
                 deleteTree(tmp);
                 if (e instanceof RuntimeException re) {
                     throw re;
                 }
                 throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private void readEntries(java.nio.file.Path saved, int dims, int count) {
-        java.nio.file.Path entries = saved.resolve("entries.jsonl");
-        java.nio.file.Path floats = saved.resolve("vectors.f32");
+    private void readEntries(Path saved, int dims, int count) {
+        Path entries = saved.resolve("entries.jsonl");
+        Path floats = saved.resolve("vectors.f32");
         try {
-            java.util.List<String> lines = java.nio.file.Files.readAllLines(entries);
+            List<String> lines = Files.readAllLines(entries);
             if (lines.size() != count) {
                 throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
             }
             long expected = (long) count * dims * 4;
-            if (java.nio.file.Files.size(floats) != expected) {
-                throw BadInputException.in(floats, java.nio.file.Files.size(floats) + " bytes, expected " + expected
+            if (Files.size(floats) != expected) {
+                throw BadInputException.in(floats, Files.size(floats) + " bytes, expected " + expected
                         + " (" + count + " vectors of " + dims + " floats)");
             }
-            java.nio.ByteBuffer rows = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(floats)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer rows = ByteBuffer.wrap(Files.readAllBytes(floats)).order(ByteOrder.LITTLE_ENDIAN);
             List<String> newIds = new ArrayList<>(count);
             List<Embedding> embeddings = new ArrayList<>(count);
             List<TextSegment> newSegments = new ArrayList<>(count);
@@ -463,34 +472,34 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (count > 0) {
                 addAll(newIds, embeddings, newSegments);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw BadInputException.in(saved, "cannot read the saved store: " + e.getMessage());
         }
     }
 
-    private static void deleteTree(java.nio.file.Path dir) {
-        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
-            for (java.nio.file.Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // best effort: a hidden temporary directory is left behind
         }
     }
 
     /** store.json: what decides the codes, and what to expect in the other two files. */
     private record SavedOptions(String binarizer, Integer bits, long seed, int rescoreFactor, int dims, int entries) {
-        void write(java.nio.file.Path file) throws java.io.IOException {
+        void write(Path file) throws IOException {
             var o = StoreFiles.JSON.createObjectNode();
             o.put("format", 1).put("binarizer", binarizer).put("seed", seed).put("rescore_factor", rescoreFactor)
                     .put("dims", dims).put("entries", entries);
             if (bits != null) {
                 o.put("bits", bits);
             }
-            java.nio.file.Files.writeString(file, StoreFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            Files.writeString(file, StoreFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         }
 
-        static SavedOptions read(java.nio.file.Path file) {
+        static SavedOptions read(Path file) {
             try {
                 var o = StoreFiles.JSON.readTree(file.toFile());
                 if (o == null || o.path("format").asInt() != 1) {
@@ -498,7 +507,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 }
                 return new SavedOptions(o.get("binarizer").asText(), o.has("bits") ? o.get("bits").asInt() : null,
                         o.get("seed").asLong(), o.get("rescore_factor").asInt(), o.get("dims").asInt(), o.get("entries").asInt());
-            } catch (java.io.IOException | NullPointerException e) {
+            } catch (IOException | NullPointerException e) {
                 throw BadInputException.in(file, "not a saved BinaryEmbeddingStore (" + e.getMessage() + ")");
             }
         }
