@@ -9,7 +9,6 @@ import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
-import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.BinaryCodeBatch;
@@ -18,14 +17,9 @@ import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.search.SearchResult;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -35,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
@@ -167,14 +160,16 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
          * are the saved store's (they decide its codes); backend and scratch directory are this builder's.
          */
         public BinaryEmbeddingStore load(Path saved) {
-            SavedOptions o = SavedOptions.read(saved.resolve("store.json"));
-            binarizer = o.binarizer();
-            bits = o.bits();
-            seed = o.seed();
-            rescoreFactor = o.rescoreFactor();
+            StoreFiles.Saved files = StoreFiles.read(saved);
+            binarizer = files.options().binarizer();
+            bits = files.options().bits();
+            seed = files.options().seed();
+            rescoreFactor = files.options().rescoreFactor();
             BinaryEmbeddingStore store = new BinaryEmbeddingStore(this);
             try {
-                store.readEntries(saved, o.dims(), o.entries());
+                if (!files.ids().isEmpty()) {
+                    store.addAll(files.ids(), files.embeddings(), files.segments());
+                }
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -408,108 +403,19 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void save(Path dir) {
         lock.readLock().lock();
         try {
-            if (Files.exists(dir)) {
-                throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
+            int[] slots = live.stream().toArray();
+            List<String> liveIds = new ArrayList<>(slots.length);
+            List<TextSegment> liveSegments = new ArrayList<>(slots.length);
+            List<float[]> liveVectors = new ArrayList<>(slots.length);
+            for (int slot : slots) {
+                liveIds.add(ids.get(slot));
+                liveSegments.add(segments.get(slot));
+                liveVectors.add(vectors.row(slot));
             }
-            Path parent = dir.toAbsolutePath().getParent();
-            Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
-            try {
-                int[] slots = live.stream().toArray();
-                StringBuilder lines = new StringBuilder();
-                for (int slot : slots) {
-                    lines.append(StoreFiles.entryLine(ids.get(slot), segments.get(slot))).append('\n');
-                }
-                Files.writeString(tmp.resolve("entries.jsonl"), lines);
-                ByteBuffer rows = ByteBuffer.allocate(Math.multiplyExact(slots.length, 4 * dims()))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                for (int slot : slots) {
-                    for (float f : vectors.row(slot)) {
-                        rows.putFloat(f);
-                    }
-                }
-                Files.write(tmp.resolve("vectors.f32"), rows.array());
-                new SavedOptions(binarizerName, bits, seed, rescoreFactor, dims(), slots.length).write(tmp.resolve("store.json"));
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                deleteTree(tmp);
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
-            }
-        } catch (IOException e) {
-            throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
+            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, bits, seed, rescoreFactor, dims()),
+                    liveIds, liveSegments, liveVectors);
         } finally {
             lock.readLock().unlock();
-        }
-    }
-
-    private void readEntries(Path saved, int dims, int count) {
-        Path entries = saved.resolve("entries.jsonl");
-        Path floats = saved.resolve("vectors.f32");
-        try {
-            List<String> lines = Files.readAllLines(entries);
-            if (lines.size() != count) {
-                throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
-            }
-            long expected = (long) count * dims * 4;
-            if (Files.size(floats) != expected) {
-                throw BadInputException.in(floats, Files.size(floats) + " bytes, expected " + expected
-                        + " (" + count + " vectors of " + dims + " floats)");
-            }
-            ByteBuffer rows = ByteBuffer.wrap(Files.readAllBytes(floats)).order(ByteOrder.LITTLE_ENDIAN);
-            List<String> newIds = new ArrayList<>(count);
-            List<Embedding> embeddings = new ArrayList<>(count);
-            List<TextSegment> newSegments = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                StoreFiles.Entry e = StoreFiles.parseEntry(entries + ":" + (i + 1), lines.get(i));
-                float[] v = new float[dims];
-                rows.asFloatBuffer().get(i * dims, v);
-                newIds.add(e.id());
-                embeddings.add(Embedding.from(v));
-                newSegments.add(e.segment());
-            }
-            if (count > 0) {
-                addAll(newIds, embeddings, newSegments);
-            }
-        } catch (IOException e) {
-            throw BadInputException.in(saved, "cannot read the saved store: " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a hidden temporary directory is left behind
-        }
-    }
-
-    /** store.json: what decides the codes, and what to expect in the other two files. */
-    private record SavedOptions(String binarizer, Integer bits, long seed, int rescoreFactor, int dims, int entries) {
-        void write(Path file) throws IOException {
-            var o = StoreFiles.JSON.createObjectNode();
-            o.put("format", 1).put("binarizer", binarizer).put("seed", seed).put("rescore_factor", rescoreFactor)
-                    .put("dims", dims).put("entries", entries);
-            if (bits != null) {
-                o.put("bits", bits);
-            }
-            Files.writeString(file, StoreFiles.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        }
-
-        static SavedOptions read(Path file) {
-            try {
-                var o = StoreFiles.JSON.readTree(file.toFile());
-                if (o == null || o.path("format").asInt() != 1) {
-                    throw BadInputException.in(file, "not a saved BinaryEmbeddingStore (format 1)");
-                }
-                return new SavedOptions(o.get("binarizer").asText(), o.has("bits") ? o.get("bits").asInt() : null,
-                        o.get("seed").asLong(), o.get("rescore_factor").asInt(), o.get("dims").asInt(), o.get("entries").asInt());
-            } catch (IOException | NullPointerException e) {
-                throw BadInputException.in(file, "not a saved BinaryEmbeddingStore (" + e.getMessage() + ")");
-            }
         }
     }
 
