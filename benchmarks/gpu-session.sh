@@ -31,9 +31,14 @@ step equivalence "$blm" equivalence --backend "$backends"
 step golden "$blm" golden check
 step bench "$blm" bench --n "${BLM_N:-1000000}" --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 \
   --backends "$backends,cpu,native" --json "$out/bench.json" --force
+# The same GPU rows with the 8-query tile kernel (blm_topk_small8): half the database traffic, more private state.
+BINARYLLM_JAVA_OPTS="-Dbinaryllm.gpu.queryTile=8" step bench-tile8 "$blm" bench --n "${BLM_N:-1000000}" \
+  --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 --backends "$backends" --json "$out/bench-tile8.json" --force
 echo
 echo "== summary (host: $(head -n 2 "$out/host.txt" | tail -n 1))"
 grep -E '^(cuda|opencl|cpu|native|reference) ' "$out/devices.txt" || true
 grep -E 'mismatch|differ|identical|passed|failed' "$out/equivalence.txt" "$out/golden.txt" | tail -n 6 || true
 grep -vE '^==' "$out/bench.txt" | tail -n 20
+echo "-- 8-query tiles:"
+grep -vE '^==' "$out/bench-tile8.txt" | grep -vE '^(reference|backend) ' | tail -n 8
 exit $status

@@ -16,8 +16,8 @@
  * A database larger than device memory is passed in chunks, in index order: histograms accumulate across chunks,
  * and blm_collect continues the slots where the previous chunk stopped (done_below, done_at, per query), with
  * `first` the index of the chunk's first row. One chunk is the same computation with first = 0.
- * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: a work-group serves BLM_QT
- * queries, each row it loads counting for all of them; each work-item keeps each query's k smallest keys of its
+ * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: a work-group serves 4 (or, in
+ * blm_topk_small8, 8) queries, each row it loads counting for all of them; each work-item keeps each query's k smallest keys of its
  * strided share of the rows in private memory, then the work-group sorts them all in local memory (bitonic) and
  * keeps the first k. Keys are unique, so the result is the same however rows are divided.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
@@ -64,7 +64,6 @@ typedef long long blm_i64;
 #define BLM_SMALL_GROUP 64  /* largest work-group of blm_topk_small: its sort pool is 64 x 32 keys (16 KiB) */
 #define BLM_INDEX_BITS 40
 #define BLM_LOCAL_BINS 4096 /* histograms of codes under 4096 bits are counted in local memory (16 KiB) */
-#define BLM_QT 4            /* queries of a blm_topk_small work-group: each row it loads serves all four */
 
 /* Hamming distance between database row i and one query. */
 BLM_DEVICE int blm_distance(BLM_GLOBAL const blm_u64 *db, blm_i64 i, int words, BLM_GLOBAL const blm_u64 *q) {
@@ -189,100 +188,21 @@ BLM_DEVICE void blm_insert(blm_u64 *l, int *count, int k, blm_u64 key, blm_u64 *
     }
 }
 
-/*
- * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per BLM_QT queries of the chunk's m: every
- * database row is loaded once for BLM_QT queries, which divides the database traffic (each query otherwise re-reads
- * the whole database) by BLM_QT. best[q * k ..] holds the k smallest keys of query q0 + q in the earlier database
- * chunks (all ones before the first) and receives those of this one.
- */
-BLM_KERNEL void blm_topk_small(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
-                               BLM_GLOBAL const blm_u64 *queries, int q0, int m, int k, BLM_GLOBAL blm_u64 *best) {
-    BLM_LOCAL_ARRAY(blm_u64, pool, BLM_SMALL_GROUP * BLM_KMAX);
-    int lid = BLM_LID();
-    int size = BLM_LSIZE();
-    int qa = BLM_GROUP() * BLM_QT;                  /* the tile's first query, counted from q0 */
-    int nqt = m - qa < BLM_QT ? m - qa : BLM_QT;    /* queries in this tile: the last one may be short */
-    const blm_u64 none = ~((blm_u64) 0);
-    /* A short tile computes its missing queries as copies of its last one and discards them: one code path. */
-    BLM_GLOBAL const blm_u64 *qp0 = queries + (blm_i64) (q0 + qa) * words;
-    BLM_GLOBAL const blm_u64 *qp1 = queries + (blm_i64) (q0 + qa + (nqt > 1 ? 1 : 0)) * words;
-    BLM_GLOBAL const blm_u64 *qp2 = queries + (blm_i64) (q0 + qa + (nqt > 2 ? 2 : nqt - 1)) * words;
-    BLM_GLOBAL const blm_u64 *qp3 = queries + (blm_i64) (q0 + qa + (nqt > 3 ? 3 : nqt - 1)) * words;
-    blm_u64 l0[BLM_KMAX], l1[BLM_KMAX], l2[BLM_KMAX], l3[BLM_KMAX];
-    int c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    if (lid == 0) { /* the earlier chunks' keys, ascending */
-        BLM_NO_UNROLL
-        for (int j = 0; j < k; j++) {
-            blm_u64 e0 = best[(blm_i64) qa * k + j];
-            if (e0 != none) l0[c0++] = e0;
-            if (nqt > 1) { blm_u64 e = best[(blm_i64) (qa + 1) * k + j]; if (e != none) l1[c1++] = e; }
-            if (nqt > 2) { blm_u64 e = best[(blm_i64) (qa + 2) * k + j]; if (e != none) l2[c2++] = e; }
-            if (nqt > 3) { blm_u64 e = best[(blm_i64) (qa + 3) * k + j]; if (e != none) l3[c3++] = e; }
-        }
-    }
-    blm_u64 b0 = c0 == k ? l0[k - 1] : none;
-    blm_u64 b1 = c1 == k ? l1[k - 1] : none;
-    blm_u64 b2 = c2 == k ? l2[k - 1] : none;
-    blm_u64 b3 = c3 == k ? l3[k - 1] : none;
-    /* Rows strided over the work-items, so neighbouring work-items read neighbouring rows (coalesced loads); any
-       division of the rows gives the same answer, since keys are unique. */
-    for (blm_i64 i = lid; i < n; i += size) {
-        BLM_GLOBAL const blm_u64 *row = db + i * words;
-        int d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        for (int w = 0; w < words; w++) {
-            blm_u64 x = row[w];
-            d0 += BLM_POPCOUNT(x ^ qp0[w]);
-            d1 += BLM_POPCOUNT(x ^ qp1[w]);
-            d2 += BLM_POPCOUNT(x ^ qp2[w]);
-            d3 += BLM_POPCOUNT(x ^ qp3[w]);
-        }
-        blm_u64 index = (blm_u64) (first + i);
-        blm_u64 k0 = ((blm_u64) d0 << BLM_INDEX_BITS) | index;
-        blm_u64 k1 = ((blm_u64) d1 << BLM_INDEX_BITS) | index;
-        blm_u64 k2 = ((blm_u64) d2 << BLM_INDEX_BITS) | index;
-        blm_u64 k3 = ((blm_u64) d3 << BLM_INDEX_BITS) | index;
-        if (k0 < b0) blm_insert(l0, &c0, k, k0, &b0);
-        if (k1 < b1) blm_insert(l1, &c1, k, k1, &b1);
-        if (k2 < b2) blm_insert(l2, &c2, k, k2, &b2);
-        if (k3 < b3) blm_insert(l3, &c3, k, k3, &b3);
-    }
-    /* Per query of the tile: the work-group sorts every work-item's list (bitonic, in local memory), keeps k. */
-    BLM_NO_UNROLL
-    for (int j = 0; j < nqt; j++) {
-        BLM_NO_UNROLL
-        for (int t = 0; t < BLM_KMAX; t++) {
-            blm_u64 v;
-            if (j == 0) v = t < c0 ? l0[t] : none;
-            else if (j == 1) v = t < c1 ? l1[t] : none;
-            else if (j == 2) v = t < c2 ? l2[t] : none;
-            else v = t < c3 ? l3[t] : none;
-            pool[lid * BLM_KMAX + t] = v;
-        }
-        BLM_BARRIER();
-        int total = size * BLM_KMAX; /* a power of two */
-        for (int span = 2; span <= total; span <<= 1) {
-            for (int step = span >> 1; step > 0; step >>= 1) {
-                for (int t = lid; t < total; t += size) {
-                    int other = t ^ step;
-                    if (other > t) {
-                        blm_u64 a = pool[t];
-                        blm_u64 b = pool[other];
-                        int ascending = (t & span) == 0;
-                        if ((a > b) == ascending) {
-                            pool[t] = b;
-                            pool[other] = a;
-                        }
-                    }
-                }
-                BLM_BARRIER();
-            }
-        }
-        for (int t = lid; t < k; t += size) {
-            best[(blm_i64) (qa + j) * k + t] = pool[t];
-        }
-        BLM_BARRIER(); /* the pool is refilled for the next query */
-    }
-}
+/* blm_topk_small (4 queries a work-group) and blm_topk_small8 (8): one template, see binaryllm_topk_tile.h. */
+#define BLM_TILE_QT 4
+#define BLM_TILE_EACH(X) X(0) X(1) X(2) X(3)
+#define BLM_TILE_NAME blm_topk_small
+#include "binaryllm_topk_tile.h"
+#undef BLM_TILE_QT
+#undef BLM_TILE_EACH
+#undef BLM_TILE_NAME
+#define BLM_TILE_QT 8
+#define BLM_TILE_EACH(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define BLM_TILE_NAME blm_topk_small8
+#include "binaryllm_topk_tile.h"
+#undef BLM_TILE_QT
+#undef BLM_TILE_EACH
+#undef BLM_TILE_NAME
 
 /*
  * Packing, the GPU side of the sign and hyperplane binarizers, bit for bit: word w of row r holds output bits

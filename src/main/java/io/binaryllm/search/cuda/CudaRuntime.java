@@ -38,6 +38,7 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     private final CUfunction histogram;
     private final CUfunction collect;
     private final CUfunction small;
+    private final CUfunction small8;
     private final CUfunction packSign;
     private final CUfunction packHyperplane;
     private final String description;
@@ -65,6 +66,8 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         cuModuleGetFunction(collect, module, "blm_collect");
         this.small = new CUfunction();
         cuModuleGetFunction(small, module, "blm_topk_small");
+        this.small8 = new CUfunction();
+        cuModuleGetFunction(small8, module, "blm_topk_small8");
         this.packSign = new CUfunction();
         cuModuleGetFunction(packSign, module, "blm_pack_sign");
         this.packHyperplane = new CUfunction();
@@ -229,8 +232,8 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
 
         @Override
         protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, int k,
-                                 CUdeviceptr keys, int groups) {
-            launch(small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k, keys);
+                                 CUdeviceptr keys, int tile, int groups) {
+            launch(tile == 8 ? small8 : small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k, keys);
         }
 
         @Override

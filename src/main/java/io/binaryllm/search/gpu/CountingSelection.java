@@ -16,8 +16,19 @@ public final class CountingSelection {
     /** Largest k of the one-pass kernel {@code blm_topk_small} (BLM_KMAX) and its largest work-group. */
     public static final int SMALL_K = 32;
     public static final int SMALL_GROUP = 64;
-    /** Queries per work-group of {@code blm_topk_small} (BLM_QT). */
-    public static final int SMALL_QUERIES = 4;
+    /**
+     * Queries per work-group of the one-pass kernel: 4 ({@code blm_topk_small}, the default) or 8
+     * ({@code blm_topk_small8}: half the database traffic, twice the private state), chosen with
+     * {@code -Dbinaryllm.gpu.queryTile=8}; which is faster depends on the device (the results are the same).
+     */
+    public static int queryTile() {
+        String v = System.getProperty("binaryllm.gpu.queryTile", "4");
+        return switch (v) {
+            case "4" -> 4;
+            case "8" -> 8;
+            default -> throw new io.binaryllm.BadInputException("-Dbinaryllm.gpu.queryTile: 4 or 8, not '" + v + "'");
+        };
+    }
 
     private CountingSelection() {
     }

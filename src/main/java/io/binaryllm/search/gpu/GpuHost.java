@@ -44,8 +44,8 @@ public abstract class GpuHost<B> {
     protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, B cut, B ties, int k,
                                     B doneBelow, B doneAt, B keys, int groups);
 
-    /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@link CountingSelection#SMALL_QUERIES}. */
-    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, B keys, int groups);
+    /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@code tile} queries. */
+    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, B keys, int tile, int groups);
 
     /** blm_pack_sign over {@code rows} rows: one work-item per output word, {@code groups} groups of {@link #PACK_GROUP}. */
     protected abstract void packSign(B x, long rows, int dims, B codes, int groups);
@@ -129,6 +129,7 @@ public abstract class GpuHost<B> {
         boolean resident = chunkRows >= db.rows();
         int pass = queriesPerPass(nq, bins, k);
         boolean small = k <= CountingSelection.SMALL_K;
+        int tile = CountingSelection.queryTile();
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         try {
@@ -156,7 +157,7 @@ public abstract class GpuHost<B> {
                 if (small) {
                     fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
                     chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, keyBuf,
-                            (m + CountingSelection.SMALL_QUERIES - 1) / CountingSelection.SMALL_QUERIES));
+                            tile, (m + tile - 1) / tile));
                 } else {
                     fill(histBuf, 0, (long) m * bins);
                     chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, db.bits(), histBuf, m));

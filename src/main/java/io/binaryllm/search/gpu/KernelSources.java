@@ -22,10 +22,26 @@ public final class KernelSources {
     }
 
     /**
-     * The OpenCL program: binaryllm.cl with its {@code #include "binaryllm_core.h"} replaced by the header's text,
-     * since a program built from a string has no folder to include from.
+     * The OpenCL program: binaryllm.cl with every {@code #include "file"} replaced by the file's text (recursively,
+     * and each time it appears: the top-k template is included once per tile size), since a program built from a
+     * string has no folder to include from.
      */
     public static String openClProgram() {
-        return read("binaryllm.cl").replace("#include \"binaryllm_core.h\"", read("binaryllm_core.h"));
+        return inline(read("binaryllm.cl"), 0);
+    }
+
+    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("(?m)^#include \"([^\"]+)\"$");
+
+    private static String inline(String source, int depth) {
+        if (depth > 8) {
+            throw new IllegalStateException("kernels: #include nested deeper than 8");
+        }
+        java.util.regex.Matcher m = INCLUDE.matcher(source);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(inline(read(m.group(1)), depth + 1)));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

@@ -37,6 +37,7 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     private final cl_kernel histogram;
     private final cl_kernel collect;
     private final cl_kernel small;
+    private final cl_kernel small8;
     private final cl_kernel packSign;
     private final cl_kernel packHyperplane;
     private final int smallGroup;
@@ -69,11 +70,15 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         this.histogram = clCreateKernel(program, "blm_histogram", null);
         this.collect = clCreateKernel(program, "blm_collect", null);
         this.small = clCreateKernel(program, "blm_topk_small", null);
+        this.small8 = clCreateKernel(program, "blm_topk_small8", null);
         this.packSign = clCreateKernel(program, "blm_pack_sign", null);
         this.packHyperplane = clCreateKernel(program, "blm_pack_hyperplane", null);
         long[] size3 = new long[1];
         clGetKernelWorkGroupInfo(small, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size3), null);
-        this.smallGroup = Integer.highestOneBit((int) Math.max(1, Math.min(CountingSelection.SMALL_GROUP, size3[0])));
+        long[] size8 = new long[1];
+        clGetKernelWorkGroupInfo(small8, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size8), null);
+        // One group size for both tile kernels: the smaller of what the device allows each.
+        this.smallGroup = Integer.highestOneBit((int) Math.max(1, Math.min(CountingSelection.SMALL_GROUP, Math.min(size3[0], size8[0]))));
         long[] size = new long[1];
         clGetKernelWorkGroupInfo(collect, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
         long[] size2 = new long[1];
@@ -192,8 +197,9 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         }
 
         @Override
-        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, cl_mem keys, int groups) {
-            run(small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, keys);
+        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, cl_mem keys,
+                                 int tile, int groups) {
+            run(tile == 8 ? small8 : small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, keys);
         }
 
         @Override

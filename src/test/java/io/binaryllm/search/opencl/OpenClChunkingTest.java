@@ -64,4 +64,39 @@ class OpenClChunkingTest {
             }
         }
     }
+
+    /** The 8-query tile kernel (-Dbinaryllm.gpu.queryTile=8): short last tiles, chunks, k up to 32. */
+    @Test
+    void theEightQueryTileEqualsTheOracle() {
+        if (OpenClRuntime.get().runtime() == null) {
+            assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
+            System.err.println("BACKEND NOT TESTED: opencl 8-query tiles: " + OpenClRuntime.get().problem());
+            return;
+        }
+        String before = System.getProperty("binaryllm.gpu.queryTile");
+        System.setProperty("binaryllm.gpu.queryTile", "8");
+        try {
+            for (int bits : new int[]{64, 200}) {
+                int[][] db = CodeGen.tieHeavy(bits + 7, 150, bits);
+                BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
+                for (int nq : new int[]{1, 7, 8, 9, 17}) {
+                    int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
+                    BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+                    for (long chunkRows : new long[]{37, 150}) {
+                        OpenClBackend backend = new OpenClBackend(chunkRows * ((bits + 63) / 64) * Long.BYTES);
+                        for (int k : new int[]{1, 10, 32}) {
+                            assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
+                                    .as("bits=%d nq=%d chunk=%d k=%d", bits, nq, chunkRows, k).isNull();
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("binaryllm.gpu.queryTile");
+            } else {
+                System.setProperty("binaryllm.gpu.queryTile", before);
+            }
+        }
+    }
 }
