@@ -227,28 +227,31 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         }
     }
 
-    private static String buildLog(cl_program program, cl_device_id device) {
+    /** One clGet*Info call: the value's size in bytes, where to put it, where to put its size. */
+    @FunctionalInterface
+    private interface InfoQuery {
+        void get(long size, Pointer value, long[] sizeOut);
+    }
+
+    /** A string property: asked once for its size, once for its bytes (NUL-terminated, as OpenCL returns them). */
+    private static String infoString(InfoQuery query) {
         long[] size = new long[1];
-        clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
-        byte[] log = new byte[(int) size[0]];
-        clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-        return new String(log, 0, Math.max(0, log.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+        query.get(0, null, size);
+        byte[] value = new byte[(int) size[0]];
+        query.get(value.length, Pointer.to(value), null);
+        return new String(value, 0, Math.max(0, value.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String buildLog(cl_program program, cl_device_id device) {
+        return infoString((size, value, sizeOut) -> clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, value, sizeOut));
     }
 
     private static String deviceString(cl_device_id device, int param) {
-        long[] size = new long[1];
-        clGetDeviceInfo(device, param, 0, null, size);
-        byte[] value = new byte[(int) size[0]];
-        clGetDeviceInfo(device, param, value.length, Pointer.to(value), null);
-        return new String(value, 0, Math.max(0, value.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+        return infoString((size, value, sizeOut) -> clGetDeviceInfo(device, param, size, value, sizeOut));
     }
 
     private static String deviceString(cl_platform_id platform, int param) {
-        long[] size = new long[1];
-        clGetPlatformInfo(platform, param, 0, null, size);
-        byte[] value = new byte[(int) size[0]];
-        clGetPlatformInfo(platform, param, value.length, Pointer.to(value), null);
-        return new String(value, 0, Math.max(0, value.length - 1), java.nio.charset.StandardCharsets.UTF_8);
+        return infoString((size, value, sizeOut) -> clGetPlatformInfo(platform, param, size, value, sizeOut));
     }
 
     private static long deviceLong(cl_device_id device, int param) {

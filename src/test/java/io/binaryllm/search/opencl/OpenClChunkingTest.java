@@ -2,7 +2,6 @@ package io.binaryllm.search.opencl;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
-import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenClChunkingTest {
     @Test
     void chunkedSearchEqualsTheOracle() {
-        io.binaryllm.search.gpu.GpuRuntime.Loaded loaded = OpenClRuntime.get();
-        if (loaded.runtime() == null) {
-            assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available, but: " + loaded.problem()).isFalse();
-            System.err.println("BACKEND NOT TESTED: opencl chunking: " + loaded.problem());
+        if (!OpenClTests.available("chunking")) {
             return;
         }
         for (int bits : new int[]{1, 64, 65, 200}) {
@@ -46,9 +42,7 @@ class OpenClChunkingTest {
     /** Codes of 4095 bits and more count their histograms in global memory (the local one holds 4096 bins). */
     @Test
     void histogramsOfWideCodesEqualTheOracle() {
-        if (OpenClRuntime.get().runtime() == null) {
-            assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
-            System.err.println("BACKEND NOT TESTED: opencl wide codes: " + OpenClRuntime.get().problem());
+        if (!OpenClTests.available("wide codes")) {
             return;
         }
         for (int bits : new int[]{4094, 4095, 4096, 4161}) {
@@ -65,30 +59,30 @@ class OpenClChunkingTest {
         }
     }
 
-    /** The 8-query tile kernel (-Dbinaryllm.gpu.queryTile=8): short last tiles, chunks, k up to 32. */
+    /**
+     * The 8-query tile kernel (-Dbinaryllm.gpu.queryTile=8) on the whole equivalence suite (word-boundary sizes,
+     * odd and prime bit counts, tie-heavy codes, k = 1..n), then chunked with short last tiles.
+     */
     @Test
-    void theEightQueryTileEqualsTheOracle() {
-        if (OpenClRuntime.get().runtime() == null) {
-            assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
-            System.err.println("BACKEND NOT TESTED: opencl 8-query tiles: " + OpenClRuntime.get().problem());
+    void theEightQueryTileEqualsTheReference() {
+        if (!OpenClTests.available("8-query tiles")) {
             return;
         }
         String before = System.getProperty("binaryllm.gpu.queryTile");
         System.setProperty("binaryllm.gpu.queryTile", "8");
-        try {
-            for (int bits : new int[]{64, 200}) {
-                int[][] db = CodeGen.tieHeavy(bits + 7, 150, bits);
-                BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
-                for (int nq : new int[]{1, 7, 8, 9, 17}) {
-                    int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
-                    BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
-                    for (long chunkRows : new long[]{37, 150}) {
-                        OpenClBackend backend = new OpenClBackend(chunkRows * ((bits + 63) / 64) * Long.BYTES);
-                        for (int k : new int[]{1, 10, 32}) {
-                            assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
-                                    .as("bits=%d nq=%d chunk=%d k=%d", bits, nq, chunkRows, k).isNull();
-                        }
-                    }
+        try (OpenClBackend whole = new OpenClBackend()) {
+            assertThat(io.binaryllm.search.EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
+                    .map(c -> c.what() + ": " + c.difference())).isEmpty();
+            int bits = 200;
+            int[][] db = CodeGen.tieHeavy(bits + 7, 150, bits);
+            BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
+            for (int nq : new int[]{1, 7, 8, 9, 17}) {
+                int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
+                BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+                OpenClBackend chunked = new OpenClBackend(37L * ((bits + 63) / 64) * Long.BYTES);
+                for (int k : new int[]{1, 10, 32}) {
+                    assertThat(chunked.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
+                            .as("nq=%d k=%d", nq, k).isNull();
                 }
             }
         } finally {

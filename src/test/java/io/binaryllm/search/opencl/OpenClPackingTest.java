@@ -6,7 +6,6 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.search.EquivalenceSuite;
 import io.binaryllm.search.gpu.PackingEquivalence;
 import io.binaryllm.seed.Seeds;
-import io.binaryllm.testing.Backends;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,18 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The packing kernels (the same source CUDA runs) against the CPU binarizers, on pocl in CI. */
 class OpenClPackingTest {
-    private static boolean available() {
-        if (OpenClRuntime.get().runtime() != null) {
-            return true;
-        }
-        assertThat(Backends.inCi()).as("CI=true installs pocl: opencl must be available").isFalse();
-        System.err.println("BACKEND NOT TESTED: opencl packing: " + OpenClRuntime.get().problem());
-        return false;
-    }
-
     @Test
     void signAndHyperplaneCodesEqualTheCpuBinarizers() {
-        if (!available()) {
+        if (!OpenClTests.available("packing")) {
             return;
         }
         try (OpenClBackend backend = new OpenClBackend()) {
@@ -39,7 +29,7 @@ class OpenClPackingTest {
 
     @Test
     void nanIsRefusedAndOtherBinarizersAreNotPacked() {
-        if (!available()) {
+        if (!OpenClTests.available("packing")) {
             return;
         }
         try (OpenClBackend backend = new OpenClBackend(); FloatEmbeddingBatch x = FloatEmbeddingBatch.of(new float[][]{{1f, Float.NaN}})) {
