@@ -171,7 +171,7 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         long[] free = new long[1];
         long[] total = new long[1];
         cuMemGetInfo(free, total);
-        free[0] += device.pooledBytes(); // our own kept buffers are reused or replaced, so they count as free
+        free[0] += device.pooledDatabaseBytes(); // our kept database buffers are reused or replaced: count them free
         int pass = io.binaryllm.search.gpu.GpuHost.queriesPerPass(Math.toIntExact(queries.rows()), db.bits() + 1, k);
         long working = queries.segment().byteSize() + pass * (4L * (db.bits() + 1) + 16L + 8L * k) + (64L << 20);
         long chunkRows = Math.max(1, Math.min(db.rows(), Math.min(maxChunkBytes, Math.max(rowBytes, free[0] - working) / 2) / rowBytes));

@@ -133,9 +133,17 @@ public abstract class GpuHost<B> {
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         try {
-            B dbBuf = buffer("database", Math.min(chunkRows, db.rows()) * rowBytes, timings);
             // A database in chunks goes through two buffers: one chunk uploads while the kernel runs on the other.
-            B dbNext = resident ? null : buffer("database-next", chunkRows * rowBytes, timings);
+            // Chunk sizing counted the kept database buffers as free, so when either must change, both go first.
+            long dbBytes = Math.max(8, Math.min(chunkRows, db.rows()) * rowBytes);
+            long nextBytes = resident ? 0 : Math.max(8, chunkRows * rowBytes);
+            if (capacity.getOrDefault("database", 0L) < dbBytes || capacity.getOrDefault("database-next", 0L) < nextBytes
+                    || resident && capacity.containsKey("database-next")) {
+                discard("database");
+                discard("database-next");
+            }
+            B dbBuf = buffer("database", dbBytes, timings);
+            B dbNext = resident ? null : buffer("database-next", nextBytes, timings);
             Chunks chunks = new Chunks(db, chunkRows, dbBuf, dbNext, timings);
             B qBuf = buffer("queries", queries.segment().byteSize(), timings);
             B keyBuf = buffer("keys", 8L * k * pass, timings);
@@ -208,9 +216,19 @@ public abstract class GpuHost<B> {
         return b;
     }
 
-    /** Bytes of device memory the pooled buffers hold: free for this search to use, though the driver counts them used. */
-    public final long pooledBytes() {
-        return capacity.values().stream().mapToLong(Long::longValue).sum();
+    /**
+     * Bytes of device memory the pooled database buffers hold: a search replaces or reuses them, so its chunk
+     * sizing may count them as free although the driver counts them used.
+     */
+    public final long pooledDatabaseBytes() {
+        return capacity.getOrDefault("database", 0L) + capacity.getOrDefault("database-next", 0L);
+    }
+
+    private void discard(String role) {
+        Long have = capacity.remove(role);
+        if (have != null) {
+            free(pool.remove(role));
+        }
     }
 
     /** Frees every pooled buffer; the next search allocates what it needs. */
