@@ -9,6 +9,7 @@
  * scheduling:
  *   1. blm_histogram: each query's histogram of distances (atomic counts: the totals do not depend on order);
  *      the host derives the cut t (distance of the k-th neighbour) and how many ties at t are taken (e).
+ *      A work-group counts up to 4 queries, each row it loads serving all of them (so does blm_collect).
  *   2. blm_collect: each work-item owns a contiguous range of rows, counts its rows below t and at t, an
  *      exclusive prefix sum over the work-items (in index order) gives every row its slot, and the rows below t
  *      plus the first e rows at t are written as keys (distance << 40 | index). Slots follow index order, so the
@@ -39,6 +40,7 @@ typedef long blm_i64;
 #define BLM_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #define BLM_ATOMIC_INC(p) atomic_inc(p)
 #define BLM_LOCAL_ARRAY(type, name, size) __local type name[size]
+#define BLM_LOCAL __local
 #define BLM_DEVICE static inline
 #define BLM_NO_UNROLL
 #else /* CUDA */
@@ -55,119 +57,154 @@ typedef long long blm_i64;
 #define BLM_BARRIER() __syncthreads()
 #define BLM_ATOMIC_INC(p) atomicAdd((p), 1)
 #define BLM_LOCAL_ARRAY(type, name, size) __shared__ type name[size]
+#define BLM_LOCAL
 #define BLM_DEVICE static __device__ __forceinline__
 #define BLM_NO_UNROLL _Pragma("unroll 1") /* rarely run loops: unrolled, they cost registers the hot loop needs */
 #endif
 
-#define BLM_MAX_GROUP 256   /* work-items per query: the prefix-sum arrays live in local memory */
+#define BLM_MAX_GROUP 256   /* largest work-group of blm_collect: its prefix-sum arrays live in local memory */
 #define BLM_KMAX 32         /* largest k of blm_topk_small */
 #define BLM_SMALL_GROUP 64  /* largest work-group of blm_topk_small: its sort pool is 64 x 32 keys (16 KiB) */
 #define BLM_INDEX_BITS 40
-#define BLM_LOCAL_BINS 4096 /* histograms of codes under 4096 bits are counted in local memory (16 KiB) */
-
-/* Hamming distance between database row i and one query. */
-BLM_DEVICE int blm_distance(BLM_GLOBAL const blm_u64 *db, blm_i64 i, int words, BLM_GLOBAL const blm_u64 *q) {
-    BLM_GLOBAL const blm_u64 *row = db + i * words;
-    int d = 0;
-    for (int w = 0; w < words; w++) {
-        d += BLM_POPCOUNT(row[w] ^ q[w]);
-    }
-    return d;
-}
+#define BLM_LOCAL_BINS 4100 /* local histogram counts (16 KiB): 4 queries of 1024-bit codes, 1 of 4099 bits */
 
 /*
- * One work-group per query of the chunk [q0, q0 + groups): hist[(q - q0) * (bits + 1) + d] counts the rows at d.
- * Codes of fewer than BLM_LOCAL_BINS bits count in local memory and add the totals to hist once: an atomic per
- * pair on global memory, where the few busy bins around bits / 2 serialize, would cost more than the distances.
- * Only this work-group writes its query's row of hist during a launch, so the final add needs no atomics.
+ * The counting kernels serve up to BLM_COUNT_QT queries a work-group (qt, chosen by the host), so each database row
+ * loaded counts for all of them: a large k (a rescoring shortlist) streams the database a quarter as often. Per-query
+ * state is spelled out as scalars through BLM_COUNT_EACH, as in the one-pass kernel; a short tile (the last one, or
+ * qt < BLM_COUNT_QT) computes its missing queries as copies of its last one and discards them.
+ */
+#define BLM_COUNT_QT 4
+#define BLM_COUNT_EACH(X) X(0) X(1) X(2) X(3)
+#define BLM_COUNT_QUERY(J) \
+    BLM_GLOBAL const blm_u64 *qp##J = queries + (blm_i64) (q0 + qa + (J < nqt ? J : nqt - 1)) * words;
+#define BLM_COUNT_ZERO(J) int d##J = 0;
+#define BLM_COUNT_POPCOUNT(J) d##J += BLM_POPCOUNT(x ^ qp##J[w]);
+/* Distances d0..d3 of row i to the tile's queries (the database is read once for all of them). */
+#define BLM_COUNT_DISTANCES(i) \
+    BLM_COUNT_EACH(BLM_COUNT_ZERO) \
+    { \
+        BLM_GLOBAL const blm_u64 *row = db + (i) * words; \
+        for (int w = 0; w < words; w++) { \
+            blm_u64 x = row[w]; \
+            BLM_COUNT_EACH(BLM_COUNT_POPCOUNT) \
+        } \
+    }
+
+/*
+ * One work-group per qt queries of the chunk's m from q0: hist[q * (bits + 1) + d] counts the rows of query q0 + q
+ * at distance d. When the tile's histograms fit in local memory (nqt * (bits + 1) <= BLM_LOCAL_BINS: the host picks
+ * qt so that they do, up to 4099-bit codes) they are counted there and added to hist once: an atomic per pair on
+ * global memory, where the few busy bins around bits / 2 serialize, would cost more than the distances. Only this
+ * work-group writes its queries' rows of hist during a launch, so the final add needs no atomics.
  */
 BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
-                              int q0, int bits, BLM_GLOBAL int *hist) {
+                              int q0, int m, int qt, int bits, BLM_GLOBAL int *hist) {
     BLM_LOCAL_ARRAY(int, local_hist, BLM_LOCAL_BINS);
-    int g = BLM_GROUP();
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
-    BLM_GLOBAL int *h = hist + (blm_i64) g * (bits + 1);
-    if (bits + 1 > BLM_LOCAL_BINS) { /* uniform: bits is the same for the whole launch */
-        for (blm_i64 i = lid; i < n; i += size) {
-            BLM_ATOMIC_INC(&h[blm_distance(db, i, words, q)]);
+    int qa = BLM_GROUP() * qt;                  /* the tile's first query, counted from q0 */
+    int nqt = m - qa < qt ? m - qa : qt;
+    int bins = bits + 1;
+    BLM_GLOBAL int *h = hist + (blm_i64) qa * bins;
+    int counts_local = nqt * bins <= BLM_LOCAL_BINS; /* uniform in the work-group */
+    BLM_COUNT_EACH(BLM_COUNT_QUERY)
+    if (counts_local) {
+        for (int d = lid; d < nqt * bins; d += size) {
+            local_hist[d] = 0;
         }
-        return;
+        BLM_BARRIER();
     }
-    for (int d = lid; d <= bits; d += size) {
-        local_hist[d] = 0;
-    }
-    BLM_BARRIER();
     for (blm_i64 i = lid; i < n; i += size) {
-        BLM_ATOMIC_INC(&local_hist[blm_distance(db, i, words, q)]);
+        BLM_COUNT_DISTANCES(i)
+#define BLM_COUNT_ADD(J) \
+        if (J < nqt) { if (counts_local) BLM_ATOMIC_INC(&local_hist[J * bins + d##J]); else BLM_ATOMIC_INC(&h[J * bins + d##J]); }
+        BLM_COUNT_EACH(BLM_COUNT_ADD)
+#undef BLM_COUNT_ADD
     }
-    BLM_BARRIER();
-    for (int d = lid; d <= bits; d += size) {
-        h[d] += local_hist[d];
+    if (counts_local) {
+        BLM_BARRIER();
+        for (int d = lid; d < nqt * bins; d += size) {
+            h[d] += local_hist[d];
+        }
     }
 }
 
 /*
- * One work-group per query of the chunk: writes the k keys of query q0 + g to keys[g * k ..]: rows below cut[g]
- * in index order, then the first ties[g] rows at cut[g] in index order.
+ * One work-group per BLM_COUNT_QT queries of the chunk's m from q0: writes the k keys of query q0 + q to
+ * keys[q * k ..]: rows below cut[q] in index order, then the first ties[q] rows at cut[q] in index order.
  */
 BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
-                            BLM_GLOBAL const blm_u64 *queries, int q0, BLM_GLOBAL const int *cut,
+                            BLM_GLOBAL const blm_u64 *queries, int q0, int m, BLM_GLOBAL const int *cut,
                             BLM_GLOBAL const int *ties, int k, BLM_GLOBAL int *done_below, BLM_GLOBAL int *done_at,
                             BLM_GLOBAL blm_u64 *keys) {
-    BLM_LOCAL_ARRAY(int, below, BLM_MAX_GROUP);
-    BLM_LOCAL_ARRAY(int, at, BLM_MAX_GROUP);
-    int g = BLM_GROUP();
+    BLM_LOCAL_ARRAY(int, below, BLM_COUNT_QT * BLM_MAX_GROUP);
+    BLM_LOCAL_ARRAY(int, at, BLM_COUNT_QT * BLM_MAX_GROUP);
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    BLM_GLOBAL const blm_u64 *q = queries + (blm_i64) (q0 + g) * words;
-    int t = cut[g];
-    int take = ties[g];
+    int qa = BLM_GROUP() * BLM_COUNT_QT;
+    int nqt = m - qa < BLM_COUNT_QT ? m - qa : BLM_COUNT_QT;
+    BLM_COUNT_EACH(BLM_COUNT_QUERY)
+#define BLM_COLLECT_STATE(J) \
+    int t##J = cut[qa + (J < nqt ? J : nqt - 1)]; \
+    int take##J = ties[qa + (J < nqt ? J : nqt - 1)]; \
+    int nb##J = 0; \
+    int na##J = 0;
+    BLM_COUNT_EACH(BLM_COLLECT_STATE)
+#undef BLM_COLLECT_STATE
+    /* Each work-item owns a contiguous range of rows, so its slots follow from counts over the earlier ranges. */
     blm_i64 chunk = (n + size - 1) / size;
     blm_i64 start = chunk * lid;
     blm_i64 end = start + chunk < n ? start + chunk : n;
-    int nb = 0;
-    int na = 0;
     for (blm_i64 i = start; i < end; i++) {
-        int d = blm_distance(db, i, words, q);
-        nb += d < t;
-        na += d == t;
+        BLM_COUNT_DISTANCES(i)
+#define BLM_COLLECT_COUNT(J) nb##J += d##J < t##J; na##J += d##J == t##J;
+        BLM_COUNT_EACH(BLM_COLLECT_COUNT)
+#undef BLM_COLLECT_COUNT
     }
-    below[lid] = nb;
-    at[lid] = na;
+#define BLM_COLLECT_PUBLISH(J) below[J * BLM_MAX_GROUP + lid] = nb##J; at[J * BLM_MAX_GROUP + lid] = na##J;
+    BLM_COUNT_EACH(BLM_COLLECT_PUBLISH)
+#undef BLM_COLLECT_PUBLISH
     BLM_BARRIER();
-    int before_below = done_below[g];
-    int before_at = done_at[g];
-    BLM_BARRIER(); /* every work-item has read the counts of earlier chunks before work-item 0 advances them */
-    if (lid == 0) { /* exclusive prefix sums in work-item (= index) order, continuing the earlier chunks */
-        int sb = before_below;
-        int sa = before_at;
+    if (lid < nqt) { /* work-item j: query j's exclusive prefix sums in work-item (= index) order, after earlier chunks */
+        BLM_LOCAL int *b = below + lid * BLM_MAX_GROUP;
+        BLM_LOCAL int *a = at + lid * BLM_MAX_GROUP;
+        int sb = done_below[qa + lid];
+        int sa = done_at[qa + lid];
         for (int j = 0; j < size; j++) {
-            int b = below[j];
-            int a = at[j];
-            below[j] = sb;
-            at[j] = sa;
-            sb += b;
-            sa += a;
+            int nb = b[j];
+            int na = a[j];
+            b[j] = sb;
+            a[j] = sa;
+            sb += nb;
+            sa += na;
         }
-        done_below[g] = sb;
-        done_at[g] = sa;
+        done_below[qa + lid] = sb;
+        done_at[qa + lid] = sa;
     }
     BLM_BARRIER();
-    int slotBelow = below[lid];
-    int slotAt = at[lid];
-    BLM_GLOBAL blm_u64 *out = keys + (blm_i64) g * k;
+#define BLM_COLLECT_SLOTS(J) \
+    int slotBelow##J = below[J * BLM_MAX_GROUP + lid]; \
+    int slotAt##J = at[J * BLM_MAX_GROUP + lid]; \
+    BLM_GLOBAL blm_u64 *out##J = keys + (blm_i64) (qa + J) * k;
+    BLM_COUNT_EACH(BLM_COLLECT_SLOTS)
+#undef BLM_COLLECT_SLOTS
     for (blm_i64 i = start; i < end; i++) {
-        int d = blm_distance(db, i, words, q);
-        if (d < t) {
-            out[slotBelow++] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) (first + i);
-        } else if (d == t) {
-            if (slotAt < take) {
-                out[(k - take) + slotAt] = ((blm_u64) d << BLM_INDEX_BITS) | (blm_u64) (first + i);
-            }
-            slotAt++;
+        BLM_COUNT_DISTANCES(i)
+        blm_u64 index = (blm_u64) (first + i);
+#define BLM_COLLECT_WRITE(J) \
+        if (J < nqt) { \
+            if (d##J < t##J) { \
+                out##J[slotBelow##J++] = ((blm_u64) d##J << BLM_INDEX_BITS) | index; \
+            } else if (d##J == t##J) { \
+                if (slotAt##J < take##J) { \
+                    out##J[(k - take##J) + slotAt##J] = ((blm_u64) d##J << BLM_INDEX_BITS) | index; \
+                } \
+                slotAt##J++; \
+            } \
         }
+        BLM_COUNT_EACH(BLM_COLLECT_WRITE)
+#undef BLM_COLLECT_WRITE
     }
 }
 

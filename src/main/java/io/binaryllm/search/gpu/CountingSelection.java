@@ -17,6 +17,13 @@ public final class CountingSelection {
     public static final int SMALL_K = 32;
     public static final int SMALL_GROUP = 64;
     /**
+     * Queries a work-group of blm_collect serves (BLM_COUNT_QT), and the most blm_histogram serves: each row loaded
+     * counts for all of them, so a large k streams the database a quarter as often as one query a work-group.
+     */
+    public static final int COUNT_TILE = 4;
+    /** Histogram counts a work-group keeps in local memory (BLM_LOCAL_BINS). */
+    static final int LOCAL_BINS = 4100;
+    /**
      * Queries per work-group of the one-pass kernel: 4 ({@code blm_topk_small}, the default) or 8
      * ({@code blm_topk_small8}: half the database traffic, twice the private state), chosen with
      * {@code -Dbinaryllm.gpu.queryTile=8}; which is faster depends on the device (the results are the same).
@@ -31,6 +38,14 @@ public final class CountingSelection {
     }
 
     private CountingSelection() {
+    }
+
+    /**
+     * Queries a work-group of blm_histogram counts for histograms of {@code bins} counts: as many as fit together in
+     * local memory (4 up to 1024-bit codes, 2 at 2048 bits), at least one (above 4099 bits it counts in global memory).
+     */
+    public static int histogramTile(int bins) {
+        return Math.max(1, Math.min(COUNT_TILE, LOCAL_BINS / bins));
     }
 
     /** For each of {@code queries} histograms of {@code bins} counts: [0] the cut distances, [1] the ties taken. */

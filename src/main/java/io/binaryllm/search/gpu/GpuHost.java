@@ -38,10 +38,14 @@ public abstract class GpuHost<B> {
 
     protected abstract void readLongs(B src, long[] dst);
 
-    /** Runs a kernel over {@code groups} queries and waits for it. Arguments in the kernel's order. */
-    protected abstract void histogram(B db, long rows, int words, B queries, int q0, int bits, B hist, int groups);
+    /**
+     * Runs blm_histogram over the chunk's {@code m} queries from {@code q0}, {@code qt} a work-group in
+     * {@code groups} groups, and waits for it. Arguments in the kernel's order (so for the other kernels).
+     */
+    protected abstract void histogram(B db, long rows, int words, B queries, int q0, int m, int qt, int bits, B hist, int groups);
 
-    protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, B cut, B ties, int k,
+    /** blm_collect over the chunk's {@code m} queries from {@code q0}: {@link CountingSelection#COUNT_TILE} a work-group. */
+    protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, int m, B cut, B ties, int k,
                                     B doneBelow, B doneAt, B keys, int groups);
 
     /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@code tile} queries. */
@@ -168,7 +172,9 @@ public abstract class GpuHost<B> {
                             tile, (m + tile - 1) / tile));
                 } else {
                     fill(histBuf, 0, (long) m * bins);
-                    chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, db.bits(), histBuf, m));
+                    int qt = CountingSelection.histogramTile(bins);
+                    chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, m, qt, db.bits(), histBuf,
+                            (m + qt - 1) / qt));
                     int[] hist = new int[m * bins];
                     t = System.nanoTime();
                     readInts(histBuf, hist);
@@ -180,7 +186,9 @@ public abstract class GpuHost<B> {
                     fill(belowBuf, 0, m);
                     fill(atBuf, 0, m);
                     timings.upload(t);
-                    chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, cutBuf, tieBuf, k, belowBuf, atBuf, keyBuf, m));
+                    int groups = (m + CountingSelection.COUNT_TILE - 1) / CountingSelection.COUNT_TILE;
+                    chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, m, cutBuf, tieBuf, k,
+                            belowBuf, atBuf, keyBuf, groups));
                 }
                 t = System.nanoTime();
                 readLongs(keyBuf, keys);

@@ -39,21 +39,29 @@ class OpenClChunkingTest {
         }
     }
 
-    /** Codes of 4095 bits and more count their histograms in global memory (the local one holds 4096 bins). */
+    /**
+     * Above k = 32 (histogram, cut, collect) at the widths where the counting kernels change shape: a work-group
+     * counts 4 queries' histograms in local memory up to 1024-bit codes, 3 at 1025, 2 at 2048, 1 up to 4099 bits, and
+     * counts in global memory above. Queries 1..9 make full and short tiles; chunks carry the counts across.
+     */
     @Test
-    void histogramsOfWideCodesEqualTheOracle() {
+    void countingKernelsEqualTheOracleAtEveryTileShape() {
         if (!OpenClTests.available("wide codes")) {
             return;
         }
-        for (int bits : new int[]{4094, 4095, 4096, 4161}) {
+        for (int bits : new int[]{1023, 1024, 1025, 1365, 1366, 2049, 2050, 4098, 4099, 4100, 4161}) {
             int[][] db = CodeGen.tieHeavy(bits, 70, bits);
-            int[][] q = CodeGen.tieHeavy(bits + 1, 5, bits);
             BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
-            BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
-            try (OpenClBackend backend = new OpenClBackend()) {
-                for (int k : new int[]{33, 70}) { // above the one-pass kernel's 32: histogram, cut, collect
-                    assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
-                            .as("bits=%d k=%d", bits, k).isNull();
+            for (int nq : new int[]{1, 5, 9}) {
+                int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
+                q[nq - 1] = db[69].clone();
+                BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+                long chunk = nq == 5 ? 23L * dbCodes.words() * Long.BYTES : Long.MAX_VALUE;
+                try (OpenClBackend backend = new OpenClBackend(chunk)) {
+                    for (int k : new int[]{33, 70}) { // above the one-pass kernel's 32
+                        assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
+                                .as("bits=%d queries=%d k=%d", bits, nq, k).isNull();
+                    }
                 }
             }
         }
