@@ -97,8 +97,9 @@ public final class Main {
         }
     }
 
-    private static int failure(Exception e, boolean debug, PrintWriter err) {
-        if (e instanceof BadInputException) {
+    /** Exit 2 and one line for what the user can act on (bad input, a failing device), else exit 1: a bug. */
+    static int failure(Exception e, boolean debug, PrintWriter err) {
+        if (e instanceof BadInputException || e instanceof io.binaryllm.search.gpu.DeviceFailure) {
             err.println("binaryllm: " + e.getMessage());
             if (debug) {
                 e.printStackTrace(err);

@@ -234,4 +234,15 @@ class CliTest {
         assertThat(dir.resolve("g")).doesNotExist();
         assertBadInput(cli("golden", "check", "--dir", dir), "MANIFEST.sha256", "no such file");
     }
+
+    /** A device that fails mid-operation is something the user acts on (another backend, a smaller batch): exit 2, one line. */
+    @Test
+    void aFailingDeviceExitsTwoWithOneLineAndABugExitsOne() {
+        StringWriter err = new StringWriter();
+        var failure = io.binaryllm.search.gpu.DeviceFailure.of("cuda", "searching", new jcuda.CudaException("CUDA_ERROR_LAUNCH_FAILED"));
+        assertThat(Main.failure(failure, false, new PrintWriter(err, true))).isEqualTo(Main.BAD_INPUT);
+        assertThat(err.toString().lines()).containsExactly("binaryllm: --backend cuda: the device failed while searching: CUDA_ERROR_LAUNCH_FAILED");
+        StringWriter bug = new StringWriter();
+        assertThat(Main.failure(new IllegalStateException("x"), false, new PrintWriter(bug, true))).isEqualTo(Main.BUG);
+    }
 }

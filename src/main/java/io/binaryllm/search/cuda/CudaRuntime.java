@@ -11,6 +11,8 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUjit_option;
+import jcuda.driver.JITOptions;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
@@ -57,9 +59,7 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         cuCtxCreate(context, 0, device);
         cuStreamCreate(stream, 0);
         cuStreamCreate(copies, 0);
-        CUmodule module = new CUmodule();
-        byte[] ptx = (KernelSources.read("binaryllm.ptx") + "\0").getBytes(StandardCharsets.US_ASCII);
-        cuModuleLoadData(module, ptx);
+        CUmodule module = loadModule((KernelSources.read("binaryllm.ptx") + "\0").getBytes(StandardCharsets.US_ASCII));
         this.histogram = new CUfunction();
         cuModuleGetFunction(histogram, module, "blm_histogram");
         this.collect = new CUfunction();
@@ -93,6 +93,43 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
                 + (driver[0] % 1000) / 10 + ")";
     }
 
+    /**
+     * The kernels' module, JIT-compiled by the driver for this GPU (the PTX says ISA 7.8, sm_75: any driver from 2022
+     * on). If the driver refuses it, the PTX is loaded once more with an error-log buffer, so the message carries
+     * the JIT compiler's first line of complaint, not only an error code.
+     */
+    private static CUmodule loadModule(byte[] ptx) {
+        CUmodule module = new CUmodule();
+        try {
+            cuModuleLoadData(module, ptx);
+            return module;
+        } catch (CudaException e) {
+            throw new CudaException("cuModuleLoadData(binaryllm.ptx) returned " + e.getMessage() + jitLog(ptx));
+        }
+    }
+
+    /** The JIT error log's first line for {@code ptx}, as " (JIT: ...)", or "" if there is none. Failure path only. */
+    private static String jitLog(byte[] ptx) {
+        try {
+            byte[] log = new byte[4096];
+            JITOptions options = new JITOptions();
+            options.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, log.length);
+            options.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, log);
+            CUmodule retry = new CUmodule();
+            try {
+                cuModuleLoadDataJIT(retry, Pointer.to(ptx), options);
+                cuModuleUnload(retry); // loaded the second time: nothing to explain
+                return "";
+            } catch (CudaException expected) {
+                String text = options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+                return text == null ? "" : text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                        .map(l -> " (JIT: " + l + ")").orElse("");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            return ""; // the log is a courtesy: the original error is reported either way
+        }
+    }
+
     @Override
     public double popcountsPerSecond() {
         return popcountRate;
@@ -113,7 +150,8 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         } catch (LinkageError e) {
             return new GpuRuntime.Loaded(null, "no NVIDIA driver: " + rootCause(e.getMessage()));
         } catch (CudaException e) {
-            return new GpuRuntime.Loaded(null, "CUDA: " + e.getMessage());
+            String call = io.binaryllm.search.gpu.DeviceFailure.apiCall(e);
+            return new GpuRuntime.Loaded(null, "CUDA: " + (call == null ? "" : call + " returned ") + e.getMessage());
         } catch (RuntimeException e) {
             return new GpuRuntime.Loaded(null, "CUDA initialisation failed: " + e);
         }
@@ -161,7 +199,16 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     @Override
     public synchronized void releaseBuffers() {
         super.releaseBuffers();
-        stages.free();
+        try {
+            stages.free();
+        } catch (CudaException e) {
+            throw io.binaryllm.search.gpu.DeviceFailure.of(backend(), "freeing its pinned buffers", e);
+        }
+    }
+
+    @Override
+    protected String backend() {
+        return "cuda";
     }
 
     /** Chunks sized to half the free device memory (two are in flight) or {@code maxChunkBytes}. */

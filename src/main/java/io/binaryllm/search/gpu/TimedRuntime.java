@@ -21,6 +21,9 @@ public abstract class TimedRuntime implements GpuRuntime {
     /** Database rows per chunk sent to the device for this search. */
     protected abstract long chunkRows(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);
 
+    /** The backend's name, for messages: cuda or opencl. */
+    protected abstract String backend();
+
     /** Makes the device usable from the calling thread; nothing by default. */
     protected void enter() {
     }
@@ -32,12 +35,12 @@ public abstract class TimedRuntime implements GpuRuntime {
 
     @Override
     public synchronized BinaryCodeBatch packSigns(FloatEmbeddingBatch x) {
-        return timed(t -> host().packSigns(x, t));
+        return timed("packing sign codes", t -> host().packSigns(x, t));
     }
 
     @Override
     public synchronized BinaryCodeBatch packHyperplane(FloatEmbeddingBatch x, float[] projection, int bits) {
-        return timed(t -> host().packHyperplane(x, projection, bits, t));
+        return timed("packing hyperplane codes", t -> host().packHyperplane(x, projection, bits, t));
     }
 
     /**
@@ -46,23 +49,30 @@ public abstract class TimedRuntime implements GpuRuntime {
      */
     @Override
     public final synchronized SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {
-        enter();
-        long rows = chunkRows(db, queries, k, maxChunkBytes);
-        return timed(t -> host().search(db, queries, k, rows, t));
+        return timed("searching", t -> host().search(db, queries, k, chunkRows(db, queries, k, maxChunkBytes), t));
     }
 
     /** Frees the device buffers kept between operations. */
     @Override
     public synchronized void releaseBuffers() {
-        enter();
-        host().release();
+        try {
+            enter();
+            host().release();
+        } catch (RuntimeException e) {
+            throw DeviceFailure.fromBindings(e) ? DeviceFailure.of(backend(), "freeing its buffers", e) : e;
+        }
     }
 
-    private <T> T timed(Function<GpuTimings, T> operation) {
-        enter();
-        timings.reset();
-        T result = operation.apply(timings);
-        last = timings.snapshot();
-        return result;
+    /** Runs {@code operation} on the device; an error of the driver's bindings becomes a {@link DeviceFailure}. */
+    private <T> T timed(String what, Function<GpuTimings, T> operation) {
+        try {
+            enter();
+            timings.reset();
+            T result = operation.apply(timings);
+            last = timings.snapshot();
+            return result;
+        } catch (RuntimeException e) {
+            throw DeviceFailure.fromBindings(e) ? DeviceFailure.of(backend(), what, e) : e;
+        }
     }
 }

@@ -129,6 +129,11 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     }
 
     @Override
+    protected String backend() {
+        return "opencl";
+    }
+
+    @Override
     public boolean isGpu() {
         return gpu;
     }
