@@ -15,8 +15,21 @@ package io.binaryllm.bench;
  * @param speedup        pairs/s over the reference backend's
  * @param checkedQueries queries whose results were compared with the reference before reporting
  * @param gpu            for GPU backends, how the last timed call divided into copies and kernels; else null
+ * @param resident       for GPU backends, the same searches on the database kept on the device (copied once, as
+ *                       {@code BinaryIndex} does); null elsewhere, or where the database does not fit on the device
  */
 public record BenchRow(String backend, String device, int bits, int k, long n, int queries, double seconds,
                        double pairsPerSecond, double bitsPerSecond, double speedup, int checkedQueries,
-                       io.binaryllm.search.gpu.GpuTimings.Seconds gpu) {
+                       io.binaryllm.search.gpu.GpuTimings.Seconds gpu, Resident resident) {
+    /**
+     * Searches on a database kept on the device.
+     *
+     * @param copySeconds    the one copy of the database to the device (when the index is built)
+     * @param seconds        median wall time of one search call, as {@link BenchRow#seconds()}
+     * @param pairsPerSecond query-code pairs per second
+     * @param gpu            how the last timed call divided into copies (the queries only) and kernels
+     */
+    public record Resident(double copySeconds, double seconds, double pairsPerSecond,
+                           io.binaryllm.search.gpu.GpuTimings.Seconds gpu) {
+    }
 }

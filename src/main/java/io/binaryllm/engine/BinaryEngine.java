@@ -32,9 +32,10 @@ import java.util.Optional;
  *     Binarizer sign = engine.binarizer("sign", null);
  *     try (Binarized docCodes = engine.encode(sign, docs);
  *          Binarized questionCodes = engine.encode(sign, questions)) {
- *         BinaryIndex index = engine.index(docCodes.codes());
- *         SearchResult top = index.search(questionCodes.codes(), 2);
- *         long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
+ *         try (BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
+ *             SearchResult top = index.search(questionCodes.codes(), 2);
+ *             long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
+ *         }
  *     }
  * }
  * }</pre>
@@ -51,6 +52,8 @@ import java.util.Optional;
 public final class BinaryEngine implements AutoCloseable {
     private final SearchBackend backend;
     private final Seeds seeds;
+    /** Indexes not yet closed: they may hold device memory, freed at the latest by {@link #close()}. */
+    private final java.util.Set<BinaryIndex> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private BinaryEngine(SearchBackend backend, Seeds seeds) {
         this.backend = backend;
@@ -113,7 +116,7 @@ public final class BinaryEngine implements AutoCloseable {
     public Quality evaluate(Binarizer binarizer, EmbeddingDataset corpus, QueryDataset queries, int k) {
         long[][] floatTop = Cosine.topK(corpus.vectors(), queries.vectors(), k);
         try (Binarized c = encode(binarizer, corpus.vectors()); Binarized q = encode(binarizer, queries.vectors())) {
-            long[][] binaryTop = index(c.codes()).search(q.codes(), k).indexLists();
+            long[][] binaryTop = backend.search(c.codes(), q.codes(), k).indexLists();
             return new Quality(binarizer.name(), c.codes().bits(), k, Overlap.meanAtK(floatTop, binaryTop, k),
                     queries.qrels().map(qr -> scores(floatTop, corpus, queries, qr, k)),
                     queries.qrels().map(qr -> scores(binaryTop, corpus, queries, qr, k)));
@@ -142,13 +145,31 @@ public final class BinaryEngine implements AutoCloseable {
         return RetrievalMetrics.evaluate(ids, ranked, qrels, k);
     }
 
-    /** An exact Hamming index over {@code codes} (not copied: they must stay open while the index is used). */
+    /**
+     * An exact Hamming index over {@code codes} on this engine's backend (on a GPU, copied to the device now; the
+     * codes must stay open and unchanged while the index is). For one search, {@code backend().search} does the same
+     * without keeping anything.
+     */
     public BinaryIndex index(BinaryCodeBatch codes) {
-        return new BinaryIndex(codes, backend);
+        BinaryIndex index = new BinaryIndex(backend.prepare(codes), open::remove);
+        open.add(index);
+        return index;
     }
 
+    /** Closes the indexes still open, then the backend. */
     @Override
     public void close() {
+        RuntimeException first = null;
+        for (BinaryIndex index : List.copyOf(open)) {
+            try {
+                index.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
         backend.close();
+        if (first != null) {
+            throw first;
+        }
     }
 }

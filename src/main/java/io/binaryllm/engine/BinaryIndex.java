@@ -1,35 +1,54 @@
 package io.binaryllm.engine;
 
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.PreparedDatabase;
 import io.binaryllm.search.SearchResult;
+
+import java.util.function.Consumer;
 
 /**
  * Exact Hamming search over a fixed set of codes, FAISS {@code IndexBinaryFlat}'s role: top-k by
- * (distance asc, index asc) on the engine's backend.
+ * (distance asc, index asc) on the engine's backend. Like FAISS's GPU index, on a GPU backend it holds the codes on
+ * the device (copied when the index is built), so a search sends only its queries; the CPU backends search the codes
+ * in place. The codes must not change while the index is open. Closing it frees the device memory; the engine closes
+ * the indexes still open when it closes.
  */
-public final class BinaryIndex {
-    private final BinaryCodeBatch codes;
-    private final SearchBackend backend;
+public final class BinaryIndex implements AutoCloseable {
+    private final PreparedDatabase prepared;
+    private final Consumer<BinaryIndex> onClose;
 
-    BinaryIndex(BinaryCodeBatch codes, SearchBackend backend) {
-        this.codes = codes;
-        this.backend = backend;
+    BinaryIndex(PreparedDatabase prepared, Consumer<BinaryIndex> onClose) {
+        this.prepared = prepared;
+        this.onClose = onClose;
     }
 
     public long size() {
-        return codes.rows();
+        return prepared.codes().rows();
     }
 
     public int bits() {
-        return codes.bits();
+        return prepared.codes().bits();
     }
 
     public BinaryCodeBatch codes() {
-        return codes;
+        return prepared.codes();
+    }
+
+    /** Where the codes are searched: "in place" or "on the cuda device (122.1 MiB)". */
+    public String residence() {
+        return prepared.residence();
     }
 
     public SearchResult search(BinaryCodeBatch queries, int k) {
-        return backend.search(codes, queries, k);
+        return prepared.search(queries, k);
+    }
+
+    @Override
+    public void close() {
+        try {
+            prepared.close();
+        } finally {
+            onClose.accept(this);
+        }
     }
 }

@@ -365,7 +365,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         try (BinaryCodeBatch db = BinaryCodeBatch.wrap(MemorySegment.ofArray(packed)
                 .asSlice(0, (long) eligible.length * words * Long.BYTES), eligible.length, codeBits, "store", null);
              BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
-            return engine.index(db).search(q, depth);
+            return engine.backend().search(db, q, depth);
         }
     }
 

@@ -89,7 +89,7 @@ final class Evaluator {
     BinaryRun search(RunConfig.Variant v, Binarized corpusCodes, Binarized queryCodes) {
         int n = (int) corpus.vectors().rows();
         int depth = Math.min(n, Math.max(Math.max(maxK(), kPrime), maxK() * Math.max(1, v.rescore())));
-        SearchResult r = engine.index(corpusCodes.codes()).search(queryCodes.codes(), depth);
+        SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth);
         long[][] top = r.indexLists();
         long[][] rescored = null;
         if (v.rescore() > 0) {
@@ -178,7 +178,7 @@ final class Evaluator {
         int[] labels = corpus.labels().orElseThrow();
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         try (BinaryCodeBatch train = gather(codes, split[0]); BinaryCodeBatch test = gather(codes, split[1])) {
-            SearchResult r = engine.index(train).search(test, kn);
+            SearchResult r = engine.backend().search(train, test, kn);
             int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
             int[] predicted = new int[split[1].length];
             for (int t = 0; t < predicted.length; t++) {

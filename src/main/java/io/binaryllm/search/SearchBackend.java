@@ -28,6 +28,13 @@ public interface SearchBackend extends AutoCloseable {
      */
     SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k);
 
+    /**
+     * {@code database} made ready for repeated searches ({@link PreparedDatabase}); the default searches it in place.
+     */
+    default PreparedDatabase prepare(BinaryCodeBatch database) {
+        return new PreparedDatabase.InPlace(this, database);
+    }
+
     /** Releases devices and memory; the default holds none. */
     @Override
     default void close() {

@@ -20,13 +20,14 @@ class BinaryEngineExampleTest {
             Binarizer sign = engine.binarizer("sign", null);
             try (Binarized docCodes = engine.encode(sign, docs);
                  Binarized questionCodes = engine.encode(sign, questions)) {
-                BinaryIndex index = engine.index(docCodes.codes());
-                SearchResult top = index.search(questionCodes.codes(), 2);
-                long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
-                // --- end of the example ---
-                found = best;
-                assertThat(top.distancesOf(0)).containsExactly(0, 2); // signs 101 against 101, then 011 and 110
-                assertThat(index.size()).isEqualTo(3);
+                try (BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
+                    SearchResult top = index.search(questionCodes.codes(), 2);
+                    long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
+                    // --- end of the example ---
+                    found = best;
+                    assertThat(top.distancesOf(0)).containsExactly(0, 2); // signs 101 against 101, then 011 and 110
+                    assertThat(index.size()).isEqualTo(3);
+                }
             }
         }
         assertThat(found).isZero();

@@ -72,11 +72,15 @@ class BackendHarnessTest {
         q[0] = db[n / 2].clone();
         BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
         BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
-        for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
-            SearchResult expected = Oracle.topK(db, q, k);
-            SearchResult actual = backend.search(dbCodes, qCodes, k);
-            assertThat(actual.firstDifference(expected)).as("%s, k=%d", backend.name(), k).isNull();
-            assertThat(actual).isEqualTo(expected);
+        // The database prepared for repeated searches too (kept on the device by the GPU backends, as BinaryIndex does).
+        try (PreparedDatabase kept = backend.prepare(dbCodes)) {
+            for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
+                SearchResult expected = Oracle.topK(db, q, k);
+                SearchResult actual = backend.search(dbCodes, qCodes, k);
+                assertThat(actual.firstDifference(expected)).as("%s, k=%d", backend.name(), k).isNull();
+                assertThat(actual).isEqualTo(expected);
+                assertThat(kept.search(qCodes, k).firstDifference(expected)).as("%s prepared (%s), k=%d", backend.name(), kept.residence(), k).isNull();
+            }
         }
     }
 
@@ -89,6 +93,10 @@ class BackendHarnessTest {
             assertThatThrownBy(() -> b.search(db, q, 0)).isInstanceOf(BadInputException.class).hasMessageContaining("k must be between 1 and");
             assertThatThrownBy(() -> b.search(db, q, 4)).isInstanceOf(BadInputException.class).hasMessageContaining("got 4");
             assertThatThrownBy(() -> b.search(db, narrow, 1)).isInstanceOf(BadInputException.class).hasMessageContaining("63-bit");
+            try (PreparedDatabase kept = b.prepare(db)) {
+                assertThatThrownBy(() -> kept.search(q, 4)).isInstanceOf(BadInputException.class).hasMessageContaining("got 4");
+                assertThatThrownBy(() -> kept.search(narrow, 1)).isInstanceOf(BadInputException.class).hasMessageContaining("63-bit");
+            }
         }));
     }
 

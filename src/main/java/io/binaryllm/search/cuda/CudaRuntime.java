@@ -211,6 +211,18 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         return "cuda";
     }
 
+    /**
+     * What is free on the device less a reserve for searches on it (their queries, keys and histograms: up to
+     * 2 x 256 MiB a pass, and 64 MiB more), and at most {@code maxChunkBytes}.
+     */
+    @Override
+    protected long keepableBytes(long maxChunkBytes) {
+        long[] free = new long[1];
+        long[] total = new long[1];
+        cuMemGetInfo(free, total);
+        return Math.min(maxChunkBytes, free[0] - (576L << 20));
+    }
+
     /** Chunks sized to half the free device memory (two are in flight) or {@code maxChunkBytes}. */
     @Override
     protected long chunkRows(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) {

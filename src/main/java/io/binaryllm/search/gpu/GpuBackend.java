@@ -3,6 +3,7 @@ package io.binaryllm.search.gpu;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.Availability;
+import io.binaryllm.search.PreparedDatabase;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -52,16 +53,12 @@ public abstract class GpuBackend implements SearchBackend {
      * uploaded). NaN and infinities are refused first, as the binarizers refuse them.
      */
     public io.binaryllm.data.BinaryCodeBatch pack(io.binaryllm.binarize.Binarizer binarizer, io.binaryllm.data.FloatEmbeddingBatch x) {
-        GpuRuntime.Loaded r = runtime();
-        if (r.runtime() == null) {
-            throw new BadInputException("--backend " + name() + ": unavailable here: " + r.problem());
-        }
+        GpuRuntime r = usable();
         x.requireFinite();
-        used = true; // buffers are kept from here on, as after a search
         return switch (binarizer) {
-            case io.binaryllm.binarize.HyperplaneBinarizer h -> r.runtime().packHyperplane(x, h.projection(x.dims()), h.bits(x.dims()));
+            case io.binaryllm.binarize.HyperplaneBinarizer h -> r.packHyperplane(x, h.projection(x.dims()), h.bits(x.dims()));
             default -> switch (binarizer.name()) {
-                case "sign", "scaled-sign" -> r.runtime().packSigns(x);
+                case "sign", "scaled-sign" -> r.packSigns(x);
                 default -> throw new IllegalArgumentException("no GPU packing for the " + binarizer.name() + " binarizer");
             };
         };
@@ -76,14 +73,36 @@ public abstract class GpuBackend implements SearchBackend {
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
+        requireWithinLimits(database);
+        return usable().search(database, queries, k, maxChunkBytes);
+    }
+
+    /**
+     * The database copied to the device once, FAISS's GPU index holding its vectors: each search then uploads only
+     * its queries. A database that does not fit beside a search's working memory is searched in place, in chunks
+     * (uploaded per search), as {@link #search} does.
+     */
+    @Override
+    public PreparedDatabase prepare(BinaryCodeBatch database) {
+        requireWithinLimits(database);
+        GpuRuntime r = usable();
+        GpuRuntime.Resident kept = r.keep(database, maxChunkBytes);
+        return kept == null ? new PreparedDatabase.InPlace(this, database) : new DeviceDatabase(this, r, kept, database);
+    }
+
+    private void requireWithinLimits(BinaryCodeBatch database) {
         if (database.rows() >= CountingSelection.MAX_ROWS || database.bits() > CountingSelection.MAX_BITS) {
             throw new BadInputException("--backend " + name() + ": supports fewer than 2^40 rows of fewer than 2^23 bits");
         }
+    }
+
+    /** The runtime, or BadInputException saying why there is none; from here on this instance holds buffers. */
+    private GpuRuntime usable() {
         GpuRuntime.Loaded r = runtime();
         if (r.runtime() == null) {
             throw new BadInputException("--backend " + name() + ": unavailable here: " + r.problem());
         }
         used = true;
-        return r.runtime().search(database, queries, k, maxChunkBytes);
+        return r.runtime();
     }
 }

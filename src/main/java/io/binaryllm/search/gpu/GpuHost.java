@@ -87,13 +87,13 @@ public abstract class GpuHost<B> {
             B planeBuf = planes == null ? null : buffer("pack-planes", (long) planes.length * Float.BYTES, timings);
             if (planes != null) {
                 long t = System.nanoTime();
-                upload(planeBuf, MemorySegment.ofArray(planes));
+                send(planeBuf, MemorySegment.ofArray(planes), timings);
                 timings.upload(t);
             }
             for (long first = 0; first < x.rows(); first += chunkRows) {
                 long rows = Math.min(chunkRows, x.rows() - first);
                 long t = System.nanoTime();
-                upload(xBuf, x.segment().asSlice(first * rowBytes, rows * rowBytes));
+                send(xBuf, x.segment().asSlice(first * rowBytes, rows * rowBytes), timings);
                 t = timings.upload(t);
                 int groups = Math.toIntExact((rows * words + PACK_GROUP - 1) / PACK_GROUP);
                 if (planes == null) {
@@ -109,11 +109,7 @@ public abstract class GpuHost<B> {
             }
         } catch (RuntimeException | Error e) {
             out.close();
-            try {
-                release();
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
+            releaseAfter(e);
             throw e;
         }
         return out;
@@ -124,86 +120,195 @@ public abstract class GpuHost<B> {
         return (int) Math.max(1, Math.min(nq, Math.min(PASS_BYTES / (4L * bins), PASS_BYTES / (8L * k))));
     }
 
-    /** Exact top-k, the database sent in chunks of {@code chunkRows} rows (kept resident when one chunk holds it). */
+    /** Exact top-k, the database sent in chunks of {@code chunkRows} rows (one upload when one chunk holds it). */
     public final SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long chunkRows, GpuTimings timings) {
+        long rowBytes = (long) db.words() * Long.BYTES;
+        boolean whole = chunkRows >= db.rows();
+        try {
+            // A database in chunks goes through two buffers: one chunk uploads while the kernel runs on the other.
+            // Chunk sizing counted the kept database buffers as free, so when either must change, both go first.
+            long dbBytes = Math.max(8, Math.min(chunkRows, db.rows()) * rowBytes);
+            long nextBytes = whole ? 0 : Math.max(8, chunkRows * rowBytes);
+            if (capacity.getOrDefault("database", 0L) < dbBytes || capacity.getOrDefault("database-next", 0L) < nextBytes
+                    || whole && capacity.containsKey("database-next")) {
+                discard("database");
+                discard("database-next");
+            }
+            B dbBuf = buffer("database", dbBytes, timings);
+            B dbNext = whole ? null : buffer("database-next", nextBytes, timings);
+            if (whole) {
+                long t = System.nanoTime();
+                send(dbBuf, db.segment(), timings);
+                timings.upload(t);
+            }
+            return select(new Chunks(db, chunkRows, dbBuf, dbNext, timings), db, queries, k, timings);
+        } catch (RuntimeException | Error e) {
+            releaseAfter(e);
+            throw e;
+        }
+    }
+
+    /** Exact top-k over a database kept on the device by {@link #keep}: only the queries are uploaded. */
+    public final SearchResult search(GpuRuntime.Resident kept, BinaryCodeBatch queries, int k, GpuTimings timings) {
+        Resident r = mine(kept);
+        if (r.dropped) {
+            throw new IllegalStateException("the database kept on the device was closed");
+        }
+        try {
+            return select(new Chunks(r.codes, r.codes.rows(), r.buffer, null, timings), r.codes, queries, k, timings);
+        } catch (RuntimeException | Error e) {
+            releaseAfter(e);
+            throw e;
+        }
+    }
+
+    /** The selection over the database's chunks (already on the device when there is one chunk). */
+    private SearchResult select(Chunks chunks, BinaryCodeBatch db, BinaryCodeBatch queries, int k, GpuTimings timings) {
         int words = db.words();
         int nq = Math.toIntExact(queries.rows());
         int bins = db.bits() + 1;
-        long rowBytes = (long) words * Long.BYTES;
-        boolean resident = chunkRows >= db.rows();
         int pass = queriesPerPass(nq, bins, k);
         boolean small = k <= CountingSelection.SMALL_K;
         int tile = CountingSelection.queryTile();
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
-        try {
-            // A database in chunks goes through two buffers: one chunk uploads while the kernel runs on the other.
-            // Chunk sizing counted the kept database buffers as free, so when either must change, both go first.
-            long dbBytes = Math.max(8, Math.min(chunkRows, db.rows()) * rowBytes);
-            long nextBytes = resident ? 0 : Math.max(8, chunkRows * rowBytes);
-            if (capacity.getOrDefault("database", 0L) < dbBytes || capacity.getOrDefault("database-next", 0L) < nextBytes
-                    || resident && capacity.containsKey("database-next")) {
-                discard("database");
-                discard("database-next");
-            }
-            B dbBuf = buffer("database", dbBytes, timings);
-            B dbNext = resident ? null : buffer("database-next", nextBytes, timings);
-            Chunks chunks = new Chunks(db, chunkRows, dbBuf, dbNext, timings);
-            B qBuf = buffer("queries", queries.segment().byteSize(), timings);
-            B keyBuf = buffer("keys", 8L * k * pass, timings);
-            B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
-            B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
-            B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
-            B belowBuf = small ? null : buffer("below", 4L * pass, timings);
-            B atBuf = small ? null : buffer("at", 4L * pass, timings);
-            long t = System.nanoTime();
-            upload(qBuf, queries.segment());
-            if (resident) {
-                upload(dbBuf, db.segment());
-            }
-            timings.upload(t);
-            for (int q0 = 0; q0 < nq; q0 += pass) {
-                int m = Math.min(pass, nq - q0);
-                int q = q0; // for the kernels' lambdas
-                long[] keys = new long[m * k];
-                if (small) {
-                    fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
-                    chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, keyBuf,
-                            tile, (m + tile - 1) / tile));
-                } else {
-                    fill(histBuf, 0, (long) m * bins);
-                    int qt = CountingSelection.histogramTile(bins);
-                    chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, m, qt, db.bits(), histBuf,
-                            (m + qt - 1) / qt));
-                    int[] hist = new int[m * bins];
-                    t = System.nanoTime();
-                    readInts(histBuf, hist);
-                    timings.download(t);
-                    int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
-                    t = System.nanoTime();
-                    upload(cutBuf, MemorySegment.ofArray(cuts[0]));
-                    upload(tieBuf, MemorySegment.ofArray(cuts[1]));
-                    fill(belowBuf, 0, m);
-                    fill(atBuf, 0, m);
-                    timings.upload(t);
-                    int groups = (m + CountingSelection.COUNT_TILE - 1) / CountingSelection.COUNT_TILE;
-                    chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, m, cutBuf, tieBuf, k,
-                            belowBuf, atBuf, keyBuf, groups));
-                }
+        B qBuf = buffer("queries", queries.segment().byteSize(), timings);
+        B keyBuf = buffer("keys", 8L * k * pass, timings);
+        B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
+        B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
+        B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
+        B belowBuf = small ? null : buffer("below", 4L * pass, timings);
+        B atBuf = small ? null : buffer("at", 4L * pass, timings);
+        long t = System.nanoTime();
+        send(qBuf, queries.segment(), timings);
+        timings.upload(t);
+        for (int q0 = 0; q0 < nq; q0 += pass) {
+            int m = Math.min(pass, nq - q0);
+            int q = q0; // for the kernels' lambdas
+            long[] keys = new long[m * k];
+            if (small) {
+                fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
+                chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, keyBuf,
+                        tile, (m + tile - 1) / tile));
+            } else {
+                fill(histBuf, 0, (long) m * bins);
+                int qt = CountingSelection.histogramTile(bins);
+                chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, m, qt, db.bits(), histBuf,
+                        (m + qt - 1) / qt));
+                int[] hist = new int[m * bins];
                 t = System.nanoTime();
-                readLongs(keyBuf, keys);
+                readInts(histBuf, hist);
                 timings.download(t);
-                CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                t = System.nanoTime();
+                send(cutBuf, MemorySegment.ofArray(cuts[0]), timings);
+                send(tieBuf, MemorySegment.ofArray(cuts[1]), timings);
+                fill(belowBuf, 0, m);
+                fill(atBuf, 0, m);
+                timings.upload(t);
+                int groups = (m + CountingSelection.COUNT_TILE - 1) / CountingSelection.COUNT_TILE;
+                chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, m, cutBuf, tieBuf, k,
+                        belowBuf, atBuf, keyBuf, groups));
             }
+            t = System.nanoTime();
+            readLongs(keyBuf, keys);
+            timings.download(t);
+            CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+        }
+        return new SearchResult(nq, k, indices, distances);
+    }
+
+    /** Uploads {@code data} and counts its bytes (the caller times it). */
+    private void send(B dst, MemorySegment data, GpuTimings timings) {
+        upload(dst, data);
+        timings.sent(data.byteSize());
+    }
+
+    /** After a failure the device's state is unknown: the pooled buffers go (a kept database stays its owner's). */
+    private void releaseAfter(Throwable e) {
+        try {
+            release();
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+        }
+    }
+
+    /**
+     * A database copied to the device for repeated searches: a buffer of its own, outside the pool, so
+     * {@link #release()} leaves it alone; {@link #drop} frees it.
+     */
+    final class Resident implements GpuRuntime.Resident {
+        private final B buffer;
+        private final BinaryCodeBatch codes;
+        private final long bytes;
+        private boolean dropped;
+
+        private Resident(B buffer, BinaryCodeBatch codes, long bytes) {
+            this.buffer = buffer;
+            this.codes = codes;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
+        }
+
+        private GpuHost<B> host() {
+            return GpuHost.this;
+        }
+    }
+
+    private long keptBytes;
+
+    /** Copies {@code db} into a buffer of its own on the device, for {@link #search(GpuRuntime.Resident, BinaryCodeBatch, int, GpuTimings)}. */
+    public final GpuRuntime.Resident keep(BinaryCodeBatch db, GpuTimings timings) {
+        long bytes = Math.max(8, db.segment().byteSize());
+        B buffer = allocate(bytes);
+        timings.allocated();
+        try {
+            long t = System.nanoTime();
+            send(buffer, db.segment(), timings);
+            timings.upload(t);
         } catch (RuntimeException | Error e) {
             try {
-                release();
+                free(buffer);
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
             throw e;
         }
-        return new SearchResult(nq, k, indices, distances);
+        keptBytes += bytes;
+        return new Resident(buffer, db, bytes);
+    }
+
+    /** Frees a kept database's buffer; a second call does nothing. */
+    public final void drop(GpuRuntime.Resident kept) {
+        Resident r = mine(kept);
+        if (!r.dropped) {
+            r.dropped = true;
+            keptBytes -= r.bytes;
+            free(r.buffer);
+        }
+    }
+
+    /** Bytes of device memory the kept databases hold. */
+    public final long keptBytes() {
+        return keptBytes;
+    }
+
+    /** Frees the pooled database buffers (before a database is kept: the device's memory is better spent on it). */
+    public final void releaseDatabaseBuffers() {
+        discard("database");
+        discard("database-next");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Resident mine(GpuRuntime.Resident kept) {
+        if (!(kept instanceof GpuHost<?>.Resident r) || r.host() != this) {
+            throw new IllegalArgumentException("a database kept by another device runtime");
+        }
+        return (Resident) r;
     }
 
     /** The pooled buffer of {@code role}, replaced by a new one of {@code bytes} if it is smaller. */
@@ -295,6 +400,7 @@ public abstract class GpuHost<B> {
             try {
                 for (long c = 0; c < chunks; c++) {
                     timings.addUpload(await(pending)); // chunk c is on the device
+                    timings.sent(Math.min(chunkRows, db.rows() - c * chunkRows) * db.words() * Long.BYTES);
                     pending = null;
                     if (c + 1 < chunks) {
                         long nextChunk = c + 1;

@@ -32,6 +32,24 @@ public interface GpuRuntime {
     /** Exact top-k, the database passed in chunks of at most {@code maxChunkBytes}. */
     SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes);
 
+    /**
+     * {@code db} copied to the device for repeated searches, or null where it does not fit beside a search's working
+     * memory (it is then searched in chunks, uploaded per search). Frees the one-shot searches' database buffers.
+     */
+    Resident keep(BinaryCodeBatch db, long maxChunkBytes);
+
+    /** Exact top-k over a kept database: only the queries travel. */
+    SearchResult search(Resident db, BinaryCodeBatch queries, int k);
+
+    /** Frees a kept database's device memory; a second call does nothing. */
+    void drop(Resident db);
+
+    /** A database kept on the device by {@link #keep}. */
+    interface Resident {
+        /** Device memory it holds. */
+        long bytes();
+    }
+
     /** A runtime, or the reason there is none here. */
     record Loaded(GpuRuntime runtime, String problem) {
     }

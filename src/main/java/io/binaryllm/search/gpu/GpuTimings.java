@@ -10,17 +10,24 @@ public final class GpuTimings {
     private long kernels;
     private long download;
     private int allocations;
+    private long uploadedBytes;
     private long start = System.nanoTime();
 
     public void reset() {
         upload = kernels = download = 0;
         allocations = 0;
+        uploadedBytes = 0;
         start = System.nanoTime();
     }
 
     /** Counts a device buffer allocated by this call (0 when the pooled buffers were big enough). */
     public void allocated() {
         allocations++;
+    }
+
+    /** Counts bytes copied to the device. */
+    public void sent(long bytes) {
+        uploadedBytes += bytes;
     }
 
     /** Adds the time since {@code since} (a System.nanoTime value) to the uploads; returns now. */
@@ -47,11 +54,15 @@ public final class GpuTimings {
         return now;
     }
 
-    /** A snapshot: seconds of uploads, kernels, downloads and the whole call, and the buffers it allocated. */
-    public record Seconds(double upload, double kernels, double download, double total, int allocations) {
+    /**
+     * A snapshot: seconds of uploads, kernels, downloads and the whole call, the buffers it allocated and the bytes
+     * it copied to the device.
+     */
+    public record Seconds(double upload, double kernels, double download, double total, int allocations, long uploadedBytes) {
     }
 
     public Seconds snapshot() {
-        return new Seconds(upload / 1e9, kernels / 1e9, download / 1e9, (System.nanoTime() - start) / 1e9, allocations);
+        return new Seconds(upload / 1e9, kernels / 1e9, download / 1e9, (System.nanoTime() - start) / 1e9, allocations,
+                uploadedBytes);
     }
 }

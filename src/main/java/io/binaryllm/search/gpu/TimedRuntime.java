@@ -52,25 +52,54 @@ public abstract class TimedRuntime implements GpuRuntime {
         return timed("searching", t -> host().search(db, queries, k, chunkRows(db, queries, k, maxChunkBytes), t));
     }
 
+    /** Bytes a kept database may take: what the device can spare beside a search's working memory. */
+    protected abstract long keepableBytes(long maxChunkBytes);
+
+    @Override
+    public synchronized Resident keep(BinaryCodeBatch db, long maxChunkBytes) {
+        return timed("copying a database to the device", t -> {
+            host().releaseDatabaseBuffers();
+            return db.segment().byteSize() <= keepableBytes(maxChunkBytes) ? host().keep(db, t) : null;
+        });
+    }
+
+    @Override
+    public synchronized SearchResult search(Resident db, BinaryCodeBatch queries, int k) {
+        return timed("searching", t -> host().search(db, queries, k, t));
+    }
+
+    @Override
+    public synchronized void drop(Resident db) {
+        onDevice("freeing a kept database", () -> {
+            host().drop(db);
+            return null;
+        });
+    }
+
     /** Frees the device buffers kept between operations. */
     @Override
     public synchronized void releaseBuffers() {
-        try {
-            enter();
+        onDevice("freeing its buffers", () -> {
             host().release();
-        } catch (RuntimeException e) {
-            throw DeviceFailure.fromBindings(e) ? DeviceFailure.of(backend(), "freeing its buffers", e) : e;
-        }
+            return null;
+        });
     }
 
-    /** Runs {@code operation} on the device; an error of the driver's bindings becomes a {@link DeviceFailure}. */
+    /** Runs {@code operation} on the device, timed into {@link #lastTimings()}. */
     private <T> T timed(String what, Function<GpuTimings, T> operation) {
-        try {
-            enter();
+        return onDevice(what, () -> {
             timings.reset();
             T result = operation.apply(timings);
             last = timings.snapshot();
             return result;
+        });
+    }
+
+    /** Runs {@code operation} with the device entered; an error of the driver's bindings becomes a {@link DeviceFailure}. */
+    private <T> T onDevice(String what, java.util.function.Supplier<T> operation) {
+        try {
+            enter();
+            return operation.get();
         } catch (RuntimeException e) {
             throw DeviceFailure.fromBindings(e) ? DeviceFailure.of(backend(), what, e) : e;
         }

@@ -44,6 +44,7 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     private final String description;
     private final boolean gpu;
     private final long maxAlloc;
+    private final long memory;
     private final int group;
 
     private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(OpenClRuntime::load);
@@ -85,6 +86,7 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         clGetKernelWorkGroupInfo(histogram, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size2), null);
         this.group = (int) Math.max(1, Math.min(GROUP, Math.min(size[0], size2[0])));
         this.maxAlloc = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+        this.memory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         this.description = deviceString(device, CL_DEVICE_NAME) + " (" + (gpu ? "GPU" : "CPU") + ", "
                 + deviceString(platform, CL_PLATFORM_NAME) + ", " + deviceString(device, CL_DEVICE_VERSION).strip() + ", "
                 + deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE) / (1 << 20) + " MiB, driver " + deviceString(device, CL_DRIVER_VERSION) + ")";
@@ -141,6 +143,15 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     @Override
     protected io.binaryllm.search.gpu.GpuHost<?> host() {
         return device;
+    }
+
+    /**
+     * One allocation (at most the device's largest) within half the device's memory with the databases already kept:
+     * OpenCL cannot say what is free, so the other half stays for searches and other programs.
+     */
+    @Override
+    protected long keepableBytes(long maxChunkBytes) {
+        return Math.min(Math.min(maxChunkBytes, maxAlloc), memory / 2 - device.keptBytes());
     }
 
     /** Chunks of at most {@code maxChunkBytes} and of the device's largest allocation. */

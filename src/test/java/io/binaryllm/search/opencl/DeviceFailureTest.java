@@ -105,6 +105,7 @@ class DeviceFailureTest {
         @Override protected GpuHost<?> host() { return host; }
         @Override protected long chunkRows(BinaryCodeBatch db, BinaryCodeBatch queries, int k, long maxChunkBytes) { return db.rows(); }
         @Override protected String backend() { return "test"; }
+        @Override protected long keepableBytes(long maxChunkBytes) { return maxChunkBytes; }
         @Override public String describe() { return "a runtime that fails"; }
         @Override public boolean isGpu() { return false; }
     }

@@ -1,0 +1,42 @@
+package io.binaryllm.search;
+
+import io.binaryllm.data.BinaryCodeBatch;
+
+/**
+ * A database made ready for repeated searches on one backend, as FAISS's index holds its vectors where the index
+ * searches them: a GPU backend copies the codes to the device once (so a search uploads only its queries), the CPU
+ * backends search the codes in place. The answers are exactly {@link SearchBackend#search}'s.
+ *
+ * <p>The codes must not change while it is open: a GPU backend would go on searching its copy. Close it to free
+ * what it holds (device memory); the codes themselves belong to the caller.
+ */
+public interface PreparedDatabase extends AutoCloseable {
+    /** The codes it searches. */
+    BinaryCodeBatch codes();
+
+    /** Exact top-k of every query in {@link #codes()}, the same as the backend's {@code search(codes(), queries, k)}. */
+    SearchResult search(BinaryCodeBatch queries, int k);
+
+    /** Where the codes are kept, in words: "in place" or "on the device (N MiB)". */
+    String residence();
+
+    @Override
+    void close();
+
+    /** The default: no copy, each search passes the codes to the backend. */
+    record InPlace(SearchBackend backend, BinaryCodeBatch codes) implements PreparedDatabase {
+        @Override
+        public SearchResult search(BinaryCodeBatch queries, int k) {
+            return backend.search(codes, queries, k);
+        }
+
+        @Override
+        public String residence() {
+            return "in place";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

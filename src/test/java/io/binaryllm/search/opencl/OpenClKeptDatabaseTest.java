@@ -1,0 +1,131 @@
+package io.binaryllm.search.opencl;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.engine.BinaryIndex;
+import io.binaryllm.search.EquivalenceSuite;
+import io.binaryllm.search.PreparedDatabase;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.search.gpu.GpuHost;
+import io.binaryllm.search.gpu.GpuTimings;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A database kept on the device (GpuBackend.prepare, BinaryIndex on a GPU backend) answers exactly as the one-shot
+ * search does, uploads only the queries per search, and gives its device memory back when closed.
+ */
+class OpenClKeptDatabaseTest {
+    private static BinaryCodeBatch codes(int[][] rows, int bits) {
+        return BinaryCodeBatch.ofWords(Oracle.packRows(rows, bits), rows.length, bits);
+    }
+
+    private static long keptBytes() {
+        return ((GpuHost<?>) ((OpenClRuntime) OpenClRuntime.get().runtime()).host()).keptBytes();
+    }
+
+    /** Every case of the equivalence suite (word-boundary sizes, odd and prime bits, ties, k = 1..n) through a kept database. */
+    @Test
+    void theEquivalenceSuiteThroughKeptDatabases() {
+        if (!OpenClTests.available("kept databases")) {
+            return;
+        }
+        try (OpenClBackend opencl = new OpenClBackend()) {
+            SearchBackend viaKept = new SearchBackend() {
+                @Override public String name() { return "opencl-kept"; }
+                @Override public io.binaryllm.search.Availability availability() { return opencl.availability(); }
+                @Override public int autoPreference() { return 0; }
+
+                @Override
+                public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+                    try (PreparedDatabase kept = opencl.prepare(database)) {
+                        assertThat(kept.residence()).startsWith("on the opencl device");
+                        return kept.search(queries, k);
+                    }
+                }
+            };
+            assertThat(EquivalenceSuite.run(viaKept, c -> { }).stream().filter(c -> !c.ok()).map(c -> c.what() + ": " + c.difference())).isEmpty();
+        }
+        assertThat(keptBytes()).as("every kept database closed").isZero();
+    }
+
+    @Test
+    void aKeptDatabaseUploadsOnlyQueriesAndIsFreedOnClose() {
+        if (!OpenClTests.available("kept databases")) {
+            return;
+        }
+        int bits = 130;
+        int[][] db = CodeGen.tieHeavy(11, 500, bits);
+        int[][] q = CodeGen.tieHeavy(12, 9, bits);
+        BinaryCodeBatch dbCodes = codes(db, bits);
+        BinaryCodeBatch qCodes = codes(q, bits);
+        long before = keptBytes();
+        try (OpenClBackend backend = new OpenClBackend()) {
+            PreparedDatabase kept = backend.prepare(dbCodes);
+            assertThat(keptBytes() - before).isEqualTo(dbCodes.segment().byteSize());
+            for (int k : new int[]{1, 10, 33, 500}) { // the one-pass kernel and the counting selection
+                assertThat(kept.search(qCodes, k)).as("k=%d", k).isEqualTo(Oracle.topK(db, q, k));
+                GpuTimings.Seconds last = backend.lastTimings();
+                assertThat(last.uploadedBytes()).as("k=%d: the queries (and cuts and ties above k = 32), not the database", k)
+                        .isLessThan(dbCodes.segment().byteSize()).isGreaterThanOrEqualTo(qCodes.segment().byteSize());
+            }
+            // a one-shot search in between uses the pool, and the kept copy is untouched by it
+            int[][] other = CodeGen.tieHeavy(13, 70, bits);
+            assertThat(backend.search(codes(other, bits), qCodes, 5)).isEqualTo(Oracle.topK(other, q, 5));
+            assertThat(backend.lastTimings().uploadedBytes()).isGreaterThanOrEqualTo(70L * 3 * Long.BYTES);
+            assertThat(kept.search(qCodes, 7)).isEqualTo(Oracle.topK(db, q, 7));
+            kept.close();
+            kept.close(); // a second close does nothing
+            assertThat(keptBytes()).isEqualTo(before);
+            assertThatThrownBy(() -> kept.search(qCodes, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> kept.search(qCodes, 501)).isInstanceOf(io.binaryllm.BadInputException.class);
+        }
+    }
+
+    /** A database that does not fit in one chunk is not kept: it is searched in chunks, per search, and stays exact. */
+    @Test
+    void aDatabaseTooLargeToKeepIsSearchedInChunks() {
+        if (!OpenClTests.available("kept databases")) {
+            return;
+        }
+        int bits = 64;
+        int[][] db = CodeGen.tieHeavy(21, 100, bits);
+        int[][] q = CodeGen.tieHeavy(22, 6, bits);
+        try (OpenClBackend backend = new OpenClBackend(30L * Long.BYTES);
+             PreparedDatabase kept = backend.prepare(codes(db, bits))) {
+            assertThat(kept).isInstanceOf(PreparedDatabase.InPlace.class);
+            assertThat(kept.residence()).isEqualTo("in place");
+            for (int k : new int[]{1, 40, 100}) {
+                assertThat(kept.search(codes(q, bits), k)).isEqualTo(Oracle.topK(db, q, k));
+            }
+        }
+    }
+
+    /** BinaryIndex on the opencl backend keeps its codes on the device; the engine frees what is left open. */
+    @Test
+    void theEnginesIndexesLiveOnTheDeviceUntilClosed() {
+        if (!OpenClTests.available("kept databases")) {
+            return;
+        }
+        int bits = 77;
+        int[][] db = CodeGen.tieHeavy(31, 200, bits);
+        int[][] q = CodeGen.tieHeavy(32, 5, bits);
+        long before = keptBytes();
+        try (BinaryEngine engine = BinaryEngine.builder().backend("opencl").build()) {
+            try (BinaryIndex index = engine.index(codes(db, bits))) {
+                assertThat(index.residence()).startsWith("on the opencl device");
+                assertThat(index.search(codes(q, bits), 12)).isEqualTo(Oracle.topK(db, q, 12));
+            }
+            assertThat(keptBytes()).isEqualTo(before);
+            BinaryIndex leftOpen = engine.index(codes(db, bits));
+            assertThat(leftOpen.search(codes(q, bits), 3)).isEqualTo(Oracle.topK(db, q, 3));
+            assertThat(keptBytes()).isGreaterThan(before);
+        }
+        assertThat(keptBytes()).as("the engine closed the index left open").isEqualTo(before);
+    }
+}
