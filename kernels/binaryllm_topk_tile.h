@@ -6,16 +6,25 @@
  * -Dbinaryllm.gpu.queryTile). Per-query state is spelled out as scalars (qp0, c0, b0, l0, ...) through
  * BLM_TILE_EACH rather than indexed arrays: every compiler keeps those in registers.
  *
- * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per BLM_TILE_QT queries of the chunk's m.
- * best[q * k ..] holds the k smallest keys of query q0 + q in the earlier database chunks (all ones before the
- * first) and receives those of this one.
+ * One work-group (a power of two, at most BLM_SMALL_GROUP work-items) per BLM_TILE_QT queries of the chunk's m and
+ * slice of the chunk's rows: few queries alone would occupy a few multiprocessors, so the host cuts the rows into
+ * `slices` contiguous slices, each group keeping its slice's k smallest keys; the host merges the slices' lists (keys
+ * are unique: the union's k smallest are the answer, however the rows were cut). best[(s * m + q) * k ..] holds
+ * the k smallest keys of query q0 + q in slice s of the earlier database chunks (all ones before the first) and
+ * receives those of this one.
  */
 BLM_KERNEL void BLM_TILE_NAME(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
-                              BLM_GLOBAL const blm_u64 *queries, int q0, int m, int k, BLM_GLOBAL blm_u64 *best) {
+                              BLM_GLOBAL const blm_u64 *queries, int q0, int m, int k, int slices,
+                              BLM_GLOBAL blm_u64 *best_all) {
     BLM_LOCAL_ARRAY(blm_u64, pool, BLM_SMALL_GROUP * BLM_KMAX);
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    int qa = BLM_GROUP() * BLM_TILE_QT;                     /* the tile's first query, counted from q0 */
+    int tile = BLM_GROUP() / slices;
+    int slice = BLM_GROUP() - tile * slices;
+    blm_i64 lo = n * slice / slices;                       /* this group's rows: [lo, hi) of the chunk */
+    blm_i64 hi = n * (slice + 1) / slices;
+    BLM_GLOBAL blm_u64 *best = best_all + (blm_i64) slice * m * k;
+    int qa = tile * BLM_TILE_QT;                            /* the tile's first query, counted from q0 */
     int nqt = m - qa < BLM_TILE_QT ? m - qa : BLM_TILE_QT;  /* queries in this tile: the last one may be short */
     const blm_u64 none = ~((blm_u64) 0);
     /* A short tile computes its missing queries as copies of its last one and discards them: one code path. */
@@ -39,7 +48,7 @@ BLM_KERNEL void BLM_TILE_NAME(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 f
 #undef BLM_TILE_BOUND
     /* Rows strided over the work-items, so neighbouring work-items read neighbouring rows (coalesced loads); any
        division of the rows gives the same answer, since keys are unique. Bounds live in registers. */
-    for (blm_i64 i = lid; i < n; i += size) {
+    for (blm_i64 i = lo + lid; i < hi; i += size) {
         BLM_GLOBAL const blm_u64 *row = db + i * words;
 #define BLM_TILE_ZERO(J) int d##J = 0;
         BLM_TILE_EACH(BLM_TILE_ZERO)

@@ -53,6 +53,7 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
 
     /** 32-bit popcounts per second: 16 per clock per SM (see PopcountBound). */
     private final double popcountRate;
+    private final int multiprocessors;
 
     private CudaRuntime(CUdevice device) {
         this.context = new CUcontext();
@@ -85,6 +86,7 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         cuDeviceGetAttribute(sms, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device);
         cuDeviceGetAttribute(clockKhz, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE, device);
         this.popcountRate = io.binaryllm.search.gpu.PopcountBound.rate(sms[0], clockKhz[0] * 1e3);
+        this.multiprocessors = Math.max(1, sms[0]);
         int[] driver = new int[1];
         cuDriverGetVersion(driver);
         String deviceName = new String(name, StandardCharsets.US_ASCII).trim().replace("\0", "");
@@ -292,8 +294,15 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
 
         @Override
         protected void topKSmall(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, int k,
-                                 CUdeviceptr keys, int tile, int groups) {
-            launch(tile == 8 ? small8 : small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k, keys);
+                                 int slices, CUdeviceptr keys, int tile, int groups) {
+            launch(tile == 8 ? small8 : small, groups, CountingSelection.SMALL_GROUP, db, rows, first, words, queries, q0, m, k,
+                    slices, keys);
+        }
+
+        /** Eight 64-thread work-groups an SM (16 warps: 48-56 registers and 16 KiB of shared memory each allow more). */
+        @Override
+        protected int groupsToFill() {
+            return 8 * multiprocessors;
         }
 
         @Override

@@ -67,17 +67,63 @@ public final class CountingSelection {
         return new int[][]{cut, ties};
     }
 
-    /** Sorts each query's k keys (unique, so the order is total) and unpacks them into the result arrays. */
-    public static void unpack(long[] keys, int queries, int k, long[] indices, int[] distances, int offset) {
+    /**
+     * Each query's k smallest keys of the {@code slices} lists the kernels wrote (keys[(s * queries + q) * k ..]: the
+     * k smallest of slice s, padded with all ones), sorted (keys are unique, so the order is total) and unpacked into
+     * the result arrays. The union's k smallest are the answer however the rows were sliced.
+     */
+    public static void unpack(long[] keys, int slices, int queries, int k, long[] indices, int[] distances, int offset) {
         long mask = (1L << INDEX_BITS) - 1;
+        long[] merged = new long[slices * k];
         for (int q = 0; q < queries; q++) {
-            Arrays.sort(keys, q * k, (q + 1) * k);
+            int count = 0;
+            for (int s = 0; s < slices; s++) {
+                for (int j = 0; j < k; j++) {
+                    long key = keys[(s * queries + q) * k + j];
+                    if (key != -1L) { // the padding (all ones: negative as a long, so it would sort first)
+                        merged[count++] = key;
+                    }
+                }
+            }
+            if (count < k) {
+                throw new IllegalStateException("the kernels returned " + count + " keys for query " + q + ", k = " + k);
+            }
+            Arrays.sort(merged, 0, count); // real keys are below 2^63: signed order is their order
             for (int j = 0; j < k; j++) {
-                long key = keys[q * k + j];
+                long key = merged[j];
                 indices[offset + q * k + j] = key & mask;
                 distances[offset + q * k + j] = (int) (key >>> INDEX_BITS);
             }
         }
+    }
+
+    /**
+     * Slices of the rows for the one-pass kernel: with {@code queries} queries a pass in tiles of {@code tile}, enough
+     * for {@code groupsToFill} work-groups, but none under {@link #minSliceRows()} rows (a group's fixed cost, the
+     * final sort, must stay small beside its scan). 1 when the query tiles alone fill the device.
+     */
+    public static int slices(int queries, int tile, long rows, int groupsToFill) {
+        long tiles = (queries + tile - 1) / tile;
+        long wanted = (groupsToFill + tiles - 1) / tiles;
+        long most = Math.max(1, rows / minSliceRows());
+        return (int) Math.max(1, Math.min(1 << 16, Math.min(wanted, most)));
+    }
+
+    /**
+     * Fewest rows a slice of the one-pass kernel gets: 4096, or {@code -Dbinaryllm.gpu.minSliceRows} (tests set a few
+     * rows, so small databases are sliced too).
+     */
+    public static long minSliceRows() {
+        String v = System.getProperty("binaryllm.gpu.minSliceRows", "4096");
+        try {
+            long rows = Long.parseLong(v);
+            if (rows >= 1) {
+                return rows;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new io.binaryllm.BadInputException("-Dbinaryllm.gpu.minSliceRows: a positive row count, not '" + v + "'");
     }
 
 }

@@ -48,8 +48,15 @@ public abstract class GpuHost<B> {
     protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, int m, B cut, B ties, int k,
                                     B doneBelow, B doneAt, B keys, int groups);
 
-    /** The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@code tile} queries. */
-    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, B keys, int tile, int groups);
+    /**
+     * The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@code tile} queries
+     * and slice of the rows ({@code slices} of them), {@code groups} in all.
+     */
+    protected abstract void topKSmall(B db, long rows, long first, int words, B queries, int q0, int m, int k, int slices,
+                                      B keys, int tile, int groups);
+
+    /** Work-groups that keep the whole device busy (a few per multiprocessor or compute unit). */
+    protected abstract int groupsToFill();
 
     /** blm_pack_sign over {@code rows} rows: one work-item per output word, {@code groups} groups of {@link #PACK_GROUP}. */
     protected abstract void packSign(B x, long rows, int dims, B codes, int groups);
@@ -170,10 +177,13 @@ public abstract class GpuHost<B> {
         int pass = queriesPerPass(nq, bins, k);
         boolean small = k <= CountingSelection.SMALL_K;
         int tile = CountingSelection.queryTile();
+        // Few queries fill a few multiprocessors: the one-pass kernel then also cuts the rows into slices.
+        int slices = small ? CountingSelection.slices(pass, tile, db.rows(), groupsToFill()) : 1;
+        pass = (int) Math.max(1, Math.min(pass, PASS_BYTES / (8L * k * slices)));
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         B qBuf = buffer("queries", queries.segment().byteSize(), timings);
-        B keyBuf = buffer("keys", 8L * k * pass, timings);
+        B keyBuf = buffer("keys", 8L * k * pass * slices, timings);
         B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
         B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
         B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
@@ -185,11 +195,12 @@ public abstract class GpuHost<B> {
         for (int q0 = 0; q0 < nq; q0 += pass) {
             int m = Math.min(pass, nq - q0);
             int q = q0; // for the kernels' lambdas
-            long[] keys = new long[m * k];
+            long[] keys = new long[m * k * slices];
             if (small) {
-                fill(keyBuf, -1, 2L * m * k); // all ones: no key yet
-                chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, keyBuf,
-                        tile, (m + tile - 1) / tile));
+                fill(keyBuf, -1, 2L * m * k * slices); // all ones: no key yet
+                int groups = Math.toIntExact((long) (m + tile - 1) / tile * slices);
+                chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, slices, keyBuf,
+                        tile, groups));
             } else {
                 fill(histBuf, 0, (long) m * bins);
                 int qt = CountingSelection.histogramTile(bins);
@@ -213,7 +224,7 @@ public abstract class GpuHost<B> {
             t = System.nanoTime();
             readLongs(keyBuf, keys);
             timings.download(t);
-            CountingSelection.unpack(keys, m, k, indices, distances, q0 * k);
+            CountingSelection.unpack(keys, slices, m, k, indices, distances, q0 * k);
         }
         return new SearchResult(nq, k, indices, distances);
     }

@@ -45,6 +45,7 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
     private final boolean gpu;
     private final long maxAlloc;
     private final long memory;
+    private final int computeUnits;
     private final int group;
 
     private static final io.binaryllm.search.gpu.LoadOnce<GpuRuntime.Loaded> LOADED = new io.binaryllm.search.gpu.LoadOnce<>(OpenClRuntime::load);
@@ -87,6 +88,9 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         this.group = (int) Math.max(1, Math.min(GROUP, Math.min(size[0], size2[0])));
         this.maxAlloc = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.memory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
+        int[] units = new int[1];
+        clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
+        this.computeUnits = Math.max(1, units[0]);
         this.description = deviceString(device, CL_DEVICE_NAME) + " (" + (gpu ? "GPU" : "CPU") + ", "
                 + deviceString(platform, CL_PLATFORM_NAME) + ", " + deviceString(device, CL_DEVICE_VERSION).strip() + ", "
                 + deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE) / (1 << 20) + " MiB, driver " + deviceString(device, CL_DRIVER_VERSION) + ")";
@@ -213,9 +217,15 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         }
 
         @Override
-        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, cl_mem keys,
-                                 int tile, int groups) {
-            run(tile == 8 ? small8 : small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, keys);
+        protected void topKSmall(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int k, int slices,
+                                 cl_mem keys, int tile, int groups) {
+            run(tile == 8 ? small8 : small, smallGroup, groups, db, rows, first, words, queries, q0, m, k, slices, keys);
+        }
+
+        /** Eight work-groups a compute unit (a GPU's multiprocessor; pocl's: a core). */
+        @Override
+        protected int groupsToFill() {
+            return 8 * computeUnits;
         }
 
         @Override

@@ -96,7 +96,8 @@ class DeviceFailureTest {
                 @Override protected void histogram(Object db, long rows, int words, Object q, int q0, int m, int qt, int bits, Object hist, int groups) { }
                 @Override protected void collect(Object db, long rows, long first, int words, Object q, int q0, int m, Object cut, Object ties, int k,
                                                  Object doneBelow, Object doneAt, Object keys, int groups) { }
-                @Override protected void topKSmall(Object db, long rows, long first, int words, Object q, int q0, int m, int k, Object keys, int tile, int groups) { }
+                @Override protected void topKSmall(Object db, long rows, long first, int words, Object q, int q0, int m, int k, int slices, Object keys, int tile, int groups) { }
+                @Override protected int groupsToFill() { return 1; }
                 @Override protected void packSign(Object x, long rows, int dims, Object codes, int groups) { }
                 @Override protected void packHyperplane(Object x, long rows, int dims, Object planes, int bits, Object codes, int groups) { }
             };

@@ -101,4 +101,57 @@ class OpenClChunkingTest {
             }
         }
     }
+
+    /**
+     * Few queries cut the rows into slices (one work-group per query tile and slice, merged on the host). With slices
+     * of as little as one row: the equivalence suite, then 1..9 queries over 1..150 rows (empty and one-row slices,
+     * k up to n), whole and chunked, for both tile sizes.
+     */
+    @Test
+    void slicedRowsEqualTheOracle() {
+        if (!OpenClTests.available("row slices")) {
+            return;
+        }
+        String minRows = System.getProperty("binaryllm.gpu.minSliceRows");
+        String tile = System.getProperty("binaryllm.gpu.queryTile");
+        System.setProperty("binaryllm.gpu.minSliceRows", "1");
+        try {
+            for (String t : new String[]{"4", "8"}) {
+                System.setProperty("binaryllm.gpu.queryTile", t);
+                try (OpenClBackend whole = new OpenClBackend()) {
+                    assertThat(io.binaryllm.search.EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
+                            .map(c -> c.what() + ": " + c.difference())).as("tile %s", t).isEmpty();
+                }
+                int bits = 75;
+                int words = (bits + 63) / 64;
+                for (int n : new int[]{1, 5, 17, 150}) {
+                    int[][] db = CodeGen.tieHeavy(bits + n, n, bits);
+                    BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
+                    for (int nq : new int[]{1, 2, 9}) {
+                        int[][] q = CodeGen.tieHeavy(n + nq, nq, bits);
+                        BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+                        for (long chunk : new long[]{Long.MAX_VALUE, 13L * words * Long.BYTES}) {
+                            try (OpenClBackend backend = new OpenClBackend(chunk)) {
+                                for (int k : new int[]{1, Math.min(n, 3), Math.min(n, 32)}) {
+                                    assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
+                                            .as("tile=%s n=%d nq=%d chunk=%d k=%d", t, n, nq, chunk, k).isNull();
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            restore("binaryllm.gpu.minSliceRows", minRows);
+            restore("binaryllm.gpu.queryTile", tile);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
 }
