@@ -20,7 +20,8 @@
  * For k <= BLM_KMAX (the common case) blm_topk_small does it in one pass instead: a work-group serves 4 (or, in
  * blm_topk_small8, 8) queries, each row it loads counting for all of them; each work-item keeps each query's k smallest keys of its
  * strided share of the rows in private memory, then the work-group sorts them all in local memory (bitonic) and
- * keeps the first k. Keys are unique, so the result is the same however rows are divided.
+ * keeps the first k. Keys are unique, so the result is the same however rows are divided: few queries also cut the
+ * rows into slices (a work-group per tile and slice), and the host merges the slices' lists.
  * Limits: n < 2^40 rows, codes < 2^23 bits.
  */
 #ifndef BINARYLLM_CORE_H
