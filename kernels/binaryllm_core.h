@@ -92,22 +92,33 @@ typedef long long blm_i64;
         } \
     }
 
+/* Slice `slice` of `slices` of the chunk's n rows, [*lo, *hi): the same rows in every kernel that slices. */
+BLM_DEVICE void blm_slice(blm_i64 n, int slice, int slices, blm_i64 *lo, blm_i64 *hi) {
+    *lo = n * slice / slices;
+    *hi = n * (slice + 1) / slices;
+}
+
 /*
- * One work-group per qt queries of the chunk's m from q0: hist[q * (bits + 1) + d] counts the rows of query q0 + q
- * at distance d. When the tile's histograms fit in local memory (nqt * (bits + 1) <= BLM_LOCAL_BINS: the host picks
- * qt so that they do, up to 4099-bit codes) they are counted there and added to hist once: an atomic per pair on
- * global memory, where the few busy bins around bits / 2 serialize, would cost more than the distances. Only this
- * work-group writes its queries' rows of hist during a launch, so the final add needs no atomics.
+ * One work-group per qt queries of the chunk's m from q0 and slice of its rows (few queries alone would fill a few
+ * multiprocessors; a database in chunks has one slice): hist[(s * m + q) * (bits + 1) + d] counts the rows of slice s
+ * at distance d from query q0 + q. When the tile's histograms fit in local memory (nqt * (bits + 1) <= BLM_LOCAL_BINS:
+ * the host picks qt so that they do, up to 4099-bit codes) they are counted there and added to hist once: an atomic
+ * per pair on global memory, where the few busy bins around bits / 2 serialize, would cost more than the distances.
+ * Only this work-group writes its rows of hist during a launch, so the final add needs no atomics.
  */
 BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words, BLM_GLOBAL const blm_u64 *queries,
-                              int q0, int m, int qt, int bits, BLM_GLOBAL int *hist) {
+                              int q0, int m, int qt, int slices, int bits, BLM_GLOBAL int *hist) {
     BLM_LOCAL_ARRAY(int, local_hist, BLM_LOCAL_BINS);
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    int qa = BLM_GROUP() * qt;                  /* the tile's first query, counted from q0 */
+    int tile = BLM_GROUP() / slices;
+    int slice = BLM_GROUP() - tile * slices;
+    blm_i64 lo, hi;
+    blm_slice(n, slice, slices, &lo, &hi);
+    int qa = tile * qt;                         /* the tile's first query, counted from q0 */
     int nqt = m - qa < qt ? m - qa : qt;
     int bins = bits + 1;
-    BLM_GLOBAL int *h = hist + (blm_i64) qa * bins;
+    BLM_GLOBAL int *h = hist + ((blm_i64) slice * m + qa) * bins;
     int counts_local = nqt * bins <= BLM_LOCAL_BINS; /* uniform in the work-group */
     BLM_COUNT_EACH(BLM_COUNT_QUERY)
     if (counts_local) {
@@ -116,7 +127,7 @@ BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words
         }
         BLM_BARRIER();
     }
-    for (blm_i64 i = lid; i < n; i += size) {
+    for (blm_i64 i = lo + lid; i < hi; i += size) {
         BLM_COUNT_DISTANCES(i)
 #define BLM_COUNT_ADD(J) \
         if (J < nqt) { if (counts_local) BLM_ATOMIC_INC(&local_hist[J * bins + d##J]); else BLM_ATOMIC_INC(&h[J * bins + d##J]); }
@@ -132,18 +143,25 @@ BLM_KERNEL void blm_histogram(BLM_GLOBAL const blm_u64 *db, blm_i64 n, int words
 }
 
 /*
- * One work-group per BLM_COUNT_QT queries of the chunk's m from q0: writes the k keys of query q0 + q to
- * keys[q * k ..]: rows below cut[q] in index order, then the first ties[q] rows at cut[q] in index order.
+ * One work-group per BLM_COUNT_QT queries of the chunk's m from q0 and slice of its rows (blm_histogram's slices):
+ * writes the k keys of query q0 + q to keys[q * k ..]: rows below cut[q] in index order, then the first ties[q] rows
+ * at cut[q] in index order. done_below[s * m + q] and done_at[s * m + q] count the rows below and at the cut before
+ * slice s (the host sums the earlier slices' histograms; across chunks, the earlier chunks'), so slices write
+ * disjoint slots in index order.
  */
 BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 first, int words,
-                            BLM_GLOBAL const blm_u64 *queries, int q0, int m, BLM_GLOBAL const int *cut,
+                            BLM_GLOBAL const blm_u64 *queries, int q0, int m, int slices, BLM_GLOBAL const int *cut,
                             BLM_GLOBAL const int *ties, int k, BLM_GLOBAL int *done_below, BLM_GLOBAL int *done_at,
                             BLM_GLOBAL blm_u64 *keys) {
     BLM_LOCAL_ARRAY(int, below, BLM_COUNT_QT * BLM_MAX_GROUP);
     BLM_LOCAL_ARRAY(int, at, BLM_COUNT_QT * BLM_MAX_GROUP);
     int lid = BLM_LID();
     int size = BLM_LSIZE();
-    int qa = BLM_GROUP() * BLM_COUNT_QT;
+    int tile = BLM_GROUP() / slices;
+    int slice = BLM_GROUP() - tile * slices;
+    blm_i64 lo, hi;
+    blm_slice(n, slice, slices, &lo, &hi);
+    int qa = tile * BLM_COUNT_QT;
     int nqt = m - qa < BLM_COUNT_QT ? m - qa : BLM_COUNT_QT;
     BLM_COUNT_EACH(BLM_COUNT_QUERY)
 #define BLM_COLLECT_STATE(J) \
@@ -153,10 +171,10 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 fir
     int na##J = 0;
     BLM_COUNT_EACH(BLM_COLLECT_STATE)
 #undef BLM_COLLECT_STATE
-    /* Each work-item owns a contiguous range of rows, so its slots follow from counts over the earlier ranges. */
-    blm_i64 chunk = (n + size - 1) / size;
-    blm_i64 start = chunk * lid;
-    blm_i64 end = start + chunk < n ? start + chunk : n;
+    /* Each work-item owns a contiguous range of the slice, so its slots follow from counts over the earlier ranges. */
+    blm_i64 chunk = (hi - lo + size - 1) / size;
+    blm_i64 start = lo + chunk * lid;
+    blm_i64 end = start + chunk < hi ? start + chunk : hi;
     for (blm_i64 i = start; i < end; i++) {
         BLM_COUNT_DISTANCES(i)
 #define BLM_COLLECT_COUNT(J) nb##J += d##J < t##J; na##J += d##J == t##J;
@@ -170,8 +188,9 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 fir
     if (lid < nqt) { /* work-item j: query j's exclusive prefix sums in work-item (= index) order, after earlier chunks */
         BLM_LOCAL int *b = below + lid * BLM_MAX_GROUP;
         BLM_LOCAL int *a = at + lid * BLM_MAX_GROUP;
-        int sb = done_below[qa + lid];
-        int sa = done_at[qa + lid];
+        blm_i64 done = (blm_i64) slice * m + qa + lid;
+        int sb = done_below[done];
+        int sa = done_at[done];
         for (int j = 0; j < size; j++) {
             int nb = b[j];
             int na = a[j];
@@ -180,8 +199,8 @@ BLM_KERNEL void blm_collect(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 fir
             sb += nb;
             sa += na;
         }
-        done_below[qa + lid] = sb;
-        done_at[qa + lid] = sa;
+        done_below[done] = sb;
+        done_at[done] = sa;
     }
     BLM_BARRIER();
 #define BLM_COLLECT_SLOTS(J) \

@@ -21,8 +21,8 @@ BLM_KERNEL void BLM_TILE_NAME(BLM_GLOBAL const blm_u64 *db, blm_i64 n, blm_i64 f
     int size = BLM_LSIZE();
     int tile = BLM_GROUP() / slices;
     int slice = BLM_GROUP() - tile * slices;
-    blm_i64 lo = n * slice / slices;                       /* this group's rows: [lo, hi) of the chunk */
-    blm_i64 hi = n * (slice + 1) / slices;
+    blm_i64 lo, hi;                                         /* this group's rows: [lo, hi) of the chunk */
+    blm_slice(n, slice, slices, &lo, &hi);
     BLM_GLOBAL blm_u64 *best = best_all + (blm_i64) slice * m * k;
     int qa = tile * BLM_TILE_QT;                            /* the tile's first query, counted from q0 */
     int nqt = m - qa < BLM_TILE_QT ? m - qa : BLM_TILE_QT;  /* queries in this tile: the last one may be short */

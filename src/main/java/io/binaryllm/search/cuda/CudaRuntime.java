@@ -281,15 +281,17 @@ final class CudaRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         }
 
         @Override
-        protected void histogram(CUdeviceptr db, long rows, int words, CUdeviceptr queries, int q0, int m, int qt, int bits,
-                                 CUdeviceptr hist, int groups) {
-            launch(CudaRuntime.this.histogram, groups, GROUP, db, rows, words, queries, q0, m, qt, bits, hist);
+        protected void histogram(CUdeviceptr db, long rows, int words, CUdeviceptr queries, int q0, int m, int qt, int slices,
+                                 int bits, CUdeviceptr hist, int groups) {
+            launch(CudaRuntime.this.histogram, groups, GROUP, db, rows, words, queries, q0, m, qt, slices, bits, hist);
         }
 
         @Override
-        protected void collect(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, CUdeviceptr cut,
+        protected void collect(CUdeviceptr db, long rows, long first, int words, CUdeviceptr queries, int q0, int m, int slices,
+                               CUdeviceptr cut,
                                CUdeviceptr ties, int k, CUdeviceptr doneBelow, CUdeviceptr doneAt, CUdeviceptr keys, int groups) {
-            launch(CudaRuntime.this.collect, groups, GROUP, db, rows, first, words, queries, q0, m, cut, ties, k, doneBelow, doneAt, keys);
+            launch(CudaRuntime.this.collect, groups, GROUP, db, rows, first, words, queries, q0, m, slices, cut, ties, k, doneBelow,
+                    doneAt, keys);
         }
 
         @Override

@@ -48,23 +48,51 @@ public final class CountingSelection {
         return Math.max(1, Math.min(COUNT_TILE, LOCAL_BINS / bins));
     }
 
-    /** For each of {@code queries} histograms of {@code bins} counts: [0] the cut distances, [1] the ties taken. */
-    public static int[][] cuts(int[] hist, int queries, int bins, int k) {
+    /**
+     * What blm_collect needs per query: the cut distance (the k-th neighbour's), the ties taken at it, and per slice
+     * of the rows the rows below and at the cut in the earlier slices ([s * queries + q]), where its slots start.
+     */
+    public record Cuts(int[] cut, int[] ties, int[] belowBefore, int[] atBefore) {
+    }
+
+    /**
+     * From the kernels' histograms, {@code slices} x {@code queries} of {@code bins} counts ([(s * queries + q) * bins
+     * + d]: slice s of the rows, query q), each query's cut and ties over all slices and each slice's starting slots.
+     */
+    public static Cuts cuts(int[] hist, int slices, int queries, int bins, int k) {
         int[] cut = new int[queries];
         int[] ties = new int[queries];
+        int[] belowBefore = new int[slices * queries];
+        int[] atBefore = new int[slices * queries];
+        long[] total = new long[bins];
         for (int q = 0; q < queries; q++) {
+            java.util.Arrays.fill(total, 0);
+            for (int s = 0; s < slices; s++) {
+                for (int d = 0; d < bins; d++) {
+                    total[d] += hist[(s * queries + q) * bins + d];
+                }
+            }
             long below = 0;
             for (int d = 0; d < bins; d++) {
-                int count = hist[q * bins + d];
-                if (below + count >= k) {
+                if (below + total[d] >= k) {
                     cut[q] = d;
                     ties[q] = (int) (k - below);
                     break;
                 }
-                below += count;
+                below += total[d];
+            }
+            int sb = 0;
+            int sa = 0;
+            for (int s = 0; s < slices; s++) {
+                belowBefore[s * queries + q] = sb;
+                atBefore[s * queries + q] = sa;
+                for (int d = 0; d < cut[q]; d++) {
+                    sb += hist[(s * queries + q) * bins + d];
+                }
+                sa += hist[(s * queries + q) * bins + cut[q]];
             }
         }
-        return new int[][]{cut, ties};
+        return new Cuts(cut, ties, belowBefore, atBefore);
     }
 
     /**

@@ -39,14 +39,15 @@ public abstract class GpuHost<B> {
     protected abstract void readLongs(B src, long[] dst);
 
     /**
-     * Runs blm_histogram over the chunk's {@code m} queries from {@code q0}, {@code qt} a work-group in
-     * {@code groups} groups, and waits for it. Arguments in the kernel's order (so for the other kernels).
+     * Runs blm_histogram over the chunk's {@code m} queries from {@code q0}, {@code qt} and one slice of the rows a
+     * work-group in {@code groups} groups, and waits for it. Arguments in the kernel's order (so for the other kernels).
      */
-    protected abstract void histogram(B db, long rows, int words, B queries, int q0, int m, int qt, int bits, B hist, int groups);
+    protected abstract void histogram(B db, long rows, int words, B queries, int q0, int m, int qt, int slices, int bits,
+                                      B hist, int groups);
 
-    /** blm_collect over the chunk's {@code m} queries from {@code q0}: {@link CountingSelection#COUNT_TILE} a work-group. */
-    protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, int m, B cut, B ties, int k,
-                                    B doneBelow, B doneAt, B keys, int groups);
+    /** blm_collect over the chunk's {@code m} queries from {@code q0}: {@link CountingSelection#COUNT_TILE} and a slice a work-group. */
+    protected abstract void collect(B db, long rows, long first, int words, B queries, int q0, int m, int slices, B cut,
+                                    B ties, int k, B doneBelow, B doneAt, B keys, int groups);
 
     /**
      * The one-pass kernel over the chunk's {@code m} queries from {@code q0}: one work-group per {@code tile} queries
@@ -177,54 +178,57 @@ public abstract class GpuHost<B> {
         int pass = queriesPerPass(nq, bins, k);
         boolean small = k <= CountingSelection.SMALL_K;
         int tile = CountingSelection.queryTile();
-        // Few queries fill a few multiprocessors: the one-pass kernel then also cuts the rows into slices.
-        int slices = small ? CountingSelection.slices(pass, tile, db.rows(), groupsToFill()) : 1;
-        pass = (int) Math.max(1, Math.min(pass, PASS_BYTES / (8L * k * slices)));
+        // Few queries fill a few multiprocessors: the kernels then also cut the rows into slices (the counting
+        // selection only over a database in one piece: its slices' slots are counted ahead, from the histograms).
+        int slices = small || chunks.single()
+                ? CountingSelection.slices(pass, small ? tile : CountingSelection.COUNT_TILE, db.rows(), groupsToFill()) : 1;
+        pass = (int) Math.max(1, Math.min(pass, small ? PASS_BYTES / (8L * k * slices) : PASS_BYTES / (4L * bins * slices)));
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         B qBuf = buffer("queries", queries.segment().byteSize(), timings);
-        B keyBuf = buffer("keys", 8L * k * pass * slices, timings);
-        B histBuf = small ? null : buffer("histograms", 4L * bins * pass, timings);
+        B keyBuf = buffer("keys", 8L * k * pass * (small ? slices : 1), timings);
+        B histBuf = small ? null : buffer("histograms", 4L * bins * pass * slices, timings);
         B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
         B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
-        B belowBuf = small ? null : buffer("below", 4L * pass, timings);
-        B atBuf = small ? null : buffer("at", 4L * pass, timings);
+        B belowBuf = small ? null : buffer("below", 4L * pass * slices, timings);
+        B atBuf = small ? null : buffer("at", 4L * pass * slices, timings);
         long t = System.nanoTime();
         send(qBuf, queries.segment(), timings);
         timings.upload(t);
         for (int q0 = 0; q0 < nq; q0 += pass) {
             int m = Math.min(pass, nq - q0);
             int q = q0; // for the kernels' lambdas
-            long[] keys = new long[m * k * slices];
+            long[] keys = new long[m * k * (small ? slices : 1)];
             if (small) {
                 fill(keyBuf, -1, 2L * m * k * slices); // all ones: no key yet
                 int groups = Math.toIntExact((long) (m + tile - 1) / tile * slices);
                 chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, slices, keyBuf,
                         tile, groups));
             } else {
-                fill(histBuf, 0, (long) m * bins);
+                fill(histBuf, 0, (long) m * bins * slices);
                 int qt = CountingSelection.histogramTile(bins);
-                chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, m, qt, db.bits(), histBuf,
-                        (m + qt - 1) / qt));
-                int[] hist = new int[m * bins];
+                int histGroups = Math.toIntExact((long) (m + qt - 1) / qt * slices);
+                chunks.forEach((buf, first, rows) -> histogram(buf, rows, words, qBuf, q, m, qt, slices, db.bits(), histBuf,
+                        histGroups));
+                int[] hist = new int[Math.toIntExact((long) m * bins * slices)];
                 t = System.nanoTime();
                 readInts(histBuf, hist);
                 timings.download(t);
-                int[][] cuts = CountingSelection.cuts(hist, m, bins, k);
+                CountingSelection.Cuts cuts = CountingSelection.cuts(hist, slices, m, bins, k);
                 t = System.nanoTime();
-                send(cutBuf, MemorySegment.ofArray(cuts[0]), timings);
-                send(tieBuf, MemorySegment.ofArray(cuts[1]), timings);
-                fill(belowBuf, 0, m);
-                fill(atBuf, 0, m);
+                send(cutBuf, MemorySegment.ofArray(cuts.cut()), timings);
+                send(tieBuf, MemorySegment.ofArray(cuts.ties()), timings);
+                send(belowBuf, MemorySegment.ofArray(cuts.belowBefore()), timings);
+                send(atBuf, MemorySegment.ofArray(cuts.atBefore()), timings);
                 timings.upload(t);
-                int groups = (m + CountingSelection.COUNT_TILE - 1) / CountingSelection.COUNT_TILE;
-                chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, m, cutBuf, tieBuf, k,
+                int groups = Math.toIntExact((long) (m + CountingSelection.COUNT_TILE - 1) / CountingSelection.COUNT_TILE * slices);
+                chunks.forEach((buf, first, rows) -> collect(buf, rows, first, words, qBuf, q, m, slices, cutBuf, tieBuf, k,
                         belowBuf, atBuf, keyBuf, groups));
             }
             t = System.nanoTime();
             readLongs(keyBuf, keys);
             timings.download(t);
-            CountingSelection.unpack(keys, slices, m, k, indices, distances, q0 * k);
+            CountingSelection.unpack(keys, small ? slices : 1, m, k, indices, distances, q0 * k);
         }
         return new SearchResult(nq, k, indices, distances);
     }
@@ -397,6 +401,11 @@ public abstract class GpuHost<B> {
             this.chunkRows = chunkRows;
             this.buffers = next == null ? (B[]) new Object[]{first} : (B[]) new Object[]{first, next};
             this.timings = timings;
+        }
+
+        /** Whether the database is in one piece on the device (not passed in chunks). */
+        boolean single() {
+            return buffers.length == 1;
         }
 
         void forEach(ChunkKernel<B> kernel) {

@@ -206,14 +206,16 @@ final class OpenClRuntime extends io.binaryllm.search.gpu.TimedRuntime {
         }
 
         @Override
-        protected void histogram(cl_mem db, long rows, int words, cl_mem queries, int q0, int m, int qt, int bits, cl_mem hist, int groups) {
-            run(OpenClRuntime.this.histogram, group, groups, db, rows, words, queries, q0, m, qt, bits, hist);
+        protected void histogram(cl_mem db, long rows, int words, cl_mem queries, int q0, int m, int qt, int slices, int bits,
+                                 cl_mem hist, int groups) {
+            run(OpenClRuntime.this.histogram, group, groups, db, rows, words, queries, q0, m, qt, slices, bits, hist);
         }
 
         @Override
-        protected void collect(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, cl_mem cut, cl_mem ties,
+        protected void collect(cl_mem db, long rows, long first, int words, cl_mem queries, int q0, int m, int slices, cl_mem cut, cl_mem ties,
                                int k, cl_mem doneBelow, cl_mem doneAt, cl_mem keys, int groups) {
-            run(OpenClRuntime.this.collect, group, groups, db, rows, first, words, queries, q0, m, cut, ties, k, doneBelow, doneAt, keys);
+            run(OpenClRuntime.this.collect, group, groups, db, rows, first, words, queries, q0, m, slices, cut, ties, k, doneBelow,
+                    doneAt, keys);
         }
 
         @Override

@@ -93,8 +93,8 @@ class DeviceFailureTest {
                 @Override protected void fill(Object dst, int value, long ints) { }
                 @Override protected void readInts(Object src, int[] dst) { }
                 @Override protected void readLongs(Object src, long[] dst) { }
-                @Override protected void histogram(Object db, long rows, int words, Object q, int q0, int m, int qt, int bits, Object hist, int groups) { }
-                @Override protected void collect(Object db, long rows, long first, int words, Object q, int q0, int m, Object cut, Object ties, int k,
+                @Override protected void histogram(Object db, long rows, int words, Object q, int q0, int m, int qt, int slices, int bits, Object hist, int groups) { }
+                @Override protected void collect(Object db, long rows, long first, int words, Object q, int q0, int m, int slices, Object cut, Object ties, int k,
                                                  Object doneBelow, Object doneAt, Object keys, int groups) { }
                 @Override protected void topKSmall(Object db, long rows, long first, int words, Object q, int q0, int m, int k, int slices, Object keys, int tile, int groups) { }
                 @Override protected int groupsToFill() { return 1; }

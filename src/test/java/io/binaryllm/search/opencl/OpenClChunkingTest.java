@@ -103,9 +103,10 @@ class OpenClChunkingTest {
     }
 
     /**
-     * Few queries cut the rows into slices (one work-group per query tile and slice, merged on the host). With slices
-     * of as little as one row: the equivalence suite, then 1..9 queries over 1..150 rows (empty and one-row slices,
-     * k up to n), whole and chunked, for both tile sizes.
+     * Few queries cut the rows into slices (one work-group per query tile and slice: the one-pass kernel's lists merged
+     * on the host, the counting selection's slots counted ahead from the slices' histograms). With slices of as
+     * little as one row: the equivalence suite, then 1..9 queries over 1..150 rows (empty and one-row slices, k from 1
+     * to n, both selections), whole and chunked, for both tile sizes.
      */
     @Test
     void slicedRowsEqualTheOracle() {
@@ -132,7 +133,7 @@ class OpenClChunkingTest {
                         BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
                         for (long chunk : new long[]{Long.MAX_VALUE, 13L * words * Long.BYTES}) {
                             try (OpenClBackend backend = new OpenClBackend(chunk)) {
-                                for (int k : new int[]{1, Math.min(n, 3), Math.min(n, 32)}) {
+                                for (int k : new int[]{1, Math.min(n, 3), Math.min(n, 32), Math.min(n, 33), n}) {
                                     assertThat(backend.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
                                             .as("tile=%s n=%d nq=%d chunk=%d k=%d", t, n, nq, chunk, k).isNull();
                                 }
