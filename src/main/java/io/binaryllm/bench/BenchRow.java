@@ -15,21 +15,22 @@ package io.binaryllm.bench;
  * @param speedup        pairs/s over the reference backend's
  * @param checkedQueries queries whose results were compared with the reference before reporting
  * @param gpu            for GPU backends, how the last timed call divided into copies and kernels; else null
- * @param resident       for GPU backends, the same searches on the database kept on the device (copied once, as
- *                       {@code BinaryIndex} does); null elsewhere, or where the database does not fit on the device
+ * @param prepared       the same searches on the database prepared once, as {@code BinaryIndex} holds it (GPU: kept on
+ *                       the device; CPU: laid out in blocks); null for the reference and where it is searched in place
  */
 public record BenchRow(String backend, String device, int bits, int k, long n, int queries, double seconds,
                        double pairsPerSecond, double bitsPerSecond, double speedup, int checkedQueries,
-                       io.binaryllm.search.gpu.GpuTimings.Seconds gpu, Resident resident) {
+                       io.binaryllm.search.gpu.GpuTimings.Seconds gpu, Prepared prepared) {
     /**
-     * Searches on a database kept on the device.
+     * Searches on a prepared database.
      *
-     * @param copySeconds    the one copy of the database to the device (when the index is built)
+     * @param residence      where it is kept, in words
+     * @param prepareSeconds preparing it once (the copy to the device, or the layout)
      * @param seconds        median wall time of one search call, as {@link BenchRow#seconds()}
      * @param pairsPerSecond query-code pairs per second
-     * @param gpu            how the last timed call divided into copies (the queries only) and kernels
+     * @param gpu            for GPU backends, how the last timed call divided into copies (the queries only) and kernels
      */
-    public record Resident(double copySeconds, double seconds, double pairsPerSecond,
+    public record Prepared(String residence, double prepareSeconds, double seconds, double pairsPerSecond,
                            io.binaryllm.search.gpu.GpuTimings.Seconds gpu) {
     }
 }

@@ -152,9 +152,7 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     double seconds = time(() -> b.search(db, q, k));
                     BenchRow row = print(out, b, db, (int) q.rows(), k, seconds, refRate, checked);
-                    if (b instanceof io.binaryllm.search.gpu.GpuBackend gpu) {
-                        row = withResident(out, row, gpu, db, q, k, checkQueries, expected);
-                    }
+                    row = withPrepared(out, row, b, db, q, k, checkQueries, expected);
                     rows.add(row);
                 }
             }
@@ -194,31 +192,35 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The same searches on the database kept on the device (BinaryIndex on a GPU backend): copied once, then each
-     * call uploads only its queries. Checked against the reference first, like every row.
+     * The same searches on the database prepared once, as BinaryIndex holds it: kept on the device by a GPU backend
+     * (each call then uploads only its queries), laid out in blocks by the CPU backends (each call then reads the
+     * codes once). Checked against the reference first, like every row; nothing where the backend searches in place.
      */
-    private BenchRow withResident(PrintWriter out, BenchRow row, io.binaryllm.search.gpu.GpuBackend b, BinaryCodeBatch db,
-                                  BinaryCodeBatch q, int k, BinaryCodeBatch checkQueries, SearchResult expected) {
+    private BenchRow withPrepared(PrintWriter out, BenchRow row, SearchBackend b, BinaryCodeBatch db, BinaryCodeBatch q,
+                                  int k, BinaryCodeBatch checkQueries, SearchResult expected) {
         long start = System.nanoTime();
-        try (io.binaryllm.search.PreparedDatabase kept = b.prepare(db)) {
-            double copy = (System.nanoTime() - start) / 1e9;
-            if (kept instanceof io.binaryllm.search.PreparedDatabase.InPlace) {
-                out.printf("%-10s   resident database: does not fit on the device; searched in chunks as above%n", "");
+        try (io.binaryllm.search.PreparedDatabase prepared = b.prepare(db)) {
+            double prepare = (System.nanoTime() - start) / 1e9;
+            if (prepared instanceof io.binaryllm.search.PreparedDatabase.InPlace) {
+                if (b instanceof io.binaryllm.search.gpu.GpuBackend) {
+                    out.printf("%-10s   prepared database: does not fit on the device; searched in chunks as above%n", "");
+                }
                 return row;
             }
-            String diff = kept.search(checkQueries, k).firstDifference(expected);
+            String diff = prepared.search(checkQueries, k).firstDifference(expected);
             if (diff != null) {
-                throw new IllegalStateException(b.name() + " on a kept database differs from reference (" + diff + "): not reporting it");
+                throw new IllegalStateException(b.name() + " on a prepared database differs from reference (" + diff + "): not reporting it");
             }
-            double seconds = time(() -> kept.search(q, k));
-            var gpu = b.lastTimings();
+            double seconds = time(() -> prepared.search(q, k));
+            var gpu = b instanceof io.binaryllm.search.gpu.GpuBackend g ? g.lastTimings() : null;
             double pairs = (double) db.rows() * q.rows() / seconds;
-            out.printf("%-10s   resident database (copied once in %.4f s): %.4f s a call, %.1f Mpairs/s, %.1fx the call above; last call: %s%n",
-                    "", copy, seconds, pairs / 1e6, row.seconds() / seconds, parts(gpu));
+            out.printf("%-10s   prepared database (%s; prepared in %.4f s): %.4f s a call, %.1f Mpairs/s, %.1fx the call above%s%n",
+                    "", prepared.residence(), prepare, seconds, pairs / 1e6, row.seconds() / seconds,
+                    gpu == null ? "" : "; last call: " + parts(gpu));
             out.flush();
             return new BenchRow(row.backend(), row.device(), row.bits(), row.k(), row.n(), row.queries(), row.seconds(),
                     row.pairsPerSecond(), row.bitsPerSecond(), row.speedup(), row.checkedQueries(), row.gpu(),
-                    new BenchRow.Resident(copy, seconds, pairs, gpu));
+                    new BenchRow.Prepared(prepared.residence(), prepare, seconds, pairs, gpu));
         }
     }
 

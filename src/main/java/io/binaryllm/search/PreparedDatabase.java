@@ -5,10 +5,11 @@ import io.binaryllm.data.BinaryCodeBatch;
 /**
  * A database made ready for repeated searches on one backend, as FAISS's index holds its vectors where the index
  * searches them: a GPU backend copies the codes to the device once (so a search uploads only its queries), the CPU
- * backends search the codes in place. The answers are exactly {@link SearchBackend#search}'s.
+ * backends lay them out in blocks once (so a search reads them once, instead of copying each tile before scanning
+ * it), the reference searches them in place. The answers are exactly {@link SearchBackend#search}'s.
  *
- * <p>The codes must not change while it is open: a GPU backend would go on searching its copy. Close it to free
- * what it holds (device memory); the codes themselves belong to the caller.
+ * <p>The codes must not change while it is open: the backends search their copy. Close it to free what it holds
+ * (device memory, the layout); the codes themselves belong to the caller.
  */
 public interface PreparedDatabase extends AutoCloseable {
     /** The codes it searches. */
@@ -17,7 +18,7 @@ public interface PreparedDatabase extends AutoCloseable {
     /** Exact top-k of every query in {@link #codes()}, the same as the backend's {@code search(codes(), queries, k)}. */
     SearchResult search(BinaryCodeBatch queries, int k);
 
-    /** Where the codes are kept, in words: "in place" or "on the device (N MiB)". */
+    /** Where the codes are kept, in words: "in place", "on the cuda device: 122.1 MiB", "in memory, re-laid in blocks: 30.5 MiB". */
     String residence();
 
     @Override

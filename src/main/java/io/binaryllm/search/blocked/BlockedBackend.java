@@ -1,6 +1,7 @@
 package io.binaryllm.search.blocked;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.PreparedDatabase;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -29,6 +30,67 @@ public abstract class BlockedBackend implements SearchBackend {
     @Override
     public synchronized SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
+        return searcher().search(database, queries, k);
+    }
+
+    /**
+     * The database's tiles re-laid once and kept (as much heap as the codes), so that each search reads the codes
+     * once instead of copying every tile before scanning it: for a few queries the copy costs as much as the scan.
+     * A database above a quarter of the heap is searched in place, as {@link #search} does.
+     */
+    @Override
+    public synchronized PreparedDatabase prepare(BinaryCodeBatch database) {
+        BlockedSearch searcher = searcher();
+        long bytes = database.segment().byteSize();
+        if (bytes > Runtime.getRuntime().maxMemory() / 4) {
+            return new PreparedDatabase.InPlace(this, database);
+        }
+        return new LaidOut(database, searcher.layOut(database), bytes);
+    }
+
+    /** A database whose tiles were laid out once; searches run on this backend's threads. */
+    private final class LaidOut implements PreparedDatabase {
+        private final BinaryCodeBatch codes;
+        private final long bytes;
+        private volatile BlockedSearch.Tiles tiles;
+
+        LaidOut(BinaryCodeBatch codes, BlockedSearch.Tiles tiles, long bytes) {
+            this.codes = codes;
+            this.tiles = tiles;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public BinaryCodeBatch codes() {
+            return codes;
+        }
+
+        @Override
+        public SearchResult search(BinaryCodeBatch queries, int k) {
+            SearchBackend.requireValid(codes, queries, k);
+            BlockedSearch.Tiles laid = tiles;
+            if (laid == null) {
+                throw new IllegalStateException("this " + name() + " database was closed");
+            }
+            synchronized (BlockedBackend.this) {
+                return searcher().search(codes, laid, queries, k);
+            }
+        }
+
+        @Override
+        public String residence() {
+            return String.format(java.util.Locale.ROOT, "in memory, re-laid in blocks: %.1f MiB", bytes / 1048576.0);
+        }
+
+        /** Lets the layout go (the garbage collector frees it). */
+        @Override
+        public void close() {
+            tiles = null;
+        }
+    }
+
+    /** A search over this backend's kernel and threads (the pool is created on first use and again after close). */
+    private BlockedSearch searcher() {
         if (!availability().available()) {
             throw new IllegalStateException(name() + " is unavailable: " + availability().detail());
         }
@@ -39,7 +101,7 @@ public abstract class BlockedBackend implements SearchBackend {
                 return t;
             });
         }
-        return new BlockedSearch(kernel(), pool, settings).search(database, queries, k);
+        return new BlockedSearch(kernel(), pool, settings);
     }
 
     @Override

@@ -61,7 +61,87 @@ public final class BlockedSearch {
         this.settings = settings;
     }
 
+    /**
+     * Where a search's tiles come from: the codes, re-laid tile by tile into each worker's own tile, or a layout made
+     * once ({@link #layOut}) for a database searched many times: then a search reads the codes once, not twice.
+     */
+    public interface Tiles {
+        /** Tiles in index order; each holds {@link #tileCodes()} codes but the last. */
+        long count();
+
+        int tileCodes();
+
+        /** For one worker thread: tile t, loaded into the worker's own tile or laid out before. */
+        java.util.function.LongFunction<BlockedTile> reader();
+    }
+
+    /** The codes re-laid per search. */
+    private Tiles onTheFly(BinaryCodeBatch db) {
+        int tileCodes = settings.tileCodes(db.words(), kernel.lanes(), db.rows());
+        long count = (db.rows() + tileCodes - 1) / tileCodes;
+        return new Tiles() {
+            @Override
+            public long count() {
+                return count;
+            }
+
+            @Override
+            public int tileCodes() {
+                return tileCodes;
+            }
+
+            @Override
+            public java.util.function.LongFunction<BlockedTile> reader() {
+                BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+                return t -> {
+                    long first = t * tileCodes;
+                    tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
+                    return tile;
+                };
+            }
+        };
+    }
+
+    /**
+     * Every tile of {@code db} re-laid once, in parallel, and kept: as much heap as the codes. Searches through it
+     * give exactly the answers of {@link #search(BinaryCodeBatch, BinaryCodeBatch, int)}.
+     */
+    public Tiles layOut(BinaryCodeBatch db) {
+        Tiles source = onTheFly(db);
+        int tileCodes = source.tileCodes();
+        BlockedTile[] tiles = new BlockedTile[Math.toIntExact(source.count())];
+        AtomicLong next = new AtomicLong();
+        runWorkers(worker -> {
+            for (long t; (t = next.getAndIncrement()) < tiles.length; ) {
+                long first = t * tileCodes;
+                tiles[(int) t] = BlockedTile.laidOut(db, first, (int) Math.min(tileCodes, db.rows() - first), kernel.lanes());
+            }
+            return null;
+        });
+        return new Tiles() {
+            @Override
+            public long count() {
+                return tiles.length;
+            }
+
+            @Override
+            public int tileCodes() {
+                return tileCodes;
+            }
+
+            @Override
+            public java.util.function.LongFunction<BlockedTile> reader() {
+                return t -> tiles[(int) t];
+            }
+        };
+    }
+
     public SearchResult search(BinaryCodeBatch db, BinaryCodeBatch queries, int k) {
+        return search(db, onTheFly(db), queries, k);
+    }
+
+    /** Exact top-k over {@code db}'s tiles as {@code source} provides them. */
+    public SearchResult search(BinaryCodeBatch db, Tiles source, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(db, queries, k);
         int nq = Math.toIntExact(queries.rows());
         int words = db.words();
@@ -78,25 +158,22 @@ public final class BlockedSearch {
         for (int i = nq; i < padded; i++) {
             System.arraycopy(q, (nq - 1) * words, q, i * words, words);
         }
-        int tileCodes = settings.tileCodes(words, kernel.lanes(), db.rows());
-        long tiles = (db.rows() + tileCodes - 1) / tileCodes;
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         if (k <= settings.heapKLimit()) {
-            heapSearch(db, q, nq, padded, k, tileCodes, tiles, indices, distances);
+            heapSearch(source, q, nq, padded, k, indices, distances);
         } else {
             for (int c0 = 0; c0 < nq; c0 += settings.queryChunk()) {
-                countingSearch(db, q, c0, Math.min(nq, c0 + settings.queryChunk()), k, tileCodes, tiles, indices, distances);
+                countingSearch(db.bits(), source, q, c0, Math.min(nq, c0 + settings.queryChunk()), k, indices, distances);
             }
         }
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private void heapSearch(BinaryCodeBatch db, long[] q, int nq, int padded, int k, int tileCodes, long tiles,
-                            long[] indices, int[] distances) {
+    private void heapSearch(Tiles source, long[] q, int nq, int padded, int k, long[] indices, int[] distances) {
         // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile), so no
         // single call may last long however many queries there are. QUERY_SLICE is a multiple of every query group.
-        List<FlatTopK> parts = scanTiles(db, tileCodes, tiles, () -> new FlatTopK(padded, k), (heaps, tile) -> {
+        List<FlatTopK> parts = scanTiles(source, () -> new FlatTopK(padded, k), (heaps, tile) -> {
             for (int a = 0; a < padded; a += QUERY_SLICE) {
                 kernel.topK(tile, q, a, Math.min(padded, a + QUERY_SLICE), heaps);
             }
@@ -121,12 +198,12 @@ public final class BlockedSearch {
     private record Candidates(int[] distances, long[] indices, int[] below, int[] ties, int[] scratch) {
     }
 
-    private void countingSearch(BinaryCodeBatch db, long[] q, int q0, int q1, int k, int tileCodes, long tiles,
-                                long[] indices, int[] distances) {
+    private void countingSearch(int bits, Tiles source, long[] q, int q0, int q1, int k, long[] indices, int[] distances) {
         int nq = q1 - q0;
-        int bins = db.bits() + 1;
+        int bins = bits + 1;
+        int tileCodes = source.tileCodes();
         // Pass 1: histograms of distances.
-        List<Histogram> hists = scanTiles(db, tileCodes, tiles,
+        List<Histogram> hists = scanTiles(source,
                 () -> new Histogram(new int[Math.multiplyExact(nq, bins)], new int[tileCodes]),
                 (hist, tile) -> {
                     for (int qi = 0; qi < nq; qi++) {
@@ -155,7 +232,7 @@ public final class BlockedSearch {
             }
         }
         // Pass 2: collect. Each thread sees its tiles in ascending order, so its first ties are its smallest indices.
-        List<Candidates> parts = scanTiles(db, tileCodes, tiles,
+        List<Candidates> parts = scanTiles(source,
                 () -> new Candidates(new int[nq * k], new long[nq * k], new int[nq], new int[nq], new int[tileCodes]),
                 (cand, tile) -> {
                     for (int qi = 0; qi < nq; qi++) {
@@ -196,17 +273,16 @@ public final class BlockedSearch {
 
     /**
      * Every thread creates its state, then claims tiles from a shared counter (so each sees its tiles in ascending
-     * index order), loads each into its own {@link BlockedTile} and hands it to {@code perTile}. Returns the states.
+     * index order), reads each ({@link Tiles#reader()}) and hands it to {@code perTile}. Returns the states.
      */
-    private <T> List<T> scanTiles(BinaryCodeBatch db, int tileCodes, long tiles, Supplier<T> state, BiConsumer<T, BlockedTile> perTile) {
+    private <T> List<T> scanTiles(Tiles source, Supplier<T> state, BiConsumer<T, BlockedTile> perTile) {
         AtomicLong next = new AtomicLong();
+        long tiles = source.count();
         return runWorkers(worker -> {
             T mine = state.get();
-            BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+            java.util.function.LongFunction<BlockedTile> reader = source.reader();
             for (long t; (t = next.getAndIncrement()) < tiles; ) {
-                long first = t * tileCodes;
-                tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
-                perTile.accept(mine, tile);
+                perTile.accept(mine, reader.apply(t));
             }
             return mine;
         });

@@ -16,8 +16,8 @@ public final class BlockedTile {
     private final int lanes;
     private final int words;
     private final long[] data;
-    /** The tile's rows as they are in the database, copied in one bulk call before the transpose. */
-    private final long[] rows;
+    /** The tile's rows as they are in the database, copied in one bulk call before the transpose (allocated on first load). */
+    private long[] rows;
     private final int capacity;
     private long first;
     private int codes;
@@ -31,7 +31,14 @@ public final class BlockedTile {
         this.words = words;
         this.capacity = capacity;
         this.data = new long[Math.multiplyExact(capacity, words)];
-        this.rows = new long[data.length];
+    }
+
+    /** Database rows {@code [first, first + count)} in a tile of their own, kept (a layout made once: no scratch kept). */
+    public static BlockedTile laidOut(BinaryCodeBatch db, long first, int count, int lanes) {
+        BlockedTile tile = new BlockedTile(lanes, db.words(), (count + lanes - 1) / lanes * lanes);
+        tile.load(db, first, count);
+        tile.rows = null;
+        return tile;
     }
 
     /** Copies database rows {@code [first, first + count)} into the blocked layout. */
@@ -48,6 +55,9 @@ public final class BlockedTile {
         }
         // One bulk copy out of the (possibly memory-mapped) database, then a plain array transpose: both stay
         // fast before the JIT has compiled them, which matters on a short command-line run.
+        if (rows == null) {
+            rows = new long[data.length];
+        }
         MemorySegment.copy(db.segment(), BinaryCodeBatch.U64, first * words * Long.BYTES, rows, 0, count * words);
         for (int c = 0; c < count; c++) {
             int base = (c / lanes) * words * lanes + c % lanes;

@@ -38,7 +38,7 @@ final class DeviceDatabase implements PreparedDatabase {
 
     @Override
     public String residence() {
-        return String.format(java.util.Locale.ROOT, "on the %s device (%.1f MiB)", backend.name(), kept.bytes() / 1048576.0);
+        return String.format(java.util.Locale.ROOT, "on the %s device: %.1f MiB", backend.name(), kept.bytes() / 1048576.0);
     }
 
     @Override

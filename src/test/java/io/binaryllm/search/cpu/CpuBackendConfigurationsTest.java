@@ -1,6 +1,7 @@
 package io.binaryllm.search.cpu;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.PreparedDatabase;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.blocked.BlockedSearch;
 import io.binaryllm.testing.CodeGen;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thread count, tile size, kernel and selection (heap or counting) must never change a result: every combination
- * against the oracle, on tile boundaries that split blocks and on tie-heavy data.
+ * against the oracle, on tile boundaries that split blocks and on tie-heavy data, re-laid per search and laid out once.
  */
 class CpuBackendConfigurationsTest {
     @TestFactory
@@ -47,10 +48,15 @@ class CpuBackendConfigurationsTest {
                     q[0] = db[n - 1].clone();
                     BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
                     BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
-                    for (int k : new int[]{1, Math.min(3, n), n}) {
-                        SearchResult expected = Oracle.topK(db, q, k);
-                        SearchResult actual = backend.search(dbCodes, qCodes, k);
-                        assertThat(actual.firstDifference(expected)).as("bits=%d n=%d k=%d", bits, n, k).isNull();
+                    // and through the tiles laid out once (BinaryIndex's database), with the same tile boundaries
+                    try (PreparedDatabase laid = backend.prepare(dbCodes)) {
+                        assertThat(laid.residence()).startsWith("in memory, re-laid");
+                        for (int k : new int[]{1, Math.min(3, n), n}) {
+                            SearchResult expected = Oracle.topK(db, q, k);
+                            SearchResult actual = backend.search(dbCodes, qCodes, k);
+                            assertThat(actual.firstDifference(expected)).as("bits=%d n=%d k=%d", bits, n, k).isNull();
+                            assertThat(laid.search(qCodes, k).firstDifference(expected)).as("laid out: bits=%d n=%d k=%d", bits, n, k).isNull();
+                        }
                     }
                 }
             }
