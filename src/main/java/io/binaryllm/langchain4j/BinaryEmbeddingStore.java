@@ -14,6 +14,7 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.engine.BinaryIndex;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.search.SearchResult;
 
@@ -85,6 +86,13 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private long[] codes = new long[0];
     private int words;
     private int codeBits;
+    /**
+     * Every live slot's codes as an index (laid out, or kept on the GPU, once), made by the first search that
+     * reaches all of them and dropped by the next change: a store is searched far more often than it changes.
+     * Made under the read lock, so guarded by its own monitor; dropped under the write lock.
+     */
+    private BinaryIndex index;
+    private final Object indexLock = new Object();
 
     private BinaryEmbeddingStore(Builder b) {
         this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
@@ -228,6 +236,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
         lock.writeLock().lock();
         try {
+            dropIndex();
             float[][] rows = embeddings.stream().map(Embedding::vector).toArray(float[][]::new);
             if (vectors == null) {
                 open(rows[0].length);
@@ -270,6 +279,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         ensureNotEmpty(idsToRemove, "ids");
         lock.writeLock().lock();
         try {
+            dropIndex();
             for (String id : idsToRemove) {
                 Integer slot = slotOfId.remove(id);
                 if (slot != null) {
@@ -286,6 +296,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         ensureNotNull(filter, "filter");
         lock.writeLock().lock();
         try {
+            dropIndex();
             for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
                 if (filter.test(metadata(slot))) {
                     slotOfId.remove(ids.get(slot));
@@ -301,6 +312,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void removeAll() {
         lock.writeLock().lock();
         try {
+            dropIndex();
             ids.clear();
             segments.clear();
             slotOfId.clear();
@@ -353,19 +365,38 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
 
     /** Exact Hamming top-depth of the query among the eligible slots (indices are positions in {@code eligible}). */
     private SearchResult hammingTopK(float[] query, int[] eligible, int depth) {
-        long[] packed;
-        if (eligible.length == ids.size()) {
-            packed = codes; // every slot is live and passes the filter: search the codes in place, no copy
-        } else {
-            packed = new long[eligible.length * words];
+        try (BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
+            if (eligible.length == ids.size()) { // every slot is live and passes the filter: the whole store's index
+                return wholeStoreIndex().search(q, depth);
+            }
+            long[] packed = new long[eligible.length * words];
             for (int i = 0; i < eligible.length; i++) {
                 System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
             }
+            try (BinaryCodeBatch db = BinaryCodeBatch.wrap(MemorySegment.ofArray(packed), eligible.length, codeBits, "store", null)) {
+                return engine.backend().search(db, q, depth);
+            }
         }
-        try (BinaryCodeBatch db = BinaryCodeBatch.wrap(MemorySegment.ofArray(packed)
-                .asSlice(0, (long) eligible.length * words * Long.BYTES), eligible.length, codeBits, "store", null);
-             BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
-            return engine.backend().search(db, q, depth);
+    }
+
+    /** The index of every slot (all live: callers check), made on first use after a change. Under the read lock. */
+    private BinaryIndex wholeStoreIndex() {
+        synchronized (indexLock) {
+            if (index == null) {
+                index = engine.index(BinaryCodeBatch.wrap(MemorySegment.ofArray(codes)
+                        .asSlice(0, (long) ids.size() * words * Long.BYTES), ids.size(), codeBits, "store", null));
+            }
+            return index;
+        }
+    }
+
+    /** Called under the write lock by every change: the next full search makes a new index. */
+    private void dropIndex() {
+        synchronized (indexLock) {
+            if (index != null) {
+                index.close();
+                index = null;
+            }
         }
     }
 
@@ -423,6 +454,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void close() {
         lock.writeLock().lock();
         try {
+            dropIndex();
             if (vectors != null) {
                 vectors.close();
             }

@@ -146,4 +146,67 @@ class BinaryEmbeddingStoreTest {
             assertThat(files.count()).isZero();
         }
     }
+
+    /**
+     * The store keeps its whole-store index (laid out, or on a GPU) between searches: every change must make the next
+     * search see it. Searched after each add, replacement, removal by id and by filter, and removeAll, on every
+     * available backend, each answer against the oracle over the live entries.
+     */
+    @Test
+    void theKeptIndexFollowsEveryChange() {
+        List<Embedding> data = vectors(120, 67, 11);
+        Embedding query = data.get(7);
+        for (io.binaryllm.search.SearchBackend b : io.binaryllm.testing.Backends.available()) {
+            b.close();
+            if (b.name().equals("reference")) {
+                continue; // searches in place: nothing kept
+            }
+            try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().backend(b.name()).rescoreFactor(0).directory(dir).build()) {
+                List<String> liveIds = new ArrayList<>();
+                List<Embedding> liveVectors = new ArrayList<>();
+                java.util.function.Consumer<String> check = (String step) -> {
+                    List<String> found = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(10).build())
+                            .matches().stream().map(EmbeddingMatch::embeddingId).toList();
+                    List<String> expected = hammingOrder(query, liveVectors, 10).stream().map(liveIds::get).toList();
+                    assertThat(found).as("%s after %s", b.name(), step).isEqualTo(expected);
+                };
+                for (int i = 0; i < 60; i++) {
+                    store.add("e" + i, data.get(i));
+                    liveIds.add("e" + i);
+                    liveVectors.add(data.get(i));
+                }
+                check.accept("the first adds");
+                check.accept("a second search on the same index");
+                for (int i = 60; i < 120; i++) {
+                    store.add("e" + i, data.get(i));
+                    liveIds.add("e" + i);
+                    liveVectors.add(data.get(i));
+                }
+                check.accept("more adds");
+                store.add("e7", data.get(100)); // replaces: e7 moves to a new slot with another vector
+                int at = liveIds.indexOf("e7");
+                liveIds.remove(at);
+                liveVectors.remove(at);
+                liveIds.add("e7");
+                liveVectors.add(data.get(100));
+                check.accept("a replacement");
+                store.removeAll(List.of("e100", "e3"));
+                for (String gone : List.of("e100", "e3")) {
+                    int g = liveIds.indexOf(gone);
+                    liveIds.remove(g);
+                    liveVectors.remove(g);
+                }
+                check.accept("removals by id");
+                store.removeAll();
+                liveIds.clear();
+                liveVectors.clear();
+                for (int i = 0; i < 30; i++) {
+                    store.add("f" + i, data.get(119 - i));
+                    liveIds.add("f" + i);
+                    liveVectors.add(data.get(119 - i));
+                }
+                check.accept("removeAll and new adds");
+            }
+        }
+    }
 }
