@@ -5,25 +5,22 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The host's side of GPU work, written once for OpenCL and CUDA: packing (sign and hyperplane codes, rows in
- * chunks) and search (database chunks in index order, the one-pass kernel for k <= {@link CountingSelection#SMALL_K}
- * or histogram, cut and collect above, and the sorted result). A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
+ * chunks) and search (the database whole or in chunks, {@link DatabaseChunks}; the one-pass kernel for
+ * k <= {@link CountingSelection#SMALL_K} or histogram, cut and collect above; rows sliced for few queries; the sorted
+ * result). A runtime supplies only the device operations, on buffers of type {@code B}; OpenCL runs this code on
  * pocl in CI, so the CUDA path shares tested orchestration.
  *
- * <p>Buffers are kept between searches, one per role (database, queries, keys, ...), and replaced only when a
- * search needs a bigger one: allocating device memory costs more than many small searches' kernels, and a search
- * on the same index sizes allocates nothing. {@link #release()} frees them (the runtime's owner calls it on close);
- * a failed search frees them too, since the device's state is then unknown.
+ * <p>Buffers are kept between searches, one per role ({@link DeviceBufferPool}); {@link #release()} frees them (the
+ * runtime's owner calls it on close), and a failed search frees them too, since the device's state is then unknown.
+ * A database searched many times can be kept on the device in a buffer of its own ({@link #keep}, {@link #drop}).
  */
 public abstract class GpuHost<B> {
     /** Histograms and keys of one pass over the queries stay under this many bytes each. */
     private static final long PASS_BYTES = 256L << 20;
-    private final Map<String, B> pool = new HashMap<>();
-    private final Map<String, Long> capacity = new HashMap<>();
+    private final DeviceBufferPool<B> pool = new DeviceBufferPool<>(this::allocate, this::free);
 
     protected abstract B allocate(long bytes);
 
@@ -137,10 +134,8 @@ public abstract class GpuHost<B> {
             // Chunk sizing counted the kept database buffers as free, so when either must change, both go first.
             long dbBytes = Math.max(8, Math.min(chunkRows, db.rows()) * rowBytes);
             long nextBytes = whole ? 0 : Math.max(8, chunkRows * rowBytes);
-            if (capacity.getOrDefault("database", 0L) < dbBytes || capacity.getOrDefault("database-next", 0L) < nextBytes
-                    || whole && capacity.containsKey("database-next")) {
-                discard("database");
-                discard("database-next");
+            if (pool.bytes("database") < dbBytes || pool.bytes("database-next") < nextBytes || whole && pool.has("database-next")) {
+                releaseDatabaseBuffers();
             }
             B dbBuf = buffer("database", dbBytes, timings);
             B dbNext = whole ? null : buffer("database-next", nextBytes, timings);
@@ -149,7 +144,9 @@ public abstract class GpuHost<B> {
                 send(dbBuf, db.segment(), timings);
                 timings.upload(t);
             }
-            return select(new Chunks(db, chunkRows, dbBuf, dbNext, timings), db, queries, k, timings);
+            DatabaseChunks<B> chunks = whole ? DatabaseChunks.whole(db, dbBuf, timings)
+                    : DatabaseChunks.chunked(db, chunkRows, dbBuf, dbNext, this::upload, timings);
+            return select(chunks, db, queries, k, timings);
         } catch (RuntimeException | Error e) {
             releaseAfter(e);
             throw e;
@@ -163,7 +160,7 @@ public abstract class GpuHost<B> {
             throw new IllegalStateException("the database kept on the device was closed");
         }
         try {
-            return select(new Chunks(r.codes, r.codes.rows(), r.buffer, null, timings), r.codes, queries, k, timings);
+            return select(DatabaseChunks.whole(r.codes, r.buffer, timings), r.codes, queries, k, timings);
         } catch (RuntimeException | Error e) {
             releaseAfter(e);
             throw e;
@@ -171,7 +168,7 @@ public abstract class GpuHost<B> {
     }
 
     /** The selection over the database's chunks (already on the device when there is one chunk). */
-    private SearchResult select(Chunks chunks, BinaryCodeBatch db, BinaryCodeBatch queries, int k, GpuTimings timings) {
+    private SearchResult select(DatabaseChunks<B> chunks, BinaryCodeBatch db, BinaryCodeBatch queries, int k, GpuTimings timings) {
         int words = db.words();
         int nq = Math.toIntExact(queries.rows());
         int bins = db.bits() + 1;
@@ -314,8 +311,8 @@ public abstract class GpuHost<B> {
 
     /** Frees the pooled database buffers (before a database is kept: the device's memory is better spent on it). */
     public final void releaseDatabaseBuffers() {
-        discard("database");
-        discard("database-next");
+        pool.discard("database");
+        pool.discard("database-next");
     }
 
     @SuppressWarnings("unchecked")
@@ -326,22 +323,8 @@ public abstract class GpuHost<B> {
         return (Resident) r;
     }
 
-    /** The pooled buffer of {@code role}, replaced by a new one of {@code bytes} if it is smaller. */
     private B buffer(String role, long bytes, GpuTimings timings) {
-        long need = Math.max(8, bytes);
-        Long have = capacity.get(role);
-        if (have != null && have >= need) {
-            return pool.get(role);
-        }
-        if (have != null) {
-            capacity.remove(role);
-            free(pool.remove(role));
-        }
-        B b = allocate(need);
-        pool.put(role, b);
-        capacity.put(role, need);
-        timings.allocated();
-        return b;
+        return pool.get(role, bytes, timings);
     }
 
     /**
@@ -349,128 +332,11 @@ public abstract class GpuHost<B> {
      * sizing may count them as free although the driver counts them used.
      */
     public final long pooledDatabaseBytes() {
-        return capacity.getOrDefault("database", 0L) + capacity.getOrDefault("database-next", 0L);
-    }
-
-    private void discard(String role) {
-        Long have = capacity.remove(role);
-        if (have != null) {
-            free(pool.remove(role));
-        }
+        return pool.bytes("database") + pool.bytes("database-next");
     }
 
     /** Frees every pooled buffer; the next search allocates what it needs. */
     public final void release() {
-        RuntimeException first = null;
-        for (B b : pool.values()) {
-            try {
-                free(b);
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        pool.clear();
-        capacity.clear();
-        if (first != null) {
-            throw first;
-        }
+        pool.release();
     }
-
-    /** A kernel over one database chunk: the device buffer holding it, its first row's index, its row count. */
-    @FunctionalInterface
-    private interface ChunkKernel<B> {
-        void run(B buffer, long first, long rows);
-    }
-
-    /**
-     * The database in index order, for one kernel per chunk. Resident (one chunk): the kernel runs on the buffer
-     * uploaded before the passes. Chunked: chunk c + 1 uploads on {@link #UPLOADER} into the other buffer while the
-     * kernel runs on chunk c; a buffer is refilled only after the kernel that read it returned (kernels are waited
-     * for), and a kernel starts only after its chunk's upload returned, so the order of results is the one-thread
-     * order. Runtimes upload on their own copy queue or stream, so the copy really overlaps the kernel.
-     */
-    private final class Chunks {
-        private final BinaryCodeBatch db;
-        private final long chunkRows;
-        private final B[] buffers;
-        private final GpuTimings timings;
-
-        @SuppressWarnings("unchecked")
-        Chunks(BinaryCodeBatch db, long chunkRows, B first, B next, GpuTimings timings) {
-            this.db = db;
-            this.chunkRows = chunkRows;
-            this.buffers = next == null ? (B[]) new Object[]{first} : (B[]) new Object[]{first, next};
-            this.timings = timings;
-        }
-
-        /** Whether the database is in one piece on the device (not passed in chunks). */
-        boolean single() {
-            return buffers.length == 1;
-        }
-
-        void forEach(ChunkKernel<B> kernel) {
-            if (buffers.length == 1) {
-                long t = System.nanoTime();
-                kernel.run(buffers[0], 0, db.rows());
-                timings.kernels(t);
-                return;
-            }
-            long chunks = (db.rows() + chunkRows - 1) / chunkRows;
-            java.util.concurrent.Future<Long> pending = UPLOADER.submit(() -> upload(0));
-            try {
-                for (long c = 0; c < chunks; c++) {
-                    timings.addUpload(await(pending)); // chunk c is on the device
-                    timings.sent(Math.min(chunkRows, db.rows() - c * chunkRows) * db.words() * Long.BYTES);
-                    pending = null;
-                    if (c + 1 < chunks) {
-                        long nextChunk = c + 1;
-                        pending = UPLOADER.submit(() -> upload(nextChunk));
-                    }
-                    long first = c * chunkRows;
-                    long t = System.nanoTime();
-                    kernel.run(buffers[(int) (c % 2)], first, Math.min(chunkRows, db.rows() - first));
-                    timings.kernels(t);
-                }
-            } finally {
-                if (pending != null) { // a kernel failed: let the upload in flight finish before anything is freed
-                    try {
-                        await(pending);
-                    } catch (RuntimeException ignored) {
-                        // the kernel's failure is the one to report
-                    }
-                }
-            }
-        }
-
-        /** Uploads chunk c into its buffer (on the uploader thread); returns the nanoseconds it took. */
-        private long upload(long c) {
-            long t = System.nanoTime();
-            long first = c * chunkRows;
-            long rowBytes = (long) db.words() * Long.BYTES;
-            long rows = Math.min(chunkRows, db.rows() - first);
-            GpuHost.this.upload(buffers[(int) (c % 2)], db.segment().asSlice(first * rowBytes, rows * rowBytes));
-            return System.nanoTime() - t;
-        }
-
-        private long await(java.util.concurrent.Future<Long> f) {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while a database chunk uploaded", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException("database chunk upload failed", e.getCause());
-            }
-        }
-    }
-
-    /** One daemon thread for every runtime's chunk uploads: a search holds its runtime's lock, so they never queue long. */
-    private static final java.util.concurrent.ExecutorService UPLOADER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "binaryllm-gpu-upload");
-        t.setDaemon(true);
-        return t;
-    });
 }
