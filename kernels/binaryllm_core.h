@@ -27,7 +27,7 @@
 #ifndef BINARYLLM_CORE_H
 #define BINARYLLM_CORE_H
 
-#ifdef __OPENCL_VERSION__
+#if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__) /* the device compiler defines the first; clang alone, the second */
 typedef ulong blm_u64;
 typedef long blm_i64;
 #define BLM_KERNEL __kernel
