@@ -27,7 +27,16 @@ nproc >>"$out/host.txt"
 step devices "$blm" devices
 backends=cuda
 grep -qE '^opencl +available' "$out/devices.txt" && backends=cuda,opencl
-step equivalence "$blm" equivalence --backend "$backends"
+# The suite as shipped, then with row slices of one row (its databases are small: the default 4096-row slices would
+# never cut them) and with the 8-query tile kernel: every kernel path on the device, one file.
+equivalence_all() {
+  "$blm" equivalence --backend "$backends" || return 1
+  echo "-- row slices of one row:"
+  BINARYLLM_JAVA_OPTS="-Dbinaryllm.gpu.minSliceRows=1" "$blm" equivalence --backend "$backends" || return 1
+  echo "-- 8-query tiles:"
+  BINARYLLM_JAVA_OPTS="-Dbinaryllm.gpu.queryTile=8" "$blm" equivalence --backend "$backends"
+}
+step equivalence equivalence_all
 step golden "$blm" golden check
 step bench "$blm" bench --n "${BLM_N:-1000000}" --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 \
   --backends "$backends,cpu,native" --json "$out/bench.json" --force
@@ -46,7 +55,7 @@ step bench-few few
 echo
 echo "== summary (host: $(head -n 2 "$out/host.txt" | tail -n 1))"
 grep -E '^(cuda|opencl|cpu|native|reference) ' "$out/devices.txt" || true
-grep -E 'mismatch|differ|identical|passed|failed' "$out/equivalence.txt" "$out/golden.txt" | tail -n 6 || true
+grep -E 'mismatch|differ|identical|passed|failed|^--' "$out/equivalence.txt" "$out/golden.txt" | tail -n 12 || true
 grep -vE '^==' "$out/bench.txt" | tail -n 20
 echo "-- 8-query tiles:"
 grep -vE '^==' "$out/bench-tile8.txt" | grep -vE '^(reference|backend) ' | tail -n 8

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * The backend equivalence suite as a library routine, so it runs where no test runner does (the GPU bundle):
  * word-boundary database sizes, odd and prime bit counts, random and tie-heavy codes, k from 1 to n, every result
  * compared entry by entry with {@link ReferenceBackend}, the oracle (FAISS tests its GPU index against its CPU
- * index the same way). Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
+ * index the same way). Every case is searched twice: one-shot, and through the database prepared once (kept on a GPU,
+ * laid out by the CPU backends), as an index searches it. Data come from a fixed SplitMix64 stream, so every machine
+ * checks the same cases.
  */
 public final class EquivalenceSuite {
     private static final int[] ROWS = {1, 63, 64, 65, 127, 128, 129, 1000};
@@ -35,12 +37,16 @@ public final class EquivalenceSuite {
         for (int n : ROWS) {
             for (int bits : BITS) {
                 for (boolean ties : new boolean[]{false, true}) {
-                    try (BinaryCodeBatch db = codes(rng, n, bits, ties); BinaryCodeBatch q = codes(rng, 13, bits, ties)) {
+                    try (BinaryCodeBatch db = codes(rng, n, bits, ties); BinaryCodeBatch q = codes(rng, 13, bits, ties);
+                         PreparedDatabase prepared = backend.prepare(db)) {
                         for (int k : new int[]{1, Math.min(10, n), n}) {
                             String what = "n=" + n + " bits=" + bits + (ties ? " tie-heavy" : " random") + " k=" + k;
-                            Check c = new Check(backend.name(), what, reference.search(db, q, k).firstDifference(backend.search(db, q, k)));
-                            out.add(c);
-                            progress.accept(c);
+                            SearchResult expected = reference.search(db, q, k);
+                            for (Check c : List.of(new Check(backend.name(), what, expected.firstDifference(backend.search(db, q, k))),
+                                    new Check(backend.name(), what + " prepared", expected.firstDifference(prepared.search(q, k))))) {
+                                out.add(c);
+                                progress.accept(c);
+                            }
                         }
                     }
                 }
