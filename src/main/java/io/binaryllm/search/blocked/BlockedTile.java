@@ -59,8 +59,21 @@ public final class BlockedTile {
             rows = new long[data.length];
         }
         MemorySegment.copy(db.segment(), BinaryCodeBatch.U64, first * words * Long.BYTES, rows, 0, count * words);
-        for (int c = 0; c < count; c++) {
-            int base = (c / lanes) * words * lanes + c % lanes;
+        // Block by block, writing each block's words in order (reads stay within the block's few cache lines), and
+        // no division per code: this copy is as much work as the scan when few queries read the tile.
+        int full = count / lanes;
+        int blockLongs = words * lanes;
+        for (int b = 0; b < full; b++) {
+            int base = b * blockLongs;
+            for (int w = 0; w < words; w++) {
+                int dst = base + w * lanes;
+                for (int lane = 0; lane < lanes; lane++) {
+                    data[dst + lane] = rows[base + lane * words + w];
+                }
+            }
+        }
+        for (int c = full * lanes; c < count; c++) { // the partial last block
+            int base = full * blockLongs + c % lanes;
             int src = c * words;
             for (int w = 0; w < words; w++) {
                 data[base + w * lanes] = rows[src + w];
