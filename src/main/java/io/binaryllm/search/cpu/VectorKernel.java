@@ -14,7 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why the code looks like this: C2 keeps vectors in registers only while they are locals that never escape;
  * an array of vectors, or a vector passed to a method that is not inlined, is boxed on the heap and the loop runs
- * about 10x slower. So the accumulators are named locals and the rare slow path takes a long[].
+ * about 10x slower. So the accumulators are named locals and the rare slow path takes a long[]. A loop-carried
+ * accumulator is always the argument, never the receiver ({@code a = fresh.add(a)}, not {@code a = a.add(fresh)}):
+ * at the loop's phi C2 knows only the declared type LongVector, and when it compiles the kernel before a type profile
+ * exists (the launcher compiles it early), {@code a.add} stays a virtual call and every vector is boxed, a whole run
+ * 25x slower (seen once in a few hundred runs; at a lower threshold, 4 in 12). A fresh vector's exact class is known.
  * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
 final class VectorKernel implements HammingKernel {
@@ -92,14 +96,14 @@ final class VectorKernel implements HammingKernel {
             LongVector h = x.lanewise(VectorOperators.XOR, queries[qh]).lanewise(VectorOperators.BIT_COUNT);
             for (int w = 1; w < words; w++) {
                 x = LongVector.fromArray(SPECIES, data, base + w * LANES);
-                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
-                bb = bb.add(x.lanewise(VectorOperators.XOR, queries[qb + w]).lanewise(VectorOperators.BIT_COUNT));
-                c = c.add(x.lanewise(VectorOperators.XOR, queries[qc + w]).lanewise(VectorOperators.BIT_COUNT));
-                d = d.add(x.lanewise(VectorOperators.XOR, queries[qd + w]).lanewise(VectorOperators.BIT_COUNT));
-                e = e.add(x.lanewise(VectorOperators.XOR, queries[qe + w]).lanewise(VectorOperators.BIT_COUNT));
-                f = f.add(x.lanewise(VectorOperators.XOR, queries[qf + w]).lanewise(VectorOperators.BIT_COUNT));
-                g = g.add(x.lanewise(VectorOperators.XOR, queries[qg + w]).lanewise(VectorOperators.BIT_COUNT));
-                h = h.add(x.lanewise(VectorOperators.XOR, queries[qh + w]).lanewise(VectorOperators.BIT_COUNT));
+                a = x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT).add(a);
+                bb = x.lanewise(VectorOperators.XOR, queries[qb + w]).lanewise(VectorOperators.BIT_COUNT).add(bb);
+                c = x.lanewise(VectorOperators.XOR, queries[qc + w]).lanewise(VectorOperators.BIT_COUNT).add(c);
+                d = x.lanewise(VectorOperators.XOR, queries[qd + w]).lanewise(VectorOperators.BIT_COUNT).add(d);
+                e = x.lanewise(VectorOperators.XOR, queries[qe + w]).lanewise(VectorOperators.BIT_COUNT).add(e);
+                f = x.lanewise(VectorOperators.XOR, queries[qf + w]).lanewise(VectorOperators.BIT_COUNT).add(f);
+                g = x.lanewise(VectorOperators.XOR, queries[qg + w]).lanewise(VectorOperators.BIT_COUNT).add(g);
+                h = x.lanewise(VectorOperators.XOR, queries[qh + w]).lanewise(VectorOperators.BIT_COUNT).add(h);
             }
             VectorMask<Long> ma = a.compare(VectorOperators.LT, ta);
             VectorMask<Long> mb = bb.compare(VectorOperators.LT, tb);
@@ -222,7 +226,7 @@ final class VectorKernel implements HammingKernel {
             LongVector a = LongVector.zero(SPECIES);
             for (int w = 0; w < words; w++) {
                 LongVector x = LongVector.fromArray(SPECIES, data, base + w * LANES);
-                a = a.add(x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT));
+                a = x.lanewise(VectorOperators.XOR, queries[qa + w]).lanewise(VectorOperators.BIT_COUNT).add(a);
             }
             a.intoArray(lanes, 0);
             int valid = Math.min(LANES, tile.codes() - b * LANES);
