@@ -40,4 +40,51 @@ public interface PreparedDatabase extends AutoCloseable {
         public void close() {
         }
     }
+
+    /**
+     * A copy the backend holds (laid out on the heap, or on a device): the checks every search makes, and a close
+     * that frees the copy once. After close, a search fails instead of reading freed memory.
+     */
+    abstract class Copy implements PreparedDatabase {
+        private final String backend;
+        private final BinaryCodeBatch codes;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        protected Copy(String backend, BinaryCodeBatch codes) {
+            this.backend = backend;
+            this.codes = codes;
+        }
+
+        /** Searches the copy; called with valid arguments on an open copy. */
+        protected abstract SearchResult searchCopy(BinaryCodeBatch queries, int k);
+
+        /** Frees the copy; called once. */
+        protected abstract void free();
+
+        @Override
+        public final BinaryCodeBatch codes() {
+            return codes;
+        }
+
+        @Override
+        public final SearchResult search(BinaryCodeBatch queries, int k) {
+            SearchBackend.requireValid(codes, queries, k);
+            if (closed.get()) {
+                throw new IllegalStateException("this " + backend + " database was closed");
+            }
+            return searchCopy(queries, k);
+        }
+
+        @Override
+        public final void close() {
+            if (closed.compareAndSet(false, true)) {
+                free();
+            }
+        }
+
+        /** "what: 12.3 MiB". */
+        protected static String sized(String what, long bytes) {
+            return String.format(java.util.Locale.ROOT, "%s: %.1f MiB", what, bytes / 1048576.0);
+        }
+    }
 }

@@ -16,7 +16,7 @@ class BitPackingTest {
     @ValueSource(ints = {1, 5, 8, 9, 63, 64, 65, 200})
     void byteLayoutsMatchNumpyPackbitsInBothOrders(int bits) {
         int[][] rows = CodeGen.random(bits, 9, bits);
-        BinaryCodeBatch codes = BinaryCodeBatch.ofWords(Oracle.packRows(rows, bits), rows.length, bits);
+        BinaryCodeBatch codes = Oracle.codes(rows, bits);
         int perRow = (bits + 7) / 8;
         byte[] msb = BitPacking.toBytes(codes, true);
         byte[] lsb = BitPacking.toBytes(codes, false);

@@ -70,8 +70,8 @@ class BackendHarnessTest {
         int[][] q = kind.equals("random") ? CodeGen.random(seed + 1, nq, bits) : CodeGen.tieHeavy(seed, nq, bits);
         // Queries equal to database rows make distance 0 ties with duplicates.
         q[0] = db[n / 2].clone();
-        BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
-        BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+        BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+        BinaryCodeBatch qCodes = Oracle.codes(q, bits);
         // The database prepared for repeated searches too (kept on the device by the GPU backends, as BinaryIndex does).
         try (PreparedDatabase kept = backend.prepare(dbCodes)) {
             for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {

@@ -27,9 +27,9 @@ class ConcurrentSearchTest {
         int[][] dbA = CodeGen.tieHeavy(1, 700, bits);
         int[][] dbB = CodeGen.random(2, 333, bits);
         int[][] q = CodeGen.tieHeavy(3, 9, bits);
-        BinaryCodeBatch a = BinaryCodeBatch.ofWords(Oracle.packRows(dbA, bits), dbA.length, bits);
-        BinaryCodeBatch b = BinaryCodeBatch.ofWords(Oracle.packRows(dbB, bits), dbB.length, bits);
-        BinaryCodeBatch qs = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+        BinaryCodeBatch a = Oracle.codes(dbA, bits);
+        BinaryCodeBatch b = Oracle.codes(dbB, bits);
+        BinaryCodeBatch qs = Oracle.codes(q, bits);
         int[] ks = {1, 10, 40};
         List<SearchBackend> backends = Backends.available();
         ExecutorService threads = Executors.newFixedThreadPool(6);

@@ -35,6 +35,11 @@ public final class Oracle {
         return new SearchResult(queries.length, k, indices, distances);
     }
 
+    /** The 0/1 rows as a code batch, packed by {@link #packRows}. */
+    public static io.binaryllm.data.BinaryCodeBatch codes(int[][] rows, int bits) {
+        return io.binaryllm.data.BinaryCodeBatch.ofWords(packRows(rows, bits), rows.length, bits);
+    }
+
     /** Packs 0/1 rows the way DESIGN.md says, written out bit by bit (independent of BitPacking). */
     public static long[] packRows(int[][] rows, int bits) {
         int words = (bits + 63) / 64;

@@ -49,42 +49,35 @@ public abstract class BlockedBackend implements SearchBackend {
     }
 
     /** A database whose tiles were laid out once; searches run on this backend's threads. */
-    private final class LaidOut implements PreparedDatabase {
-        private final BinaryCodeBatch codes;
+    private final class LaidOut extends PreparedDatabase.Copy {
         private final long bytes;
         private volatile BlockedSearch.Tiles tiles;
 
         LaidOut(BinaryCodeBatch codes, BlockedSearch.Tiles tiles, long bytes) {
-            this.codes = codes;
+            super(name(), codes);
             this.tiles = tiles;
             this.bytes = bytes;
         }
 
         @Override
-        public BinaryCodeBatch codes() {
-            return codes;
-        }
-
-        @Override
-        public SearchResult search(BinaryCodeBatch queries, int k) {
-            SearchBackend.requireValid(codes, queries, k);
+        protected SearchResult searchCopy(BinaryCodeBatch queries, int k) {
             BlockedSearch.Tiles laid = tiles;
-            if (laid == null) {
+            if (laid == null) { // closed by another thread since the check
                 throw new IllegalStateException("this " + name() + " database was closed");
             }
             synchronized (BlockedBackend.this) {
-                return searcher().search(codes, laid, queries, k);
+                return searcher().search(codes(), laid, queries, k);
             }
         }
 
         @Override
         public String residence() {
-            return String.format(java.util.Locale.ROOT, "in memory, re-laid in blocks: %.1f MiB", bytes / 1048576.0);
+            return sized("in memory, re-laid in blocks", bytes);
         }
 
         /** Lets the layout go (the garbage collector frees it). */
         @Override
-        public void close() {
+        protected void free() {
             tiles = null;
         }
     }

@@ -87,7 +87,7 @@ public abstract class GpuBackend implements SearchBackend {
         requireWithinLimits(database);
         GpuRuntime r = usable();
         GpuRuntime.Resident kept = r.keep(database, maxChunkBytes);
-        return kept == null ? new PreparedDatabase.InPlace(this, database) : new DeviceDatabase(this, r, kept, database);
+        return kept == null ? new PreparedDatabase.InPlace(this, database) : new DeviceDatabase(name(), r, kept, database);
     }
 
     private void requireWithinLimits(BinaryCodeBatch database) {

@@ -180,10 +180,11 @@ public abstract class GpuHost<B> {
         int slices = small || chunks.single()
                 ? CountingSelection.slices(pass, small ? tile : CountingSelection.COUNT_TILE, db.rows(), groupsToFill()) : 1;
         pass = (int) Math.max(1, Math.min(pass, small ? PASS_BYTES / (8L * k * slices) : PASS_BYTES / (4L * bins * slices)));
+        int keySlices = small ? slices : 1; // the one-pass kernel keeps k keys per slice; collect writes each query's k once
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         B qBuf = buffer("queries", queries.segment().byteSize(), timings);
-        B keyBuf = buffer("keys", 8L * k * pass * (small ? slices : 1), timings);
+        B keyBuf = buffer("keys", 8L * k * pass * keySlices, timings);
         B histBuf = small ? null : buffer("histograms", 4L * bins * pass * slices, timings);
         B cutBuf = small ? null : buffer("cuts", 4L * pass, timings);
         B tieBuf = small ? null : buffer("ties", 4L * pass, timings);
@@ -195,9 +196,9 @@ public abstract class GpuHost<B> {
         for (int q0 = 0; q0 < nq; q0 += pass) {
             int m = Math.min(pass, nq - q0);
             int q = q0; // for the kernels' lambdas
-            long[] keys = new long[m * k * (small ? slices : 1)];
+            long[] keys = new long[m * k * keySlices];
             if (small) {
-                fill(keyBuf, -1, 2L * m * k * slices); // all ones: no key yet
+                fill(keyBuf, -1, 2L * m * k * keySlices); // all ones: no key yet
                 int groups = Math.toIntExact((long) (m + tile - 1) / tile * slices);
                 chunks.forEach((buf, first, rows) -> topKSmall(buf, rows, first, words, qBuf, q, m, k, slices, keyBuf,
                         tile, groups));
@@ -225,7 +226,7 @@ public abstract class GpuHost<B> {
             t = System.nanoTime();
             readLongs(keyBuf, keys);
             timings.download(t);
-            CountingSelection.unpack(keys, small ? slices : 1, m, k, indices, distances, q0 * k);
+            CountingSelection.unpack(keys, keySlices, m, k, indices, distances, q0 * k);
         }
         return new SearchResult(nq, k, indices, distances);
     }

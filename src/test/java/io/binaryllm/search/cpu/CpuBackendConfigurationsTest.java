@@ -46,8 +46,8 @@ class CpuBackendConfigurationsTest {
                     int[][] db = n % 2 == 0 ? CodeGen.random(n + bits, n, bits) : CodeGen.tieHeavy(n + bits, n, bits);
                     int[][] q = CodeGen.tieHeavy(bits, 11, bits);
                     q[0] = db[n - 1].clone();
-                    BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
-                    BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+                    BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+                    BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                     // and through the tiles laid out once (BinaryIndex's database), with the same tile boundaries
                     try (PreparedDatabase laid = backend.prepare(dbCodes)) {
                         assertThat(laid.residence()).startsWith("in memory, re-laid");

@@ -33,8 +33,8 @@ class CudaBackendTest {
             int bits = 150;
             int[][] db = CodeGen.tieHeavy(3, 97, bits);
             int[][] q = CodeGen.tieHeavy(4, 11, bits);
-            BinaryCodeBatch d = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
-            BinaryCodeBatch qq = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+            BinaryCodeBatch d = Oracle.codes(db, bits);
+            BinaryCodeBatch qq = Oracle.codes(q, bits);
             for (int k : new int[]{1, 10, 97}) {
                 assertThat(backend.search(d, qq, k).firstDifference(Oracle.topK(db, q, k))).as("chunk=%d k=%d", chunkRows, k).isNull();
             }

@@ -60,8 +60,8 @@ class NativeBackendVariantsTest {
                     int[][] db = n % 2 == 0 ? CodeGen.random(n * 7L + bits, n, bits) : CodeGen.tieHeavy(n * 7L + bits, n, bits);
                     int[][] q = CodeGen.random(bits, 13, bits); // 13 = one group of 8 and a remainder of 5
                     q[3] = db[0].clone();
-                    BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
-                    BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+                    BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+                    BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                     try (io.binaryllm.search.PreparedDatabase laid = backend.prepare(dbCodes)) { // tiles laid out once
                         for (int k : new int[]{1, Math.min(4, n), n}) {
                             SearchResult expected = Oracle.topK(db, q, k);

@@ -1,6 +1,5 @@
 package io.binaryllm.search.opencl;
 
-import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
 import org.junit.jupiter.api.Test;
@@ -12,10 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is too small, smaller ones run in the bigger buffers (and stay exact), and close() frees them.
  */
 class OpenClBufferReuseTest {
-    private static BinaryCodeBatch codes(int[][] rows, int bits) {
-        return BinaryCodeBatch.ofWords(Oracle.packRows(rows, bits), rows.length, bits);
-    }
-
     @Test
     void buffersAreReusedGrownAndReleased() {
         if (!OpenClTests.available("buffer reuse")) {
@@ -28,16 +23,16 @@ class OpenClBufferReuseTest {
         try (OpenClBackend backend = new OpenClBackend(Long.MAX_VALUE)) {
             for (int k : new int[]{5, 60}) { // the one-pass kernel, then the counting selection (more buffers)
                 OpenClRuntime.get().runtime().releaseBuffers(); // the runtime is JVM-wide: start from no buffers
-                assertThat(backend.search(codes(small, bits), codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
-                assertThat(backend.search(codes(small, bits), codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
+                assertThat(backend.search(Oracle.codes(small, bits), Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
+                assertThat(backend.search(Oracle.codes(small, bits), Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
                 assertThat(backend.lastTimings().allocations()).as("a repeated search, k=" + k).isZero();
-                assertThat(backend.search(codes(big, bits), codes(q, bits), k)).isEqualTo(Oracle.topK(big, q, k));
+                assertThat(backend.search(Oracle.codes(big, bits), Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(big, q, k));
                 assertThat(backend.lastTimings().allocations()).as("the database buffer grows").isEqualTo(1);
-                assertThat(backend.search(codes(small, bits), codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
+                assertThat(backend.search(Oracle.codes(small, bits), Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(small, q, k));
                 assertThat(backend.lastTimings().allocations()).as("smaller fits in bigger").isZero();
             }
             backend.close();
-            assertThat(backend.search(codes(small, bits), codes(q, bits), 60)).isEqualTo(Oracle.topK(small, q, 60));
+            assertThat(backend.search(Oracle.codes(small, bits), Oracle.codes(q, bits), 60)).isEqualTo(Oracle.topK(small, q, 60));
             assertThat(backend.lastTimings().allocations()).as("after close, all eight again").isEqualTo(8);
         }
     }

@@ -25,8 +25,8 @@ class OpenClChunkingTest {
                 int[][] db = CodeGen.tieHeavy(n + bits, n, bits);
                 int[][] q = CodeGen.tieHeavy(bits, 9, bits);
                 q[0] = db[n - 1].clone();
-                BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
-                BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+                BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+                BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                 for (long chunkRows : new long[]{1, 3, 64, n}) {
                     OpenClBackend backend = new OpenClBackend(chunkRows * words * Long.BYTES);
                     for (int k : new int[]{1, Math.min(5, n), n}) {
@@ -51,11 +51,11 @@ class OpenClChunkingTest {
         }
         for (int bits : new int[]{1023, 1024, 1025, 1365, 1366, 2049, 2050, 4098, 4099, 4100, 4161}) {
             int[][] db = CodeGen.tieHeavy(bits, 70, bits);
-            BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
+            BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
             for (int nq : new int[]{1, 5, 9}) {
                 int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
                 q[nq - 1] = db[69].clone();
-                BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), q.length, bits);
+                BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                 long chunk = nq == 5 ? 23L * dbCodes.words() * Long.BYTES : Long.MAX_VALUE;
                 try (OpenClBackend backend = new OpenClBackend(chunk)) {
                     for (int k : new int[]{33, 70}) { // above the one-pass kernel's 32
@@ -83,10 +83,10 @@ class OpenClChunkingTest {
                     .map(c -> c.what() + ": " + c.difference())).isEmpty();
             int bits = 200;
             int[][] db = CodeGen.tieHeavy(bits + 7, 150, bits);
-            BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), db.length, bits);
+            BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
             for (int nq : new int[]{1, 7, 8, 9, 17}) {
                 int[][] q = CodeGen.tieHeavy(bits + nq, nq, bits);
-                BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+                BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                 OpenClBackend chunked = new OpenClBackend(37L * ((bits + 63) / 64) * Long.BYTES);
                 for (int k : new int[]{1, 10, 32}) {
                     assertThat(chunked.search(dbCodes, qCodes, k).firstDifference(Oracle.topK(db, q, k)))
@@ -127,10 +127,10 @@ class OpenClChunkingTest {
                 int words = (bits + 63) / 64;
                 for (int n : new int[]{1, 5, 17, 150}) {
                     int[][] db = CodeGen.tieHeavy(bits + n, n, bits);
-                    BinaryCodeBatch dbCodes = BinaryCodeBatch.ofWords(Oracle.packRows(db, bits), n, bits);
+                    BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
                     for (int nq : new int[]{1, 2, 9}) {
                         int[][] q = CodeGen.tieHeavy(n + nq, nq, bits);
-                        BinaryCodeBatch qCodes = BinaryCodeBatch.ofWords(Oracle.packRows(q, bits), nq, bits);
+                        BinaryCodeBatch qCodes = Oracle.codes(q, bits);
                         for (long chunk : new long[]{Long.MAX_VALUE, 13L * words * Long.BYTES}) {
                             try (OpenClBackend backend = new OpenClBackend(chunk)) {
                                 for (int k : new int[]{1, Math.min(n, 3), Math.min(n, 32), Math.min(n, 33), n}) {

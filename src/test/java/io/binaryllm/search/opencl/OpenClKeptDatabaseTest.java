@@ -18,10 +18,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * search and gives its device memory back when closed (its answers are checked case by case by EquivalenceSuite).
  */
 class OpenClKeptDatabaseTest {
-    private static BinaryCodeBatch codes(int[][] rows, int bits) {
-        return BinaryCodeBatch.ofWords(Oracle.packRows(rows, bits), rows.length, bits);
-    }
-
     private static long keptBytes() {
         return ((GpuHost<?>) ((OpenClRuntime) OpenClRuntime.get().runtime()).host()).keptBytes();
     }
@@ -34,8 +30,8 @@ class OpenClKeptDatabaseTest {
         int bits = 130;
         int[][] db = CodeGen.tieHeavy(11, 500, bits);
         int[][] q = CodeGen.tieHeavy(12, 9, bits);
-        BinaryCodeBatch dbCodes = codes(db, bits);
-        BinaryCodeBatch qCodes = codes(q, bits);
+        BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+        BinaryCodeBatch qCodes = Oracle.codes(q, bits);
         long before = keptBytes();
         try (OpenClBackend backend = new OpenClBackend()) {
             PreparedDatabase kept = backend.prepare(dbCodes);
@@ -48,7 +44,7 @@ class OpenClKeptDatabaseTest {
             }
             // a one-shot search in between uses the pool, and the kept copy is untouched by it
             int[][] other = CodeGen.tieHeavy(13, 70, bits);
-            assertThat(backend.search(codes(other, bits), qCodes, 5)).isEqualTo(Oracle.topK(other, q, 5));
+            assertThat(backend.search(Oracle.codes(other, bits), qCodes, 5)).isEqualTo(Oracle.topK(other, q, 5));
             assertThat(backend.lastTimings().uploadedBytes()).isGreaterThanOrEqualTo(70L * 3 * Long.BYTES);
             assertThat(kept.search(qCodes, 7)).isEqualTo(Oracle.topK(db, q, 7));
             kept.close();
@@ -69,11 +65,11 @@ class OpenClKeptDatabaseTest {
         int[][] db = CodeGen.tieHeavy(21, 100, bits);
         int[][] q = CodeGen.tieHeavy(22, 6, bits);
         try (OpenClBackend backend = new OpenClBackend(30L * Long.BYTES);
-             PreparedDatabase kept = backend.prepare(codes(db, bits))) {
+             PreparedDatabase kept = backend.prepare(Oracle.codes(db, bits))) {
             assertThat(kept).isInstanceOf(PreparedDatabase.InPlace.class);
             assertThat(kept.residence()).isEqualTo("in place");
             for (int k : new int[]{1, 40, 100}) {
-                assertThat(kept.search(codes(q, bits), k)).isEqualTo(Oracle.topK(db, q, k));
+                assertThat(kept.search(Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(db, q, k));
             }
         }
     }
@@ -89,13 +85,13 @@ class OpenClKeptDatabaseTest {
         int[][] q = CodeGen.tieHeavy(32, 5, bits);
         long before = keptBytes();
         try (BinaryEngine engine = BinaryEngine.builder().backend("opencl").build()) {
-            try (BinaryIndex index = engine.index(codes(db, bits))) {
+            try (BinaryIndex index = engine.index(Oracle.codes(db, bits))) {
                 assertThat(index.residence()).startsWith("on the opencl device");
-                assertThat(index.search(codes(q, bits), 12)).isEqualTo(Oracle.topK(db, q, 12));
+                assertThat(index.search(Oracle.codes(q, bits), 12)).isEqualTo(Oracle.topK(db, q, 12));
             }
             assertThat(keptBytes()).isEqualTo(before);
-            BinaryIndex leftOpen = engine.index(codes(db, bits));
-            assertThat(leftOpen.search(codes(q, bits), 3)).isEqualTo(Oracle.topK(db, q, 3));
+            BinaryIndex leftOpen = engine.index(Oracle.codes(db, bits));
+            assertThat(leftOpen.search(Oracle.codes(q, bits), 3)).isEqualTo(Oracle.topK(db, q, 3));
             assertThat(keptBytes()).isGreaterThan(before);
         }
         assertThat(keptBytes()).as("the engine closed the index left open").isEqualTo(before);
