@@ -1,6 +1,6 @@
 package io.binaryllm.benchmarks;
 
-import io.binaryllm.bench.RandomCodes;
+import io.binaryllm.data.RandomCodes;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;

@@ -1,0 +1,299 @@
+package io.binaryllm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.RandomCodes;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.gpu.GpuBackend;
+import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.gpu.PopcountBound;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.seed.Seeds;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Throughput of every backend: pairs/s, bits/s and speed-up over reference, per code width and k.",
+                "Each backend's answer for the first --check queries is compared with reference before it is reported.",
+                "Times are medians of --repeat calls after half a second of untimed warm-up calls (JIT-warm, as a library",
+                "user sees it); whole-process comparisons with other tools are in benchmarks/compare-ceiling.sh."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--database", paramLabel = "CODES.npy", description = "Database codes (default: generated).")
+    Path database;
+
+    @Option(names = "--queries", paramLabel = "QCODES.npy", description = "Query codes (default: generated).")
+    Path queries;
+
+    @Option(names = "--n", defaultValue = "1000000", description = "Generated database rows (default: ${DEFAULT-VALUE}).")
+    long n;
+
+    @Option(names = "--bits", split = ",", defaultValue = "256,1024", description = "Generated code widths (default: ${DEFAULT-VALUE}).")
+    List<Integer> bits;
+
+    @Option(names = "--nq", defaultValue = "1000", description = "Generated queries (default: ${DEFAULT-VALUE}).")
+    int nq;
+
+    @Option(names = "--k", split = ",", defaultValue = "10", description = "Values of k (default: ${DEFAULT-VALUE}).")
+    List<Integer> ks;
+
+    @Option(names = "--backends", split = ",", description = "Backends to time (default: every available one).")
+    List<String> backends;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Timed calls per configuration (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--check", defaultValue = "100", description = "Queries checked against (and timed on) reference (default: ${DEFAULT-VALUE}).")
+    int check;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated codes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the rows as JSON.")
+    Path json;
+
+    @Option(names = "--write-data", paramLabel = "DIR",
+            description = "Only write the generated codes (db<bits>.npy, q<bits>.npy) to DIR, for other tools to read.")
+    Path writeData;
+
+    @Option(names = "--force", description = "Replace existing output files.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        if (repeat < 1 || check < 1 || nq < 1 || n < 1) {
+            throw new BadInputException("bench: --repeat, --check, --nq and --n must be positive");
+        }
+        if ((database == null) != (queries == null)) {
+            throw new BadInputException("bench: give both --database and --queries, or neither");
+        }
+        if (json != null) {
+            AtomicOutput.requireWritable(json, force);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (writeData != null) {
+            for (int b : bits) {
+                try (BinaryCodeBatch db = generate("database", n, b); BinaryCodeBatch q = generate("queries", nq, b)) {
+                    Npy.writeCodes(writeData.resolve("db" + b + ".npy"), force, db);
+                    Npy.writeCodes(writeData.resolve("q" + b + ".npy"), force, q);
+                }
+                out.printf("wrote %s/db%d.npy (%d x %d bits) and q%d.npy (%d queries)%n", writeData, b, n, b, b, nq);
+            }
+            return Main.OK;
+        }
+        List<BenchRow> rows = new ArrayList<>();
+        out.printf("%-10s %6s %5s %10s %8s %9s %12s %10s %9s  %s%n", "backend", "bits", "k", "n", "queries", "seconds",
+                "Mpairs/s", "Gbit/s", "speedup", "device");
+        if (database != null) {
+            try (BinaryCodeBatch db = Npy.readCodes(database); BinaryCodeBatch q = Npy.readCodes(queries)) {
+                measure(db, q, rows, out);
+            }
+        } else {
+            for (int b : bits) {
+                try (BinaryCodeBatch db = generate("database", n, b); BinaryCodeBatch q = generate("queries", nq, b)) {
+                    measure(db, q, rows, out);
+                }
+            }
+        }
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("machine", machine());
+            doc.put("rows", rows);
+            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
+            AtomicOutput.writeBytes(json, force, text);
+        }
+        return Main.OK;
+    }
+
+    private BinaryCodeBatch generate(String what, long rows, int b) {
+        if (b < 1) {
+            throw new BadInputException("--bits: must be positive, got " + b);
+        }
+        return RandomCodes.generate(new Seeds(seed).stream("bench/" + what + "/" + b), rows, b, "generated " + what);
+    }
+
+    private void measure(BinaryCodeBatch db, BinaryCodeBatch q, List<BenchRow> rows, PrintWriter out) {
+        List<SearchBackend> chosen = chooseBackends();
+        try {
+            SearchBackend reference = chosen.stream().filter(b -> b.name().equals("reference")).findFirst().orElseThrow();
+            int checked = (int) Math.min(check, q.rows());
+            BinaryCodeBatch checkQueries = slice(q, checked);
+            for (int k : ks) {
+                SearchBackend.requireValid(db, q, k);
+                double refTime = time(() -> reference.search(db, checkQueries, k));
+                SearchResult expected = reference.search(db, checkQueries, k);
+                double refRate = (double) db.rows() * checked / refTime;
+                rows.add(print(out, reference, db, checked, k, refTime, refRate, checked));
+                for (SearchBackend b : chosen) {
+                    if (b == reference) {
+                        continue;
+                    }
+                    String diff = b.search(db, checkQueries, k).firstDifference(expected);
+                    if (diff != null) {
+                        throw new IllegalStateException(b.name() + " differs from reference (" + diff + "): not reporting it");
+                    }
+                    double seconds = time(() -> b.search(db, q, k));
+                    BenchRow row = print(out, b, db, (int) q.rows(), k, seconds, refRate, checked);
+                    row = withIndex(out, row, b, db, q, k, checkQueries, expected);
+                    rows.add(row);
+                }
+            }
+        } finally {
+            chosen.forEach(SearchBackend::close);
+        }
+    }
+
+    private BenchRow print(PrintWriter out, SearchBackend b, BinaryCodeBatch db, int nqTimed, int k, double seconds,
+                           double refRate, int checked) {
+        double pairs = (double) db.rows() * nqTimed / seconds;
+        var gpu = b instanceof io.binaryllm.gpu.GpuBackend g ? g.lastTimings() : null;
+        BenchRow row = new BenchRow(b.name(), b.availability().detail(), db.bits(), k, db.rows(), nqTimed, seconds, pairs,
+                pairs * db.bits(), pairs / refRate, checked, gpu, null);
+        out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%n", row.backend(), row.bits(), k, row.n(),
+                nqTimed, seconds, pairs / 1e6, row.bitsPerSecond() / 1e9, row.speedup(), row.device());
+        if (gpu != null) {
+            out.printf("%-10s   last call: %s%n", "", parts(gpu));
+            double rate = ((GpuBackend) b).popcountsPerSecond();
+            if (rate > 0) {
+                double bound = PopcountBound.seconds((double) db.rows() * nqTimed, db.bits(), rate);
+                out.printf("%-10s   kernels %.1fx the popcount bound (%.4f s: %d x %d pairs, %d 32-bit popcounts each, %.3g/s)%n",
+                        "", gpu.kernels() / bound, bound, db.rows(), nqTimed, (db.bits() + 31) / 32, rate);
+            }
+        }
+        out.flush();
+        return row;
+    }
+
+    private static String parts(GpuTimings gpu) {
+        long b = gpu.uploadedBytes();
+        String sent = b >= 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f MB", b / 1e6)
+                : b >= 1_000 ? String.format(java.util.Locale.ROOT, "%.1f kB", b / 1e3) : b + " B";
+        return String.format(java.util.Locale.ROOT, "uploads %.4f s (%s), kernels %.4f s, downloads %.4f s, host selection and rest %.4f s, buffers allocated %d",
+                gpu.upload(), sent, gpu.kernels(), gpu.download(),
+                gpu.total() - gpu.upload() - gpu.kernels() - gpu.download(), gpu.allocations());
+    }
+
+    /**
+     * The same searches through the backend's index (BinaryIndex): kept on the device by a GPU backend (each call then
+     * uploads only its queries), laid out in blocks by the CPU backends (each call then reads the codes once). Checked
+     * against the reference first, like every row; nothing where the backend searches in place.
+     */
+    private BenchRow withIndex(PrintWriter out, BenchRow row, SearchBackend b, BinaryCodeBatch db, BinaryCodeBatch q,
+                               int k, BinaryCodeBatch checkQueries, SearchResult expected) {
+        long start = System.nanoTime();
+        try (BinaryIndex index = b.index(db)) {
+            double build = (System.nanoTime() - start) / 1e9;
+            if (index.residence().equals("in place")) {
+                if (b instanceof GpuBackend) {
+                    out.printf("%-10s   index: does not fit on the device; searched in chunks as above%n", "");
+                }
+                return row;
+            }
+            String diff = index.search(checkQueries, k).firstDifference(expected);
+            if (diff != null) {
+                throw new IllegalStateException(b.name() + " through its index differs from reference (" + diff + "): not reporting it");
+            }
+            double seconds = time(() -> index.search(q, k));
+            GpuTimings gpu = b instanceof GpuBackend g ? g.lastTimings() : null;
+            double pairs = (double) db.rows() * q.rows() / seconds;
+            out.printf("%-10s   index (%s; built in %.4f s): %.4f s a call, %.1f Mpairs/s, %.1fx the call above%s%n",
+                    "", index.residence(), build, seconds, pairs / 1e6, row.seconds() / seconds,
+                    gpu == null ? "" : "; last call: " + parts(gpu));
+            out.flush();
+            return new BenchRow(row.backend(), row.device(), row.bits(), row.k(), row.n(), row.queries(), row.seconds(),
+                    row.pairsPerSecond(), row.bitsPerSecond(), row.speedup(), row.checkedQueries(), row.gpu(),
+                    new BenchRow.Index(index.residence(), build, seconds, pairs, gpu));
+        }
+    }
+
+    /**
+     * Median of {@link #repeat} timed calls, after warm-up calls for at least half a second (at least one): the JIT
+     * must have compiled the kernel, or small configurations would time the interpreter.
+     */
+    private double time(Runnable call) {
+        long warmUntil = System.nanoTime() + 500_000_000L;
+        do {
+            call.run();
+        } while (System.nanoTime() < warmUntil);
+        double[] t = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long start = System.nanoTime();
+            call.run();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[repeat / 2];
+    }
+
+    private List<SearchBackend> chooseBackends() {
+        List<SearchBackend> out = new ArrayList<>();
+        for (SearchBackend b : SearchBackends.loadAll()) {
+            boolean wanted = b.name().equals("reference") || backends == null || backends.contains(b.name());
+            if (wanted && b.availability().available()) {
+                out.add(b);
+            } else {
+                if (wanted && backends != null) {
+                    spec.commandLine().getErr().printf("binaryllm bench: %s not measured: %s%n", b.name(), b.availability().detail());
+                }
+                b.close();
+            }
+        }
+        if (backends != null) {
+            for (String name : backends) {
+                if (out.stream().noneMatch(b -> b.name().equals(name)) && SearchBackends.names().stream().noneMatch(name::equals)) {
+                    out.forEach(SearchBackend::close);
+                    throw new BadInputException("--backends: unknown backend '" + name + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static BinaryCodeBatch slice(BinaryCodeBatch q, int rows) {
+        return BinaryCodeBatch.wrap(q.segment().asSlice(0, (long) rows * q.words() * Long.BYTES), rows, q.bits(), q.source(), null);
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu", cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("date", java.time.LocalDate.now().toString());
+        return m;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch");
+        }
+        return System.getProperty("os.arch");
+    }
+}

@@ -1,0 +1,135 @@
+package io.binaryllm.cli;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import io.binaryllm.gpu.DeviceFailure;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code binaryllm}: the command line. Exit codes are a contract: 0 success, 2 bad input or usage (one line on
+ * stderr naming the file or option and the problem), 1 a bug (with the stack trace under {@code --debug}).
+ */
+@Command(name = "binaryllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Binary embeddings: pack floats into bit codes, search them by exact Hamming top-k, check the golden set.")
+public final class Main {
+    /**
+     * The subcommands, registered lazily: picocli builds a model of every registered command by reflection, about
+     * 30 ms each, so a run registers only the one it was asked for (all of them for help and usage errors). A
+     * switch, not a map of constructor references: each reference would load its class and spin a lambda class at
+     * start-up, milliseconds that every run (and the short `search` runs most) would pay.
+     */
+    private static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
+            "equivalence", "embed");
+
+    private static Object command(String name) {
+        return switch (name) {
+            case "pack" -> new PackCommand();
+            case "search" -> new SearchCommand();
+            case "golden" -> new GoldenCommand();
+            case "devices" -> new DevicesCommand();
+            case "bench" -> new BenchCommand();
+            case "run" -> new RunCommand();
+            case "datasets" -> new DatasetsCommand();
+            case "equivalence" -> new EquivalenceCommand();
+            case "embed" -> new EmbedCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
+    }
+
+    public static final int OK = 0;
+    public static final int BUG = 1;
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        SearchCommand.warmUpKernelEarly(args);
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (tests call this directly). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        var direct = SearchArgs.parse(args, err);
+        if (direct.isPresent()) {
+            return execute(direct.get().command(), direct.get().debug(), err);
+        }
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (COMMANDS.contains(first)) {
+            cli.addSubcommand(first, command(first));
+        } else {
+            COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
+            cli.addSubcommand("help", new CommandLine.HelpCommand());
+        }
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine where = e.getCommandLine();
+            String command = where.getCommandName().equals("binaryllm") ? "binaryllm" : "binaryllm " + where.getCommandName();
+            // A misspelt option also makes the real one "missing"; the misspelling is the news.
+            List<String> unmatched = where.getUnmatchedArguments();
+            String message = e.getMessage();
+            if (!unmatched.isEmpty()) {
+                var u = new CommandLine.UnmatchedArgumentException(where, unmatched);
+                message = (unmatched.getFirst().startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + unmatched.getFirst() + "'"
+                        + (u.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", u.getSuggestions()) + "?");
+            }
+            err.println(command + ": " + message + " (see " + command + " --help)");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, parseResult.hasMatchedOption("--debug")
+                || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug")), err));
+        return cli.execute(args);
+    }
+
+    /** Runs a command parsed without picocli, with the same exit codes and messages as picocli's execution. */
+    private static int execute(java.util.concurrent.Callable<Integer> command, boolean debug, PrintWriter err) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return failure(e, debug, err);
+        }
+    }
+
+    /**
+     * Exit 2 and one line for what the user can act on, else exit 1: a bug. A library argument's problem names the
+     * option it came from ({@code --k: k must be ...}: the library's arguments are the options' names); a failing
+     * device names {@code --backend}, where the remedy is.
+     */
+    static int failure(Exception e, boolean debug, PrintWriter err) {
+        String line = switch (e) {
+            case BadArgumentException a -> "--" + a.argument() + ": " + a.getMessage();
+            case BadInputException b -> b.getMessage();
+            case DeviceFailure d -> "--backend: " + d.getMessage();
+            default -> null;
+        };
+        if (line != null) {
+            err.println("binaryllm: " + line);
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return BAD_INPUT;
+        }
+        err.println("binaryllm: internal error: " + e + (debug ? "" : " (a bug; rerun with --debug for the stack trace)"));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return BUG;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"binaryllm " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

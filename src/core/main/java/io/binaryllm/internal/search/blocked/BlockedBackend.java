@@ -1,0 +1,109 @@
+package io.binaryllm.internal.search.blocked;
+
+import io.binaryllm.internal.vectorization.HammingKernel;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.search.AbstractBinaryIndex;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A backend that runs {@link BlockedSearch} with some kernel on a thread pool of its own, created on first use and
+ * shut down by {@link #close()}. Subclasses say which kernel and how it is described.
+ */
+public abstract class BlockedBackend implements SearchBackend {
+    private final BlockedSearch.Settings settings;
+    private ExecutorService pool;
+
+    protected BlockedBackend(BlockedSearch.Settings settings) {
+        this.settings = settings;
+    }
+
+    public BlockedSearch.Settings settings() {
+        return settings;
+    }
+
+    /** The kernel to search with; called only when {@link #availability()} says the backend is available. */
+    protected abstract HammingKernel kernel();
+
+    @Override
+    public synchronized SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        SearchBackend.requireValid(database, queries, k);
+        return searcher().search(database, queries, k);
+    }
+
+    /**
+     * The database's tiles re-laid once and kept (as much heap as the codes), so that each search reads the codes
+     * once instead of copying every tile before scanning it: for a few queries the copy costs as much as the scan.
+     * A database above a quarter of the heap is searched in place, as {@link #search} does.
+     */
+    @Override
+    public synchronized BinaryIndex index(BinaryCodeBatch database) {
+        BlockedSearch searcher = searcher();
+        long bytes = database.segment().byteSize();
+        if (bytes > Runtime.getRuntime().maxMemory() / 4) {
+            return SearchBackend.super.index(database);
+        }
+        return new BlockedIndex(database, searcher.layOut(database), bytes);
+    }
+
+    /** An index whose tiles were laid out once; searches run on this backend's threads. */
+    private final class BlockedIndex extends AbstractBinaryIndex {
+        private final long bytes;
+        private volatile BlockedSearch.Tiles tiles;
+
+        BlockedIndex(BinaryCodeBatch codes, BlockedSearch.Tiles tiles, long bytes) {
+            super(name(), codes);
+            this.tiles = tiles;
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected SearchResult searchCopy(BinaryCodeBatch queries, int k) {
+            BlockedSearch.Tiles laid = tiles;
+            if (laid == null) { // closed by another thread since the check
+                requireOpen();
+            }
+            synchronized (BlockedBackend.this) {
+                return searcher().search(codes(), laid, queries, k);
+            }
+        }
+
+        @Override
+        public String residence() {
+            return sized("in memory, re-laid in blocks", bytes);
+        }
+
+        /** Lets the layout go (the garbage collector frees it). */
+        @Override
+        protected void release() {
+            tiles = null;
+        }
+    }
+
+    /** A search over this backend's kernel and threads (the pool is created on first use and again after close). */
+    private BlockedSearch searcher() {
+        if (!availability().available()) {
+            throw new IllegalStateException(name() + " is unavailable: " + availability().detail());
+        }
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(settings.threads(), r -> {
+                Thread t = new Thread(r, "binaryllm-" + name());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return new BlockedSearch(kernel(), pool, settings);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+            pool = null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.binaryllm.internal.search.blocked;
+
+import io.binaryllm.internal.vectorization.HammingKernel;
+import io.binaryllm.internal.vectorization.KernelWarmup;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
+import io.binaryllm.search.Availability;
+
+/**
+ * {@code cpu}: the blocked search with the Java Hamming kernel on every core: the Vector API one, or the scalar one
+ * where {@link VectorizationProvider} decided so (it says why).
+ */
+public final class CpuBackend extends BlockedBackend {
+    private final HammingKernel kernel;
+
+    public CpuBackend() {
+        this(BlockedSearch.Settings.defaults(), VectorizationProvider.get().hammingKernel());
+    }
+
+    /** For tests and benchmarks: explicit threads, tile size and selection, and kernel. */
+    public CpuBackend(BlockedSearch.Settings settings, HammingKernel kernel) {
+        super(settings);
+        this.kernel = kernel;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.of(kernel.describe() + ", " + settings().threads() + " threads");
+    }
+
+    @Override
+    public int autoPreference() {
+        return 20;
+    }
+
+    @Override
+    protected HammingKernel kernel() {
+        KernelWarmup.awaitCompiled(3000);
+        return kernel;
+    }
+}

@@ -1,0 +1,23 @@
+package io.binaryllm.internal.vectorization;
+
+/**
+ * The double-precision dot product of two float rows, in the order every implementation must follow: eight partial
+ * sums {@code s[j % 8] += (double) a[j] * b[j]} over j = 0..d-1, combined as
+ * {@code ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7))}. A float product is exact in double, so only this summation order
+ * decides the result, and it is the order of an 8-lane vector loop. {@link ScalarDotProduct} is the specification.
+ */
+public interface DotProduct {
+    double dot(float[] a, int aOffset, float[] b, int bOffset, int d);
+
+    /**
+     * {@code out[r] = dot(a, aOffset, b, o[r], d)} for four rows of b, each bit-identical to {@link #dot}.
+     * Implementations may interleave the four: each row's eight partial sums still run in the specified order, and
+     * the four independent chains hide the adder's latency that one chain waits on.
+     */
+    default void dot4(float[] a, int aOffset, float[] b, int o0, int o1, int o2, int o3, int d, double[] out) {
+        out[0] = dot(a, aOffset, b, o0, d);
+        out[1] = dot(a, aOffset, b, o1, d);
+        out[2] = dot(a, aOffset, b, o2, d);
+        out[3] = dot(a, aOffset, b, o3, d);
+    }
+}

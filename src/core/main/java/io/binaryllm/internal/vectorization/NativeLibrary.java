@@ -1,0 +1,97 @@
+package io.binaryllm.internal.vectorization;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code libbinaryllm.so} (built from {@code native/} by the Maven build where gcc exists) and its downcall
+ * handles. The library is a jar resource; it is copied to a private temporary folder once per JVM, because the
+ * dynamic loader can only open files. Loading never throws: {@link #load()} records why it failed.
+ */
+final class NativeLibrary {
+    /** The C variants by number, as {@code blm_best_variant} returns them. */
+    static final String[] VARIANTS = {"scalar C", "AVX2 C (nibble-table popcount)", "AVX-512 VPOPCNTDQ C"};
+
+    final int bestVariant;
+    final MethodHandle topK;
+    final MethodHandle distances;
+    final Path file;
+
+    private NativeLibrary(SymbolLookup lookup, Path file) {
+        Linker linker = Linker.nativeLinker();
+        // critical(true): the kernels take Java arrays directly (no copies); a call scans one tile, milliseconds.
+        Linker.Option heapAccess = Linker.Option.critical(true);
+        this.file = file;
+        try {
+            this.bestVariant = (int) linker.downcallHandle(lookup.findOrThrow("blm_best_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("blm_best_variant failed", t);
+        }
+        this.topK = linker.downcallHandle(lookup.findOrThrow("blm_topk"), FunctionDescriptor.ofVoid(
+                JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heapAccess);
+        this.distances = linker.downcallHandle(lookup.findOrThrow("blm_distances"), FunctionDescriptor.ofVoid(
+                JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), heapAccess);
+    }
+
+    /** The library, or the reason it is not here. */
+    record Loaded(NativeLibrary library, String problem) {
+    }
+
+    private static final Loaded LOADED = load();
+
+    static Loaded get() {
+        return LOADED;
+    }
+
+    static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        return (os.contains("linux") ? "linux" : os.replace(' ', '-')) + "-" + (arch.equals("amd64") ? "x86_64" : arch);
+    }
+
+    private static Loaded load() {
+        Module module = NativeLibrary.class.getModule();
+        if (!module.isNativeAccessEnabled()) { // asked before any restricted call, so the JDK prints no warning
+            return new Loaded(null, "native access is not enabled (start the JVM with --enable-native-access="
+                    + (module.isNamed() ? module.getName() : "ALL-UNNAMED") + ")");
+        }
+        String resource = "/native/" + platform() + "/libbinaryllm.so";
+        URL url = NativeLibrary.class.getResource(resource);
+        if (url == null) {
+            return new Loaded(null, "no native library for " + platform() + " in the jar (the build found no gcc, or the platform is not x86-64 Linux)");
+        }
+        try {
+            Path file;
+            if (url.getProtocol().equals("file")) {
+                file = Path.of(url.toURI());
+            } else {
+                Path dir = Files.createTempDirectory("binaryllm-native-");
+                file = dir.resolve("libbinaryllm.so");
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+            }
+            return new Loaded(new NativeLibrary(SymbolLookup.libraryLookup(file, Arena.global()), file), null);
+        } catch (IllegalCallerException e) {
+            return new Loaded(null, "native access is not enabled (start the JVM with --enable-native-access=ALL-UNNAMED)");
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return new Loaded(null, "cannot load " + resource + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.binaryllm.search;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.seed.SplitMix64;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The backend equivalence suite as a library routine, so it runs where no test runner does (the GPU bundle):
+ * word-boundary database sizes, odd and prime bit counts, random and tie-heavy codes, k from 1 to n, every result
+ * compared entry by entry with the {@code reference} backend, the oracle (FAISS tests its GPU index against its CPU
+ * index the same way). Every case is searched twice: one-shot, and through the backend's {@link BinaryIndex} (kept on a
+ * GPU, laid out by the CPU backends). Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
+ */
+public final class EquivalenceSuite {
+    private static final int[] ROWS = {1, 63, 64, 65, 127, 128, 129, 1000};
+    private static final int[] BITS = {1, 7, 63, 64, 65, 127, 129, 256, 257, 1031};
+
+    private EquivalenceSuite() {
+    }
+
+    /** One comparison: the case, and the first difference (null when identical). */
+    public record Check(String backend, String what, String difference) {
+        public boolean ok() {
+            return difference == null;
+        }
+    }
+
+    public static List<Check> run(SearchBackend backend, Consumer<Check> progress) {
+        try (SearchBackend reference = SearchBackends.open("reference")) {
+            return run(backend, reference, progress);
+        }
+    }
+
+    private static List<Check> run(SearchBackend backend, SearchBackend reference, Consumer<Check> progress) {
+        List<Check> out = new ArrayList<>();
+        SplitMix64 rng = new SplitMix64(0x5EED);
+        for (int n : ROWS) {
+            for (int bits : BITS) {
+                for (boolean ties : new boolean[]{false, true}) {
+                    try (BinaryCodeBatch db = codes(rng, n, bits, ties); BinaryCodeBatch q = codes(rng, 13, bits, ties);
+                         BinaryIndex index = backend.index(db)) {
+                        for (int k : new int[]{1, Math.min(10, n), n}) {
+                            String what = "n=" + n + " bits=" + bits + (ties ? " tie-heavy" : " random") + " k=" + k;
+                            SearchResult expected = reference.search(db, q, k);
+                            for (Check c : List.of(new Check(backend.name(), what, expected.firstDifference(backend.search(db, q, k))),
+                                    new Check(backend.name(), what + " index", expected.firstDifference(index.search(q, k))))) {
+                                out.add(c);
+                                progress.accept(c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Random codes, or tie-heavy ones: copies of 3 patterns with a rare flipped bit. */
+    static BinaryCodeBatch codes(SplitMix64 rng, int rows, int bits, boolean ties) {
+        BinaryCodeBatch out = BinaryCodeBatch.allocate(rows, bits, "suite");
+        int words = out.words();
+        long mask = BinaryCodeBatch.lastWordMask(bits);
+        long[][] patterns = new long[3][words];
+        for (long[] p : patterns) {
+            for (int w = 0; w < words; w++) {
+                p[w] = rng.nextLong() & (w == words - 1 ? mask : -1L);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            long[] p = patterns[(int) rng.nextLong(3)];
+            for (int w = 0; w < words; w++) {
+                long v = ties ? p[w] : rng.nextLong();
+                out.setWord(r, w, v & (w == words - 1 ? mask : -1L));
+            }
+            if (ties && rng.nextLong(4) == 0) {
+                int j = (int) rng.nextLong(bits);
+                out.setWord(r, j >>> 6, out.word(r, j >>> 6) ^ (1L << (j & 63)));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package io.binaryllm.engine;
+
+import io.binaryllm.binarize.Binarized;
+import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.data.EmbeddingDataset;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.QueryDataset;
+import io.binaryllm.data.Qrels;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The examples of {@link BinaryEngine}'s Javadoc, verbatim, compiled and run. */
+class BinaryEngineExampleTest {
+    @Test
+    void theSearchExampleRunsAndFindsTheDocument() {
+        long found;
+        // --- from the Javadoc ---
+        try (BinaryEngine engine = BinaryEngine.builder().backend("auto").seed(42).build();
+             FloatEmbeddingBatch docs = FloatEmbeddingBatch.of(new float[][]{{0.9f, -0.2f, 0.4f}, {-0.5f, 0.8f, 0.1f}, {0.7f, 0.1f, -0.3f}});
+             FloatEmbeddingBatch questions = FloatEmbeddingBatch.of(new float[][]{{1.0f, -0.1f, 0.2f}})) {
+            Binarizer sign = engine.binarizer("sign", null);
+            try (Binarized docCodes = engine.encode(sign, docs);
+                 Binarized questionCodes = engine.encode(sign, questions);
+                 BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
+                SearchResult top = index.search(questionCodes.codes(), 2);
+                long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
+                // --- end of the example ---
+                found = best;
+                assertThat(top.distancesOf(0)).containsExactly(0, 2); // signs 101 against 101, then 011 and 110
+                assertThat(index.size()).isEqualTo(3);
+            }
+        }
+        assertThat(found).isZero();
+    }
+
+    @Test
+    void theEvaluateExampleRunsAndKeepsTheRanking() {
+        float[][] docVectors = {{0.9f, -0.2f, 0.4f, 0.1f}, {-0.5f, 0.8f, 0.1f, -0.7f}, {0.7f, 0.1f, -0.3f, 0.2f}};
+        float[][] questionVectors = {{1.0f, -0.1f, 0.3f, 0.1f}};
+        BinaryEngine.Quality quality;
+        double keptShare;
+        // --- from the Javadoc ---
+        try (BinaryEngine engine = BinaryEngine.builder().seed(7).build();
+             EmbeddingDataset corpus = new EmbeddingDataset("docs", FloatEmbeddingBatch.of(docVectors), List.of(), Optional.empty());
+             QueryDataset questions = new QueryDataset("questions", FloatEmbeddingBatch.of(questionVectors), List.of(),
+                     Optional.of(new Qrels(Map.of("0", Map.of("0", 1)))))) {   // question 0 judges document 0 relevant
+            BinaryEngine.Quality q = engine.evaluate(engine.binarizer("hyperplane", 256), corpus, questions, 2);
+            double kept = q.binaryScores().orElseThrow().ndcg() / q.floatScores().orElseThrow().ndcg();
+            // --- end of the example ---
+            quality = q;
+            keptShare = kept;
+        }
+        assertThat(quality.bits()).isEqualTo(256);
+        assertThat(quality.floatScores().orElseThrow().ndcg()).isEqualTo(1.0); // document 0 is the float nearest
+        assertThat(keptShare).isEqualTo(1.0); // 256 hyperplanes keep the clear winner first
+        assertThat(quality.overlap()).isBetween(0.5, 1.0);
+    }
+}

@@ -1,0 +1,287 @@
+package io.binaryllm.internal.vectorization;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.testing.Backends;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every kernel the provider hands out, at every level this JVM runs (scalar, the Vector API, and for Hamming the C
+ * variants), against the scalar kernels, the specification: identical heaps, distances, bits, scales and dot
+ * products on word-boundary widths, tie-heavy codes and values across the whole float range. The scalar kernels are
+ * themselves held to the documented summation orders and to the oracle.
+ */
+class VectorizationProviderTest {
+    private static final VectorizationProvider SCALAR = VectorizationProvider.at(VectorizationProvider.Level.SCALAR);
+
+    /** The vector provider; outside CI a JVM without the vector module skips, with the reason. */
+    private static VectorizationProvider vector() {
+        VectorizationProvider v = VectorizationProvider.at(VectorizationProvider.Level.VECTOR);
+        if (Backends.inCi()) {
+            assertThat(v.javaLevel()).as("CI runs the tests with --add-modules jdk.incubator.vector")
+                    .isEqualTo(VectorizationProvider.Level.VECTOR);
+        }
+        assumeTrue(v.javaLevel() == VectorizationProvider.Level.VECTOR, "jdk.incubator.vector is not in this JVM's module graph");
+        return v;
+    }
+
+    /** The Hamming kernels to compare: the Vector API one and every C variant this CPU runs. */
+    private static List<HammingKernel> fastHammingKernels() {
+        List<HammingKernel> out = new ArrayList<>();
+        out.add(vector().hammingKernel());
+        VectorizationProvider.at(VectorizationProvider.Level.NATIVE).nativeKernel().ifPresentOrElse(c -> {
+            for (int v = 0; v <= c.bestVariant(); v++) {
+                out.add(c.withVariant(v));
+            }
+        }, () -> {
+            String why = VectorizationProvider.at(VectorizationProvider.Level.NATIVE).nativeProblem();
+            assertThat(Backends.inCi()).as("CI builds the native library with gcc, but: " + why).isFalse();
+            System.err.println("KERNEL NOT TESTED: native: " + why);
+        });
+        return out;
+    }
+
+    @Test
+    void theLevelsAreWhatTheyClaim() {
+        assertThat(SCALAR.javaLevel()).isEqualTo(VectorizationProvider.Level.SCALAR);
+        assertThat(SCALAR.describe()).isEqualTo("scalar Java");
+        assertThat(SCALAR.nativeKernel()).isEmpty();
+        assertThat(SCALAR.nativeProblem()).isEqualTo("native kernels are off (-Dbinaryllm.vectorization=scalar)");
+        VectorizationProvider v = vector();
+        assertThat(v.describe()).startsWith("Vector API");
+        assertThat(v.nativeKernel()).isEmpty();
+        assertThat(v.nativeProblem()).contains("=vector");
+        assertThat(VectorizationProvider.get().cap()).as("the tests run uncapped").isEqualTo(VectorizationProvider.Level.NATIVE);
+    }
+
+    // ------------------------------------------------------------------------------------------------ Hamming
+
+    @Test
+    void hammingKernelsEqualTheScalarKernel() {
+        List<HammingKernel> kernels = fastHammingKernels();
+        for (int bits : new int[]{1, 63, 64, 65, 127, 129, 256, 257, 1031}) {
+            for (int n : new int[]{1, 7, 8, 9, 77}) {
+                int[][] db = n % 2 == 1 ? CodeGen.tieHeavy(n * 31L + bits, n, bits) : CodeGen.random(n * 31L + bits, n, bits);
+                int[][] q = CodeGen.tieHeavy(bits, 16, bits); // 16: a multiple of every kernel's query group
+                q[5] = db[n - 1].clone();
+                BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
+                long[] queries = Oracle.packRows(q, bits);
+                for (int k : new int[]{1, Math.min(5, n), n}) {
+                    String expectedTop = topK(SCALAR.hammingKernel(), dbCodes, queries, q.length, k);
+                    int[] expectedDistances = distances(SCALAR.hammingKernel(), dbCodes, queries, q.length);
+                    for (HammingKernel kernel : kernels) {
+                        String what = kernel.describe() + " bits=" + bits + " n=" + n + " k=" + k;
+                        assertThat(topK(kernel, dbCodes, queries, q.length, k)).as(what).isEqualTo(expectedTop);
+                        assertThat(distances(kernel, dbCodes, queries, q.length)).as(what).isEqualTo(expectedDistances);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theScalarHammingKernelEqualsTheOracle() {
+        int bits = 130;
+        int[][] db = CodeGen.tieHeavy(3, 41, bits);
+        int[][] q = CodeGen.random(4, 3, bits);
+        String top = topK(SCALAR.hammingKernel(), Oracle.codes(db, bits), Oracle.packRows(q, bits), q.length, 7);
+        var expected = Oracle.topK(db, q, 7);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < expected.indices().length; i++) {
+            s.append(expected.distances()[i]).append(':').append(expected.indices()[i]).append(i % 7 == 6 ? "\n" : " ");
+        }
+        assertThat(top).isEqualTo(s.toString());
+    }
+
+    /** Every query's k smallest (distance:index) in order, "d:i d:i ...\n" a query, from one tile of the whole database. */
+    private static String topK(HammingKernel kernel, BinaryCodeBatch db, long[] queries, int nq, int k) {
+        BlockedTile tile = BlockedTile.laidOut(db, 0, (int) db.rows(), kernel.lanes());
+        FlatTopK heaps = new FlatTopK(nq, k);
+        kernel.topK(tile, queries, 0, nq, heaps);
+        StringBuilder s = new StringBuilder();
+        long[] idx = new long[k];
+        int[] dist = new int[k];
+        for (int q = 0; q < nq; q++) {
+            int size = heaps.drainSorted(q, idx, dist, 0);
+            for (int i = 0; i < size; i++) {
+                s.append(dist[i]).append(':').append(idx[i]).append(i == size - 1 ? "\n" : " ");
+            }
+        }
+        return s.toString();
+    }
+
+    private static int[] distances(HammingKernel kernel, BinaryCodeBatch db, long[] queries, int nq) {
+        BlockedTile tile = BlockedTile.laidOut(db, 0, (int) db.rows(), kernel.lanes());
+        int n = (int) db.rows();
+        int[] out = new int[nq * n];
+        int[] row = new int[n];
+        for (int q = 0; q < nq; q++) {
+            kernel.distances(tile, queries, q, row);
+            System.arraycopy(row, 0, out, q * n, n);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------- sign packing
+
+    /** Values across the whole float range, so the summation order of the scales matters. */
+    private static float[][] nasty(long seed, int rows, int d) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[][] out = new float[rows][d];
+        for (float[] row : out) {
+            for (int j = 0; j < d; j++) {
+                row[j] = switch (r.nextInt(8)) {
+                    case 0 -> 0.0f;
+                    case 1 -> -0.0f;
+                    case 2 -> Float.MIN_VALUE * (r.nextBoolean() ? 1 : -1);
+                    case 3 -> (float) (r.nextDouble() * 1e30);
+                    case 4 -> (float) (-r.nextDouble() * 1e-30);
+                    default -> (float) (r.nextGaussian() * Math.pow(10, r.nextInt(20) - 10));
+                };
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void signPackersEqualTheScalarPacker() {
+        SignPacker scalar = SCALAR.signPacker();
+        SignPacker vector = vector().signPacker();
+        for (int d = 1; d <= 300; d += (d < 70 ? 1 : 37)) {
+            try (FloatEmbeddingBatch in = FloatEmbeddingBatch.of(nasty(d, 5, d));
+                 BinaryCodeBatch a = BinaryCodeBatch.allocate(5, d, "a");
+                 BinaryCodeBatch b = BinaryCodeBatch.allocate(5, d, "b")) {
+                scalar.packSigns(in, a);
+                vector.packSigns(in, b);
+                assertThat(b.segment().mismatch(a.segment())).as("d=%d", d).isEqualTo(-1);
+                assertThat(vector.meanAbs(in)).as("d=%d", d).containsExactly(scalar.meanAbs(in));
+            }
+        }
+    }
+
+    @Test
+    void scalesFollowTheDocumentedSummationOrderAtEveryLevel() {
+        // 2^53 then fifteen 1s: left to right, every +1 is rounded away (the spacing of doubles at 2^53 is 2) and
+        // the sum stays 2^53; with eight lane sums the 1s first meet each other and the total is 2^53 + 14.
+        float[] row = new float[16];
+        Arrays.fill(row, 1f);
+        row[0] = 0x1p53f;
+        double leftToRight = 0;
+        for (float v : row) {
+            leftToRight += v;
+        }
+        assertThat(leftToRight).isEqualTo(0x1p53);
+        try (FloatEmbeddingBatch in = FloatEmbeddingBatch.of(new float[][]{row})) {
+            assertThat(SCALAR.signPacker().meanAbs(in)).containsExactly((0x1p53 + 14) / 16);
+            assertThat(vector().signPacker().meanAbs(in)).containsExactly((0x1p53 + 14) / 16);
+        }
+    }
+
+    @Test
+    void signPackersRefuseNonFiniteValuesWithTheSameMessage() {
+        float[][] x = nasty(3, 4, 40);
+        x[2][37] = Float.POSITIVE_INFINITY;
+        for (SignPacker p : new SignPacker[]{SCALAR.signPacker(), vector().signPacker()}) {
+            try (FloatEmbeddingBatch in = FloatEmbeddingBatch.of(x); BinaryCodeBatch out = BinaryCodeBatch.allocate(4, 40, "o")) {
+                assertThatThrownBy(() -> p.packSigns(in, out)).isInstanceOf(BadInputException.class)
+                        .hasMessage("<memory>: row 2, column 37 is Infinity (embeddings must be finite)");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ projections
+
+    @Test
+    void projectionSignsEqualTheScalarProjection() {
+        ProjectionSigns scalar = SCALAR.projectionSigns();
+        ProjectionSigns vector = vector().projectionSigns();
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int d : new int[]{1, 5, 33, 65, 257}) {
+            for (int m : new int[]{1, 7, 63, 64, 65, 129, 300}) {
+                int pass = Math.max(scalar.outputsPerPass(), vector.outputsPerPass());
+                int stride = (m + pass - 1) / pass * pass; // a multiple of both kernels' granularity
+                float[] rt = new float[d * stride];
+                for (int j = 0; j < d; j++) {
+                    for (int i = 0; i < m; i++) {
+                        rt[j * stride + i] = (float) rng.nextGaussian();
+                    }
+                }
+                for (int row = 0; row < 9; row++) {
+                    float[] x = new float[d];
+                    for (int j = 0; j < d; j++) {
+                        // Mixed magnitudes make rounding matter; exact zeros make sums land on zero.
+                        x[j] = rng.nextInt(5) == 0 ? 0f : (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(7) - 3));
+                    }
+                    long[] expected = new long[(m + 63) / 64];
+                    long[] actual = new long[expected.length];
+                    scalar.signs(rt, stride, m, x, expected);
+                    vector.signs(rt, stride, m, x, actual);
+                    assertThat(actual).as("d=%d m=%d row %d", d, m, row).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- dot product
+
+    @Test
+    void dotProductsEqualTheScalarOnEveryLength() {
+        SplittableRandom r = new SplittableRandom(9);
+        DotProduct scalar = SCALAR.dotProduct();
+        DotProduct vector = vector().dotProduct();
+        for (int d = 1; d <= 70; d++) {
+            float[] a = gaussians(r, d + 3);
+            float[] b = gaussians(r, 6 * d + 9);
+            assertThat(vector.dot(a, 3, b, 5, d)).as("d=%d", d).isEqualTo(scalar.dot(a, 3, b, 5, d));
+            int[] o = {3, 5 * d + 9 - d, 1, 2 * d};
+            for (DotProduct dp : new DotProduct[]{scalar, vector}) {
+                double[] out = new double[4];
+                dp.dot4(a, 2, b, o[0], o[1], o[2], o[3], d, out);
+                for (int i = 0; i < 4; i++) {
+                    assertThat(out[i]).as("dot4 d=%d row %d", d, i).isEqualTo(scalar.dot(a, 2, b, o[i], d));
+                }
+            }
+        }
+    }
+
+    @Test
+    void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
+        // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);
+        // in eight lanes the 1s are added to each other first and part of them survives.
+        float[] a = new float[16];
+        Arrays.fill(a, 1f);
+        a[0] = 0x1p27f;
+        double[] s = new double[8];
+        for (int j = 0; j < 16; j++) {
+            s[j & 7] += (double) a[j] * a[j];
+        }
+        double expected = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        double leftToRight = 0;
+        for (float v : a) {
+            leftToRight += (double) v * v;
+        }
+        assertThat(expected).isNotEqualTo(leftToRight);
+        assertThat(SCALAR.dotProduct().dot(a, 0, a, 0, 16)).isEqualTo(expected);
+        assertThat(vector().dotProduct().dot(a, 0, a, 0, 16)).isEqualTo(expected);
+    }
+
+    private static float[] gaussians(SplittableRandom r, int n) {
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6));
+        }
+        return out;
+    }
+}

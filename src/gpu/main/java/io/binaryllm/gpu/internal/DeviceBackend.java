@@ -1,0 +1,111 @@
+package io.binaryllm.gpu.internal;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.binarize.HyperplaneBinarizer;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.gpu.GpuBackend;
+import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.search.Availability;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+
+/**
+ * A {@link GpuBackend} over its device's JVM-wide {@link GpuRuntime}, opened on first use: construction never touches
+ * a driver, so the backend loads everywhere and, where the runtime is missing, explains itself. The opencl and cuda
+ * backends differ only in their name, their preference and how their runtime loads.
+ */
+public abstract class DeviceBackend implements GpuBackend {
+    private final long maxChunkBytes;
+    /** Whether this instance has used the runtime: only then does it hold buffers there. */
+    private volatile boolean used;
+
+    /** @param maxChunkBytes the largest database chunk a one-shot search sends at once (tests force small ones) */
+    protected DeviceBackend(long maxChunkBytes) {
+        this.maxChunkBytes = maxChunkBytes;
+    }
+
+    /** The JVM-wide runtime, loaded on the first call, or why there is none. */
+    protected abstract GpuRuntime.Loaded runtime();
+
+    @Override
+    public Availability availability() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? Availability.unavailable(r.problem()) : Availability.of(r.runtime().describe());
+    }
+
+    @Override
+    public GpuTimings lastTimings() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? null : r.runtime().lastTimings();
+    }
+
+    @Override
+    public double popcountsPerSecond() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? 0 : r.runtime().popcountsPerSecond();
+    }
+
+    @Override
+    public BinaryCodeBatch pack(Binarizer binarizer, FloatEmbeddingBatch x) {
+        GpuRuntime<?> r = usable();
+        x.requireFinite();
+        return switch (binarizer) {
+            case HyperplaneBinarizer h -> r.packHyperplane(x, h.projection(x.dims()), h.bits(x.dims()));
+            default -> switch (binarizer.name()) {
+                case "sign", "scaled-sign" -> r.packSigns(x);
+                default -> throw new BadArgumentException("binarizer", "no GPU packing for the " + binarizer.name() + " binarizer");
+            };
+        };
+    }
+
+    @Override
+    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        SearchBackend.requireValid(database, queries, k);
+        requireWithinLimits(database);
+        return usable().search(database, queries, k, maxChunkBytes);
+    }
+
+    /**
+     * The database copied to the device once, FAISS's GPU index holding its vectors: each search then uploads only
+     * its queries. A database that does not fit beside a search's working memory is searched in place, in chunks
+     * sent per search, as {@link #search} does.
+     */
+    @Override
+    public BinaryIndex index(BinaryCodeBatch database) {
+        requireWithinLimits(database);
+        BinaryIndex kept = usable().keep(database, maxChunkBytes);
+        return kept != null ? kept : GpuBackend.super.index(database);
+    }
+
+    /**
+     * Frees the device buffers the runtime keeps between searches. The runtime is shared by every instance in the
+     * JVM, so another open instance merely allocates them again on its next search.
+     */
+    @Override
+    public void close() {
+        if (used) {
+            runtime().runtime().releaseBuffers();
+        }
+    }
+
+    private void requireWithinLimits(BinaryCodeBatch database) {
+        if (database.rows() >= Keys.MAX_ROWS || database.bits() > Keys.MAX_BITS) {
+            throw BadInputException.in(database.source(), name() + " searches fewer than 2^40 rows of fewer than 2^23 bits; these are "
+                    + database.rows() + " rows of " + database.bits() + " bits");
+        }
+    }
+
+    /** The runtime, or why there is none; from here on this instance holds buffers. */
+    private GpuRuntime<?> usable() {
+        GpuRuntime.Loaded r = runtime();
+        if (r.runtime() == null) {
+            throw new BadArgumentException("backend", name() + " is unavailable here: " + r.problem());
+        }
+        used = true;
+        return r.runtime();
+    }
+}

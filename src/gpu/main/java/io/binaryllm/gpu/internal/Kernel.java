@@ -1,0 +1,28 @@
+package io.binaryllm.gpu.internal;
+
+/** The kernels of {@code kernels/binaryllm_core.h}, by the name the program and the PTX give them. */
+public enum Kernel {
+    /** Per-query histograms of distances (the counting selection's first pass). */
+    HISTOGRAM("blm_histogram"),
+    /** The keys below the cut and the first ties at it, in index order (its second pass). */
+    COLLECT("blm_collect"),
+    /** The one-pass top-k for k up to 32, 4 queries a work-group. */
+    TOP_K_TILE_4("blm_topk_small"),
+    /** The same for 8 queries a work-group. */
+    TOP_K_TILE_8("blm_topk_small8"),
+    /** Sign codes, one work-item per output word. */
+    PACK_SIGN("blm_pack_sign"),
+    /** Hyperplane codes, one work-item per output word. */
+    PACK_HYPERPLANE("blm_pack_hyperplane");
+
+    private final String symbol;
+
+    Kernel(String symbol) {
+        this.symbol = symbol;
+    }
+
+    /** The kernel's name in the OpenCL program and the PTX module. */
+    public String symbol() {
+        return symbol;
+    }
+}

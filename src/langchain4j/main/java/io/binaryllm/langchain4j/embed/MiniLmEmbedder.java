@@ -1,0 +1,54 @@
+package io.binaryllm.langchain4j.embed;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+
+import java.util.List;
+
+/**
+ * all-MiniLM-L6-v2 (384 dimensions, mean pooling, L2-normalised) run in-process by langchain4j's ONNX runtime
+ * wrapper: no network, no Python. Load it through {@link TextEmbedders#miniLm()}, which explains itself where the
+ * model's jars are absent (the GPU bundle leaves them out).
+ */
+final class MiniLmEmbedder implements TextEmbedder {
+    static final String NAME = "all-MiniLM-L6-v2";
+    static final String MODEL_CLASS = "dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel";
+
+    /**
+     * DJL (the tokenizer's library) logs its CUDA probe ("Failed to detect GPU count") and native-library lookup on
+     * every start; the model runs on the CPU and neither line is news. Held here: JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger DJL = java.util.logging.Logger.getLogger("ai.djl");
+
+    private EmbeddingModel model;
+
+    /** The langchain4j model itself (loaded on first use: ~1.5 s, skipped when the cache has every text). */
+    synchronized EmbeddingModel model() {
+        if (model == null) {
+            DJL.setLevel(java.util.logging.Level.SEVERE);
+            model = new AllMiniLmL6V2EmbeddingModel();
+        }
+        return model;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int dimensions() {
+        return 384;
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+        var embeddings = model().embedAll(texts.stream().map(TextSegment::from).toList()).content();
+        float[][] out = new float[embeddings.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = embeddings.get(i).vector();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,103 @@
+package io.binaryllm.langchain4j.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Float vectors in a memory-mapped scratch file, appended row by row: the store's float copies stay out of the
+ * Java heap (the page cache holds the hot ones) while the codes it searches stay small. The file grows by doubling
+ * and is deleted on close.
+ */
+public final class MappedFloatRows implements AutoCloseable {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Path file;
+    private final FileChannel channel;
+    private final int dims;
+    private Arena arena;
+    private MemorySegment mapped;
+    private long capacity;
+    private long rows;
+
+    public MappedFloatRows(Path directory, int dims) {
+        this.dims = dims;
+        try {
+            this.file = Files.createTempFile(directory, "binaryllm-store-", ".f32");
+            this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the store's vector file in " + directory, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int dims() {
+        return dims;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** Appends a row and returns its number. */
+    public long append(float[] v) {
+        if (v.length != dims) {
+            throw new IllegalArgumentException("expected " + dims + " dimensions, got " + v.length);
+        }
+        if (rows == capacity) {
+            grow(Math.max(1024, 2 * capacity));
+        }
+        MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
+        return rows++;
+    }
+
+    public float[] row(long row) {
+        float[] v = new float[dims];
+        MemorySegment.copy(mapped, F32, row * dims * 4L, v, 0, dims);
+        return v;
+    }
+
+    /** Forgets every row (the file keeps its size for the next ones). */
+    public void clear() {
+        rows = 0;
+    }
+
+    private void grow(long newCapacity) {
+        try {
+            Arena next = Arena.ofShared();
+            MemorySegment m = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity * dims * 4L, next);
+            if (arena != null) {
+                arena.close();
+            }
+            arena = next;
+            mapped = m;
+            capacity = newCapacity;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot grow " + file + " to " + newCapacity + " vectors", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        try {
+            channel.close();
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.binaryllm.langchain4j.embed;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A deterministic stand-in model (vector = bytes of the text's SHA-256), which records every batch it is given. */
+final class FakeEmbedder implements TextEmbedder {
+    final List<List<String>> batches = new ArrayList<>();
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public int dimensions() {
+        return 8;
+    }
+
+    static float[] vectorOf(String text) {
+        byte[] h = io.binaryllm.data.io.Sha256.hex(text.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+        float[] v = new float[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = h[i] - 'a' + 0.5f;
+        }
+        return v;
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+        batches.add(List.copyOf(texts));
+        return texts.stream().map(FakeEmbedder::vectorOf).toArray(float[][]::new);
+    }
+}

@@ -1,0 +1,149 @@
+package io.binaryllm.runner;
+
+import io.binaryllm.runner.internal.Nearest;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.binaryllm.BadInputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a {@link RunConfig} from YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) with no leniency: an
+ * unknown key is refused with its path and the nearest valid key, a missing required key with its path, a value of
+ * the wrong type with the type expected. Jackson's scalar coercions ("5" for 5, 1 for true) are off.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    private static <M extends ObjectMapper> M strict(M mapper) {
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+        mapper.enable(SerializationFeature.INDENT_OUTPUT);
+        return mapper;
+    }
+
+    private static final ObjectMapper YAML = strict(YAMLMapper.builder(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build())
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build());
+    private static final ObjectMapper JSON = strict(JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build());
+
+    public static RunConfig load(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".json") ? JSON : name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : null;
+        if (mapper == null) {
+            throw BadInputException.in(file, "a config is .yaml, .yml or .json");
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw BadInputException.in(file, "no such file");
+        } catch (IOException e) {
+            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+        }
+        if (text.isBlank()) {
+            throw BadInputException.in(file, "empty config (required keys: name, dataset, variants)");
+        }
+        try {
+            return mapper.readValue(text, RunConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+            throw BadInputException.in(file, path(e, e.getPropertyName()) + ": unknown key" + Nearest.hint(e.getPropertyName(), known)
+                    + " (valid here: " + String.join(", ", known) + ")");
+        } catch (InvalidFormatException e) {
+            throw BadInputException.in(file, path(e, null) + ": expected " + typeName(e.getTargetType()) + ", got '" + e.getValue() + "'");
+        } catch (MismatchedInputException e) {
+            String missing = missingProperty(e.getOriginalMessage());
+            if (missing != null) {
+                throw BadInputException.in(file, path(e, missing) + ": required key is missing");
+            }
+            throw BadInputException.in(file, path(e, null) + ": expected " + typeName(e.getTargetType()) + where(e));
+        } catch (JsonParseException e) {
+            throw BadInputException.in(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + where(e) + ": " + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            throw BadInputException.in(file, path(e, null) + ": " + e.getOriginalMessage());
+        } catch (JacksonException e) {
+            throw BadInputException.in(file, "cannot read the config" + where(e) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** The resolved config as YAML (what every run directory keeps). */
+    public static String toYaml(RunConfig config) {
+        try {
+            return YAML.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the resolved config", e);
+        }
+    }
+
+    /** {@code variants[1].bits}, from Jackson's path, plus {@code last} when the failing key is not on it. */
+    private static String path(JsonMappingException e, String last) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getIndex() >= 0) {
+                out.append('[').append(r.getIndex()).append(']');
+            } else if (r.getFieldName() != null) {
+                out.append(out.isEmpty() ? "" : ".").append(r.getFieldName());
+            }
+        }
+        if (last != null && !out.toString().endsWith(last)) {
+            out.append(out.isEmpty() ? "" : ".").append(last);
+        }
+        return out.isEmpty() ? "(top level)" : out.toString();
+    }
+
+    private static String missingProperty(String message) {
+        String marker = "Missing required creator property '";
+        int at = message == null ? -1 : message.indexOf(marker);
+        if (at < 0) {
+            return null;
+        }
+        int end = message.indexOf('\'', at + marker.length());
+        return message.substring(at + marker.length(), end);
+    }
+
+    private static final Map<Class<?>, String> TYPES = Map.of(String.class, "a string", Long.class, "an integer",
+            Integer.class, "an integer", Double.class, "a number", Boolean.class, "true or false", List.class, "a list",
+            long.class, "an integer", int.class, "an integer");
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type.isRecord()) {
+            return "a mapping with keys " + java.util.Arrays.stream(type.getRecordComponents())
+                    .map(c -> {
+                        var p = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        var q = c.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        return q != null && !q.value().isEmpty() ? q.value() : p != null && !p.value().isEmpty() ? p.value() : c.getName();
+                    }).collect(Collectors.joining(", "));
+        }
+        return TYPES.getOrDefault(type, type.getSimpleName());
+    }
+
+    private static String where(JacksonException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+}

@@ -1,0 +1,144 @@
+package io.binaryllm.runner;
+
+import io.binaryllm.runner.internal.datasets.SyntheticClusters;
+import io.binaryllm.runner.internal.datasets.WordNetGlosses;
+import io.binaryllm.BadInputException;
+import io.binaryllm.runner.internal.Nearest;
+import io.binaryllm.data.Dataset;
+import io.binaryllm.data.EmbeddingDataset;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.QueryDataset;
+import io.binaryllm.data.Qrels;
+import io.binaryllm.data.io.EmbeddingFiles;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.runner.internal.datasets.WordNet;
+import io.binaryllm.langchain4j.embed.EmbeddingCache;
+import io.binaryllm.runner.internal.GoldenCase;
+import io.binaryllm.seed.Seeds;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Named datasets: the golden cases ({@code golden/<case>}), generated clusters ({@code synthetic/...}, fixed data:
+ * their seed is part of the name's definition, not the run's), real text ({@code wordnet/...}, embedded on first
+ * use and cached) and files named in a config.
+ */
+public final class DatasetCatalog {
+    /** A catalog entry: its name, what it is, its size, and how to build it. */
+    public record Entry(String name, String description, long corpusRows, long queryRows, int dims,
+                        Supplier<Dataset> load) {
+    }
+
+    private static final Map<String, Entry> ENTRIES = build();
+
+    private DatasetCatalog() {
+    }
+
+    public static List<Entry> entries() {
+        return List.copyOf(ENTRIES.values());
+    }
+
+    private static Map<String, Entry> build() {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (GoldenCase c : GoldenCase.all()) {
+            String name = "golden/" + c.name();
+            out.put(name, new Entry(name, "golden case " + c.name() + (c.labels() != null ? " (labels, qrels)" : ""),
+                    c.corpus().length, c.queries().length, c.dims(), () -> fromGolden(name, c)));
+        }
+        addSynthetic(out, "synthetic/clusters-10k", new SyntheticClusters(10_000, 256, 300, 20, 5, 1.5));
+        addSynthetic(out, "synthetic/clusters-100k", new SyntheticClusters(100_000, 384, 1_000, 50, 5, 1.5));
+        addWordNet(out, "wordnet/glosses-10k", new WordNetGlosses(10_000, 1_000));
+        addWordNet(out, "wordnet/glosses-all", new WordNetGlosses(WordNetGlosses.ALL_SYNSETS, 5_000));
+        return out;
+    }
+
+    private static void addWordNet(Map<String, Entry> out, String name, WordNetGlosses spec) {
+        out.put(name, new Entry(name, "WordNet definitions, MiniLM-embedded; 45 classes, qrels (needs wordnet-base)",
+                spec.documents(), spec.queries(), 384, () -> spec.load(name, WordNet.dir(), EmbeddingCache.defaultDir())));
+    }
+
+    private static void addSynthetic(Map<String, Entry> out, String name, SyntheticClusters spec) {
+        out.put(name, new Entry(name, spec.classes() + " Gaussian classes of " + spec.docsPerTopic() + "-document topics; labels, qrels",
+                spec.n(), spec.nq(), spec.d(), () -> spec.generate(name, new Seeds(0).stream("catalog/" + name))));
+    }
+
+    public static Optional<Entry> find(String name) {
+        return Optional.ofNullable(ENTRIES.get(name));
+    }
+
+    /** Loads a catalog dataset by name, or the files a config names (relative to {@code base}). */
+    public static Dataset load(String name, String corpus, String queries, String qrels, String labels,
+                                                String corpusIds, String queryIds, Path base) {
+        if (name != null) {
+            return find(name).orElseThrow(() -> new BadInputException("dataset.name: unknown dataset '" + name + "'"
+                    + Nearest.hint(name, ENTRIES.keySet()) + " (see `binaryllm datasets`)")).load().get();
+        }
+        FloatEmbeddingBatch c = EmbeddingFiles.read(base.resolve(corpus));
+        FloatEmbeddingBatch q = EmbeddingFiles.read(base.resolve(queries));
+        if (c.dims() != q.dims()) {
+            throw BadInputException.in(base.resolve(queries), q.dims() + " dimensions, the corpus has " + c.dims());
+        }
+        Optional<int[]> l = Optional.empty();
+        if (labels != null) {
+            Npy.HeapArray a = Npy.readHeap(base.resolve(labels));
+            int[] values = switch (a.dtype()) {
+                case I4 -> a.ints();
+                case I8 -> java.util.Arrays.stream(a.longs()).mapToInt(Math::toIntExact).toArray();
+                default -> throw BadInputException.in(base.resolve(labels), "labels must be <i4 or <i8, not " + a.dtype().descr());
+            };
+            if (values.length != c.rows()) {
+                throw BadInputException.in(base.resolve(labels), values.length + " labels for " + c.rows() + " corpus rows");
+            }
+            l = Optional.of(values);
+        }
+        return new Dataset(
+                new EmbeddingDataset(corpus, c, ids(base, corpusIds, c.rows()), l),
+                new QueryDataset(queries, q, ids(base, queryIds, q.rows()), Optional.ofNullable(qrels).map(f -> Qrels.read(base.resolve(f)))));
+    }
+
+    private static List<String> ids(Path base, String file, long rows) {
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            List<String> ids = Files.readAllLines(base.resolve(file)).stream().filter(s -> !s.isBlank()).map(String::strip).toList();
+            if (ids.size() != rows) {
+                throw BadInputException.in(base.resolve(file), ids.size() + " ids for " + rows + " rows");
+            }
+            return ids;
+        } catch (IOException e) {
+            throw BadInputException.in(base.resolve(file), "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Dataset fromGolden(String name, GoldenCase c) {
+        List<String> docIds = new ArrayList<>();
+        List<String> queryIds = new ArrayList<>();
+        for (int i = 0; i < c.corpus().length; i++) {
+            docIds.add("d" + i);
+        }
+        for (int q = 0; q < c.queries().length; q++) {
+            queryIds.add("q" + q);
+        }
+        Optional<Qrels> qrels = Optional.empty();
+        if (c.labels() != null) {
+            Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
+            for (String line : c.qrels().split("\n")) {
+                String[] f = line.split(" ");
+                judged.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[2], Integer.parseInt(f[3]));
+            }
+            qrels = Optional.of(new Qrels(judged));
+        }
+        return new Dataset(
+                new EmbeddingDataset(name, FloatEmbeddingBatch.of(c.corpus()), docIds, Optional.ofNullable(c.labels())),
+                new QueryDataset(name, FloatEmbeddingBatch.of(c.queries()), queryIds, qrels));
+    }
+}

@@ -1,0 +1,212 @@
+package io.binaryllm.runner.internal;
+
+import io.binaryllm.binarize.Binarized;
+import io.binaryllm.runner.RunConfig;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.EmbeddingDataset;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.QueryDataset;
+import io.binaryllm.data.Qrels;
+import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.metric.Classification;
+import io.binaryllm.metric.Cosine;
+import io.binaryllm.metric.Overlap;
+import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.seed.SplitMix64;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measurements of one run: the exact float baseline, then for each variant overlap@k, recall of the float
+ * top-k within the binary top-k', retrieval metrics against qrels (with and without rescoring) and kNN
+ * classification. Everything here is a pure function of config and data: timings go to the event log, not here.
+ */
+final class Evaluator {
+    private final RunConfig config;
+    private final EmbeddingDataset corpus;
+    private final QueryDataset queries;
+    private final BinaryEngine engine;
+    private final List<Integer> ks;
+    private final int kPrime;
+    private final float[] flatCorpus;
+    private final double[] squaredNorms;
+
+    Evaluator(RunConfig config, EmbeddingDataset corpus, QueryDataset queries, BinaryEngine engine) {
+        this.config = config;
+        this.corpus = corpus;
+        this.queries = queries;
+        this.engine = engine;
+        this.ks = config.evaluation().k().stream().distinct().sorted().toList();
+        this.kPrime = config.evaluation().recallKPrime();
+        FloatEmbeddingBatch c = corpus.vectors();
+        int n = Math.toIntExact(c.rows());
+        this.flatCorpus = new float[Math.multiplyExact(n, c.dims())];
+        MemorySegment.copy(c.segment(), FloatEmbeddingBatch.F32, 0, flatCorpus, 0, flatCorpus.length);
+        this.squaredNorms = Cosine.squaredNorms(flatCorpus, n, c.dims());
+    }
+
+    int maxK() {
+        return ks.getLast();
+    }
+
+    /** Float top-max(k, k') of every query: the baseline. */
+    long[][] floatTop() {
+        return Cosine.topK(corpus.vectors(), queries.vectors(), Math.min(Math.max(maxK(), kPrime), (int) corpus.vectors().rows()));
+    }
+
+    Map<String, Object> retrieval(long[][] ranked) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Qrels qrels = queries.qrels().orElseThrow();
+        List<String> queryIds = new ArrayList<>();
+        List<List<String>> docs = new ArrayList<>();
+        for (int q = 0; q < ranked.length; q++) {
+            queryIds.add(queries.id(q));
+            docs.add(Arrays.stream(ranked[q]).mapToObj(corpus::id).toList());
+        }
+        for (int k : ks) {
+            RetrievalMetrics.Scores s = RetrievalMetrics.evaluate(queryIds, docs, qrels, k);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("recall", s.recall());
+            m.put("ndcg", s.ndcg());
+            m.put("mrr", s.mrr());
+            m.put("evaluated_queries", s.evaluatedQueries());
+            m.put("queries_without_relevant", s.queriesWithoutRelevant());
+            out.put(String.valueOf(k), m);
+        }
+        return out;
+    }
+
+    /** The binary top list of every query (as many as the metrics and rescoring need), and the raw result. */
+    record BinaryRun(SearchResult result, long[][] top, long[][] rescored) {
+    }
+
+    BinaryRun search(RunConfig.Variant v, Binarized corpusCodes, Binarized queryCodes) {
+        int n = (int) corpus.vectors().rows();
+        int depth = Math.min(n, Math.max(Math.max(maxK(), kPrime), maxK() * Math.max(1, v.rescore())));
+        SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth);
+        long[][] top = r.indexLists();
+        long[][] rescored = null;
+        if (v.rescore() > 0) {
+            int shortlist = Math.min(n, maxK() * v.rescore());
+            rescored = new long[top.length][];
+            for (int q = 0; q < top.length; q++) {
+                rescored[q] = Cosine.topKOne(flatCorpus, squaredNorms, corpus.vectors().dims(), queries.vectors().row(q),
+                        Math.min(maxK(), shortlist), Arrays.copyOf(top[q], shortlist));
+            }
+        }
+        return new BinaryRun(r, top, rescored);
+    }
+
+    Map<String, Object> overlap(long[][] floatTop, long[][] top) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int k : ks) {
+            if (k <= floatTop[0].length && k <= top[0].length) {
+                out.put(String.valueOf(k), Overlap.meanAtK(floatTop, top, k));
+            }
+        }
+        return out;
+    }
+
+    /** |float top-k ∩ binary top-k'| / k, for each k <= k'. */
+    Map<String, Object> recallOfFloat(long[][] floatTop, long[][] top) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        int kp = Math.min(kPrime, top[0].length);
+        for (int k : ks) {
+            if (k > kp || k > floatTop[0].length) {
+                continue;
+            }
+            double sum = 0;
+            for (int q = 0; q < top.length; q++) {
+                long[] shortlist = Arrays.copyOf(top[q], kp);
+                Arrays.sort(shortlist);
+                int hits = 0;
+                for (int i = 0; i < k; i++) {
+                    hits += Arrays.binarySearch(shortlist, floatTop[q][i]) >= 0 ? 1 : 0;
+                }
+                sum += (double) hits / k;
+            }
+            out.put(String.valueOf(k), sum / top.length);
+        }
+        return out;
+    }
+
+    /** The seeded train/test split of the corpus rows: {train, test}, each ascending. */
+    int[][] split() {
+        int n = (int) corpus.vectors().rows();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        SplitMix64 rng = engine.seeds().stream("evaluation/split");
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) rng.nextLong(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int tests = (int) Math.max(1, Math.min(n - 1, Math.round(n * config.evaluation().classification().testFraction())));
+        int[] test = Arrays.copyOf(perm, tests);
+        int[] train = Arrays.copyOfRange(perm, tests, n);
+        Arrays.sort(test);
+        Arrays.sort(train);
+        return new int[][]{train, test};
+    }
+
+    Map<String, Object> classifyFloat(int[][] split) {
+        int[] labels = corpus.labels().orElseThrow();
+        int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
+        long[] candidates = Arrays.stream(split[0]).asLongStream().toArray();
+        float[][] tests = new float[split[1].length][];
+        for (int t = 0; t < tests.length; t++) {
+            tests[t] = corpus.vectors().row(split[1][t]);
+        }
+        long[][] neighbours = Cosine.topKAll(flatCorpus, squaredNorms, corpus.vectors().dims(), tests, kn, candidates);
+        int[] predicted = new int[split[1].length];
+        for (int t = 0; t < predicted.length; t++) {
+            predicted[t] = Classification.vote(neighbours[t], labels);
+        }
+        return scores(split, predicted);
+    }
+
+    Map<String, Object> classifyBinary(int[][] split, BinaryCodeBatch codes) {
+        int[] labels = corpus.labels().orElseThrow();
+        int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
+        try (BinaryCodeBatch train = gather(codes, split[0]); BinaryCodeBatch test = gather(codes, split[1])) {
+            SearchResult r = engine.backend().search(train, test, kn);
+            int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
+            int[] predicted = new int[split[1].length];
+            for (int t = 0; t < predicted.length; t++) {
+                predicted[t] = Classification.vote(r.indicesOf(t), trainLabels);
+            }
+            return scores(split, predicted);
+        }
+    }
+
+    private Map<String, Object> scores(int[][] split, int[] predicted) {
+        int[] labels = corpus.labels().orElseThrow();
+        int[] truth = Arrays.stream(split[1]).map(i -> labels[i]).toArray();
+        Classification.Scores s = Classification.score(truth, predicted);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy", s.accuracy());
+        m.put("macro_f1", s.macroF1());
+        m.put("tested", s.tested());
+        m.put("neighbours", Math.min(config.evaluation().classification().neighbours(), split[0].length));
+        return m;
+    }
+
+    private static BinaryCodeBatch gather(BinaryCodeBatch codes, int[] rows) {
+        BinaryCodeBatch out = BinaryCodeBatch.allocate(rows.length, codes.bits(), codes.source());
+        for (int r = 0; r < rows.length; r++) {
+            for (int w = 0; w < codes.words(); w++) {
+                out.setWord(r, w, codes.word(rows[r], w));
+            }
+        }
+        return out;
+    }
+}

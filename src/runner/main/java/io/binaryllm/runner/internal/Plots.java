@@ -1,0 +1,80 @@
+package io.binaryllm.runner.internal;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The report's PNG charts (XChart, headless). */
+final class Plots {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Plots() {
+    }
+
+    /** One line per series: x = bits, y = a quality metric. */
+    static void qualityVsBits(Path file, String metric, Map<String, double[][]> series, double floatValue) {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(metric + " against code bits")
+                .xAxisTitle("bits per code").yAxisTitle(metric).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        double minX = Double.MAX_VALUE;
+        double maxX = 0;
+        for (var e : series.entrySet()) {
+            chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+            for (double x : e.getValue()[0]) {
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x);
+            }
+        }
+        if (!Double.isNaN(floatValue) && maxX > 0) {
+            chart.addSeries("float32 baseline", new double[]{minX, maxX}, new double[]{floatValue, floatValue}).setMarker(SeriesMarkers.NONE);
+        }
+        save(chart, file);
+    }
+
+    /** Distribution of normalised Hamming distances (distance / bits) of each variant's top-k neighbours. */
+    static void distanceHistogram(Path file, Map<String, double[]> fractions, int bins) {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title("Hamming distance of the top-k neighbours")
+                .xAxisTitle("distance / bits").yAxisTitle("share of neighbours").build();
+        for (var e : fractions.entrySet()) {
+            double[] x = new double[bins];
+            double[] y = new double[bins];
+            for (int b = 0; b < bins; b++) {
+                x[b] = (b + 0.5) / bins;
+            }
+            for (double f : e.getValue()) {
+                y[Math.min(bins - 1, (int) (f * bins))] += 1.0 / e.getValue().length;
+            }
+            chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
+        }
+        save(chart, file);
+    }
+
+    /** Search throughput per backend. */
+    static void throughput(Path file, List<String> backends, List<Double> mpairs, String title) {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(520).title(title)
+                .xAxisTitle("backend").yAxisTitle("million query-code pairs per second").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("throughput", backends, mpairs);
+        save(chart, file);
+    }
+
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
+        try {
+            String name = file.toString();
+            BitmapEncoder.saveBitmap(chart, name.substring(0, name.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.binaryllm.runner;
+
+import io.binaryllm.runner.internal.Nearest;
+import io.binaryllm.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static final String GOOD = """
+            name: t
+            dataset: {name: golden/clusters}
+            variants:
+              - binarizer: sign
+              - {binarizer: hyperplane, bits: 64, rescore: 2}
+            """;
+
+    @Test
+    void yamlAndJsonReadTheSameSchemaAndDefaultsAreExplicit() throws Exception {
+        RunConfig yaml = ConfigLoader.load(write("a.yaml", GOOD)).withDefaults();
+        RunConfig json = ConfigLoader.load(write("a.json", """
+                {"name": "t", "dataset": {"name": "golden/clusters"},
+                 "variants": [{"binarizer": "sign"}, {"binarizer": "hyperplane", "bits": 64, "rescore": 2}]}
+                """)).withDefaults();
+        assertThat(json).isEqualTo(yaml);
+        assertThat(yaml.seed()).isZero();
+        assertThat(yaml.backend()).isEqualTo("auto");
+        assertThat(yaml.evaluation().k()).containsExactly(1, 10, 100);
+        assertThat(yaml.variants().get(1).name()).isEqualTo("hyperplane-64+rescore2");
+        String resolved = ConfigLoader.toYaml(yaml);
+        assertThat(resolved).contains("seed: 0").contains("recall_k_prime: 100").contains("test_fraction: 0.2")
+                .contains("- \"retrieval\"");
+        assertThat(yaml.variants().get(0).seed()).isZero(); // a variant's seed defaults to the run's
+        // The resolved config reads back to itself.
+        assertThat(ConfigLoader.load(write("r.yaml", resolved))).isEqualTo(yaml);
+    }
+
+    @Test
+    void unknownKeysNameTheirPathAndTheNearestValidKey() throws Exception {
+        Path p = write("u.yaml", GOOD.replace("bits: 64", "bitz: 64"));
+        assertThatThrownBy(() -> ConfigLoader.load(p)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(p + ": variants[1].bitz: unknown key; did you mean 'bits'?");
+        Path top = write("t.yaml", GOOD + "seeed: 3\n");
+        assertThatThrownBy(() -> ConfigLoader.load(top)).hasMessageContaining("seeed: unknown key; did you mean 'seed'?");
+    }
+
+    @Test
+    void missingRequiredKeysAndWrongTypesNameTheKey() throws Exception {
+        Path noName = write("n.yaml", GOOD.replace("name: t\n", ""));
+        assertThatThrownBy(() -> ConfigLoader.load(noName)).hasMessage(noName + ": name: required key is missing");
+        Path noBinarizer = write("b.yaml", GOOD.replace("- binarizer: sign", "- rescore: 1"));
+        assertThatThrownBy(() -> ConfigLoader.load(noBinarizer)).hasMessageContaining("variants[0].binarizer: required key is missing");
+        Path seedText = write("s.yaml", GOOD + "seed: forty-two\n");
+        assertThatThrownBy(() -> ConfigLoader.load(seedText)).hasMessageContaining("seed: expected an integer");
+        Path quotedNumber = write("q.json", "{\"name\": \"t\", \"seed\": \"5\", \"dataset\": {\"name\": \"x\"}, \"variants\": []}");
+        assertThatThrownBy(() -> ConfigLoader.load(quotedNumber)).hasMessageContaining("seed: expected an integer");
+        Path list = write("l.yaml", GOOD.replace("variants:", "variants: sign\nx:"));
+        assertThatThrownBy(() -> ConfigLoader.load(list)).isInstanceOf(BadInputException.class);
+        Path broken = write("x.json", "{\"name\": ");
+        assertThatThrownBy(() -> ConfigLoader.load(broken)).hasMessageContaining("not valid JSON");
+        Path txt = write("c.txt", GOOD);
+        assertThatThrownBy(() -> ConfigLoader.load(txt)).hasMessageContaining(".yaml, .yml or .json");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("none.yaml"))).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void nearestWordIsSensible() {
+        assertThat(Nearest.to("hyperplan", java.util.List.of("sign", "scaled-sign", "hyperplane"))).contains("hyperplane");
+        assertThat(Nearest.to("zzzzzz", java.util.List.of("sign", "hyperplane"))).isEmpty();
+    }
+}

@@ -1,0 +1,256 @@
+package io.binaryllm.runner;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.binarize.BitPacking;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.testing.Backends;
+import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class GoldenSetTest {
+    static final Path GOLDEN = Path.of(System.getProperty("binaryllm.home", ".")).resolve("golden");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theFrozenSetPassesOnEveryAvailableBackend() {
+        List<SearchBackend> backends = Backends.available();
+        try {
+            List<GoldenSet.Finding> findings = GoldenSet.check(GOLDEN, backends);
+            assertThat(findings.stream().filter(f -> !f.ok()).map(f -> f.what() + ": " + f.detail())).isEmpty();
+            // Every backend answered all 7 cases x 2 searched variants x 3 values of k.
+            for (SearchBackend b : backends) {
+                assertThat(findings).filteredOn(f -> f.what().endsWith(" on " + b.name())).hasSize(7 * 2 * 3);
+            }
+        } finally {
+            backends.forEach(SearchBackend::close);
+        }
+    }
+
+    @Test
+    void regeneratingGivesTheSameBytes() throws IOException {
+        Path fresh = tmp.resolve("golden");
+        GoldenSet.regenerate(fresh);
+        assertThat(Files.readString(fresh.resolve(GoldenSet.MANIFEST))).isEqualTo(Files.readString(GOLDEN.resolve(GoldenSet.MANIFEST)));
+    }
+
+    @Test
+    void anyChangeToTheFilesIsRefusedByTheManifest() throws IOException {
+        Path copy = copyGolden();
+        Path victim = copy.resolve("d65/sign.k5.indices.npy");
+        byte[] bytes = Files.readAllBytes(victim);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(victim, bytes);
+        assertThatThrownBy(() -> GoldenSet.check(copy, List.of(new ReferenceBackend()))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("d65/sign.k5.indices.npy has changed").hasMessageContaining("golden regenerate --force");
+        Files.delete(victim);
+        assertThatThrownBy(() -> GoldenSet.verifyManifest(copy)).hasMessageContaining("d65/sign.k5.indices.npy is missing");
+        Path copy2 = copyGolden();
+        Files.writeString(copy2.resolve("d1/extra.txt"), "x");
+        assertThatThrownBy(() -> GoldenSet.verifyManifest(copy2)).hasMessageContaining("d1/extra.txt is not in the manifest");
+    }
+
+    @Test
+    void aWrongExpectationIsReportedAsAMismatch() throws IOException {
+        // Swap two entries of a top-k file and re-seal the manifest: only the recomputation can catch it now.
+        Path copy = copyGolden();
+        Path indices = copy.resolve("ties/sign.k5.indices.npy");
+        long[] v = Npy.readHeap(indices).longs();
+        long t = v[0];
+        v[0] = v[1];
+        v[1] = t;
+        Files.delete(indices);
+        Npy.write(indices, false, NpyDtype.I8, Npy.le(v), 5, 5);
+        Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
+        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(new ReferenceBackend())).stream().filter(f -> !f.ok()).toList();
+        assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("ties/sign top-5 on reference"));
+    }
+
+    // ------------------------------------------------------ cross-checks that do not use the code that wrote the files
+
+    @Test
+    void d1IsWhatAHumanWouldWriteDown() {
+        // values 0, -0, 1.5, -2, MIN_VALUE, -MIN_VALUE, 1e-30, MAX_VALUE, -1e-30, 3, 0.25: x > 0 at 2, 4, 6, 7, 9, 10.
+        long expected = (1 << 2) | (1 << 4) | (1 << 6) | (1 << 7) | (1 << 9) | (1 << 10);
+        try (BinaryCodeBatch codes = Npy.readCodes(GOLDEN.resolve("d1/sign.corpus.codes.npy"));
+             BinaryCodeBatch queries = Npy.readCodes(GOLDEN.resolve("d1/sign.queries.codes.npy"))) {
+            long packed = 0;
+            for (int r = 0; r < codes.rows(); r++) {
+                packed |= codes.word(r, 0) << r;
+            }
+            assertThat(packed).isEqualTo(expected);
+            assertThat(new long[]{queries.word(0, 0), queries.word(1, 0), queries.word(2, 0)}).containsExactly(1, 0, 0);
+        }
+        // Query 1.0 (bit 1): nearest are the rows with bit 1 in index order; query -1.0 (bit 0): rows 0, 1, 3, 5, 8.
+        assertThat(Npy.readHeap(GOLDEN.resolve("d1/sign.k5.indices.npy")).longs())
+                .containsExactly(2, 4, 6, 7, 9, 0, 1, 3, 5, 8, 0, 1, 3, 5, 8);
+        assertThat(Npy.readHeap(GOLDEN.resolve("d1/sign.k1.distances.npy")).ints()).containsExactly(0, 0, 0);
+        assertThat(Npy.readHeap(GOLDEN.resolve("d1/scaled-sign.corpus.scales.npy")).doubles())
+                .containsExactly(0, 0, 1.5, 2, Float.MIN_VALUE, Float.MIN_VALUE, 1e-30f, Float.MAX_VALUE, 1e-30f, 3, 0.25);
+    }
+
+    @Test
+    void everySignCodeFileIsNumpyPackbitsOfItsInput() throws IOException {
+        for (Path caseDir : caseDirs()) {
+            for (String part : List.of("corpus", "queries")) {
+                try (FloatEmbeddingBatch x = Npy.readFloats(caseDir.resolve(part + ".npy"));
+                     BinaryCodeBatch codes = Npy.readCodes(caseDir.resolve("sign." + part + ".codes.npy"));
+                     BinaryCodeBatch scaled = Npy.readCodes(caseDir.resolve("scaled-sign." + part + ".codes.npy"))) {
+                    int rowBytes = codes.words() * 8;
+                    assertThat(codes.words()).isEqualTo((x.dims() + 63) / 64);
+                    for (long r = 0; r < x.rows(); r++) {
+                        byte[] actual = codes.segment().asSlice(r * rowBytes, rowBytes).toArray(ValueLayout.JAVA_BYTE);
+                        assertThat(actual).as("%s row %d", caseDir, r).isEqualTo(Oracle.packbitsLittle(x.row(r), rowBytes));
+                    }
+                    assertThat(scaled.segment().mismatch(codes.segment())).isEqualTo(-1);
+                    double[] scales = Npy.readHeap(caseDir.resolve("scaled-sign." + part + ".scales.npy")).doubles();
+                    for (int r = 0; r < x.rows(); r++) {
+                        double sum = 0;
+                        for (float v : x.row(r)) {
+                            sum += Math.abs(v);
+                        }
+                        assertThat(scales[r]).isCloseTo(sum / x.dims(), within(1e-12));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyTopKFileEqualsTheBruteForceOracle() throws IOException {
+        int files = 0;
+        for (Path caseDir : caseDirs()) {
+            for (String variant : List.of("sign", "hyperplane-" + GoldenSet.HYPERPLANE_BITS)) {
+                try (BinaryCodeBatch db = Npy.readCodes(caseDir.resolve(variant + ".corpus.codes.npy"));
+                     BinaryCodeBatch q = Npy.readCodes(caseDir.resolve(variant + ".queries.codes.npy"))) {
+                    int bits = db.words() * 64; // padding is zero, so full words give the same distances
+                    int[][] dbBits = unpack(db, bits);
+                    int[][] qBits = unpack(q, bits);
+                    try (Stream<Path> topFiles = Files.list(caseDir)) {
+                        for (Path f : topFiles.filter(p -> p.getFileName().toString().matches(variant + "\\.k\\d+\\.indices\\.npy")).toList()) {
+                            int k = Integer.parseInt(f.getFileName().toString().replaceAll(".*\\.k(\\d+)\\..*", "$1"));
+                            SearchResult expected = Oracle.topK(dbBits, qBits, k);
+                            assertThat(Npy.readHeap(f).longs()).as(f.toString()).containsExactly(expected.indices());
+                            assertThat(Npy.readHeap(Path.of(f.toString().replace(".indices.", ".distances."))).ints())
+                                    .as(f.toString()).containsExactly(expected.distances());
+                            files++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(files).isEqualTo(7 * 2 * 3);
+    }
+
+    @Test
+    void metricsFileAgreesWithAHandWrittenEvaluation() throws IOException {
+        Path dir = GOLDEN.resolve("clusters");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        int k = json.get("k").asInt();
+        Map<String, Map<String, Integer>> qrels = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("qrels.txt"))) {
+            String[] f = line.split(" ");
+            qrels.computeIfAbsent(f[0], x -> new java.util.HashMap<>()).put(f[2], Integer.parseInt(f[3]));
+        }
+        try (FloatEmbeddingBatch corpus = Npy.readFloats(dir.resolve("corpus.npy"));
+             FloatEmbeddingBatch queries = Npy.readFloats(dir.resolve("queries.npy"))) {
+            // Float baseline: cosine of every pair, sorted by (similarity desc, index asc).
+            double ndcg = 0;
+            double recall = 0;
+            int evaluated = 0;
+            for (int q = 0; q < queries.rows(); q++) {
+                Map<String, Integer> judged = qrels.getOrDefault("q" + q, Map.of());
+                if (judged.isEmpty()) {
+                    continue;
+                }
+                float[] qv = queries.row(q);
+                List<Integer> order = new ArrayList<>();
+                double[] sim = new double[(int) corpus.rows()];
+                for (int i = 0; i < corpus.rows(); i++) {
+                    float[] d = corpus.row(i);
+                    double dot = 0, a = 0, b = 0;
+                    for (int j = 0; j < d.length; j++) {
+                        dot += (double) qv[j] * d[j];
+                        a += (double) qv[j] * qv[j];
+                        b += (double) d[j] * d[j];
+                    }
+                    sim[i] = dot / (Math.sqrt(a) * Math.sqrt(b));
+                    order.add(i);
+                }
+                order.sort(Comparator.<Integer>comparingDouble(i -> -sim[i]).thenComparingInt(i -> i));
+                double dcg = 0;
+                int hits = 0;
+                for (int r = 0; r < k; r++) {
+                    int g = judged.getOrDefault("d" + order.get(r), 0);
+                    dcg += g / (Math.log(r + 2) / Math.log(2));
+                    hits += g > 0 ? 1 : 0;
+                }
+                List<Integer> ideal = judged.values().stream().sorted(Comparator.reverseOrder()).toList();
+                double idcg = 0;
+                for (int r = 0; r < k; r++) {
+                    idcg += ideal.get(r) / (Math.log(r + 2) / Math.log(2));
+                }
+                ndcg += dcg / idcg;
+                recall += (double) hits / judged.size();
+                evaluated++;
+            }
+            assertThat(json.at("/float/evaluatedQueries").asInt()).isEqualTo(evaluated).isEqualTo(12);
+            assertThat(json.at("/float/queriesWithoutRelevant").asInt()).isEqualTo(1);
+            assertThat(json.at("/float/ndcg").asDouble()).isCloseTo(ndcg / evaluated, within(1e-12));
+            assertThat(json.at("/float/recall").asDouble()).isCloseTo(recall / evaluated, within(1e-12));
+        }
+    }
+
+    private static int[][] unpack(BinaryCodeBatch codes, int bits) {
+        int[][] out = new int[(int) codes.rows()][];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = BitPacking.unpack(codes.row(r), bits);
+        }
+        return out;
+    }
+
+    private static List<Path> caseDirs() throws IOException {
+        try (Stream<Path> s = Files.list(GOLDEN)) {
+            List<Path> dirs = s.filter(Files::isDirectory).sorted().toList();
+            assertThat(dirs).hasSize(7);
+            return dirs;
+        }
+    }
+
+    private Path copyGolden() throws IOException {
+        Path copy = Files.createTempDirectory(tmp, "golden");
+        try (Stream<Path> walk = Files.walk(GOLDEN)) {
+            for (Path p : walk.toList()) {
+                Path target = copy.resolve(GOLDEN.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
+    }
+}
