@@ -5,14 +5,18 @@
 # must be identical, or the script fails. Shared machines are noisy: quote the ratios, not the seconds.
 #
 #   benchmarks/compare-ceiling.sh [--n 1000000] [--bits 256] [--nq 10000] [--k 10] [--rounds 5] [--faiss-rounds 1]
-#                                 [--out benchmarks/results/FILE.md]
+#                                 [--baseline DIR] [--out benchmarks/results/FILE.md]
+#
+# --baseline DIR times another checkout's bin/binaryllm (built there first, e.g. the commit before a refactoring) in
+# the same rounds, as the rows "cpu-baseline" and "native-baseline": a before/after comparison on the same machine.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-n=1000000 bits=256 nq=10000 k=10 rounds=5 faiss_rounds=1 out=""
+n=1000000 bits=256 nq=10000 k=10 rounds=5 faiss_rounds=1 out="" baseline=""
 while (($#)); do
   case "$1" in
     --n) n=$2; shift 2 ;; --bits) bits=$2; shift 2 ;; --nq) nq=$2; shift 2 ;; --k) k=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;; --faiss-rounds) faiss_rounds=$2; shift 2 ;; --out) out=$2; shift 2 ;;
+    --baseline) baseline=$(cd "$2" && pwd); shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +65,13 @@ for ((r = 1; r <= rounds; r++)); do
     same "$work/c_i.npy" "$work/cpu_i.npy" && same "$work/c_d.npy" "$work/cpu_d.npy" || { echo "cpu and the C ceiling differ" >&2; exit 1; }
   fi
   same "$work/native_i.npy" "$work/cpu_i.npy" && same "$work/native_d.npy" "$work/cpu_d.npy" || { echo "native and cpu differ" >&2; exit 1; }
+  if [[ -n "$baseline" ]]; then
+    for b in cpu native; do
+      run "$b-baseline" "$baseline/bin/binaryllm" search --database "$db" --queries "$q" --k "$k" --backend "$b" \
+        --indices "$work/${b}_bi.npy" --distances "$work/${b}_bd.npy"
+      same "$work/${b}_bi.npy" "$work/cpu_i.npy" && same "$work/${b}_bd.npy" "$work/cpu_d.npy" || { echo "$b-baseline and cpu differ" >&2; exit 1; }
+    done
+  fi
   if ((have_faiss && r <= faiss_rounds)); then
     run faiss /usr/bin/python3 "$faiss_py" "$db" "$q" "$k" "$work/f_i.npy" "$work/f_d.npy"
     faiss_same=$(/usr/bin/python3 -c "
@@ -76,14 +87,14 @@ median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {p
   echo "## search, whole process: n=$n, $bits-bit codes, $nq queries, k=$k"
   echo
   echo "$(date -u +%Y-%m-%d), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $rounds alternating rounds (FAISS: $faiss_rounds), median wall seconds."
-  echo "cpu, native and the C ceiling: indices and distances identical.${faiss_same:+ FAISS agrees on: $faiss_same.}"
+  echo "cpu, native${baseline:+, the baseline at ${baseline}} and the C ceiling: indices and distances identical.${faiss_same:+ FAISS agrees on: $faiss_same.}"
   echo
   echo "| tool | median s | runs | ratio to C ceiling (C s / tool s) | ratio to FAISS (FAISS s / tool s) |"
   echo "| --- | --- | --- | --- | --- |"
   c=""; f=""
   [[ -n "${times[ceiling]:-}" ]] && c=$(median "${times[ceiling]}")
   [[ -n "${times[faiss]:-}" ]] && f=$(median "${times[faiss]}")
-  for name in cpu native ceiling faiss; do
+  for name in cpu native cpu-baseline native-baseline ceiling faiss; do
     [[ -n "${times[$name]:-}" ]] || continue
     m=$(median "${times[$name]}")
     rc=$([[ -n "$c" ]] && printf '%.2fx' "$(echo "$c / $m" | bc -l)" || echo "-")

@@ -2,7 +2,7 @@
  * BinaryLLM GPU core: Hamming distance, exact selection and sign/hyperplane packing, written once for OpenCL C and
  * CUDA.
  * binaryllm.cl and binaryllm.cu only include this file, so the code CI runs on pocl is the code that runs on
- * NVIDIA. Layout and order are DESIGN.md's: codes are row-major little-endian 64-bit words, dimension j is bit
+ * NVIDIA. Layout and order are docs/contracts.md's: codes are row-major little-endian 64-bit words, dimension j is bit
  * j % 64 of word j / 64; top-k is the k smallest (distance, index).
  *
  * Selection is a counting selection over the small integer distances, exact for every k <= n and independent of

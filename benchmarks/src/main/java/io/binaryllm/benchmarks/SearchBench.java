@@ -1,7 +1,7 @@
 package io.binaryllm.benchmarks;
 
-import io.binaryllm.data.RandomCodes;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.RandomCodes;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;

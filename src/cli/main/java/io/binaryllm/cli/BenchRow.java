@@ -32,7 +32,7 @@ record BenchRow(String backend, String device, int bits, int k, long n, int quer
      * @param pairsPerSecond query-code pairs per second
      * @param gpu            for GPU backends, how the last timed call divided into copies (the queries only) and kernels
      */
-    public record Index(String residence, double buildSeconds, double seconds, double pairsPerSecond,
+    record Index(String residence, double buildSeconds, double seconds, double pairsPerSecond,
                         GpuTimings gpu) {
     }
 }

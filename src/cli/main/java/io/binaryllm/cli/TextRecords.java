@@ -37,7 +37,7 @@ import java.util.Optional;
  * @param skipped blank lines skipped
  */
 record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> labels, int skipped) {
-    public enum Format { lines, jsonl }
+    enum Format { lines, jsonl }
 
     // A line holds one value (trailing tokens are an error) and a key at most once.
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -51,7 +51,7 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
     }
 
     /** Labels as classes 0..C-1: {@code names.get(c)} is class c's label; numeric order when all labels are integers. */
-    public record LabelClasses(int[] classOf, List<String> names) {
+    record LabelClasses(int[] classOf, List<String> names) {
     }
 
     public Optional<LabelClasses> labelClasses() {

@@ -1,10 +1,10 @@
 package io.binaryllm.binarize;
 
-import io.binaryllm.internal.vectorization.VectorizationProvider;
-import io.binaryllm.internal.vectorization.ProjectionSigns;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.internal.vectorization.ProjectionSigns;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.seed.SplitMix64;
 

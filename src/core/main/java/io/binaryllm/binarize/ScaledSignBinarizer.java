@@ -1,8 +1,8 @@
 package io.binaryllm.binarize;
 
-import io.binaryllm.internal.vectorization.VectorizationProvider;
-import io.binaryllm.internal.vectorization.SignPacker;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.internal.vectorization.SignPacker;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 import java.util.Optional;
 
@@ -12,6 +12,9 @@ import java.util.Optional;
  * of {@link SignPacker#meanAbs}, so every backend reproduces it exactly.
  */
 public final class ScaledSignBinarizer implements Binarizer {
+    public ScaledSignBinarizer() {
+    }
+
     @Override
     public String name() {
         return "scaled-sign";

@@ -1,8 +1,8 @@
 package io.binaryllm.binarize;
 
-import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 import java.util.Optional;
 
@@ -11,6 +11,9 @@ import java.util.Optional;
  * does. One bit per dimension.
  */
 public final class SignBinarizer implements Binarizer {
+    public SignBinarizer() {
+    }
+
     @Override
     public String name() {
         return "sign";

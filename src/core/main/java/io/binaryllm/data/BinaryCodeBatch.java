@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * n binary codes of {@code bits} bits each, packed as DESIGN.md fixes: row-major, {@code W = ceil(bits / 64)}
+ * n binary codes of {@code bits} bits each, packed as the bit-layout contract fixes (docs/contracts.md): row-major, {@code W = ceil(bits / 64)}
  * 64-bit words a row, dimension j is bit {@code j % 64} (LSB = 0) of word {@code j / 64}, padding bits zero. The
  * little-endian bytes of the words are FAISS's uint8 layout, so the segment can be written to disk as it is.
  *

@@ -7,8 +7,8 @@ import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
@@ -76,6 +76,9 @@ public final class BinaryEngine implements AutoCloseable {
         private String backendName = "auto";
         private SearchBackend backend;
         private long seed;
+
+        private Builder() {
+        }
 
         /** The backend by name: {@code auto} (default: the fastest available), or one of {@link SearchBackends#names()}. */
         public Builder backend(String name) {

@@ -1,8 +1,8 @@
 package io.binaryllm.metric;
 
-import io.binaryllm.internal.vectorization.VectorizationProvider;
-import io.binaryllm.internal.vectorization.DotProduct;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.internal.vectorization.DotProduct;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 /**
  * Cosine similarity in double: {@code dot(a, b) / (sqrt(dot(a, a)) * sqrt(dot(b, b)))} with {@link DotProduct}'s

@@ -6,9 +6,9 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;

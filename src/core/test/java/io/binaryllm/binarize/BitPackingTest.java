@@ -4,9 +4,9 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -4,10 +4,11 @@ import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.Snippets;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,7 +22,7 @@ class BinaryEngineExampleTest {
     @Test
     void theSearchExampleRunsAndFindsTheDocument() {
         long found;
-        // --- from the Javadoc ---
+        // --- search example ---
         try (BinaryEngine engine = BinaryEngine.builder().backend("auto").seed(42).build();
              FloatEmbeddingBatch docs = FloatEmbeddingBatch.of(new float[][]{{0.9f, -0.2f, 0.4f}, {-0.5f, 0.8f, 0.1f}, {0.7f, 0.1f, -0.3f}});
              FloatEmbeddingBatch questions = FloatEmbeddingBatch.of(new float[][]{{1.0f, -0.1f, 0.2f}})) {
@@ -31,7 +32,7 @@ class BinaryEngineExampleTest {
                  BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
                 SearchResult top = index.search(questionCodes.codes(), 2);
                 long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
-                // --- end of the example ---
+                // --- end ---
                 found = best;
                 assertThat(top.distancesOf(0)).containsExactly(0, 2); // signs 101 against 101, then 011 and 110
                 assertThat(index.size()).isEqualTo(3);
@@ -40,20 +41,30 @@ class BinaryEngineExampleTest {
         assertThat(found).isZero();
     }
 
+    /** The Javadoc shows both examples as this test runs them. */
+    @Test
+    void theJavadocShowsTheseExamples() {
+        List<String> test = Snippets.lines("src/core/test/java/io/binaryllm/engine/BinaryEngineExampleTest.java");
+        List<List<String>> shown = Snippets.javadocExamples(Snippets.lines("src/core/main/java/io/binaryllm/engine/BinaryEngine.java"));
+        assertThat(shown).hasSize(2);
+        Snippets.assertShown(shown.get(0), Snippets.between(test, "// --- search example ---", "// --- end ---"));
+        Snippets.assertShown(shown.get(1), Snippets.between(test, "// --- evaluate example ---", "// --- end ---"));
+    }
+
     @Test
     void theEvaluateExampleRunsAndKeepsTheRanking() {
         float[][] docVectors = {{0.9f, -0.2f, 0.4f, 0.1f}, {-0.5f, 0.8f, 0.1f, -0.7f}, {0.7f, 0.1f, -0.3f, 0.2f}};
         float[][] questionVectors = {{1.0f, -0.1f, 0.3f, 0.1f}};
         BinaryEngine.Quality quality;
         double keptShare;
-        // --- from the Javadoc ---
+        // --- evaluate example ---
         try (BinaryEngine engine = BinaryEngine.builder().seed(7).build();
              EmbeddingDataset corpus = new EmbeddingDataset("docs", FloatEmbeddingBatch.of(docVectors), List.of(), Optional.empty());
              QueryDataset questions = new QueryDataset("questions", FloatEmbeddingBatch.of(questionVectors), List.of(),
                      Optional.of(new Qrels(Map.of("0", Map.of("0", 1)))))) {   // question 0 judges document 0 relevant
             BinaryEngine.Quality q = engine.evaluate(engine.binarizer("hyperplane", 256), corpus, questions, 2);
             double kept = q.binaryScores().orElseThrow().ndcg() / q.floatScores().orElseThrow().ndcg();
-            // --- end of the example ---
+            // --- end ---
             quality = q;
             keptShare = kept;
         }

@@ -40,7 +40,7 @@ public final class Oracle {
         return io.binaryllm.data.BinaryCodeBatch.ofWords(packRows(rows, bits), rows.length, bits);
     }
 
-    /** Packs 0/1 rows the way DESIGN.md says, written out bit by bit (independent of BitPacking). */
+    /** Packs 0/1 rows the way the bit-layout contract says, written out bit by bit (independent of BitPacking). */
     public static long[] packRows(int[][] rows, int bits) {
         int words = (bits + 63) / 64;
         long[] out = new long[rows.length * words];

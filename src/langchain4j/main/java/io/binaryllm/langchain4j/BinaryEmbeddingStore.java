@@ -1,7 +1,5 @@
 package io.binaryllm.langchain4j;
 
-import io.binaryllm.langchain4j.internal.MappedFloatRows;
-import io.binaryllm.langchain4j.internal.StoreFiles;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -17,8 +15,10 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
-import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.langchain4j.internal.MappedFloatRows;
+import io.binaryllm.langchain4j.internal.StoreFiles;
 import io.binaryllm.metric.Cosine;
+import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;

@@ -4,13 +4,14 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import io.binaryllm.langchain4j.embed.TextEmbedders;
+import io.binaryllm.testing.Snippets;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The example of {@link BinaryEmbeddingStore}'s Javadoc (and the README), verbatim, compiled and run. */
+/** The example of {@link BinaryEmbeddingStore}'s Javadoc, verbatim (checked), compiled and run. */
 class BinaryEmbeddingStoreExampleTest {
     @Test
     void theJavadocExampleFindsTheCat() {
@@ -29,5 +30,15 @@ class BinaryEmbeddingStoreExampleTest {
             found = answer;
         }
         assertThat(found).isEqualTo("The cat sat on the mat.");
+    }
+
+    /** The Javadoc shows the example as this test runs it. */
+    @Test
+    void theJavadocShowsThisExample() {
+        List<String> test = Snippets.lines("src/langchain4j/test/java/io/binaryllm/langchain4j/BinaryEmbeddingStoreExampleTest.java");
+        List<List<String>> shown = Snippets.javadocExamples(
+                Snippets.lines("src/langchain4j/main/java/io/binaryllm/langchain4j/BinaryEmbeddingStore.java"));
+        assertThat(shown).hasSize(1);
+        Snippets.assertShown(shown.getFirst(), Snippets.between(test, "// --- from the Javadoc ---", "// --- end of the example ---"));
     }
 }

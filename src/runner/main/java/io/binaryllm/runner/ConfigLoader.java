@@ -1,6 +1,5 @@
 package io.binaryllm.runner;
 
-import io.binaryllm.runner.internal.Nearest;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.binaryllm.BadInputException;
+import io.binaryllm.runner.internal.Nearest;
 
 import java.io.IOException;
 import java.nio.file.Files;

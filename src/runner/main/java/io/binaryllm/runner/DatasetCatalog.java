@@ -1,19 +1,19 @@
 package io.binaryllm.runner;
 
-import io.binaryllm.runner.internal.datasets.SyntheticClusters;
-import io.binaryllm.runner.internal.datasets.WordNetGlosses;
 import io.binaryllm.BadInputException;
-import io.binaryllm.runner.internal.Nearest;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.Npy;
-import io.binaryllm.runner.internal.datasets.WordNet;
 import io.binaryllm.langchain4j.embed.EmbeddingCache;
 import io.binaryllm.runner.internal.GoldenCase;
+import io.binaryllm.runner.internal.Nearest;
+import io.binaryllm.runner.internal.datasets.SyntheticClusters;
+import io.binaryllm.runner.internal.datasets.WordNet;
+import io.binaryllm.runner.internal.datasets.WordNetGlosses;
 import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;

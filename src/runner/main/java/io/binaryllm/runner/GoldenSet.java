@@ -1,8 +1,5 @@
 package io.binaryllm.runner;
 
-import io.binaryllm.runner.internal.GoldenCase;
-import io.binaryllm.data.io.Sha256;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,12 +15,14 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.Sha256;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.runner.internal.GoldenCase;
 import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
-import io.binaryllm.internal.search.ReferenceBackend;
 import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
@@ -114,20 +113,21 @@ public final class GoldenSet {
              FloatEmbeddingBatch queries = FloatEmbeddingBatch.of(c.queries())) {
             Npy.writeFloats(dir.resolve("corpus.npy"), false, corpus);
             Npy.writeFloats(dir.resolve("queries.npy"), false, queries);
-            ReferenceBackend reference = new ReferenceBackend();
-            for (Variant v : variants()) {
-                try (Binarized bc = v.binarizer().binarize(corpus); Binarized bq = v.binarizer().binarize(queries)) {
-                    Npy.writeCodes(dir.resolve(v.name() + ".corpus.codes.npy"), false, bc.codes());
-                    Npy.writeCodes(dir.resolve(v.name() + ".queries.codes.npy"), false, bq.codes());
-                    if (bc.scales().isPresent()) {
-                        writeDoubles(dir.resolve(v.name() + ".corpus.scales.npy"), bc.scales().get());
-                        writeDoubles(dir.resolve(v.name() + ".queries.scales.npy"), bq.scales().get());
-                    }
-                    if (searchedVariants().stream().anyMatch(s -> s.name().equals(v.name()))) {
-                        for (int k : ks(c.corpus().length)) {
-                            SearchResult r = reference.search(bc.codes(), bq.codes(), k);
-                            Npy.write(dir.resolve(topKName(v, k, "indices")), false, NpyDtype.I8, Npy.le(r.indices()), r.queries(), k);
-                            Npy.write(dir.resolve(topKName(v, k, "distances")), false, NpyDtype.I4, Npy.le(r.distances()), r.queries(), k);
+            try (SearchBackend reference = SearchBackends.open("reference")) {
+                for (Variant v : variants()) {
+                    try (Binarized bc = v.binarizer().binarize(corpus); Binarized bq = v.binarizer().binarize(queries)) {
+                        Npy.writeCodes(dir.resolve(v.name() + ".corpus.codes.npy"), false, bc.codes());
+                        Npy.writeCodes(dir.resolve(v.name() + ".queries.codes.npy"), false, bq.codes());
+                        if (bc.scales().isPresent()) {
+                            writeDoubles(dir.resolve(v.name() + ".corpus.scales.npy"), bc.scales().get());
+                            writeDoubles(dir.resolve(v.name() + ".queries.scales.npy"), bq.scales().get());
+                        }
+                        if (searchedVariants().stream().anyMatch(s -> s.name().equals(v.name()))) {
+                            for (int k : ks(c.corpus().length)) {
+                                SearchResult r = reference.search(bc.codes(), bq.codes(), k);
+                                Npy.write(dir.resolve(topKName(v, k, "indices")), false, NpyDtype.I8, Npy.le(r.indices()), r.queries(), k);
+                                Npy.write(dir.resolve(topKName(v, k, "distances")), false, NpyDtype.I4, Npy.le(r.distances()), r.queries(), k);
+                            }
                         }
                     }
                 }
@@ -164,8 +164,9 @@ public final class GoldenSet {
         root.set("float", scoresNode(RetrievalMetrics.evaluate(queryIds, docIds(floatTop), qrels, k)));
         ObjectNode vars = root.putObject("variants");
         for (Variant v : searchedVariants()) {
-            try (Binarized bc = v.binarizer().binarize(corpus); Binarized bq = v.binarizer().binarize(queries)) {
-                long[][] top = new ReferenceBackend().search(bc.codes(), bq.codes(), k).indexLists();
+            try (Binarized bc = v.binarizer().binarize(corpus); Binarized bq = v.binarizer().binarize(queries);
+                 SearchBackend reference = SearchBackends.open("reference")) {
+                long[][] top = reference.search(bc.codes(), bq.codes(), k).indexLists();
                 ObjectNode node = scoresNode(RetrievalMetrics.evaluate(queryIds, docIds(top), qrels, k));
                 node.put("overlapWithFloat", Overlap.meanAtK(floatTop, top, k));
                 vars.set(v.name(), node);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * A Phase 1 run: which data, which binary variants, what to measure, where to write. Read strictly by
+ * An evaluation run: which data, which binary variants, what to measure, where to write. Read strictly by
  * {@link ConfigLoader} from YAML or JSON (the same keys): unknown keys, missing required keys and wrong types are
  * refused with the key's path. Optional keys have documented defaults (see {@link #withDefaults()}), and the
  * resolved config, defaults filled in, is written into every run directory.

@@ -1,7 +1,7 @@
 package io.binaryllm.runner;
 
-import io.binaryllm.runner.internal.Nearest;
 import io.binaryllm.BadInputException;
+import io.binaryllm.runner.internal.Nearest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

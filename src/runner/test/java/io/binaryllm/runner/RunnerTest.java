@@ -1,9 +1,9 @@
 package io.binaryllm.runner;
 
-import io.binaryllm.BadInputException;
-import io.binaryllm.runner.internal.RunPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.binaryllm.BadInputException;
+import io.binaryllm.runner.internal.RunPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,7 +3,7 @@ package io.binaryllm.data.io;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The {@code .npy} element types this project reads and writes: little-endian only, as DESIGN.md fixes. */
+/** The {@code .npy} element types this project reads and writes: little-endian only, as docs/contracts.md fixes. */
 public enum NpyDtype {
     F2("<f2", 2),
     F4("<f4", 4),

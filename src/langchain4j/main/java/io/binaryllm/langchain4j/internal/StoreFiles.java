@@ -1,6 +1,5 @@
 package io.binaryllm.langchain4j.internal;
 
-import io.binaryllm.langchain4j.BinaryEmbeddingStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +7,7 @@ import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import io.binaryllm.BadInputException;
+import io.binaryllm.langchain4j.BinaryEmbeddingStore;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

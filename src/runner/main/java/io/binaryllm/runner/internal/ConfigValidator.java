@@ -2,8 +2,8 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
-import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.DatasetCatalog;
+import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchBackends;
 
 import java.nio.file.Files;

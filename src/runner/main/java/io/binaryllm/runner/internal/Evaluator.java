@@ -1,17 +1,17 @@
 package io.binaryllm.runner.internal;
 
 import io.binaryllm.binarize.Binarized;
-import io.binaryllm.runner.RunConfig;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.metric.Classification;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 

@@ -1,8 +1,8 @@
 package io.binaryllm.runner.internal;
 
 
-import io.binaryllm.runner.RunConfig;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.runner.RunConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
-import io.binaryllm.seed.Seeds;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.engine.BinaryEngine;
@@ -19,6 +18,7 @@ import io.binaryllm.runner.Runner;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
+import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.binaryllm.internal.search.blocked;
 
-import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;

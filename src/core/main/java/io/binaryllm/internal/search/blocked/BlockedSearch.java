@@ -1,12 +1,12 @@
 package io.binaryllm.internal.search.blocked;
 
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.internal.search.TopKHeap;
 import io.binaryllm.internal.vectorization.BlockedTile;
 import io.binaryllm.internal.vectorization.FlatTopK;
 import io.binaryllm.internal.vectorization.HammingKernel;
-import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
-import io.binaryllm.internal.search.TopKHeap;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.binaryllm.internal.search.blocked;
 
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.internal.vectorization.NativeHammingKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
-import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.CodeGen;

@@ -2,8 +2,8 @@ package io.binaryllm.gpu.internal.opencl;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.engine.BinaryEngine;
-import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
 import org.junit.jupiter.api.Test;

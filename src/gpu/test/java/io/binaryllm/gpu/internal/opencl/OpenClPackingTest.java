@@ -3,8 +3,8 @@ package io.binaryllm.gpu.internal.opencl;
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.search.EquivalenceSuite;
 import io.binaryllm.gpu.PackingEquivalence;
+import io.binaryllm.search.EquivalenceSuite;
 import io.binaryllm.seed.Seeds;
 import org.junit.jupiter.api.Test;
 

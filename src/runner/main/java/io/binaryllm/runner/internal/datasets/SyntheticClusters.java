@@ -3,8 +3,8 @@ package io.binaryllm.runner.internal.datasets;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
 import io.binaryllm.seed.SplitMix64;
 
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package io.binaryllm.runner.internal.datasets;
 
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
-import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.QueryDataset;
+import io.binaryllm.data.io.Sha256;
 import io.binaryllm.langchain4j.embed.EmbeddingCache;
 import io.binaryllm.langchain4j.embed.EmbeddingJob;
 import io.binaryllm.langchain4j.embed.TextEmbedder;
 import io.binaryllm.langchain4j.embed.TextEmbedders;
-import io.binaryllm.data.io.Sha256;
 import io.binaryllm.runner.Progress;
 
 import java.nio.charset.StandardCharsets;

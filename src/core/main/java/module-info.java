@@ -1,0 +1,24 @@
+/**
+ * BinaryLLM core: float embeddings to packed bit codes, exact Hamming top-k on the reference, cpu and native backends,
+ * the metrics of what binarization keeps, and the engine facade. No third-party dependency. Exports the public API
+ * (docs/api.md); the {@code io.binaryllm.internal} packages stay inside. The Vector API is optional
+ * ({@code --add-modules jdk.incubator.vector}: without it every kernel runs scalar), and the native kernel needs
+ * {@code --enable-native-access=io.binaryllm.core}.
+ */
+module io.binaryllm.core {
+    requires static jdk.incubator.vector;
+
+    exports io.binaryllm;
+    exports io.binaryllm.binarize;
+    exports io.binaryllm.data;
+    exports io.binaryllm.data.io;
+    exports io.binaryllm.engine;
+    exports io.binaryllm.metric;
+    exports io.binaryllm.search;
+    exports io.binaryllm.seed;
+
+    uses io.binaryllm.search.SearchBackend;
+
+    provides io.binaryllm.search.SearchBackend with io.binaryllm.internal.search.ReferenceBackend,
+            io.binaryllm.internal.search.blocked.CpuBackend, io.binaryllm.internal.search.blocked.NativeBackend;
+}

@@ -1,0 +1,4 @@
+/**
+ * The store's files: the memory-mapped scratch file of float vectors, and saved stores.
+ */
+package io.binaryllm.langchain4j.internal;
