@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("bench: give both --database and --queries, or neither");
         }
         if (json != null) {
-            AtomicOutput.requireWritable(json, force);
+            Outputs.requireWritable(json, force);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (writeData != null) {

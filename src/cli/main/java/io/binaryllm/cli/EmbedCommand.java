@@ -72,7 +72,7 @@ final class EmbedCommand implements Callable<Integer> {
             targets.addAll(List.of(labelsPath, labelNamesPath));
         }
         for (Path t : targets) {
-            AtomicOutput.requireWritable(t, force);
+            Outputs.requireWritable(t, force);
         }
         long start = System.nanoTime();
         EmbeddingJob.Outcome outcome;

@@ -57,9 +57,9 @@ final class PackCommand implements Callable<Integer> {
     public Integer call() {
         Binarizer b = Binarizers.create(binarizer, bits, new Seeds(seed));
         Path scalesPath = b.name().equals("scaled-sign") ? scalesPathFor(output) : null;
-        AtomicOutput.requireWritable(output, force);
+        Outputs.requireWritable(output, force);
         if (scalesPath != null) {
-            AtomicOutput.requireWritable(scalesPath, force);
+            Outputs.requireWritable(scalesPath, force);
         }
         try (FloatEmbeddingBatch x = EmbeddingFiles.read(input); Binarized result = b.binarize(x)) {
             try (AtomicOutput codesOut = AtomicOutput.open(output, force);

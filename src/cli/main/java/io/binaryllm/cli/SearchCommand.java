@@ -91,8 +91,8 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AtomicOutput.requireWritable(indices, force);
-        AtomicOutput.requireWritable(distances, force);
+        Outputs.requireWritable(indices, force);
+        Outputs.requireWritable(distances, force);
         if (indices.toAbsolutePath().normalize().equals(distances.toAbsolutePath().normalize())) {
             throw new io.binaryllm.BadInputException("--indices and --distances name the same file " + indices);
         }

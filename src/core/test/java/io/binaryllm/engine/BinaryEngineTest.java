@@ -3,10 +3,10 @@ package io.binaryllm.engine;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.AbstractBinaryIndex;
-import io.binaryllm.search.Availability;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,28 +18,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The engine owns the indexes it built: closing it closes those left open, every one, even when some fail. */
 class BinaryEngineTest {
     /** A backend whose indexes count their closes, the first {@code failing} of them failing to close. */
-    private static final class Recording implements SearchBackend {
+    private static final class Recording extends FakeBackend {
         final List<String> closed = new ArrayList<>();
         private final int failing;
         private int built;
 
         Recording(int failing) {
+            super("recording", true, 0);
             this.failing = failing;
-        }
-
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.of("memory");
-        }
-
-        @Override
-        public int autoPreference() {
-            return 0;
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -10,20 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EquivalenceSuiteTest {
     /** A backend that breaks ties by the larger index: the suite must catch it on tie-heavy data. */
-    static final class WrongTies implements SearchBackend {
-        @Override
-        public String name() {
-            return "wrong-ties";
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.of("test double");
-        }
-
-        @Override
-        public int autoPreference() {
-            return -1;
+    static final class WrongTies extends FakeBackend {
+        WrongTies() {
+            super("wrong-ties", true, -1);
         }
 
         @Override

@@ -1,7 +1,7 @@
 package io.binaryllm.search;
 
 import io.binaryllm.BadArgumentException;
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,57 +12,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The choice behind a backend's name: {@code auto}, a named backend, and whether the Java kernel will run. */
 class SearchBackendsTest {
-    /** A backend that only says who it is; records whether it was closed. */
-    private static final class Fake implements SearchBackend {
-        private final String name;
-        private final boolean available;
-        private final int preference;
-        boolean closed;
-
-        Fake(String name, boolean available, int preference) {
-            this.name = name;
-            this.available = available;
-            this.preference = preference;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Availability availability() {
-            return available ? Availability.of("fake device") : Availability.unavailable("no fake device here");
-        }
-
-        @Override
-        public int autoPreference() {
-            return preference;
-        }
-
-        @Override
-        public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-    }
-
     /** reference, cpu, native (unavailable here), and a GPU that is available or not. */
-    private static List<Fake> machine(boolean gpu) {
-        return new ArrayList<>(List.of(new Fake("reference", true, 0), new Fake("cpu", true, 20), new Fake("native", false, 30),
-                new Fake("gpu", gpu, 40)));
+    private static List<FakeBackend> machine(boolean gpu) {
+        return new ArrayList<>(List.of(new FakeBackend("reference", true, 0), new FakeBackend("cpu", true, 20),
+                new FakeBackend("native", false, 30), new FakeBackend("gpu", gpu, 40)));
     }
 
     @Test
     void autoChoosesTheAvailableBackendWithTheHighestPreferenceAndClosesTheRest() {
-        List<Fake> all = machine(true);
+        List<FakeBackend> all = machine(true);
         SearchBackend chosen = SearchBackends.choose("auto", new ArrayList<>(all));
         assertThat(chosen.name()).isEqualTo("gpu");
-        assertThat(all).filteredOn(f -> f != chosen).allMatch(f -> f.closed);
+        assertThat(all).filteredOn(f -> f != chosen).allMatch(FakeBackend::closed);
         assertThat(SearchBackends.choose("auto", new ArrayList<>(machine(false))).name()).isEqualTo("cpu");
     }
 
@@ -72,10 +33,10 @@ class SearchBackendsTest {
                 .isInstanceOf(BadArgumentException.class)
                 .hasMessage("unknown backend 'tpu'; known: auto, reference, cpu, native, gpu")
                 .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("backend");
-        List<Fake> all = machine(true);
+        List<FakeBackend> all = machine(true);
         assertThatThrownBy(() -> SearchBackends.choose("native", new ArrayList<>(all)))
-                .isInstanceOf(BadArgumentException.class).hasMessage("native is unavailable here: no fake device here");
-        assertThat(all).allMatch(f -> f.closed);
+                .isInstanceOf(BadArgumentException.class).hasMessage("native is unavailable here: no native here");
+        assertThat(all).allMatch(FakeBackend::closed);
     }
 
     /**
@@ -87,9 +48,9 @@ class SearchBackendsTest {
         assertThat(SearchBackends.runsJavaKernel("auto", new ArrayList<>(machine(true)))).isFalse();
         assertThat(SearchBackends.runsJavaKernel("auto", new ArrayList<>(machine(false)))).isTrue();
         assertThat(SearchBackends.runsJavaKernel("gpu", new ArrayList<>(machine(false)))).isFalse();
-        List<Fake> all = machine(true);
+        List<FakeBackend> all = machine(true);
         assertThat(SearchBackends.runsJavaKernel("cpu", new ArrayList<>(all))).isTrue();
-        assertThat(all).allMatch(f -> f.closed);
+        assertThat(all).allMatch(FakeBackend::closed);
     }
 
     @Test

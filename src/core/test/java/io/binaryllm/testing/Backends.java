@@ -4,7 +4,6 @@ import io.binaryllm.search.Availability;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,30 +54,6 @@ public final class Backends {
             b.close();
         }
         return available;
-    }
-
-    /**
-     * Fresh instances of every registered backend that is available, for tests that compare them all; the caller
-     * closes them. An unavailable one fails in CI (see above), elsewhere it is printed as not tested.
-     */
-    public static List<SearchBackend> available() {
-        List<SearchBackend> out = new ArrayList<>();
-        for (SearchBackend b : SearchBackends.loadAll()) {
-            if (b.availability().available()) {
-                out.add(b);
-                continue;
-            }
-            String detail = b.availability().detail();
-            b.close();
-            try {
-                requireAllowedToBeMissing(b.name(), detail);
-            } catch (AssertionError e) {
-                out.forEach(SearchBackend::close);
-                throw e;
-            }
-            System.err.println("BACKEND NOT TESTED: " + b.name() + ": " + detail);
-        }
-        return out;
     }
 
     private static void requireAllowedToBeMissing(String name, String detail) {

@@ -42,7 +42,7 @@ public final class AtomicOutput implements AutoCloseable {
             throw BadInputException.in(target, "is a directory");
         }
         if (!overwrite && Files.exists(target)) {
-            throw BadInputException.in(target, "already exists (pass --force to replace it)");
+            throw BadInputException.in(target, "already exists, and overwriting it was not asked for");
         }
     }
 

@@ -25,12 +25,12 @@ public final class KernelWarmup {
 
     /** Starts warming the kernel for codes of {@code words} words; returns at once. */
     public static void startInBackground(int words) {
-        startInBackground(words, () -> true);
+        startInBackground(words, null);
     }
 
     /**
-     * Starts warming the kernel for codes of {@code words} words if {@code wanted}, asked on the warm-up thread (it may
-     * take a while: probing devices), says so; returns at once.
+     * Starts warming the kernel for codes of {@code words} words if {@code wanted} (null: always), asked on the warm-up
+     * thread (it may take a while: probing devices), says so; returns at once.
      */
     public static void startInBackground(int words, BooleanSupplier wanted) {
         VectorizationProvider provider = VectorizationProvider.get();
@@ -42,7 +42,7 @@ public final class KernelWarmup {
         running = done;
         Thread t = new Thread(() -> {
             try {
-                if (wanted.getAsBoolean()) {
+                if (wanted == null || wanted.getAsBoolean()) {
                     run(kernel, Math.max(1, words));
                 }
             } finally {

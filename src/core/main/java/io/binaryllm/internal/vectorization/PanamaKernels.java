@@ -1,13 +1,27 @@
 package io.binaryllm.internal.vectorization;
 
-/** Creates the Vector API kernels; loaded by name, only when {@code jdk.incubator.vector} is in the module graph. */
+/**
+ * Makes the Vector API kernels. Called only when {@link VectorizationProvider} found {@code jdk.incubator.vector} in
+ * the module graph; the signatures name only the kernels' interfaces, so loading this class links nothing from the
+ * vector module.
+ */
 final class PanamaKernels {
     private PanamaKernels() {
     }
 
-    static VectorizationProvider.JavaKernels create() {
-        PanamaHammingKernel hamming = new PanamaHammingKernel();
-        return new VectorizationProvider.JavaKernels(hamming.describe(), hamming, new PanamaSignPacker(),
-                new PanamaProjectionSigns(), new PanamaDotProduct());
+    static HammingKernel hamming() {
+        return new PanamaHammingKernel();
+    }
+
+    static SignPacker signPacker() {
+        return new PanamaSignPacker();
+    }
+
+    static ProjectionSigns projectionSigns() {
+        return new PanamaProjectionSigns();
+    }
+
+    static DotProduct dotProduct() {
+        return new PanamaDotProduct();
     }
 }

@@ -35,24 +35,15 @@ public final class VectorizationProvider {
         }
     }
 
-    /** The kernels written in Java at one level. */
-    record JavaKernels(String describe, HammingKernel hamming, SignPacker signs, ProjectionSigns projection, DotProduct dot) {
-        static JavaKernels scalar() {
-            return new JavaKernels("scalar Java", new ScalarHammingKernel(), new ScalarSignPacker(), new ScalarProjectionSigns(),
-                    new ScalarDotProduct());
-        }
-    }
-
     private static final VectorizationProvider INSTANCE = decide();
 
     private final Level cap;
+    /** VECTOR or SCALAR: the level of the kernels written in Java. */
     private final Level java;
-    private final JavaKernels kernels;
 
-    private VectorizationProvider(Level cap, Level java, JavaKernels kernels) {
+    private VectorizationProvider(Level cap, Level java) {
         this.cap = cap;
         this.java = java;
-        this.kernels = kernels;
     }
 
     /** This JVM's kernels, decided on first use. */
@@ -65,12 +56,11 @@ public final class VectorizationProvider {
      * tests and benchmarks that compare levels in one JVM. Logs nothing.
      */
     public static VectorizationProvider at(Level level) {
-        JavaKernels panama = level == Level.SCALAR ? null : PanamaLoader.LOADED.kernels();
-        return panama == null ? new VectorizationProvider(level, Level.SCALAR, JavaKernels.scalar())
-                : new VectorizationProvider(level, Level.VECTOR, panama);
+        boolean vector = level != Level.SCALAR && PanamaLoader.PROBLEM == null;
+        return new VectorizationProvider(level, vector ? Level.VECTOR : Level.SCALAR);
     }
 
-    /** The JVM's provider: the property's cap, the fallback's reason logged once (a warning: it costs speed). */
+    /** The JVM's provider: the property's cap; a fallback's reason is logged once (a warning: it costs speed). */
     private static VectorizationProvider decide() {
         String property = System.getProperty(PROPERTY);
         Level cap = Level.NATIVE;
@@ -84,13 +74,11 @@ public final class VectorizationProvider {
         }
         VectorizationProvider p = at(cap);
         if (problem == null && cap != Level.SCALAR && p.java == Level.SCALAR) {
-            problem = PanamaLoader.LOADED.problem() + ": the Java kernels run scalar";
+            problem = PanamaLoader.PROBLEM + ": the Java kernels run scalar";
         }
-        System.Logger log = System.getLogger(VectorizationProvider.class.getName());
         if (problem != null) {
-            log.log(System.Logger.Level.WARNING, "vectorization: " + problem);
-        } else {
-            log.log(System.Logger.Level.DEBUG, () -> "vectorization: " + p.describe() + " (cap " + p.cap.key() + ")");
+            // Only then is a logger made: setting up logging costs a short command-line run milliseconds.
+            System.getLogger(VectorizationProvider.class.getName()).log(System.Logger.Level.WARNING, "vectorization: " + problem);
         }
         return p;
     }
@@ -107,27 +95,31 @@ public final class VectorizationProvider {
 
     /** The Java kernels in words: "Vector API, 512-bit (8 codes a register)" or "scalar Java". */
     public String describe() {
-        return kernels.describe();
+        return java == Level.VECTOR ? PanamaKernels.hamming().describe() : "scalar Java";
     }
+
+    // Each kernel is made when asked for: a Vector API kernel's class initialisation (its species) costs start-up
+    // time that a run which never calls it should not pay. The Panama kernels are named only behind the level check,
+    // so no class here links against jdk.incubator.vector unless the module is in the graph.
 
     /** The blocked search's loops in Java (the cpu backend's kernel). */
     public HammingKernel hammingKernel() {
-        return kernels.hamming();
+        return java == Level.VECTOR ? PanamaKernels.hamming() : new ScalarHammingKernel();
     }
 
     /** Sign bits and mean |x| of float rows (sign, scaled-sign). */
     public SignPacker signPacker() {
-        return kernels.signs();
+        return java == Level.VECTOR ? PanamaKernels.signPacker() : new ScalarSignPacker();
     }
 
     /** The signs of a projection (hyperplane). */
     public ProjectionSigns projectionSigns() {
-        return kernels.projection();
+        return java == Level.VECTOR ? PanamaKernels.projectionSigns() : new ScalarProjectionSigns();
     }
 
     /** The double dot product of float rows (cosine). */
     public DotProduct dotProduct() {
-        return kernels.dot();
+        return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
     }
 
     /**
@@ -152,23 +144,24 @@ public final class VectorizationProvider {
     }
 
     /**
-     * The Vector API kernels, or why there are none: created by name, so that nothing links against
-     * {@code jdk.incubator.vector} unless the module is in the graph.
+     * Whether the Vector API kernels run here: null when they do, else why not. The Hamming kernel is loaded by name
+     * (and initialised) to find out, as the cpu backend will use it.
      */
-    private record PanamaLoader(JavaKernels kernels, String problem) {
-        static final PanamaLoader LOADED = load();
+    private static final class PanamaLoader {
+        static final String PROBLEM = load();
 
-        private static PanamaLoader load() {
+        private PanamaLoader() {
+        }
+
+        private static String load() {
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return new PanamaLoader(null, "jdk.incubator.vector is not in the module graph (start the JVM with"
-                        + " --add-modules jdk.incubator.vector)");
+                return "jdk.incubator.vector is not in the module graph (start the JVM with --add-modules jdk.incubator.vector)";
             }
             try {
-                Object kernels = Class.forName("io.binaryllm.internal.vectorization.PanamaKernels")
-                        .getDeclaredMethod("create").invoke(null);
-                return new PanamaLoader((JavaKernels) kernels, null);
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new PanamaLoader(null, "the Vector API kernels did not load (" + e + ")");
+                Class.forName("io.binaryllm.internal.vectorization.PanamaHammingKernel", true, PanamaLoader.class.getClassLoader());
+                return null;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return "the Vector API kernels did not load (" + e + ")";
             }
         }
     }

@@ -46,20 +46,24 @@ final class DeviceCalls<B> {
         device.fill(dst, value, ints);
     }
 
+    /** The first {@code count} ints of {@code src}: timed. */
     int[] readInts(B src, int count) {
-        long t = System.nanoTime();
         int[] out = new int[count];
-        device.readInts(src, out);
-        clock.download(t);
+        timed(() -> device.readInts(src, out));
         return out;
     }
 
+    /** The first {@code count} longs of {@code src}: timed. */
     long[] readLongs(B src, int count) {
-        long t = System.nanoTime();
         long[] out = new long[count];
-        device.readLongs(src, out);
-        clock.download(t);
+        timed(() -> device.readLongs(src, out));
         return out;
+    }
+
+    private void timed(Runnable download) {
+        long t = System.nanoTime();
+        download.run();
+        clock.download(t);
     }
 
     /** A launch of {@code kernel} in {@code groups} work-groups of the device's size for it, arguments to follow. */

@@ -2,9 +2,8 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.engine.BinaryEngine;
-import io.binaryllm.search.Availability;
-import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +23,11 @@ class RunPipelineTest {
     Path dir;
 
     /** A backend that remembers the codes it was asked to search, then fails. */
-    private static final class FailingSearch implements SearchBackend {
+    private static final class FailingSearch extends FakeBackend {
         final List<BinaryCodeBatch> seen = new ArrayList<>();
 
-        @Override
-        public String name() {
-            return "failing";
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.of("nothing");
-        }
-
-        @Override
-        public int autoPreference() {
-            return 0;
+        FailingSearch() {
+            super("failing", true, 0);
         }
 
         @Override
