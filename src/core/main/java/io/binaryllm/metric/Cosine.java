@@ -5,9 +5,9 @@ import io.binaryllm.internal.vectorization.DotProduct;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 /**
- * Cosine similarity in double: {@code dot(a, b) / (sqrt(dot(a, a)) * sqrt(dot(b, b)))} with {@link DotProduct}'s
- * fixed summation order, so float baselines are reproducible and vectorize. A zero vector has similarity 0 with
- * everything: there is no direction to compare.
+ * Cosine similarity in double: {@code dot(a, b) / (sqrt(dot(a, a)) * sqrt(dot(b, b)))}, each dot product in a fixed
+ * summation order (eight partial sums combined pairwise, docs/contracts.md), so float baselines are reproducible and
+ * vectorize. A zero vector has similarity 0 with everything: there is no direction to compare.
  */
 public final class Cosine {
     private Cosine() {
@@ -60,7 +60,7 @@ public final class Cosine {
     /**
      * {@link #topKOne} for every query, the same answers, computed for speed: blocks of queries run in parallel;
      * each walks the corpus (or the candidate rows) in cache-sized tiles, every query of the block scanning a tile
-     * while it is in cache, four rows at a time ({@link DotProduct#dot4}: four independent summation chains, each
+     * while it is in cache, four rows at a time (four independent summation chains, each
      * in the specified order). Similarities are computed exactly as topKOne computes them, and the kept lists do
      * not depend on the order rows are offered in (ties go by index), so the result is bit-identical.
      * (Widening each tile to double once, to spare the conversions, measured no faster.)

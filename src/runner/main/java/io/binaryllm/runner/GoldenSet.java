@@ -39,7 +39,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The golden set: the {@link GoldenCase}s, their codes under every binarizer, top-k lists and metric values,
+ * The golden set: the golden cases, their codes under every binarizer, top-k lists and metric values,
  * frozen in {@code golden/} with a SHA-256 manifest. {@link #check} recomputes everything with the current code
  * (every given backend for top-k) and reports each difference; {@link #regenerate} is the only writer.
  */
