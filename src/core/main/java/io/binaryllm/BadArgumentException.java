@@ -10,7 +10,7 @@ public final class BadArgumentException extends IllegalArgumentException {
     private final String argument;
 
     public BadArgumentException(String argument, String problem) {
-        super(problem);
+        super(Messages.oneLine(problem));
         this.argument = argument;
     }
 

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.RandomCodes;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.gpu.PopcountBound;
@@ -80,10 +82,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
 
+    /** Timed calls are kept to take their median; more than this is a typo, not a measurement. */
+    static final int MAX_REPEAT = 1_000_000;
+
     @Override
     public Integer call() throws IOException {
         if (repeat < 1 || check < 1 || nq < 1 || n < 1) {
             throw new BadInputException("bench: --repeat, --check, --nq and --n must be positive");
+        }
+        if (repeat > MAX_REPEAT) {
+            throw new BadInputException("--repeat: at most " + MAX_REPEAT + " timed calls, got " + repeat);
         }
         if ((database == null) != (queries == null)) {
             throw new BadInputException("bench: give both --database and --queries, or neither");
@@ -91,15 +99,12 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             Outputs.requireWritable(json, force);
         }
+        if (database == null) {
+            requireGeneratedDataFits();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (writeData != null) {
-            for (int b : bits) {
-                try (BinaryCodeBatch db = generate("database", n, b); BinaryCodeBatch q = generate("queries", nq, b)) {
-                    Npy.writeCodes(writeData.resolve("db" + b + ".npy"), force, db);
-                    Npy.writeCodes(writeData.resolve("q" + b + ".npy"), force, q);
-                }
-                out.printf("wrote %s/db%d.npy (%d x %d bits) and q%d.npy (%d queries)%n", writeData, b, n, b, b, nq);
-            }
+            writeData(out);
             return Main.OK;
         }
         List<BenchRow> rows = new ArrayList<>();
@@ -126,10 +131,57 @@ final class BenchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private BinaryCodeBatch generate(String what, long rows, int b) {
-        if (b < 1) {
-            throw new BadInputException("--bits: must be positive, got " + b);
+    /**
+     * Refuses, before generating anything, a width that is not positive and data the machine cannot hold: one width's
+     * database and queries are in memory at a time.
+     */
+    private void requireGeneratedDataFits() {
+        for (int k : ks) {
+            if (k < 1 || k > n) {
+                throw new BadInputException("--k: k must be between 1 and the database size " + n + ", got " + k);
+            }
         }
+        for (int b : bits) {
+            if (b < 1) {
+                throw new BadInputException("--bits: must be positive, got " + b);
+            }
+            long words = BinaryCodeBatch.wordsFor(b);
+            long dbBytes = MemoryBudget.bytes(n, words, Long.BYTES);
+            long total = MemoryBudget.sum(dbBytes, MemoryBudget.bytes(nq, words, Long.BYTES));
+            MemoryBudget.offHeapShortfall(total).ifPresent(problem -> {
+                throw new BadInputException("--n, --nq, --bits: " + n + " database codes and " + nq + " queries of " + b
+                        + " bits: " + problem);
+            });
+        }
+    }
+
+    /** The generated codes of every width, committed together once all are written. */
+    private void writeData(PrintWriter out) {
+        for (int b : bits) {
+            Outputs.requireWritable(writeData.resolve("db" + b + ".npy"), force);
+            Outputs.requireWritable(writeData.resolve("q" + b + ".npy"), force);
+        }
+        List<AtomicOutput> files = new ArrayList<>();
+        try {
+            for (int b : bits) {
+                try (BinaryCodeBatch db = generate("database", n, b); BinaryCodeBatch q = generate("queries", nq, b)) {
+                    for (BinaryCodeBatch codes : List.of(db, q)) {
+                        AtomicOutput file = AtomicOutput.open(writeData.resolve((codes == db ? "db" : "q") + b + ".npy"), force);
+                        files.add(file);
+                        Npy.writeTo(file, NpyDtype.U8, codes.segment(), codes.rows(), codes.words());
+                    }
+                }
+            }
+            AtomicOutput.commitTogether(files);
+        } finally {
+            files.forEach(AtomicOutput::close);
+        }
+        for (int b : bits) {
+            out.printf("wrote %s/db%d.npy (%d x %d bits) and q%d.npy (%d queries)%n", writeData, b, n, b, b, nq);
+        }
+    }
+
+    private BinaryCodeBatch generate(String what, long rows, int b) {
         return RandomCodes.generate(new Seeds(seed).stream("bench/" + what + "/" + b), rows, b, "generated " + what);
     }
 

@@ -78,11 +78,14 @@ final class EmbedCommand implements Callable<Integer> {
         EmbeddingJob.Outcome outcome;
         int dims;
         try (TextEmbedder model = TextEmbedders.miniLm();
-             EmbeddingCache cache = noCache ? null : EmbeddingCache.open(cacheDir != null ? cacheDir : EmbeddingCache.defaultDir(),
-                     model.name(), model.dimensions());
+             EmbeddingCache cache = noCache ? null : EmbeddingCache.open(cacheDir != null ? cacheDir : EmbeddingCache.defaultDir(), model);
              Progress progress = new Progress("embed", records.texts().size())) {
             dims = model.dimensions();
             outcome = EmbeddingJob.run(records.texts(), model, cache, batchSize, input.toString(), progress::stepBy);
+        }
+        if (!outcome.repaired().isEmpty()) {
+            spec.commandLine().getErr().printf("binaryllm embed: %d damaged cache records embedded again (%s%s)%n",
+                    outcome.repaired().size(), outcome.repaired().getFirst(), outcome.repaired().size() > 1 ? ", ..." : "");
         }
         try (FloatEmbeddingBatch vectors = outcome.vectors();
              AtomicOutput vectorsOut = AtomicOutput.open(output, force);
@@ -96,12 +99,7 @@ final class EmbedCommand implements Callable<Integer> {
                 Npy.writeTo(labelsOut, NpyDtype.I4, Npy.le(c), c.length);
                 write(namesOut, classes.get().names());
             }
-            vectorsOut.commit();
-            idsOut.commit();
-            if (labelsOut != null) {
-                labelsOut.commit();
-                namesOut.commit();
-            }
+            AtomicOutput.commitTogether(AtomicOutput.of(vectorsOut, idsOut, labelsOut, namesOut));
         }
         spec.commandLine().getErr().printf("binaryllm embed: %d texts -> %s [%d x %d] in %.1f s (%d embedded, %d from the cache%s%s)%n",
                 records.texts().size(), output, records.texts().size(), dims, (System.nanoTime() - start) / 1e9,
@@ -111,13 +109,6 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private static void write(AtomicOutput out, List<String> lines) {
-        try {
-            var bytes = java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.channel().write(bytes);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        out.write(java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,12 +2,16 @@ package io.binaryllm.cli;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.DeviceFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -54,8 +58,21 @@ public final class Main {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the CLI with the given streams and returns the exit code (tests call this directly). */
+    /**
+     * Runs the CLI with the given streams and returns the exit code (tests call this directly). Errors thrown by a
+     * command are mapped here too: a user never sees an {@link OutOfMemoryError} or a fault in a mapped file as a
+     * stack trace ({@link #failure(Throwable, boolean, PrintWriter)}).
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        try {
+            return dispatch(out, err, args);
+        } catch (Error e) {
+            return failure(e, debug, err);
+        }
+    }
+
+    private static int dispatch(PrintWriter out, PrintWriter err, String... args) {
         var direct = SearchArgs.parse(args, err);
         if (direct.isPresent()) {
             return execute(direct.get().command(), direct.get().debug(), err);
@@ -82,7 +99,7 @@ public final class Main {
                 message = (unmatched.getFirst().startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + unmatched.getFirst() + "'"
                         + (u.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", u.getSuggestions()) + "?");
             }
-            err.println(command + ": " + message + " (see " + command + " --help)");
+            err.println((command + ": " + message + " (see " + command + " --help)").replaceAll("\\s*\\R\\s*", " "));
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, parseResult.hasMatchedOption("--debug")
@@ -94,7 +111,7 @@ public final class Main {
     private static int execute(java.util.concurrent.Callable<Integer> command, boolean debug, PrintWriter err) {
         try {
             return command.call();
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             return failure(e, debug, err);
         }
     }
@@ -104,15 +121,21 @@ public final class Main {
      * option it came from ({@code --k: k must be ...}: the library's arguments are the options' names); a failing
      * device names {@code --backend}, where the remedy is.
      */
-    static int failure(Exception e, boolean debug, PrintWriter err) {
+    static int failure(Throwable e, boolean debug, PrintWriter err) {
+        if (e instanceof Error error && MappedFaults.isMappedFault(error)) {
+            e = MappedFaults.explain(error);
+        }
         String line = switch (e) {
             case BadArgumentException a -> "--" + a.argument() + ": " + a.getMessage();
             case BadInputException b -> b.getMessage();
             case DeviceFailure d -> "--backend: " + d.getMessage();
+            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "): " + MemoryBudget.heapAdvice();
+            case UncheckedIOException u -> FileKinds.explain(u.getCause());
             default -> null;
         };
         if (line != null) {
-            err.println("binaryllm: " + line);
+            // One line is the contract, whatever a parser's message quotes.
+            err.println("binaryllm: " + line.strip().replaceAll("\\s*\\R\\s*", " "));
             if (debug) {
                 e.printStackTrace(err);
             }

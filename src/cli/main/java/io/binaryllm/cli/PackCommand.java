@@ -74,10 +74,7 @@ final class PackCommand implements Callable<Integer> {
                     double[] scales = result.scales().orElseThrow();
                     Npy.writeTo(scalesOut, NpyDtype.F8, Npy.le(scales), scales.length);
                 }
-                codesOut.commit();
-                if (scalesOut != null) {
-                    scalesOut.commit();
-                }
+                AtomicOutput.commitTogether(AtomicOutput.of(codesOut, scalesOut));
             }
             spec.commandLine().getErr().printf("binaryllm pack: %d rows x %d dims -> %d-bit %s codes in %s%n",
                     x.rows(), x.dims(), result.codes().bits(), b.name(), output);

@@ -2,6 +2,8 @@ package io.binaryllm.cli;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
@@ -65,6 +67,9 @@ final class SearchCommand implements Callable<Integer> {
         int words = 4;
         String database = valueOf(args, "--database");
         if (database != null) {
+            if (FileKinds.describe(Path.of(database)) != null) {
+                return; // a FIFO would block here: the command reports what it is
+            }
             try (var channel = java.nio.channels.FileChannel.open(Path.of(database))) {
                 long[] shape = NpyHeader.read(Path.of(database), channel).shape();
                 if (shape.length == 2 && shape[1] > 0 && shape[1] < 4096) {
@@ -102,13 +107,17 @@ final class SearchCommand implements Callable<Integer> {
             BinaryCodeBatch qCodes = bits == null ? q : q.withBits(bits);
             SearchBackend.requireValid(dbCodes, qCodes, k);
             long start = System.nanoTime();
-            SearchResult r = b.search(dbCodes, qCodes, k);
+            SearchResult r;
+            try {
+                r = b.search(dbCodes, qCodes, k);
+            } catch (InternalError e) {
+                throw MappedFaults.explain(e, database.toString(), queries.toString());
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput dOut = AtomicOutput.open(distances, force)) {
                 Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
                 Npy.writeTo(dOut, NpyDtype.I4, Npy.le(r.distances()), r.queries(), r.k());
-                iOut.commit();
-                dOut.commit();
+                AtomicOutput.commitTogether(AtomicOutput.of(iOut, dOut));
             }
             (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d codes of %d bits, k=%d, backend %s: %.3f s%n",
                     q.rows(), db.rows(), dbCodes.bits(), k, b.name(), seconds);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.data.io.FileKinds;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +15,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.Optional;
 /**
  * Texts to embed, read from a file of lines or of JSON lines. The rules (also in {@code embed --help}):
  * <ul>
+ *   <li>A regular file of less than 2 GiB (a FIFO or a device is refused by what it is).</li>
  *   <li>UTF-8 only: an invalid byte sequence is an error naming the line. A leading byte-order mark and a
  *       trailing {@code \r} are dropped.</li>
  *   <li>Lines: every line is one text, its id is its line number. Blank lines are skipped and counted (so row
@@ -73,14 +75,17 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? Format.jsonl : Format.lines;
     }
 
+    /** A text file is read whole into one array; its texts then take about twice its size again as strings. */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     public static TextRecords read(Path file, Format format) {
+        FileKinds.requireRegularFile(file, MAX_BYTES, "a text input");
         byte[] bytes;
         try {
+            MemoryBudget.requireHeap(MemoryBudget.bytes(Files.size(file), 3), file, "its texts");
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
         List<String> lines = decodeLines(file, bytes);
         List<String> ids = new ArrayList<>();

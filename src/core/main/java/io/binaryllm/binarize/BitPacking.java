@@ -2,8 +2,11 @@ package io.binaryllm.binarize;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.MemoryBudget;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Conversions between the canonical layout (LSB-first 64-bit words, see {@link BinaryCodeBatch}) and the byte
@@ -40,32 +43,51 @@ public final class BitPacking {
     }
 
     public static int bytesPerRow(int bits) {
-        return (bits + 7) >>> 3;
+        return (int) ((bits + 7L) >>> 3);
     }
 
     /** Row-major bytes, {@link #bytesPerRow} a row, in the order {@code msbFirst} selects. */
     public static byte[] toBytes(BinaryCodeBatch codes, boolean msbFirst) {
+        long bytes = MemoryBudget.bytes(codes.rows(), bytesPerRow(codes.bits()));
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw BadInputException.in(codes.source(), codes.rows() + " codes of " + bytesPerRow(codes.bits())
+                    + " bytes are more than one byte array holds (2^31); use toByteSegment");
+        }
+        MemoryBudget.requireHeap(bytes, codes.source(), "a byte copy of the codes");
+        byte[] out = new byte[(int) bytes];
+        fill(codes, msbFirst, MemorySegment.ofArray(out));
+        return out;
+    }
+
+    /** {@link #toBytes} as an off-heap segment of any size (freed when unreachable), for writing {@code |u1} arrays. */
+    public static MemorySegment toByteSegment(BinaryCodeBatch codes, boolean msbFirst) {
+        long bytes = MemoryBudget.bytes(codes.rows(), bytesPerRow(codes.bits()));
+        MemoryBudget.requireOffHeap(bytes, codes.source(), "a byte copy of the codes");
+        MemorySegment out = Arena.ofAuto().allocate(Math.max(bytes, 1)).asSlice(0, bytes);
+        fill(codes, msbFirst, out);
+        return out;
+    }
+
+    private static void fill(BinaryCodeBatch codes, boolean msbFirst, MemorySegment out) {
         int perRow = bytesPerRow(codes.bits());
-        byte[] out = new byte[Math.toIntExact(Math.multiplyExact(codes.rows(), (long) perRow))];
         long[] row = new long[codes.words()];
         for (long r = 0; r < codes.rows(); r++) {
             codes.copyRow(r, row);
             for (int b = 0; b < perRow; b++) {
                 int lsbFirst = (int) (row[b >>> 3] >>> ((b & 7) * 8)) & 0xff;
-                out[(int) (r * perRow + b)] = (byte) (msbFirst ? Integer.reverse(lsbFirst) >>> 24 : lsbFirst);
+                out.set(ValueLayout.JAVA_BYTE, r * perRow + b, (byte) (msbFirst ? Integer.reverse(lsbFirst) >>> 24 : lsbFirst));
             }
         }
-        return out;
     }
 
     /** The inverse of {@link #toBytes}: validates that padding bits of the last byte are zero. */
     public static BinaryCodeBatch fromBytes(byte[] bytes, long rows, int bits, boolean msbFirst, String source) {
         int perRow = bytesPerRow(bits);
-        if (bytes.length != rows * perRow) {
+        if (bytes.length != MemoryBudget.bytes(rows, perRow)) {
             throw BadInputException.in(source, bytes.length + " bytes are not " + rows + " rows of " + perRow + " bytes");
         }
-        long[] words = new long[Math.toIntExact(rows * BinaryCodeBatch.wordsFor(bits))];
         int w = BinaryCodeBatch.wordsFor(bits);
+        long[] words = new long[Math.toIntExact(rows * w)]; // rows * w <= rows * perRow = bytes.length
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < perRow; b++) {
                 int v = bytes[r * perRow + b] & 0xff;
@@ -74,10 +96,5 @@ public final class BitPacking {
             }
         }
         return BinaryCodeBatch.wrap(MemorySegment.ofArray(words), rows, bits, source, null);
-    }
-
-    /** {@link #toBytes} as a segment, for writing {@code |u1} arrays. */
-    public static MemorySegment toByteSegment(BinaryCodeBatch codes, boolean msbFirst) {
-        return MemorySegment.ofArray(toBytes(codes, msbFirst));
     }
 }

@@ -3,6 +3,7 @@ package io.binaryllm.binarize;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.vectorization.ProjectionSigns;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.seed.Seeds;
@@ -51,12 +52,41 @@ public final class HyperplaneBinarizer implements Binarizer {
 
     /** The m x d projection, row-major. */
     public float[] projection(int dims) {
+        requireProjectionFits(dims, bits, 1);
         SplitMix64 rng = seeds.stream(Seeds.HYPERPLANE);
-        float[] r = new float[Math.multiplyExact(bits, dims)];
+        float[] r = new float[bits * dims];
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) rng.nextGaussian();
         }
         return r;
+    }
+
+    /**
+     * Refuses, naming {@code bits}, the projection for rows of {@code dims} dimensions when no array or this JVM's
+     * heap holds it: callers that know where {@code bits} came from check before any work.
+     */
+    public void requireFits(int dims) {
+        ProjectionSigns kernel = VectorizationProvider.get().projectionSigns();
+        requireProjectionFits(dims, stride(kernel), 2);
+    }
+
+    private int stride(ProjectionSigns kernel) {
+        int pass = kernel.outputsPerPass();
+        return (int) Math.min(Integer.MAX_VALUE, ((long) bits + pass - 1) / pass * pass);
+    }
+
+    /**
+     * Refuses, naming {@code bits}, a projection of {@code dims x columns} floats ({@code copies} of it at once) that
+     * no Java array holds or the heap cannot give: {@code --bits 2000000000} is a mistake to report, not to try.
+     */
+    private void requireProjectionFits(int dims, int columns, int copies) {
+        long entries = (long) dims * columns;
+        if (entries > Integer.MAX_VALUE - 8) {
+            throw new BadArgumentException("bits", "a hyperplane projection of " + bits + " bits x " + dims + " dimensions has "
+                    + entries + " entries, more than one array holds (2^31)");
+        }
+        MemoryBudget.requireHeapFor("bits", MemoryBudget.bytes(entries, Float.BYTES, copies),
+                "a hyperplane projection of " + bits + " bits x " + dims + " dimensions");
     }
 
     /** R transposed: one output per column, zero-padded to {@code stride} columns (never modified once built). */
@@ -65,8 +95,9 @@ public final class HyperplaneBinarizer implements Binarizer {
         if (t != null && t.dims() == d && t.stride() == stride) {
             return t.rt();
         }
+        requireProjectionFits(d, stride, 2);
         float[] r = projection(d);
-        float[] rt = new float[Math.multiplyExact(d, stride)];
+        float[] rt = new float[d * stride];
         for (int i = 0; i < bits; i++) {
             for (int j = 0; j < d; j++) {
                 rt[j * stride + i] = r[i * d + j];
@@ -81,8 +112,7 @@ public final class HyperplaneBinarizer implements Binarizer {
         ProjectionSigns kernel = VectorizationProvider.get().projectionSigns();
         input.requireFinite();
         int d = input.dims();
-        int pass = kernel.outputsPerPass();
-        int stride = (bits + pass - 1) / pass * pass;
+        int stride = stride(kernel);
         float[] rt = transposed(d, stride);
         BinaryCodeBatch out = BinaryCodeBatch.allocate(input.rows(), bits, input.source());
         float[] x = new float[d];

@@ -63,10 +63,17 @@ public final class BinaryCodeBatch implements AutoCloseable {
         return wrap(MemorySegment.ofArray(words), rows, bits, "<memory>", null);
     }
 
-    /** An off-heap, all-zero batch to be filled through {@link #setWord}. */
+    /**
+     * An off-heap, all-zero batch to be filled through {@link #setWord}; refused before anything is allocated when
+     * the machine does not have the memory (the message names {@code source}).
+     */
     public static BinaryCodeBatch allocate(long rows, int bits, String source) {
+        if (rows < 0 || bits < 1) {
+            throw BadInputException.in(source, "codes need rows >= 0 and bits >= 1, got " + rows + " rows of " + bits + " bits");
+        }
+        long bytes = MemoryBudget.bytes(rows, wordsFor(bits), Long.BYTES);
+        MemoryBudget.requireOffHeap(bytes, source, rows + " codes of " + bits + " bits");
         Arena arena = Arena.ofShared();
-        long bytes = Math.multiplyExact(Math.multiplyExact(rows, (long) wordsFor(bits)), Long.BYTES);
         return new BinaryCodeBatch(arena.allocate(Math.max(bytes, 1), Long.BYTES).asSlice(0, bytes), rows, bits, source, arena);
     }
 

@@ -64,10 +64,17 @@ public final class FloatEmbeddingBatch implements AutoCloseable {
         return new FloatEmbeddingBatch(MemorySegment.ofArray(flat), rows, dims, source, null);
     }
 
-    /** An off-heap, zeroed batch the caller fills through {@link #set}. */
+    /**
+     * An off-heap, zeroed batch the caller fills through {@link #set}; refused before anything is allocated when the
+     * machine does not have the memory (the message names {@code source}).
+     */
     public static FloatEmbeddingBatch allocate(long rows, int dims, String source) {
+        if (rows < 0 || dims < 1) {
+            throw BadInputException.in(source, "a float batch needs rows >= 0 and dims >= 1, got " + rows + " x " + dims);
+        }
+        long bytes = MemoryBudget.bytes(rows, dims, Float.BYTES);
+        MemoryBudget.requireOffHeap(bytes, source, rows + " x " + dims + " float32 values");
         Arena arena = Arena.ofShared();
-        long bytes = Math.multiplyExact(Math.multiplyExact(rows, (long) dims), Float.BYTES);
         return new FloatEmbeddingBatch(arena.allocate(Math.max(bytes, 1), Float.BYTES).asSlice(0, bytes), rows, dims, source, arena);
     }
 
@@ -104,6 +111,21 @@ public final class FloatEmbeddingBatch implements AutoCloseable {
     public float[] row(long row) {
         float[] out = new float[dims];
         copyRow(row, out);
+        return out;
+    }
+
+    /**
+     * Every value in one heap array, row-major (the float baselines scan it many times). Refused, naming the source,
+     * when the values exceed one Java array (2^31) or the heap.
+     */
+    public float[] toArray() {
+        long values = rows * dims;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw BadInputException.in(source, rows + " x " + dims + " values are more than one heap array holds (2^31)");
+        }
+        MemoryBudget.requireHeap(MemoryBudget.bytes(values, Float.BYTES), source, "a heap copy of " + rows + " x " + dims + " floats");
+        float[] out = new float[(int) values];
+        MemorySegment.copy(data, F32, 0, out, 0, out.length);
         return out;
     }
 

@@ -1,6 +1,8 @@
 package io.binaryllm.metric;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.vectorization.DotProduct;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 
@@ -39,12 +41,13 @@ public final class Cosine {
      */
     public static long[][] topK(FloatEmbeddingBatch corpus, FloatEmbeddingBatch queries, int k) {
         if (k < 1 || k > corpus.rows()) {
-            throw new IllegalArgumentException("k must be in [1, " + corpus.rows() + "], got " + k);
+            throw new BadArgumentException("k", "k must be between 1 and the corpus size " + corpus.rows() + ", got " + k);
         }
-        int n = Math.toIntExact(corpus.rows());
+        float[] flat = corpus.toArray();
+        int n = (int) corpus.rows();
         int d = corpus.dims();
-        float[] flat = new float[Math.multiplyExact(n, d)];
-        java.lang.foreign.MemorySegment.copy(corpus.segment(), FloatEmbeddingBatch.F32, 0, flat, 0, flat.length);
+        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(queries.rows(), k, Long.BYTES + Double.BYTES),
+                "the float top-k of " + queries.rows() + " queries x k=" + k);
         float[][] q = new float[Math.toIntExact(queries.rows())][];
         for (int i = 0; i < q.length; i++) {
             q[i] = queries.row(i);

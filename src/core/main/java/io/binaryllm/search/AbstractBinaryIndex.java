@@ -1,6 +1,7 @@
 package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.MappedFaults;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,7 +37,11 @@ public abstract class AbstractBinaryIndex implements BinaryIndex {
     public final SearchResult search(BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(codes, queries, k);
         requireOpen();
-        return searchCopy(queries, k);
+        try {
+            return searchCopy(queries, k);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, queries.source());
+        }
     }
 
     /** Throws if the index was closed. */

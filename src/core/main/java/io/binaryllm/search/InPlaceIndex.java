@@ -1,12 +1,17 @@
 package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.MappedFaults;
 
-/** The default index: no copy, each search passes the codes to the backend. */
+/** The default index: no copy, each search passes the codes to the backend (a mapped file that shrinks meanwhile is named). */
 record InPlaceIndex(SearchBackend backend, BinaryCodeBatch codes) implements BinaryIndex {
     @Override
     public SearchResult search(BinaryCodeBatch queries, int k) {
-        return backend.search(codes, queries, k);
+        try {
+            return backend.search(codes, queries, k);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, codes.source(), queries.source());
+        }
     }
 
     @Override

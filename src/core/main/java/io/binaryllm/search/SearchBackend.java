@@ -3,6 +3,7 @@ package io.binaryllm.search;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.MemoryBudget;
 
 /**
  * One way of computing exact Hamming top-k: the SPI every backend implements (reference, cpu, native, opencl,
@@ -42,7 +43,7 @@ public interface SearchBackend extends AutoCloseable {
     default void close() {
     }
 
-    /** The checks every backend makes before searching: equal code widths, 1 <= k <= n, k * queries fits. */
+    /** The checks every backend makes before searching: equal code widths, 1 <= k <= n, the results fit in memory. */
     static void requireValid(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         if (database.bits() != queries.bits()) {
             throw BadInputException.in(queries.source(), "queries have " + queries.bits() + "-bit codes ("
@@ -55,5 +56,7 @@ public interface SearchBackend extends AutoCloseable {
         if (queries.rows() * k > Integer.MAX_VALUE - 8) {
             throw new BadArgumentException("k", queries.rows() + " queries x k=" + k + " results do not fit in one result array");
         }
+        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(queries.rows(), k, Long.BYTES + Integer.BYTES),
+                "the results of " + queries.rows() + " queries x k=" + k);
     }
 }

@@ -3,6 +3,7 @@ package io.binaryllm.metric;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.io.QrelsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class MetricsTest {
     void queriesWithoutRelevantDocumentsAreCountedAndExcluded() throws Exception {
         Path file = dir.resolve("qrels.txt");
         Files.writeString(file, "q1 0 a 1\nq1 0 b 0\n\nq2 0 c 0\n");
-        Qrels qrels = Qrels.read(file);
+        Qrels qrels = QrelsFiles.read(file);
         var s = RetrievalMetrics.evaluate(List.of("q1", "q2", "q3"), List.of(List.of("b", "a"), List.of("c"), List.of("a")), qrels, 2);
         assertThat(s.evaluatedQueries()).isEqualTo(1);
         assertThat(s.queriesWithoutRelevant()).isEqualTo(2);
@@ -58,14 +59,14 @@ class MetricsTest {
     void malformedQrelsNameFileAndLine() throws Exception {
         Path three = dir.resolve("three.txt");
         Files.writeString(three, "q1 0 a 1\nq1 a 1\n");
-        assertThatThrownBy(() -> Qrels.read(three)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> QrelsFiles.read(three)).isInstanceOf(BadInputException.class)
                 .hasMessage(three + ":2: expected 'qid iter docid rel', got 3 fields");
         Path grade = dir.resolve("grade.txt");
         Files.writeString(grade, "q1 0 a high\n");
-        assertThatThrownBy(() -> Qrels.read(grade)).hasMessageContaining(":1: relevance 'high' is not an integer");
+        assertThatThrownBy(() -> QrelsFiles.read(grade)).hasMessageContaining(":1: relevance 'high' is not an integer");
         Path twice = dir.resolve("twice.txt");
         Files.writeString(twice, "q1 0 a 1\nq1 0 a 2\n");
-        assertThatThrownBy(() -> Qrels.read(twice)).hasMessageContaining(":2: query q1 judges document a twice");
+        assertThatThrownBy(() -> QrelsFiles.read(twice)).hasMessageContaining(":2: query q1 judges document a twice");
     }
 
     @Test

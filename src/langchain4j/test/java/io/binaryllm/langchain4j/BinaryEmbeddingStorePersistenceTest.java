@@ -129,4 +129,81 @@ class BinaryEmbeddingStorePersistenceTest {
         assertThatThrownBy(() -> BinaryEmbeddingStore.builder().directory(dir).load(saved))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith(saved.resolve("store.json") + ": not a saved BinaryEmbeddingStore");
     }
+
+    /** A saved store's three files, edited one way: which file, and its new text (null: unchanged). */
+    private record Edit(String json, String entries, byte[] vectors) {
+    }
+
+    private Path savedCopy(String name, Edit edit) throws Exception {
+        Path original = dir.resolve("original");
+        if (!Files.exists(original)) {
+            try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("hyperplane").bits(70).seed(3)
+                    .rescoreFactor(2).directory(dir).build()) {
+                List<Embedding> data = vectors(2, 4, 5);
+                store.addAll(List.of("first", "second"), data, java.util.Arrays.asList(TextSegment.from("one", new Metadata().put("n", 1)), null));
+                store.save(original);
+            }
+        }
+        Path copy = Files.createDirectories(dir.resolve(name));
+        Files.writeString(copy.resolve("store.json"), edit.json() != null ? edit.json() : Files.readString(original.resolve("store.json")));
+        Files.writeString(copy.resolve("entries.jsonl"), edit.entries() != null ? edit.entries() : Files.readString(original.resolve("entries.jsonl")));
+        Files.write(copy.resolve("vectors.f32"), edit.vectors() != null ? edit.vectors() : Files.readAllBytes(original.resolve("vectors.f32")));
+        return copy;
+    }
+
+    private static String json(String options) {
+        return "{\"format\": 1, \"binarizer\": \"hyperplane\", \"bits\": 70, \"seed\": 3, \"rescore_factor\": 2, \"dims\": 4, \"entries\": 2"
+                + options + "}";
+    }
+
+    @Test
+    void aSavedStoreIsTrustedOnlyAsFarAsItChecksOut() throws Exception {
+        String entries = "{\"id\":\"first\",\"text\":\"one\",\"metadata\":{\"n\":{\"type\":\"int\",\"value\":1}}}\n{\"id\":\"second\",\"text\":null}\n";
+        byte[] nan = new byte[32];
+        java.nio.ByteBuffer.wrap(nan).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(20, Float.NaN);
+        Object[][] cases = {
+                {new Edit(json("").replace("\"rescore_factor\": 2", "\"rescore_factor\": -1"), null, null), "store.json: rescore_factor: expected an integer between 0 and 2147483647, got -1"},
+                {new Edit(json("").replace("\"seed\": 3", "\"seed\": \"three\""), null, null), "store.json: seed: expected a 64-bit integer, got \"three\""},
+                {new Edit(json("").replace("\"seed\": 3", "\"seed\": 3.5"), null, null), "store.json: seed: expected a 64-bit integer, got 3.5"},
+                {new Edit(json("").replace("\"dims\": 4", "\"dims\": 4294967300"), null, null), "store.json: dims: expected an integer between 1 and 2147483647, got 4294967300"},
+                {new Edit(json("").replace("\"entries\": 2", "\"entries\": 2147483648"), null, null), "store.json: entries: expected an integer between 0 and 2147483639, got 2147483648"},
+                {new Edit(json("").replace("\"bits\": 70", "\"bits\": 0"), null, null), "store.json: bits: expected an integer between 1 and 2147483647, got 0"},
+                {new Edit(json("").replace("hyperplane", "hyperplan"), null, null), "store.json: binarizer: expected one of sign, scaled-sign, hyperplane, got \"hyperplan\""},
+                {new Edit(json(", \"extra\": true"), null, null), "store.json: extra: unknown key"},
+                {new Edit(json(", \"seed\": 4"), null, null), "store.json: not a saved BinaryEmbeddingStore (Duplicate field 'seed'"},
+                {new Edit(json("").replace("\"seed\": 3", "\"seed\": null"), null, null), "store.json: seed: expected a 64-bit integer, got null"},
+                {new Edit(null, entries.replace("second", "first"), null), "entries.jsonl:2: id 'first' was already used on line 1"},
+                {new Edit(null, entries.replace("\"value\":1", "\"value\":10000000000"), null), "entries.jsonl:1: metadata.n: 10000000000 is not a valid int"},
+                {new Edit(null, entries.replace("\"int\"", "\"date\""), null), "entries.jsonl:1: metadata.n: unknown type 'date'"},
+                {new Edit(null, entries.replace("\"id\":\"first\"", "\"id\":7"), null), "entries.jsonl:1: id: expected a non-blank string, got 7"},
+                {new Edit(null, entries.replace("\"text\":\"one\"", "\"text\":1"), null), "entries.jsonl:1: text: expected a string or null, got number"},
+                {new Edit(null, entries + "{\"id\":\"third\",\"text\":null}\n", null), "entries.jsonl: 3 entries, store.json says 2"},
+                {new Edit(null, null, nan), "vectors.f32: vector 1 (id 'second') has NaN at 1"},
+                {new Edit(null, null, new byte[31]), "vectors.f32: 31 bytes, expected 32"},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Path copy = savedCopy("edit" + i, (Edit) cases[i][0]);
+            String expected = copy.resolve((String) cases[i][1]).toString();
+            assertThatThrownBy(() -> BinaryEmbeddingStore.builder().directory(dir).load(copy)).as((String) cases[i][1])
+                    .isInstanceOf(BadInputException.class).hasMessageStartingWith(expected)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        // The unedited copy loads: the checks refuse damage, not stores.
+        try (BinaryEmbeddingStore loaded = BinaryEmbeddingStore.builder().directory(dir).load(savedCopy("unedited", new Edit(null, null, null)))) {
+            assertThat(loaded.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aStoreDirectoryThatIsNoneOrHoldsSpecialFilesIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> StoreFiles.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": is a file, not a saved store's directory");
+        assertThatThrownBy(() -> StoreFiles.read(dir.resolve("none"))).hasMessage(dir.resolve("none") + ": no such directory");
+        Path saved = savedCopy("fifo", new Edit(null, null, null));
+        Files.delete(saved.resolve("entries.jsonl"));
+        io.binaryllm.testing.SpecialFiles.fifo(saved.resolve("entries.jsonl"));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                assertThatThrownBy(() -> StoreFiles.read(saved)).hasMessage(saved.resolve("entries.jsonl") + ": is a FIFO (named pipe), not a regular file"));
+    }
 }

@@ -2,8 +2,11 @@ package io.binaryllm.runner;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,11 +18,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.runner.internal.Nearest;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +35,13 @@ import java.util.stream.Collectors;
 /**
  * Reads a {@link RunConfig} from YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) with no leniency: an
  * unknown key is refused with its path and the nearest valid key, a missing required key with its path, a value of
- * the wrong type with the type expected. Jackson's scalar coercions ("5" for 5, 1 for true) are off.
+ * the wrong type with the type expected, a key given twice and a {@code null} value with their path. Jackson's
+ * scalar coercions ("5" for 5, 1 for true) are off. A config is a regular file of at most {@link #MAX_BYTES} bytes.
  */
 public final class ConfigLoader {
+    /** Configs are a few hundred bytes; the bound keeps {@code /dev/zero}-like inputs from filling the heap. */
+    public static final long MAX_BYTES = 1 << 20;
+
     private ConfigLoader() {
     }
 
@@ -41,6 +51,7 @@ public final class ConfigLoader {
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         mapper.enable(SerializationFeature.INDENT_OUTPUT);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         return mapper;
     }
 
@@ -55,18 +66,18 @@ public final class ConfigLoader {
         if (mapper == null) {
             throw BadInputException.in(file, "a config is .yaml, .yml or .json");
         }
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw BadInputException.in(file, "no such file");
-        } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
-        }
+        String text = readText(file);
         if (text.isBlank()) {
             throw BadInputException.in(file, "empty config (required keys: name, dataset, variants)");
         }
         try {
+            // The tree pass finds duplicate keys (the parser refuses them) and nulls, which a record would take as
+            // "not given" and silently default; the typed pass then reports types with line numbers.
+            String nullAt = firstNull(mapper.readTree(text), "");
+            if (nullAt != null) {
+                throw BadInputException.in(file, (nullAt.isEmpty() ? "(top level)" : nullAt)
+                        + ": null is not a value; give one, or leave the key out for its default");
+            }
             return mapper.readValue(text, RunConfig.class);
         } catch (UnrecognizedPropertyException e) {
             List<String> known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
@@ -81,12 +92,73 @@ public final class ConfigLoader {
             }
             throw BadInputException.in(file, path(e, null) + ": expected " + typeName(e.getTargetType()) + where(e));
         } catch (JsonParseException e) {
-            throw BadInputException.in(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + where(e) + ": " + e.getOriginalMessage());
+            String message = e.getOriginalMessage();
+            if (message != null && message.startsWith("Duplicate field '")) {
+                String key = message.substring("Duplicate field '".length(), message.indexOf('\'', "Duplicate field '".length()));
+                throw BadInputException.in(file, pathOf(e.getProcessor(), key) + ": key given twice" + where(e)
+                        + "; each key appears once");
+            }
+            throw BadInputException.in(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + where(e) + ": " + oneLine(message));
         } catch (JsonMappingException e) {
-            throw BadInputException.in(file, path(e, null) + ": " + e.getOriginalMessage());
+            throw BadInputException.in(file, path(e, null) + ": " + oneLine(e.getOriginalMessage()));
         } catch (JacksonException e) {
-            throw BadInputException.in(file, "cannot read the config" + where(e) + ": " + e.getOriginalMessage());
+            throw BadInputException.in(file, "cannot read the config" + where(e) + ": " + oneLine(e.getOriginalMessage()));
         }
+    }
+
+    /** A parser's message, which may quote the input over several lines, as one line (an error is one line). */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The whole text of a config, refusing special files, oversized files and bytes that are not UTF-8. */
+    private static String readText(Path file) {
+        FileKinds.requireRegularFile(file, MAX_BYTES, "a config");
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw BadInputException.in(file, "not valid UTF-8");
+        } catch (IOException e) {
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
+        }
+    }
+
+    /** The path of the first {@code null} in {@code node} ({@code variants[0].bits}), or null when there is none. */
+    private static String firstNull(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return at;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = firstNull(node.get(i), at + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String found = firstNull(field.getValue(), at.isEmpty() ? field.getKey() : at + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The dotted path of the object being parsed, then {@code key}. */
+    private static String pathOf(Object processor, String key) {
+        if (!(processor instanceof JsonParser p)) {
+            return key;
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = p.getParsingContext() == null ? null : p.getParsingContext().getParent(); c != null && !c.inRoot();
+             c = c.getParent()) {
+            parts.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName() == null ? "" : "." + c.getCurrentName());
+        }
+        String prefix = String.join("", parts);
+        prefix = prefix.startsWith(".") ? prefix.substring(1) : prefix;
+        return prefix.isEmpty() ? key : prefix + "." + key;
     }
 
     /** The resolved config as YAML (what every run directory keeps). */

@@ -4,10 +4,13 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.QueryDataset;
 import io.binaryllm.data.io.EmbeddingFiles;
+import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.QrelsFiles;
 import io.binaryllm.langchain4j.embed.EmbeddingCache;
 import io.binaryllm.runner.internal.GoldenCase;
 import io.binaryllm.runner.internal.Nearest;
@@ -91,7 +94,7 @@ public final class DatasetCatalog {
             Npy.HeapArray a = Npy.readHeap(base.resolve(labels));
             int[] values = switch (a.dtype()) {
                 case I4 -> a.ints();
-                case I8 -> java.util.Arrays.stream(a.longs()).mapToInt(Math::toIntExact).toArray();
+                case I8 -> intLabels(base.resolve(labels), a.longs());
                 default -> throw BadInputException.in(base.resolve(labels), "labels must be <i4 or <i8, not " + a.dtype().descr());
             };
             if (values.length != c.rows()) {
@@ -101,21 +104,38 @@ public final class DatasetCatalog {
         }
         return new Dataset(
                 new EmbeddingDataset(corpus, c, ids(base, corpusIds, c.rows()), l),
-                new QueryDataset(queries, q, ids(base, queryIds, q.rows()), Optional.ofNullable(qrels).map(f -> Qrels.read(base.resolve(f)))));
+                new QueryDataset(queries, q, ids(base, queryIds, q.rows()), Optional.ofNullable(qrels).map(f -> QrelsFiles.read(base.resolve(f)))));
+    }
+
+    /** {@code <i8} labels as ints: class numbers, which must fit. */
+    private static int[] intLabels(Path file, long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != (int) values[i]) {
+                throw BadInputException.in(file, "row " + i + ": label " + values[i] + " is beyond the 32-bit class numbers labels are");
+            }
+            out[i] = (int) values[i];
+        }
+        return out;
     }
 
     private static List<String> ids(Path base, String file, long rows) {
         if (file == null) {
             return List.of();
         }
+        Path path = base.resolve(file);
+        FileKinds.requireRegularFile(path);
         try {
-            List<String> ids = Files.readAllLines(base.resolve(file)).stream().filter(s -> !s.isBlank()).map(String::strip).toList();
+            MemoryBudget.requireHeap(MemoryBudget.bytes(Files.size(path), 3), path, "its ids");
+            List<String> ids = Files.readAllLines(path).stream().filter(s -> !s.isBlank()).map(String::strip).toList();
             if (ids.size() != rows) {
-                throw BadInputException.in(base.resolve(file), ids.size() + " ids for " + rows + " rows");
+                throw BadInputException.in(path, ids.size() + " ids for " + rows + " rows");
             }
             return ids;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw BadInputException.in(path, "not valid UTF-8");
         } catch (IOException e) {
-            throw BadInputException.in(base.resolve(file), "cannot read: " + e.getMessage());
+            throw BadInputException.in(path, "cannot read: " + FileKinds.reason(e));
         }
     }
 

@@ -13,9 +13,12 @@ import io.binaryllm.binarize.SignBinarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.QrelsFiles;
 import io.binaryllm.data.io.Sha256;
+import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
@@ -26,7 +29,6 @@ import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,23 +89,14 @@ public final class GoldenSet {
      */
     public static void regenerate(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        try {
-            // Not createTempDirectory: it makes the folder owner-only, and this one becomes golden/ itself.
-            Path fresh = Files.createDirectory(abs.resolveSibling(".golden-new-" + ProcessHandle.current().pid()));
+        try (StagedDirectory fresh = StagedDirectory.create(abs.getParent(), abs.getFileName().toString())) {
             for (GoldenCase c : GoldenCase.all()) {
-                writeCase(fresh.resolve(c.name()), c);
+                writeCase(fresh.path().resolve(c.name()), c);
             }
-            Files.writeString(fresh.resolve(MANIFEST), manifest(fresh), StandardCharsets.UTF_8);
-            if (Files.exists(abs)) {
-                Path old = abs.resolveSibling(".golden-old-" + ProcessHandle.current().pid());
-                Files.move(abs, old);
-                Files.move(fresh, abs);
-                deleteTree(old);
-            } else {
-                Files.move(fresh, abs);
-            }
+            Files.writeString(fresh.path().resolve(MANIFEST), manifest(fresh.path()), StandardCharsets.UTF_8);
+            fresh.commitReplacing();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot regenerate " + abs, e);
+            throw BadInputException.in(abs, "cannot regenerate: " + FileKinds.reason(e));
         }
     }
 
@@ -135,7 +128,7 @@ public final class GoldenSet {
             if (c.labels() != null) {
                 Npy.write(dir.resolve("labels.npy"), false, NpyDtype.I4, Npy.le(c.labels()), c.labels().length);
                 Files.writeString(dir.resolve("qrels.txt"), c.qrels(), StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics(corpus, queries, Qrels.read(dir.resolve("qrels.txt")))));
+                Files.writeString(dir.resolve("metrics.json"), JSON.writeValueAsString(metrics(corpus, queries, QrelsFiles.read(dir.resolve("qrels.txt")))));
             }
         }
     }
@@ -242,7 +235,7 @@ public final class GoldenSet {
             if (c.labels() != null) {
                 try {
                     JsonNode expected = JSON.readTree(dir.resolve("metrics.json").toFile());
-                    JsonNode actual = metrics(corpus, queries, Qrels.read(dir.resolve("qrels.txt")));
+                    JsonNode actual = metrics(corpus, queries, QrelsFiles.read(dir.resolve("qrels.txt")));
                     out.add(new Finding(c.name() + "/metrics.json", expected.equals(actual),
                             expected.equals(actual) ? "" : "expected " + expected + ", computed " + actual));
                 } catch (IOException e) {
@@ -272,9 +265,10 @@ public final class GoldenSet {
     /** Refuses a golden folder whose files differ from its manifest in any way. */
     public static void verifyManifest(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifestFile)) {
+        if (!Files.exists(manifestFile)) {
             throw BadInputException.in(manifestFile, "no such file (is " + dir + " a golden set? `golden regenerate --force` creates one)");
         }
+        FileKinds.requireRegularFile(manifestFile, 1 << 20, "a golden manifest");
         try {
             String expected = Files.readString(manifestFile, StandardCharsets.UTF_8);
             String actual = manifest(dir);
@@ -283,7 +277,7 @@ public final class GoldenSet {
                         + "; the golden set changes only through `golden regenerate --force`");
             }
         } catch (IOException e) {
-            throw BadInputException.in(dir, "cannot read the golden set: " + e.getMessage());
+            throw BadInputException.in(dir, "cannot read the golden set: " + FileKinds.reason(e));
         }
     }
 
@@ -328,13 +322,5 @@ public final class GoldenSet {
 
     private static String relative(Path dir, Path f) {
         return dir.relativize(f).toString().replace('\\', '/');
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.binaryllm.runner;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.runner.internal.Nearest;
+import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class ConfigLoaderTest {
     @TempDir
@@ -81,5 +83,63 @@ class ConfigLoaderTest {
     void nearestWordIsSensible() {
         assertThat(Nearest.to("hyperplan", java.util.List.of("sign", "scaled-sign", "hyperplane"))).contains("hyperplane");
         assertThat(Nearest.to("zzzzzz", java.util.List.of("sign", "hyperplane"))).isEmpty();
+    }
+
+    @Test
+    void nullIsNotAValueAnywhereAndNamesItsKey() throws Exception {
+        String[][] cases = {
+                {"name: null\ndataset: {name: x}\nvariants: [{binarizer: sign}]\n", "name"},
+                {GOOD + "seed: null\n", "seed"},
+                {GOOD + "seed: ~\n", "seed"},
+                {GOOD + "evaluation: null\n", "evaluation"},
+                {GOOD + "evaluation: {k: [1, null]}\n", "evaluation.k[1]"},
+                {GOOD.replace("- binarizer: sign", "- null"), "variants[0]"},
+                {GOOD.replace("bits: 64", "bits: null"), "variants[1].bits"},
+                {"name: t\ndataset: null\nvariants: [{binarizer: sign}]\n", "dataset"},
+                {"name: t\ndataset: {name: x}\nvariants: null\n", "variants"},
+        };
+        for (String[] c : cases) {
+            Path p = write("n.yaml", c[0]);
+            assertThatThrownBy(() -> ConfigLoader.load(p)).as(c[1]).isInstanceOf(BadInputException.class)
+                    .hasMessage(p + ": " + c[1] + ": null is not a value; give one, or leave the key out for its default");
+        }
+        Path json = write("n.json", "{\"name\": \"t\", \"dataset\": {\"name\": \"x\"}, \"variants\": [{\"binarizer\": \"sign\", \"rescore\": null}]}");
+        assertThatThrownBy(() -> ConfigLoader.load(json)).hasMessageContaining(": variants[0].rescore: null is not a value");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWhereverItIs() throws Exception {
+        Path yaml = write("d.yaml", GOOD + "name: u\n");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(yaml + ": name: key given twice (line ");
+        Path json = write("d.json", "{\"name\": \"t\", \"name\": \"u\", \"dataset\": {\"name\": \"x\"}, \"variants\": []}");
+        assertThatThrownBy(() -> ConfigLoader.load(json)).hasMessageStartingWith(json + ": name: key given twice (line 1)");
+        Path nested = write("e.json", "{\"name\": \"t\", \"dataset\": {\"name\": \"x\", \"name\": \"y\"}, \"variants\": []}");
+        assertThatThrownBy(() -> ConfigLoader.load(nested)).hasMessageStartingWith(nested + ": dataset.name: key given twice");
+        Path inList = write("f.yaml", GOOD.replace("bits: 64", "bits: 64, bits: 65"));
+        assertThatThrownBy(() -> ConfigLoader.load(inList)).hasMessageStartingWith(inList + ": variants[1].bits: key given twice");
+    }
+
+    @Test
+    void aConfigIsARegularFileOfBoundedSizeInUtf8() throws Exception {
+        Path fifo = SpecialFiles.fifo(dir.resolve("pipe.yaml"));
+        Path device = java.nio.file.Files.createSymbolicLink(dir.resolve("zero.yaml"), Path.of("/dev/zero"));
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertThatThrownBy(() -> ConfigLoader.load(fifo)).hasMessage(fifo + ": is a FIFO (named pipe), not a regular file");
+            assertThatThrownBy(() -> ConfigLoader.load(device)).hasMessage(device + ": is a character device, not a regular file");
+        });
+        Path big = write("big.yaml", GOOD + "#" + "x".repeat((int) ConfigLoader.MAX_BYTES) + "\n");
+        assertThatThrownBy(() -> ConfigLoader.load(big)).hasMessageStartingWith(big + ": is ").hasMessageEndingWith(" bytes; a config is at most 1048576");
+        Path latin1 = dir.resolve("l.yaml");
+        Files.write(latin1, (GOOD + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": not valid UTF-8");
+    }
+
+    @Test
+    void aParsersMessageOverSeveralLinesBecomesOne() throws Exception {
+        Path p = write("b.yaml", "name: [t\n");
+        assertThatThrownBy(() -> ConfigLoader.load(p)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(p + ": not valid YAML (line 1): ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 }

@@ -3,9 +3,9 @@ package io.binaryllm.data.io;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -64,6 +64,7 @@ public final class Npy {
 
     /** Maps {@code file} and checks that its size matches the header exactly (truncated or padded files fail). */
     public static Mapped map(Path file) {
+        FileKinds.requireRegularFile(file);
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader header = NpyHeader.read(file, channel);
@@ -84,7 +85,7 @@ public final class Npy {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
             arena.close();
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -105,28 +106,40 @@ public final class Npy {
                 return FloatEmbeddingBatch.wrap(m.data(), m.rows(), dims, file.toString(), m.arena());
             }
             FloatEmbeddingBatch out = FloatEmbeddingBatch.allocate(m.rows(), dims, file.toString());
-            long count = m.header().elementCount();
-            MemorySegment dst = out.segment();
-            for (long i = 0; i < count; i++) {
-                float value;
-                if (m.header().dtype() == NpyDtype.F8) {
-                    double d = m.data().getAtIndex(F64, i);
-                    value = (float) d;
-                    if (Double.isFinite(d) && Float.isInfinite(value)) {
-                        out.close();
-                        throw BadInputException.in(file, "row " + i / dims + ", column " + i % dims + " is " + d
-                                + ", beyond float32's range");
-                    }
-                } else {
-                    value = Float.float16ToFloat(m.data().getAtIndex(F16, i));
-                }
-                dst.setAtIndex(FloatEmbeddingBatch.F32, i, value);
+            try {
+                convert(m, dims, out);
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
             }
             m.close();
             return out;
         } catch (RuntimeException e) {
             m.close();
             throw e;
+        } catch (InternalError e) {
+            m.close();
+            throw MappedFaults.explain(e, file.toString());
+        }
+    }
+
+    /** {@code <f8} (refusing values beyond float32's range) or {@code <f2} into float32, round to nearest. */
+    private static void convert(Mapped m, int dims, FloatEmbeddingBatch out) {
+        long count = m.header().elementCount();
+        MemorySegment dst = out.segment();
+        for (long i = 0; i < count; i++) {
+            float value;
+            if (m.header().dtype() == NpyDtype.F8) {
+                double d = m.data().getAtIndex(F64, i);
+                value = (float) d;
+                if (Double.isFinite(d) && Float.isInfinite(value)) {
+                    throw BadInputException.in(m.file(), "row " + i / dims + ", column " + i % dims + " is " + d
+                            + ", beyond float32's range");
+                }
+            } else {
+                value = Float.float16ToFloat(m.data().getAtIndex(F16, i));
+            }
+            dst.setAtIndex(FloatEmbeddingBatch.F32, i, value);
         }
     }
 
@@ -192,10 +205,13 @@ public final class Npy {
             if (m.header().dataBytes() > Integer.MAX_VALUE - 8) {
                 throw BadInputException.in(file, "too large to read onto the heap; it must be memory-mapped");
             }
+            MemoryBudget.requireHeap(m.header().dataBytes(), file, "its data");
             MemorySegment heap = MemorySegment.ofArray(new long[(int) ((m.header().dataBytes() + 7) / 8)])
                     .asSlice(0, m.header().dataBytes());
             heap.copyFrom(m.data());
             return new HeapArray(m.header().dtype(), m.header().shape().clone(), heap);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, file.toString());
         }
     }
 
@@ -227,25 +243,20 @@ public final class Npy {
         if (data.byteSize() != Math.multiplyExact(elements, dtype.itemSize())) {
             throw new IllegalArgumentException(data.byteSize() + " bytes do not hold shape " + Arrays.toString(shape) + " of " + dtype);
         }
-        try {
-            FileChannel ch = out.channel();
-            writeFully(ch, ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
-            if (data.isNative()) {
-                for (long off = 0; off < data.byteSize(); off += WRITE_SLICE) {
-                    writeFully(ch, data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
-                }
-            } else {
-                // Heap segments over long[] or int[] have no ByteBuffer view: stage them through a byte buffer.
-                ByteBuffer stage = ByteBuffer.allocateDirect(1 << 20);
-                MemorySegment staged = MemorySegment.ofBuffer(stage);
-                for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
-                    int n = (int) Math.min(stage.capacity(), data.byteSize() - off);
-                    MemorySegment.copy(data, off, staged, 0, n);
-                    writeFully(ch, stage.clear().limit(n));
-                }
+        out.write(ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
+        if (data.isNative()) {
+            for (long off = 0; off < data.byteSize(); off += WRITE_SLICE) {
+                out.write(data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out.target(), e);
+        } else {
+            // Heap segments over long[] or int[] have no ByteBuffer view: stage them through a byte buffer.
+            ByteBuffer stage = ByteBuffer.allocateDirect(1 << 20);
+            MemorySegment staged = MemorySegment.ofBuffer(stage);
+            for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
+                int n = (int) Math.min(stage.capacity(), data.byteSize() - off);
+                MemorySegment.copy(data, off, staged, 0, n);
+                out.write(stage.clear().limit(n));
+            }
         }
     }
 
@@ -278,9 +289,4 @@ public final class Npy {
         return MemorySegment.ofArray(values);
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
-    }
 }

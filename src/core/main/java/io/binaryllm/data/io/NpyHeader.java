@@ -29,6 +29,7 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
     /** numpy aligns the data to 64 bytes since 1.17; older writers used 16, which a reader must still accept. */
     private static final int ALIGN = 64;
 
+    /** Elements the shape holds; the header check refuses a shape whose bytes do not fit in a long. */
     public long elementCount() {
         long n = 1;
         for (long s : shape) {
@@ -39,6 +40,23 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
 
     public long dataBytes() {
         return Math.multiplyExact(elementCount(), dtype.itemSize());
+    }
+
+    /** Whether the shape's bytes fit in a long (a header may claim any shape; no file holds 2^63 bytes). */
+    private static boolean fits(long[] shape, int itemSize) {
+        for (long s : shape) {
+            if (s == 0) {
+                return true;
+            }
+        }
+        long n = itemSize;
+        for (long s : shape) {
+            if (n > Long.MAX_VALUE / s) {
+                return false;
+            }
+            n *= s;
+        }
+        return true;
     }
 
     /** Reads and validates the header of {@code file}; the channel is left positioned anywhere. */
@@ -113,6 +131,10 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
                 throw BadInputException.in(file, "shape entries must be non-negative integers, got " + dims);
             }
             shape[i] = dim;
+        }
+        if (!fits(shape, dtype.itemSize())) {
+            throw BadInputException.in(file, "shape " + Arrays.toString(shape) + " of " + dtype.descr()
+                    + " claims more bytes than any file holds");
         }
         return new NpyHeader(dtype, shape, dataOffset);
     }

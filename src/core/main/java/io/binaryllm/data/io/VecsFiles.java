@@ -2,6 +2,7 @@ package io.binaryllm.data.io;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -38,14 +39,17 @@ public final class VecsFiles {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = mapAll(file, arena);
             Layout l = layout(file, data, Integer.BYTES);
-            if (l.rows > Integer.MAX_VALUE) {
+            if (l.rows > Integer.MAX_VALUE - 8) {
                 throw BadInputException.in(file, l.rows + " rows are too many for an in-memory ground-truth table");
             }
+            MemoryBudget.requireHeap(MemoryBudget.bytes(l.rows, (long) l.dims * Integer.BYTES + 16), file, l.rows + " x " + l.dims + " neighbour ids");
             int[][] out = new int[(int) l.rows][l.dims];
             for (int r = 0; r < out.length; r++) {
                 MemorySegment.copy(data, I32, (long) r * l.rowBytes + Integer.BYTES, out[r], 0, l.dims);
             }
             return out;
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, file.toString());
         }
     }
 
@@ -64,6 +68,8 @@ public final class VecsFiles {
                 }
             }
             return out;
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, file.toString());
         }
     }
 
@@ -103,12 +109,13 @@ public final class VecsFiles {
     }
 
     private static MemorySegment mapAll(Path file, Arena arena) {
+        FileKinds.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
     }
 }

@@ -1,12 +1,18 @@
 package io.binaryllm.data.io;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,5 +68,90 @@ class AtomicOutputTest {
         Path target = dir.resolve("no/such/dir/out.npy");
         assertThatThrownBy(() -> AtomicOutput.requireWritable(target, false)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("does not exist");
+    }
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    private static void write(AtomicOutput out, String text) {
+        out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void outputsThatBelongTogetherAppearTogether() throws Exception {
+        Path i = dir.resolve("I.npy");
+        Path d = dir.resolve("D.npy");
+        try (AtomicOutput a = AtomicOutput.open(i, false); AtomicOutput b = AtomicOutput.open(d, false)) {
+            write(a, "indices");
+            write(b, "distances");
+            assertThat(i).doesNotExist();
+            assertThat(d).doesNotExist();
+            AtomicOutput.commitTogether(AtomicOutput.of(a, null, b));
+        }
+        assertThat(i).hasContent("indices");
+        assertThat(d).hasContent("distances");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(i, d); // no journal, no temporary file
+        }
+    }
+
+    @Test
+    void theTemporaryFilesOfDeadProcessesAreDeletedByTheNextWriterAndThoseOfLiveOnesKept() throws Exception {
+        long dead = SpecialFiles.deadPid();
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        Path deadFile = Files.write(dir.resolve(".I.npy." + dead + ".1.partial"), new byte[4096]);
+        Path deadDir = Files.createDirectories(dir.resolve(".20261202-run." + dead + ".2.partial/sub"));
+        Files.writeString(deadDir.resolve("metrics.json"), "{}");
+        Path mine = Files.write(dir.resolve(".x.npy." + PID + ".99.partial"), new byte[1]);
+        Path liveParent = Files.write(dir.resolve(".y.npy." + parent + ".1.partial"), new byte[1]);
+        Path lookalike = Files.write(dir.resolve(".notes." + dead + ".txt"), new byte[1]);
+        AtomicOutput.writeBytes(dir.resolve("next.txt"), false, new byte[]{1});
+        assertThat(deadFile).doesNotExist();
+        assertThat(deadDir.getParent()).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(liveParent).exists();
+        assertThat(lookalike).exists();
+    }
+
+    /**
+     * The states a process killed inside {@link AtomicOutput#commitTogether} can leave (journal written; first file
+     * moved; both moved), each completed by the next writer in the directory: the pair is then all new.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aCommitCutShortIsCompletedByTheNextWriter(int movesMade) throws Exception {
+        long dead = SpecialFiles.deadPid();
+        Path i = Files.writeString(dir.resolve("I.npy"), "old I");
+        Path d = Files.writeString(dir.resolve("D.npy"), "old D");
+        Path tempI = Files.writeString(dir.resolve(".I.npy." + dead + ".1.partial"), "new I");
+        Path tempD = Files.writeString(dir.resolve(".D.npy." + dead + ".2.partial"), "new D");
+        Path journal = Files.writeString(dir.resolve(".binaryllm-commit." + dead + ".3"),
+                tempI + "\t" + i + "\n" + tempD + "\t" + d + "\n");
+        if (movesMade >= 1) {
+            Files.move(tempI, i, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (movesMade >= 2) {
+            Files.move(tempD, d, StandardCopyOption.REPLACE_EXISTING);
+        }
+        AtomicOutput.writeBytes(dir.resolve("other.txt"), false, new byte[]{1});
+        assertThat(i).hasContent("new I");
+        assertThat(d).hasContent("new D");
+        assertThat(journal).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(i, d, dir.resolve("other.txt"));
+        }
+    }
+
+    @Test
+    void aFullDiskIsBadInputWithTheSystemsReasonAndLeavesNothing() throws Exception {
+        Path small = dir.resolve("small");
+        try (AutoCloseable disk = SpecialFiles.tinyDisk(small, 64)) {
+            Path target = small.resolve("codes.npy");
+            long[] words = new long[64 * 1024];
+            assertThatThrownBy(() -> Npy.write(target, false, NpyDtype.U8, MemorySegment.ofArray(words), words.length / 4, 4))
+                    .isInstanceOf(BadInputException.class).hasMessage(target + ": cannot write: No space left on device");
+            try (var files = Files.list(small)) {
+                assertThat(files).isEmpty();
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.binaryllm.langchain4j.embed;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.data.io.MappedFaults;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -25,6 +27,10 @@ import java.util.Map;
  * ever embedded costs a few bytes of heap per text, and vectors are read when asked for. Appends happen under a file lock, a batch at a time, so an interrupted
  * embedding keeps what it finished and two processes can share a cache. A record cut short by a crash is ignored
  * (and overwritten by the next append); a file whose header names another model or size is refused.
+ *
+ * <p>Records are checked when read: a vector with NaN or an infinity, or (for a model that promises it) one whose
+ * L2 norm is not 1, is damaged. {@link #get} answers null for it, as for a text never cached, so the caller embeds the
+ * text again and appends a good record, which supersedes the damaged one; {@link #damaged()} names each record.
  */
 public final class EmbeddingCache implements AutoCloseable {
     private static final byte[] MAGIC = "BLMEMBC1".getBytes(StandardCharsets.US_ASCII);
@@ -36,6 +42,8 @@ public final class EmbeddingCache implements AutoCloseable {
     private final String model;
     private final int dims;
     private final long recordBytes;
+    private final boolean unitNorm;
+    private final List<String> damaged = new java.util.ArrayList<>();
     /** Where each cached text's vector starts in the file: keys only, so opening a large cache costs little heap. */
     private final Map<Key, Long> offsets = new HashMap<>();
     /** Vectors appended since opening (the read-only mapping below does not see them). */
@@ -59,16 +67,28 @@ public final class EmbeddingCache implements AutoCloseable {
         }
     }
 
-    private EmbeddingCache(Path file, String model, int dims) {
+    /** A unit vector's squared norm in float32 is within a few ulps of 1; a damaged one is rarely this close. */
+    static final double UNIT_NORM_TOLERANCE = 1e-4;
+
+    private EmbeddingCache(Path file, String model, int dims, boolean unitNorm) {
         this.file = file;
         this.model = model;
         this.dims = dims;
         this.recordBytes = KEY + 4L * dims;
+        this.unitNorm = unitNorm;
     }
 
-    /** Opens (or creates on first append) the cache of {@code model} in {@code dir}. */
-    public static EmbeddingCache open(Path dir, String model, int dims) {
-        EmbeddingCache cache = new EmbeddingCache(dir.resolve(model + ".vectors"), model, dims);
+    /** Opens (or creates on first append) the cache of {@code model}'s vectors in {@code dir}. */
+    public static EmbeddingCache open(Path dir, TextEmbedder model) {
+        return open(dir, model.name(), model.dimensions(), model.unitNorm());
+    }
+
+    /**
+     * Opens (or creates on first append) the cache of {@code model} in {@code dir}; {@code unitNorm}: the model's
+     * vectors have L2 norm 1, which records must then have too.
+     */
+    public static EmbeddingCache open(Path dir, String model, int dims, boolean unitNorm) {
+        EmbeddingCache cache = new EmbeddingCache(dir.resolve(model + ".vectors"), model, dims, unitNorm);
         cache.load();
         return cache;
     }
@@ -94,7 +114,7 @@ public final class EmbeddingCache implements AutoCloseable {
         return offsets.size() + added.size();
     }
 
-    /** The cached vector of {@code text}, or null. */
+    /** The cached vector of {@code text}, or null when it is not cached or its record is damaged. */
     public float[] get(String text) {
         Key k = key(text);
         float[] v = added.get(k);
@@ -106,8 +126,38 @@ public final class EmbeddingCache implements AutoCloseable {
             return null;
         }
         v = new float[dims];
-        MemorySegment.copy(mapped, F32, at + KEY, v, 0, dims);
+        try {
+            MemorySegment.copy(mapped, F32, at + KEY, v, 0, dims);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, file.toString());
+        }
+        String problem = problem(v);
+        if (problem != null) {
+            damaged.add(file + ": record " + (at - HEADER) / recordBytes + " " + problem);
+            offsets.remove(k);
+            return null;
+        }
         return v;
+    }
+
+    /** The damaged records {@link #get} met, each as "FILE: record N has NaN at 3" (the texts were not cached). */
+    public List<String> damaged() {
+        return List.copyOf(damaged);
+    }
+
+    /** What is wrong with {@code v} as this model's vector, or null. */
+    private String problem(float[] v) {
+        double squares = 0;
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                return "has " + v[j] + " at " + j;
+            }
+            squares += (double) v[j] * v[j];
+        }
+        if (unitNorm && Math.abs(squares - 1) > UNIT_NORM_TOLERANCE) {
+            return "has L2 norm " + Math.sqrt(squares) + ", not 1";
+        }
+        return null;
     }
 
     /** Appends the vectors of {@code texts} (already embedded) and flushes them to disk before returning. */
@@ -116,6 +166,10 @@ public final class EmbeddingCache implements AutoCloseable {
         for (int i = 0; i < texts.size(); i++) {
             if (embedded[i].length != dims) {
                 throw new IllegalArgumentException(model + " gave " + embedded[i].length + " dimensions, expected " + dims);
+            }
+            String problem = problem(embedded[i]);
+            if (problem != null) {
+                throw new IllegalArgumentException(model + "'s vector of text " + i + " of the batch " + problem + ": not cached");
             }
             records.put(key(texts.get(i)).bytes());
             for (float f : embedded[i]) {
@@ -144,7 +198,7 @@ public final class EmbeddingCache implements AutoCloseable {
                 ch.force(false);
             }
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot write the embedding cache: " + e.getMessage());
+            throw BadInputException.in(file, "cannot write the embedding cache: " + FileKinds.reason(e));
         }
         for (int i = 0; i < texts.size(); i++) {
             Key k = key(texts.get(i));
@@ -159,6 +213,7 @@ public final class EmbeddingCache implements AutoCloseable {
         if (!Files.exists(file)) {
             return;
         }
+        FileKinds.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {
@@ -180,7 +235,7 @@ public final class EmbeddingCache implements AutoCloseable {
                 offsets.put(Key.of(m, at), at);
             }
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read the embedding cache: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read the embedding cache: " + FileKinds.reason(e));
         }
     }
 

@@ -14,8 +14,14 @@ import java.util.function.IntConsumer;
  * each batch written to the cache as soon as it is done.
  */
 public final class EmbeddingJob {
-    /** What a job did: the vectors (row i = text i) and how many distinct texts came from the cache or the model. */
-    public record Outcome(FloatEmbeddingBatch vectors, int fromCache, int embedded) {
+    /**
+     * What a job did: the vectors (row i = text i), how many distinct texts came from the cache or the model, and
+     * the damaged cache records it met (their texts were embedded again, see {@link EmbeddingCache#damaged()}).
+     */
+    public record Outcome(FloatEmbeddingBatch vectors, int fromCache, int embedded, List<String> repaired) {
+        public Outcome {
+            repaired = List.copyOf(repaired);
+        }
     }
 
     private EmbeddingJob() {
@@ -49,6 +55,7 @@ public final class EmbeddingJob {
         for (int from = 0; from < todo.size(); from += batchSize) {
             List<String> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
             float[][] vectors = model.embed(batch);
+            requireSound(model, batch, vectors);
             if (cache != null) {
                 cache.putAll(batch, vectors);
             }
@@ -64,6 +71,26 @@ public final class EmbeddingJob {
                 out.set(r, j, v[j]);
             }
         }
-        return new Outcome(out, fromCache, todo.size());
+        return new Outcome(out, fromCache, todo.size(), cache == null ? List.of() : cache.damaged());
+    }
+
+    /** A model's answer must be one finite vector of its dimension per text (of norm 1 where it promises so). */
+    private static void requireSound(TextEmbedder model, List<String> batch, float[][] vectors) {
+        if (vectors.length != batch.size()) {
+            throw new IllegalStateException(model.name() + " gave " + vectors.length + " vectors for " + batch.size() + " texts");
+        }
+        for (int i = 0; i < vectors.length; i++) {
+            float[] v = vectors[i];
+            double squares = 0;
+            boolean finite = v.length == model.dimensions();
+            for (float f : v) {
+                finite &= Float.isFinite(f);
+                squares += (double) f * f;
+            }
+            if (!finite || (model.unitNorm() && Math.abs(squares - 1) > EmbeddingCache.UNIT_NORM_TOLERANCE)) {
+                throw new IllegalStateException(model.name() + " gave a vector of " + v.length + " values, squared norm "
+                        + squares + ", for text '" + batch.get(i) + "'");
+            }
+        }
     }
 }

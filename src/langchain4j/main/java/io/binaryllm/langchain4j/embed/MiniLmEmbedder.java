@@ -43,6 +43,11 @@ final class MiniLmEmbedder implements TextEmbedder {
     }
 
     @Override
+    public boolean unitNorm() {
+        return true;
+    }
+
+    @Override
     public float[][] embed(List<String> texts) {
         var embeddings = model().embedAll(texts.stream().map(TextSegment::from).toList()).content();
         float[][] out = new float[embeddings.size()][];

@@ -15,6 +15,11 @@ public interface TextEmbedder extends AutoCloseable {
     /** One vector of {@link #dimensions()} floats per text, in order. */
     float[][] embed(List<String> texts);
 
+    /** Whether every vector has L2 norm 1 (the model normalises): a cached vector that has not is damaged. */
+    default boolean unitNorm() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

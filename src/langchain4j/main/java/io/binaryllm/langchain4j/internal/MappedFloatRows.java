@@ -1,7 +1,9 @@
 package io.binaryllm.langchain4j.internal;
 
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -33,7 +35,7 @@ public final class MappedFloatRows implements AutoCloseable {
             this.file = Files.createTempFile(directory, "binaryllm-store-", ".f32");
             this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the store's vector file in " + directory, e);
+            throw BadInputException.in(directory, "cannot create the store's vector file: " + FileKinds.reason(e));
         }
     }
 
@@ -83,7 +85,7 @@ public final class MappedFloatRows implements AutoCloseable {
             mapped = m;
             capacity = newCapacity;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot grow " + file + " to " + newCapacity + " vectors", e);
+            throw BadInputException.in(file, "cannot grow to " + newCapacity + " vectors: " + FileKinds.reason(e));
         }
     }
 
@@ -97,7 +99,7 @@ public final class MappedFloatRows implements AutoCloseable {
             channel.close();
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file, e);
+            throw BadInputException.in(file, "cannot delete: " + FileKinds.reason(e));
         }
     }
 }

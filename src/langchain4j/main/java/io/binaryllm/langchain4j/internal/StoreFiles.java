@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,31 +9,53 @@ import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import io.binaryllm.BadInputException;
+import io.binaryllm.binarize.Binarizers;
+import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.data.io.MappedFaults;
+import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.langchain4j.BinaryEmbeddingStore;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A saved {@link BinaryEmbeddingStore}: a directory of {@code store.json} (what decides the codes, and what to
  * expect), {@code entries.jsonl} (one line per entry, metadata values tagged with their type: langchain4j tells
  * Integer from Long and Float from Double, and JSON alone cannot carry that) and {@code vectors.f32} (the float
- * vectors, little-endian rows in entry order). Written to a hidden directory beside the target and moved into
- * place, so a store appears whole or not at all; an existing directory is never replaced.
+ * vectors, little-endian rows in entry order). Written to a hidden staging directory beside the target and renamed
+ * into place ({@link StagedDirectory}), so a store appears whole or not at all; an existing directory is never
+ * replaced.
+ *
+ * <p>Reading trusts nothing: the files were written by us but may have been edited, cut short or swapped since. Every
+ * value of {@code store.json} is checked for type and range as the builder checks it, unknown and duplicate keys are
+ * refused, ids must be unique, metadata values must fit their tagged type, and vectors must be finite; each refusal
+ * names the file, and the line or entry.
  */
 public final class StoreFiles {
-    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** {@code store.json} is a few hundred bytes. */
+    static final long MAX_OPTIONS_BYTES = 1 << 20;
+    private static final java.util.Set<String> OPTION_KEYS = java.util.Set.of("format", "binarizer", "bits", "seed",
+            "rescore_factor", "dims", "entries");
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private StoreFiles() {
     }
@@ -45,99 +69,198 @@ public final class StoreFiles {
     }
 
     public static void write(Path dir, Options options, List<String> ids, List<TextSegment> segments, List<float[]> vectors) {
-        if (Files.exists(dir)) {
+        Path target = dir.toAbsolutePath();
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
         }
-        Path tmp;
-        try {
-            tmp = Files.createTempDirectory(dir.toAbsolutePath().getParent(), "." + dir.getFileName() + ".");
-        } catch (IOException e) {
-            throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
-        }
-        try {
+        try (StagedDirectory staged = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < ids.size(); i++) {
                 lines.append(entryLine(ids.get(i), segments.get(i))).append('\n');
             }
-            Files.writeString(tmp.resolve("entries.jsonl"), lines);
-            ByteBuffer rows = ByteBuffer.allocate(Math.multiplyExact(vectors.size(), Float.BYTES * options.dims()))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            for (float[] v : vectors) {
-                for (float f : v) {
-                    rows.putFloat(f);
+            Path tmp = staged.path();
+            writeFile(tmp.resolve("entries.jsonl"), ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            try (FileChannel out = FileChannel.open(tmp.resolve("vectors.f32"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer row = ByteBuffer.allocate(Float.BYTES * options.dims()).order(ByteOrder.LITTLE_ENDIAN);
+                for (float[] v : vectors) {
+                    row.clear();
+                    row.asFloatBuffer().put(v);
+                    while (row.hasRemaining()) {
+                        out.write(row);
+                    }
                 }
+                out.force(false);
+            } catch (IOException e) {
+                throw BadInputException.in(dir, "cannot save the store: " + FileKinds.reason(e));
             }
-            Files.write(tmp.resolve("vectors.f32"), rows.array());
             ObjectNode o = JSON.createObjectNode();
             o.put("format", 1).put("binarizer", options.binarizer()).put("seed", options.seed())
                     .put("rescore_factor", options.rescoreFactor()).put("dims", options.dims()).put("entries", ids.size());
             if (options.bits() != null) {
                 o.put("bits", options.bits());
             }
-            Files.writeString(tmp.resolve("store.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(tmp);
-            if (e instanceof RuntimeException re) {
-                throw re;
+            String json;
+            try {
+                json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
-            throw BadInputException.in(dir, "cannot save the store: " + e.getMessage());
+            writeFile(tmp.resolve("store.json"), ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+            staged.commitExactly();
+        }
+    }
+
+    private static void writeFile(Path file, ByteBuffer bytes) {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(false);
+        } catch (IOException e) {
+            throw BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
         }
     }
 
     public static Saved read(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            String kind = FileKinds.describe(dir);
+            throw BadInputException.in(dir, Files.exists(dir) ? "is " + (kind == null ? "a file" : kind) + ", not a saved store's directory"
+                    : "no such directory");
+        }
         Path json = dir.resolve("store.json");
         Path entries = dir.resolve("entries.jsonl");
         Path floats = dir.resolve("vectors.f32");
-        Options options;
-        int count;
+        FileKinds.requireRegularFile(json, MAX_OPTIONS_BYTES, "a store's store.json");
+        FileKinds.requireRegularFile(entries);
+        FileKinds.requireRegularFile(floats);
+        JsonNode o;
         try {
-            JsonNode o = JSON.readTree(json.toFile());
-            if (o == null || o.path("format").asInt() != 1) {
-                throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (format 1)");
-            }
-            options = new Options(o.get("binarizer").asText(), o.has("bits") ? o.get("bits").asInt() : null,
-                    o.get("seed").asLong(), o.get("rescore_factor").asInt(), o.get("dims").asInt());
-            count = o.get("entries").asInt();
-        } catch (IOException | NullPointerException e) {
-            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (" + e.getMessage() + ")");
+            o = JSON.readTree(Files.readAllBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (" + oneLine(e.getOriginalMessage()) + ")");
+        } catch (IOException e) {
+            throw BadInputException.in(json, "cannot read: " + FileKinds.reason(e));
         }
+        Options options = options(json, o);
+        int count = intIn(json, o, "entries", 0, Integer.MAX_VALUE - 8);
+        long expected = MemoryBudget.bytes(count, options.dims(), Float.BYTES);
+        long actual;
         try {
-            List<String> lines = Files.readAllLines(entries);
-            if (lines.size() != count) {
-                throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
-            }
-            long expected = (long) count * options.dims() * Float.BYTES;
-            if (Files.size(floats) != expected) {
-                throw BadInputException.in(floats, Files.size(floats) + " bytes, expected " + expected + " (" + count
-                        + " vectors of " + options.dims() + " floats)");
-            }
-            FloatBuffer rows = ByteBuffer.wrap(Files.readAllBytes(floats)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            List<String> ids = new ArrayList<>(count);
-            List<Embedding> embeddings = new ArrayList<>(count);
-            List<TextSegment> segments = new ArrayList<>(count);
+            actual = Files.size(floats);
+        } catch (IOException e) {
+            throw BadInputException.in(floats, "cannot read: " + FileKinds.reason(e));
+        }
+        if (actual != expected) {
+            throw BadInputException.in(floats, actual + " bytes, expected " + expected + " (" + count + " vectors of "
+                    + options.dims() + " floats, as store.json says)");
+        }
+        // The vectors become one float[] each, and the store keeps another copy: check before reading anything.
+        MemoryBudget.requireHeap(MemoryBudget.bytes(count, (long) options.dims() * Float.BYTES + 16, 2), floats,
+                count + " vectors of " + options.dims() + " floats");
+        List<String> lines = entryLines(entries, count);
+        List<String> ids = new ArrayList<>(count);
+        List<Embedding> embeddings = new ArrayList<>(count);
+        List<TextSegment> segments = new ArrayList<>(count);
+        Map<String, Integer> lineOfId = new HashMap<>();
+        try (FileChannel ch = FileChannel.open(floats, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment rows = ch.map(FileChannel.MapMode.READ_ONLY, 0, expected, arena);
             for (int i = 0; i < count; i++) {
-                Entry e = parseEntry(entries + ":" + (i + 1), lines.get(i));
+                String where = entries + ":" + (i + 1);
+                Entry e = parseEntry(where, lines.get(i));
+                Integer earlier = lineOfId.putIfAbsent(e.id(), i + 1);
+                if (earlier != null) {
+                    throw new BadInputException(where + ": id '" + e.id() + "' was already used on line " + earlier);
+                }
                 float[] v = new float[options.dims()];
-                rows.get(i * options.dims(), v);
+                MemorySegment.copy(rows, F32, (long) i * options.dims() * Float.BYTES, v, 0, v.length);
+                for (int j = 0; j < v.length; j++) {
+                    if (!Float.isFinite(v[j])) {
+                        throw BadInputException.in(floats, "vector " + i + " (id '" + e.id() + "') has " + v[j] + " at " + j);
+                    }
+                }
                 ids.add(e.id());
                 embeddings.add(Embedding.from(v));
                 segments.add(e.segment());
             }
-            return new Saved(options, ids, embeddings, segments);
         } catch (IOException e) {
-            throw BadInputException.in(dir, "cannot read the saved store: " + e.getMessage());
+            throw BadInputException.in(floats, "cannot read: " + FileKinds.reason(e));
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, floats.toString());
         }
+        return new Saved(options, ids, embeddings, segments);
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a hidden temporary directory is left behind
+    /** The options of {@code store.json}, each checked as the builder checks it. */
+    private static Options options(Path json, JsonNode o) {
+        if (o == null || !o.isObject()) {
+            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (expected a JSON object)");
         }
+        JsonNode format = o.get("format");
+        if (format == null || !format.isIntegralNumber() || format.longValue() != 1) {
+            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (format 1), format is " + format);
+        }
+        for (Map.Entry<String, JsonNode> field : o.properties()) {
+            if (!OPTION_KEYS.contains(field.getKey())) {
+                throw BadInputException.in(json, field.getKey() + ": unknown key (valid: " + String.join(", ", new java.util.TreeSet<>(OPTION_KEYS)) + ")");
+            }
+        }
+        JsonNode b = o.get("binarizer");
+        if (b == null || !b.isTextual() || !Binarizers.NAMES.contains(b.asText())) {
+            throw BadInputException.in(json, "binarizer: expected one of " + String.join(", ", Binarizers.NAMES) + ", got " + b);
+        }
+        String binarizer = b.asText();
+        Integer bits = null;
+        if (binarizer.equals("hyperplane")) {
+            bits = intIn(json, o, "bits", 1, Integer.MAX_VALUE);
+        } else if (o.has("bits")) {
+            throw BadInputException.in(json, "bits: applies to hyperplane only, the binarizer is " + binarizer);
+        }
+        JsonNode seed = o.get("seed");
+        if (seed == null || !seed.isIntegralNumber() || !seed.canConvertToLong()) {
+            throw BadInputException.in(json, "seed: expected a 64-bit integer, got " + seed);
+        }
+        int rescore = intIn(json, o, "rescore_factor", 0, Integer.MAX_VALUE);
+        int dims = intIn(json, o, "dims", 1, Integer.MAX_VALUE);
+        return new Options(binarizer, bits, seed.longValue(), rescore, dims);
+    }
+
+    /** The integer {@code key} of {@code o}, which must be present and within [min, max]. */
+    private static int intIn(Path json, JsonNode o, String key, int min, int max) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull()) {
+            throw BadInputException.in(json, key + ": required key is missing");
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            throw BadInputException.in(json, key + ": expected an integer between " + min + " and " + max + ", got " + v);
+        }
+        return (int) v.longValue();
+    }
+
+    /** The lines of {@code entries.jsonl}, which must be {@code count}, read strictly as UTF-8. */
+    private static List<String> entryLines(Path entries, int count) {
+        List<String> lines;
+        try {
+            MemoryBudget.requireHeap(MemoryBudget.bytes(Files.size(entries), 3), entries, "its entries");
+            lines = new ArrayList<>(List.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(entries)))
+                    .toString().split("\n", -1)));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw BadInputException.in(entries, "not valid UTF-8");
+        } catch (IOException e) {
+            throw BadInputException.in(entries, "cannot read: " + FileKinds.reason(e));
+        } catch (OutOfMemoryError e) {
+            throw BadInputException.in(entries, "too large to read: " + MemoryBudget.heapAdvice());
+        }
+        if (!lines.isEmpty() && lines.getLast().isEmpty()) {
+            lines.removeLast();
+        }
+        if (lines.size() != count) {
+            throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
+        }
+        return lines;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** {@code {"id": ..., "text": ... or null, "metadata": {"key": {"type": "int", "value": 1}, ...}}} */
@@ -175,29 +298,73 @@ public final class StoreFiles {
     }
 
     public static Entry parseEntry(String where, String line) {
+        JsonNode o;
         try {
-            JsonNode o = JSON.readTree(line);
-            String id = o.get("id").asText();
-            JsonNode text = o.get("text");
-            if (text == null || text.isNull()) {
-                return new Entry(id, null);
+            o = JSON.readTree(line);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(where + ": not a store entry (" + oneLine(e.getOriginalMessage()) + ")");
+        }
+        if (o == null || !o.isObject()) {
+            throw new BadInputException(where + ": not a store entry (expected a JSON object)");
+        }
+        JsonNode id = o.get("id");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            throw new BadInputException(where + ": id: expected a non-blank string, got " + id);
+        }
+        JsonNode text = o.get("text");
+        if (text == null || text.isNull()) {
+            if (o.has("metadata")) {
+                throw new BadInputException(where + ": metadata without a text");
             }
-            Map<String, Object> meta = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : o.get("metadata").properties()) {
-                JsonNode v = e.getValue().get("value");
-                meta.put(e.getKey(), switch (e.getValue().get("type").asText()) {
-                    case "string" -> v.asText();
-                    case "uuid" -> UUID.fromString(v.asText());
-                    case "int" -> v.intValue();
-                    case "long" -> v.longValue();
-                    case "float" -> v.floatValue();
-                    case "double" -> v.doubleValue();
-                    default -> throw new IllegalArgumentException("unknown type " + e.getValue().get("type"));
-                });
-            }
-            return new Entry(id, TextSegment.from(text.asText(), Metadata.from(meta)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            return new Entry(id.asText(), null);
+        }
+        if (!text.isTextual()) {
+            throw new BadInputException(where + ": text: expected a string or null, got " + text.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        JsonNode metadata = o.get("metadata");
+        if (metadata == null || !metadata.isObject()) {
+            throw new BadInputException(where + ": metadata: expected an object of typed values");
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : metadata.properties()) {
+            meta.put(e.getKey(), metadataValue(where + ": metadata." + e.getKey(), e.getValue()));
+        }
+        try {
+            return new Entry(id.asText(), TextSegment.from(text.asText(), Metadata.from(meta)));
+        } catch (RuntimeException e) {
             throw new BadInputException(where + ": not a store entry (" + e.getMessage() + ")");
+        }
+    }
+
+    /** One {@code {"type": ..., "value": ...}} metadata value, which must fit its type exactly. */
+    private static Object metadataValue(String where, JsonNode tagged) {
+        JsonNode type = tagged.get("type");
+        JsonNode v = tagged.get("value");
+        if (type == null || !type.isTextual() || v == null) {
+            throw new BadInputException(where + ": expected {\"type\": ..., \"value\": ...}");
+        }
+        Object value = switch (type.asText()) {
+            case "string" -> v.isTextual() ? v.asText() : null;
+            case "uuid" -> v.isTextual() ? uuid(v.asText()) : null;
+            case "int" -> v.isIntegralNumber() && v.canConvertToInt() ? (Object) v.intValue() : null;
+            case "long" -> v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.longValue() : null;
+            case "float" -> v.isNumber() && Float.isFinite(v.floatValue()) ? (Object) v.floatValue() : null;
+            case "double" -> v.isNumber() && Double.isFinite(v.doubleValue()) ? (Object) v.doubleValue() : null;
+            default -> throw new BadInputException(where + ": unknown type '" + type.asText()
+                    + "' (string, uuid, int, long, float or double)");
+        };
+        if (value == null) {
+            throw new BadInputException(where + ": " + v + " is not a valid " + type.asText());
+        }
+        return value;
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            UUID u = UUID.fromString(text);
+            return u.toString().equalsIgnoreCase(text) ? u : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
+import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchBackends;
@@ -115,8 +116,16 @@ final class ConfigValidator {
     }
 
     private static void optionalFile(Path file, String key, String value) {
-        if (value != null && !Files.isRegularFile(base(file).resolve(value))) {
-            throw bad(file, key, "no such file " + base(file).resolve(value));
+        if (value == null) {
+            return;
+        }
+        Path named = base(file).resolve(value);
+        if (!Files.exists(named)) {
+            throw bad(file, key, "no such file " + named);
+        }
+        String kind = FileKinds.describe(named);
+        if (kind != null) {
+            throw bad(file, key, named + " is " + kind + ", not a regular file");
         }
     }
 

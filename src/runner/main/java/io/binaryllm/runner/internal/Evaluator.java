@@ -15,7 +15,6 @@ import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,10 +44,8 @@ final class Evaluator {
         this.ks = config.evaluation().k().stream().distinct().sorted().toList();
         this.kPrime = config.evaluation().recallKPrime();
         FloatEmbeddingBatch c = corpus.vectors();
-        int n = Math.toIntExact(c.rows());
-        this.flatCorpus = new float[Math.multiplyExact(n, c.dims())];
-        MemorySegment.copy(c.segment(), FloatEmbeddingBatch.F32, 0, flatCorpus, 0, flatCorpus.length);
-        this.squaredNorms = Cosine.squaredNorms(flatCorpus, n, c.dims());
+        this.flatCorpus = c.toArray();
+        this.squaredNorms = Cosine.squaredNorms(flatCorpus, (int) c.rows(), c.dims());
     }
 
     int maxK() {
@@ -88,12 +85,12 @@ final class Evaluator {
 
     BinaryRun search(RunConfig.Variant v, Binarized corpusCodes, Binarized queryCodes) {
         int n = (int) corpus.vectors().rows();
-        int depth = Math.min(n, Math.max(Math.max(maxK(), kPrime), maxK() * Math.max(1, v.rescore())));
+        int depth = (int) Math.min(n, Math.max(Math.max(maxK(), kPrime), (long) maxK() * Math.max(1, v.rescore())));
         SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth);
         long[][] top = r.indexLists();
         long[][] rescored = null;
         if (v.rescore() > 0) {
-            int shortlist = Math.min(n, maxK() * v.rescore());
+            int shortlist = (int) Math.min(n, (long) maxK() * v.rescore());
             rescored = new long[top.length][];
             for (int q = 0; q < top.length; q++) {
                 rescored[q] = Cosine.topKOne(flatCorpus, squaredNorms, corpus.vectors().dims(), queries.vectors().row(q),

@@ -1,10 +1,11 @@
 package io.binaryllm.runner.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +15,16 @@ import java.util.Map;
 /** {@code events.jsonl}: one JSON object a line, {"ms": since start, "event": name, ...fields}, flushed per line. */
 final class EventLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
     private final BufferedWriter out;
     private final long start = System.nanoTime();
 
     EventLog(Path file) {
+        this.file = file;
         try {
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
@@ -37,7 +40,7 @@ final class EventLog implements AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
@@ -46,7 +49,11 @@ final class EventLog implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
+    }
+
+    private BadInputException failure(IOException e) {
+        return BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
     }
 }

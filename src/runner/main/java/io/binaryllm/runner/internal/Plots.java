@@ -1,5 +1,7 @@
 package io.binaryllm.runner.internal;
 
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -8,7 +10,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ final class Plots {
             String name = file.toString();
             BitmapEncoder.saveBitmap(chart, name.substring(0, name.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
         }
     }
 }

@@ -3,12 +3,13 @@ package io.binaryllm.runner.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadArgumentException;
-import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
+import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.runner.ConfigLoader;
 import io.binaryllm.runner.DatasetCatalog;
@@ -22,9 +23,7 @@ import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -38,8 +37,9 @@ import java.util.function.Function;
 /**
  * A run, {@link Runner}'s work: config -> dataset -> binarization -> search -> evaluation -> run directory. Everything
  * that can be wrong with the input (config, dataset, k against the corpus size, the backend) is checked before the run
- * directory exists, so a bad config leaves nothing behind. A run directory is never reused:
- * {@code runs/<yyyyMMdd-HHmmss>-<name>[-N]/} holds {@code config.resolved.yaml}, {@code metrics.json} (a pure
+ * directory exists, so a bad config leaves nothing behind, and the run directory is written hidden and renamed into
+ * place when complete ({@link StagedDirectory}), so a run that fails or is killed half-way leaves no partial one. A
+ * run directory is never reused: {@code runs/<yyyyMMdd-HHmmss>-<name>[-N]/} holds {@code config.resolved.yaml}, {@code metrics.json} (a pure
  * function of config and data: a rerun writes the same bytes), {@code events.jsonl} (with timings),
  * {@code report.md} and its PNG charts.
  */
@@ -88,6 +88,7 @@ public final class RunPipeline {
                     throw ConfigValidator.bad(configFile, "evaluation.k[" + i + "]", "k=" + ks.get(i) + " exceeds the corpus size " + n);
                 }
             }
+            requireProjectionsFit(configFile, parsed, data.corpus().vectors().dims());
             RunConfig.Classification cl = parsed.evaluation().classification();
             boolean hasLabels = data.corpus().labels().isPresent();
             if (Boolean.TRUE.equals(cl.enabled()) && !hasLabels) {
@@ -100,17 +101,37 @@ public final class RunPipeline {
             RunConfig config = new RunConfig(parsed.name(), parsed.seed(), parsed.backend(), parsed.dataset(), parsed.variants(),
                     new RunConfig.Evaluation(ks, parsed.evaluation().metrics(), parsed.evaluation().recallKPrime(),
                             new RunConfig.Classification(classify, cl.neighbours(), cl.testFraction())), parsed.output());
-            try (BinaryEngine engine = openEngine(configFile, config, engines)) {
-                Path dir = createRunDirectory(Path.of(config.output().dir()), config.name());
-                try (EventLog events = new EventLog(dir.resolve("events.jsonl"));
+            try (BinaryEngine engine = openEngine(configFile, config, engines);
+                 StagedDirectory staged = StagedDirectory.create(Path.of(config.output().dir()), runName(config.name()))) {
+                Map<String, Object> metrics;
+                try (EventLog events = new EventLog(staged.path().resolve("events.jsonl"));
                      Progress progress = new Progress(config.name(), config.variants().size() + 3L)) {
-                    return execute(config, data, engine, dir, events, classify, out, progress);
+                    metrics = execute(config, data, engine, staged.path(), events, classify, out, progress);
+                }
+                Path dir = staged.commit();
+                out.printf("binaryllm run: wrote %s (metrics.json, report.md)%n", dir);
+                out.flush();
+                return new Runner.Outcome(dir, metrics);
+            }
+        }
+    }
+
+    /** The measurements, written with the report into {@code dir} (the staging directory, renamed when complete). */
+    /** A hyperplane projection the heap cannot hold is the config's bits' problem, found before the run starts. */
+    private static void requireProjectionsFit(Path configFile, RunConfig config, int dims) {
+        for (int i = 0; i < config.variants().size(); i++) {
+            RunConfig.Variant v = config.variants().get(i);
+            if (Binarizers.create(v.binarizer(), v.bits(), new Seeds(v.seed())) instanceof HyperplaneBinarizer h) {
+                try {
+                    h.requireFits(dims);
+                } catch (BadArgumentException e) {
+                    throw ConfigValidator.bad(configFile, "variants[" + i + "]." + e.argument(), e.getMessage());
                 }
             }
         }
     }
 
-    private static Runner.Outcome execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir,
+    private static Map<String, Object> execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir,
                                    EventLog events, boolean classify, PrintWriter out, Progress progress) {
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();
@@ -226,14 +247,12 @@ public final class RunPipeline {
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("cannot serialise the metrics", e); // maps of numbers and strings: a bug
         }
         Report.write(dir, config, metrics, distanceFractions, throughput);
         progress.step("report");
-        events.log("done", "seconds", (System.nanoTime() - t0) / 1e9, "dir", dir.toString());
-        out.printf("binaryllm run: wrote %s (metrics.json, report.md)%n", dir);
-        out.flush();
-        return new Runner.Outcome(dir, metrics);
+        events.log("done", "seconds", (System.nanoTime() - t0) / 1e9);
+        return metrics;
     }
 
     /** Closes the codes that are there (a variant that failed half-way has only some). */
@@ -289,21 +308,8 @@ public final class RunPipeline {
         return new Throughput(names, rates, corpus.codes().bits());
     }
 
-    /** {@code base/<yyyyMMdd-HHmmss>-<name>}, or with -2, -3... if that exists: never an existing directory. */
-    static Path createRunDirectory(Path base, String name) {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        try {
-            Files.createDirectories(base);
-            for (int i = 1; ; i++) {
-                Path dir = base.resolve(stamp + "-" + name + (i == 1 ? "" : "-" + i));
-                try {
-                    return Files.createDirectory(dir);
-                } catch (FileAlreadyExistsException e) {
-                    // taken: try the next suffix
-                }
-            }
-        } catch (IOException e) {
-            throw BadInputException.in(base, "cannot create the run directory: " + e.getMessage());
-        }
+    /** {@code <yyyyMMdd-HHmmss>-<name>}: the run directory's name ({@link StagedDirectory} adds -2, -3... if taken). */
+    static String runName(String name) {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + name;
     }
 }

@@ -4,6 +4,7 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.FakeBackend;
+import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +57,54 @@ class RunPipelineTest {
         for (BinaryCodeBatch codes : backend.seen) {
             assertThat(codes.segment().scope().isAlive()).as("the variant's codes were freed").isFalse();
         }
+    }
+
+    private Path config(String name, String variants) throws Exception {
+        Path config = dir.resolve(name + ".yaml");
+        Files.writeString(config, """
+                name: %s
+                dataset: {name: golden/clusters}
+                variants: %s
+                evaluation: {k: [5], classification: {enabled: false}}
+                output: {dir: %s}
+                """.formatted(name, variants, dir.resolve("runs")));
+        return config;
+    }
+
+    /** The run directory is staged hidden and renamed when complete: a failure half-way leaves none, not a partial one. */
+    @Test
+    void aRunThatFailsHalfWayLeavesNoRunDirectory() throws Exception {
+        Path config = config("half", "[{binarizer: sign}]");
+        assertThatThrownBy(() -> RunPipeline.run(config, new PrintWriter(new StringWriter()),
+                c -> BinaryEngine.builder().backend(new FailingSearch()).seed(c.seed()).build()))
+                .hasMessage("the device fell over");
+        try (var entries = Files.list(dir.resolve("runs"))) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void theUnfinishedRunDirectoryOfAKilledRunIsDeletedByTheNextRun() throws Exception {
+        long dead = SpecialFiles.deadPid();
+        Path left = Files.createDirectories(dir.resolve("runs/.20261202-010203-t." + dead + ".1.partial"));
+        Files.writeString(left.resolve("events.jsonl"), "{}\n");
+        Path config = config("next", "[{binarizer: sign}]");
+        io.binaryllm.runner.Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
+                c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
+        try (var entries = Files.list(dir.resolve("runs"))) {
+            assertThat(entries).containsExactly(run.dir());
+        }
+        assertThat(run.dir().getFileName().toString()).endsWith("-next");
+    }
+
+    /** k x rescore is computed in 64 bits and capped at the corpus: an oversampling factor cannot overflow. */
+    @Test
+    void aHugeRescoreFactorRescoresTheWholeCorpus() throws Exception {
+        Path config = config("rescore", "[{binarizer: sign, rescore: 2147483647}]");
+        io.binaryllm.runner.Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
+                c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
+        // Rescoring every document by exact cosine is the float ranking itself.
+        assertThat(((Number) ((java.util.Map<?, ?>) ((java.util.Map<?, ?>) ((List<?>) run.metrics().get("variants")).getFirst())
+                .get("overlap_rescored")).get("5")).doubleValue()).isEqualTo(1.0);
     }
 }

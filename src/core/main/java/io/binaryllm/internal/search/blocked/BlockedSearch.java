@@ -1,6 +1,7 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.search.TopKHeap;
 import io.binaryllm.internal.vectorization.BlockedTile;
 import io.binaryllm.internal.vectorization.FlatTopK;
@@ -110,6 +111,7 @@ public final class BlockedSearch {
      * give exactly the answers of {@link #search(BinaryCodeBatch, BinaryCodeBatch, int)}.
      */
     public Tiles layOut(BinaryCodeBatch db) {
+        MemoryBudget.requireHeap(db.segment().byteSize(), db.source(), "a laid-out copy of the codes");
         Tiles source = onTheFly(db);
         int tileCodes = source.tileCodes();
         BlockedTile[] tiles = new BlockedTile[Math.toIntExact(source.count())];
@@ -152,6 +154,9 @@ public final class BlockedSearch {
         // computed and dropped: the kernel then has one loop, not a loop plus remainders.
         int group = kernel.queryGroup(words);
         int padded = (nq + group - 1) / group * group;
+        // Every thread keeps a k-slot list per query, and the merge one more: refuse up front what cannot fit.
+        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(settings.threads() + 1L, padded, k, Long.BYTES + Integer.BYTES),
+                nq + " queries x k=" + k + " on " + settings.threads() + " threads");
         long[] q = new long[Math.multiplyExact(padded, words)];
         long[] row = new long[words];
         for (int i = 0; i < nq; i++) {
@@ -309,8 +314,13 @@ public final class BlockedSearch {
             throw new IllegalStateException("search interrupted", e);
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
+            // Rethrown as they are: a worker's bad input, out-of-memory or fault in a mapped file (InternalError) is
+            // what the caller must see, not a wrapper.
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw new IllegalStateException("search worker failed", e.getCause());
         }

@@ -1,6 +1,7 @@
 package io.binaryllm.runner.internal.datasets;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.FileKinds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,12 +61,13 @@ public final class WordNet {
         for (String pos : POS_FILES) {
             Path file = dir.resolve("data." + pos);
             List<String> lines;
+            FileKinds.requireRegularFile(file, 1L << 30, "a WordNet data file");
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw BadInputException.in(file, "no such file");
             } catch (IOException e) {
-                throw BadInputException.in(file, "cannot read: " + e.getMessage());
+                throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
             }
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);

@@ -84,7 +84,7 @@ public record WordNetGlosses(int documents, int queries) {
     public Dataset load(String name, Path wordnetDir, Path cacheDir) {
         Texts t = texts(wordnetDir);
         try (TextEmbedder model = TextEmbedders.miniLm();
-             EmbeddingCache cache = EmbeddingCache.open(cacheDir, model.name(), model.dimensions());
+             EmbeddingCache cache = EmbeddingCache.open(cacheDir, model);
              Progress progress = new Progress("embed " + name, t.docs().size() + t.queryTexts().size())) {
             long missing = java.util.stream.Stream.concat(t.docs().stream(), t.queryTexts().stream()).distinct()
                     .filter(s -> cache.get(s) == null).count();

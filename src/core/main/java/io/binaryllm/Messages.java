@@ -1,0 +1,40 @@
+package io.binaryllm;
+
+/**
+ * The form of every error message a user sees: one line (an error is one line on stderr, a contract of the CLI) of
+ * bounded length, whatever bytes of a file it quotes. Control characters are written as escapes ({@code \n},
+ * {@code \x07}), and a message longer than {@link #MAX_LENGTH} is cut with an ellipsis.
+ */
+final class Messages {
+    static final int MAX_LENGTH = 2000;
+
+    private Messages() {
+    }
+
+    static String oneLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(Math.min(message.length(), MAX_LENGTH) + 16);
+        for (int i = 0; i < message.length() && out.length() < MAX_LENGTH; i++) {
+            char c = message.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        if (out.length() >= MAX_LENGTH) {
+            out.setLength(MAX_LENGTH);
+            out.append("...");
+        }
+        return out.toString();
+    }
+}

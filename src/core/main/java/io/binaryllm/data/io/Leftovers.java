@@ -1,0 +1,184 @@
+package io.binaryllm.data.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a killed process leaves beside its outputs, and how the next writer in the same directory tidies it up: the
+ * hidden temporary files and directories of dead processes ({@code .NAME.PID.N.partial}) are deleted, and commit
+ * journals of dead processes ({@code .binaryllm-commit.PID.N}) are completed, their remaining moves made, so outputs
+ * that belong together are all new. The files of live processes, this one included, are never touched. Tidying up
+ * is best effort: what cannot be deleted or moved stays for a later writer.
+ *
+ * <p>A journal line is {@code TEMP\tTARGET}, or {@code TEMP\tTARGET\tASIDE} for a directory that replaces another
+ * (rename cannot replace a non-empty directory, so the old one is first renamed to ASIDE). Completing a line: if
+ * TEMP still exists, move an existing TARGET to ASIDE, then TEMP to TARGET; in any case delete ASIDE. Every crash
+ * point then ends with the new content in place and nothing left over.
+ */
+final class Leftovers {
+    private static final Pattern PARTIAL = Pattern.compile("^\\.(.+)\\.(\\d+)\\.(\\d+)\\.partial$");
+    private static final Pattern JOURNAL = Pattern.compile("^\\.binaryllm-commit\\.(\\d+)\\.(\\d+)$");
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    /** One move of a commit: a temporary file and its target (and, replacing a directory, where the old one goes). */
+    record Move(Path temp, Path target, Path aside) {
+        Move(Path temp, Path target) {
+            this(temp, target, null);
+        }
+
+        String line() {
+            return temp.toAbsolutePath() + "\t" + target.toAbsolutePath() + (aside == null ? "" : "\t" + aside.toAbsolutePath());
+        }
+
+        /** Makes this move (if not made yet), replacing a directory through {@code aside}; idempotent. */
+        void complete() throws IOException {
+            if (Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
+                if (aside != null && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+                }
+                AtomicOutput.move(temp, target);
+            }
+            if (aside != null && Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
+                deleteTree(aside);
+            }
+        }
+    }
+
+    /** The hidden name a replaced directory has until it is deleted: never taken for a partial file. */
+    static String asideName(String name, long sequence) {
+        return "." + name + "." + PID + "." + sequence + ".replaced";
+    }
+
+    /** Writes the journal of {@code moves}, makes them, then deletes the journal. */
+    static void commit(List<Move> moves) {
+        Path journal = moves.size() > 1 || moves.getFirst().aside() != null ? writeJournal(moves) : null;
+        for (Move m : moves) {
+            try {
+                m.complete();
+            } catch (IOException e) {
+                throw AtomicOutput.failure(m.target(), e);
+            }
+        }
+        if (journal != null) {
+            try {
+                Files.deleteIfExists(journal);
+            } catch (IOException e) {
+                throw AtomicOutput.failure(journal, e);
+            }
+        }
+    }
+
+    private Leftovers() {
+    }
+
+    /** The hidden name of a temporary file or directory for {@code name}, owned by this process. */
+    static String partialName(String name, long sequence) {
+        return "." + name + "." + PID + "." + sequence + ".partial";
+    }
+
+    /** Writes a journal of {@code moves} beside the first target, whole or not at all; returns its path. */
+    static Path writeJournal(List<Move> moves) {
+        Path dir = moves.getFirst().target().toAbsolutePath().getParent();
+        long n = SEQUENCE.incrementAndGet();
+        Path journal = dir.resolve(".binaryllm-commit." + PID + "." + n);
+        Path temp = dir.resolve(partialName("binaryllm-commit", n));
+        StringBuilder text = new StringBuilder();
+        for (Move m : moves) {
+            text.append(m.line()).append('\n');
+        }
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.SYNC);
+            AtomicOutput.move(temp, journal);
+            return journal;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw AtomicOutput.failure(journal, e);
+        }
+    }
+
+    /** Completes the journals and deletes the temporary files that dead processes left in {@code dir}. */
+    static void clean(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*")) {
+            for (Path p : entries) {
+                Matcher j = JOURNAL.matcher(p.getFileName().toString());
+                if (j.matches() && !alive(Long.parseLong(j.group(1)))) {
+                    complete(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // an unreadable directory: the write itself reports what is wrong
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*")) {
+            for (Path p : entries) {
+                Matcher m = PARTIAL.matcher(p.getFileName().toString());
+                if (m.matches() && !alive(Long.parseLong(m.group(2)))) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    /** Makes the moves a dead process's journal lists that it did not make, then deletes the journal. */
+    private static void complete(Path journal) {
+        try {
+            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                String[] move = line.split("\t");
+                if (move.length == 2 || move.length == 3) {
+                    new Move(Path.of(move[0]), Path.of(move[1]), move.length == 3 ? Path.of(move[2]) : null).complete();
+                }
+            }
+            Files.deleteIfExists(journal);
+        } catch (IOException | RuntimeException e) {
+            // best effort: a later writer tries again
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Deletes a file, or a directory and everything in it. */
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(p);
+            return;
+        }
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
