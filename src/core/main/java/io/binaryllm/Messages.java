@@ -2,16 +2,18 @@ package io.binaryllm;
 
 /**
  * The form of every error message a user sees: one line (an error is one line on stderr, a contract of the CLI) of
- * bounded length, whatever bytes of a file it quotes. Control characters are written as escapes ({@code \n},
+ * bounded length, whatever bytes of a file or an argument it quotes. The library's exceptions apply it to their
+ * messages; the CLI to every line it prints about an error. Control characters are written as escapes ({@code \n},
  * {@code \x07}), and a message longer than {@link #MAX_LENGTH} is cut with an ellipsis.
  */
-final class Messages {
-    static final int MAX_LENGTH = 2000;
+public final class Messages {
+    public static final int MAX_LENGTH = 2000;
 
     private Messages() {
     }
 
-    static String oneLine(String message) {
+    /** {@code message} as one printable line of at most {@link #MAX_LENGTH} characters (null stays null). */
+    public static String oneLine(String message) {
         if (message == null) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.binaryllm.cli;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.Messages;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.MappedFaults;
@@ -12,6 +13,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -86,6 +89,14 @@ public final class Main {
             COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
             cli.addSubcommand("help", new CommandLine.HelpCommand());
         }
+        // A path no file system can hold (a NUL in it) is a value the user fixes, said without an exception's name.
+        cli.registerConverter(Path.class, value -> {
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new CommandLine.TypeConversionException("not a valid path (" + e.getReason() + ")");
+            }
+        });
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
@@ -99,7 +110,7 @@ public final class Main {
                 message = (unmatched.getFirst().startsWith("-") ? "Unknown option: '" : "Unexpected argument: '") + unmatched.getFirst() + "'"
                         + (u.getSuggestions().isEmpty() ? "" : "; did you mean " + String.join(" or ", u.getSuggestions()) + "?");
             }
-            err.println((command + ": " + message + " (see " + command + " --help)").replaceAll("\\s*\\R\\s*", " "));
+            err.println(Messages.oneLine(command + ": " + message + " (see " + command + " --help)"));
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, parseResult.hasMatchedOption("--debug")
@@ -135,7 +146,7 @@ public final class Main {
         };
         if (line != null) {
             // One line is the contract, whatever a parser's message quotes.
-            err.println("binaryllm: " + line.strip().replaceAll("\\s*\\R\\s*", " "));
+            err.println(Messages.oneLine("binaryllm: " + line.strip().replaceAll("\\s*\\R\\s*", " ")));
             if (debug) {
                 e.printStackTrace(err);
             }

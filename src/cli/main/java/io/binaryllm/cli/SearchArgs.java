@@ -72,6 +72,14 @@ final class SearchArgs {
     }
 
     private static boolean assign(SearchCommand c, String name, String value) {
+        try {
+            return assignValid(c, name, value);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false; // picocli's conversion and its message
+        }
+    }
+
+    private static boolean assignValid(SearchCommand c, String name, String value) {
         switch (name) {
             case "--database" -> c.database = Path.of(value);
             case "--queries" -> c.queries = Path.of(value);

@@ -88,6 +88,8 @@ class HostileInputTest {
         Files.writeString(dir.resolve("twice.yaml"), "name: t\nname: u\n" + run);
         Files.writeString(dir.resolve("twice.json"), "{\"name\": \"t\", \"variants\": [], \"variants\": [], \"dataset\": {\"name\": \"golden/clusters\"}}");
         Files.writeString(dir.resolve("bits.yaml"), "name: t\n" + run.replace("{binarizer: sign}", "{binarizer: hyperplane, bits: 2000000000}"));
+        Files.writeString(dir.resolve("nul-path.yaml"), "name: t\ndataset: {corpus: \"a\\0b.npy\", queries: x.npy}\nvariants: [{binarizer: sign}]\n");
+        Files.writeString(dir.resolve("out-is-file.yaml"), "name: t\n" + run.replace("output: {dir: " + out.resolve("runs"), "output: {dir: " + dir.resolve("codes.npy")));
         Files.writeString(dir.resolve("fifo-corpus.yaml"), "name: t\ndataset: {corpus: fifo.npy, queries: x.npy}\nvariants: [{binarizer: sign}]\n");
         Files.writeString(dir.resolve("labels.yaml"), "name: t\ndataset: {corpus: x.npy, queries: x.npy, labels: labels-i8.npy}\nvariants: [{binarizer: sign}]\n"
                 .replace("x.npy, labels", "x.npy, labels") + "output: {dir: " + out.resolve("runs") + "}\n");
@@ -124,6 +126,10 @@ class HostileInputTest {
         add(cases, "twice.json: variants: key given twice (line 1)", new String[]{"run"}, "twice.json");
         add(cases, "bits.yaml: variants[0].bits: a hyperplane projection of 2000000000 bits x 96 dimensions has", new String[]{"run"}, "bits.yaml");
         add(cases, "fifo-corpus.yaml: dataset.corpus: ", new String[]{"run"}, "fifo-corpus.yaml");
+        add(cases, "nul-path.yaml: dataset.corpus: not a valid path: ", new String[]{"run"}, "nul-path.yaml");
+        add(cases, "codes.npy: is a file, not a directory for outputs", new String[]{"run"}, "out-is-file.yaml");
+        add(cases, "Invalid value for option '--database': not a valid path (Nul character not allowed)", new String[]{"search", "--k", "1", "--indices", "out/I.npy",
+                "--distances", "out/D.npy", "--queries", "codes.npy", "--database"}, "nul\0.npy");
         add(cases, "labels-i8.npy: row 0: label 1099511627776 is beyond the 32-bit class numbers labels are", new String[]{"run"}, "labels.yaml");
         add(cases, "--n, --nq, --bits: 3000000000 database codes and 10 queries of 256 bits: ",
                 new String[]{"bench", "--nq", "10", "--bits", "256", "--backends", "cpu", "--n"}, "3000000000");
@@ -165,7 +171,7 @@ class HostileInputTest {
 
     /** Relative names are the test directory's (file names end with an extension; options, numbers do not). */
     private static String resolve(String arg) {
-        return arg.startsWith("-") || !arg.contains(".") ? arg : dir.resolve(arg).toString();
+        return arg.startsWith("-") || !arg.contains(".") || arg.indexOf(0) >= 0 ? arg : dir.resolve(arg).toString();
     }
 
     @Test

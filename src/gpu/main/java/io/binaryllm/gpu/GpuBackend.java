@@ -23,6 +23,12 @@ public interface GpuBackend extends SearchBackend {
     /** How the last device operation's time divided into copies and kernels (of any instance: the device is JVM-wide), or null before the first. */
     GpuTimings lastTimings();
 
+    /**
+     * Bytes of device memory this JVM holds on the device now (of any instance: the device is JVM-wide): the
+     * databases kept for open indexes, and the buffers pooled between operations (freed when an instance closes).
+     */
+    long deviceBytesHeld();
+
     /** 32-bit popcounts per second the device can retire ({@link PopcountBound}), 0 where unknown (only CUDA reports one). */
     double popcountsPerSecond();
 }

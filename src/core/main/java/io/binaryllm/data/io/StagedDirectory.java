@@ -33,8 +33,8 @@ public final class StagedDirectory implements AutoCloseable {
     /** Creates {@code parent} if needed, tidies what dead processes left there, and a staging directory for {@code name}. */
     public static StagedDirectory create(Path parent, String name) {
         String kind = FileKinds.describe(parent);
-        if (kind != null && !kind.equals("a directory")) {
-            throw BadInputException.in(parent, "is " + kind + ", not a directory for outputs");
+        if (Files.exists(parent) && !Files.isDirectory(parent)) {
+            throw BadInputException.in(parent, "is " + (kind == null ? "a file" : kind) + ", not a directory for outputs");
         }
         try {
             Files.createDirectories(parent);

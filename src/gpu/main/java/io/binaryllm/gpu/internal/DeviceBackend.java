@@ -44,6 +44,12 @@ public abstract class DeviceBackend implements GpuBackend {
     }
 
     @Override
+    public long deviceBytesHeld() {
+        GpuRuntime.Loaded r = runtime();
+        return r.runtime() == null ? 0 : r.runtime().heldBytes();
+    }
+
+    @Override
     public double popcountsPerSecond() {
         GpuRuntime.Loaded r = runtime();
         return r.runtime() == null ? 0 : r.runtime().popcountsPerSecond();

@@ -41,6 +41,15 @@ final class DeviceBufferPool<B> {
         return capacity.getOrDefault(role, 0L);
     }
 
+    /** Bytes every pooled buffer holds together. */
+    long totalBytes() {
+        long total = 0;
+        for (long b : capacity.values()) {
+            total += b;
+        }
+        return total;
+    }
+
     boolean has(String role) {
         return capacity.containsKey(role);
     }

@@ -64,6 +64,11 @@ public final class GpuRuntime<B> {
         return keptBytes;
     }
 
+    /** Bytes of device memory held now: the kept databases and the buffers pooled between operations. */
+    public synchronized long heldBytes() {
+        return keptBytes + pool.totalBytes();
+    }
+
     /** Sign codes of finite rows, bit for bit the sign binarizer's. */
     public synchronized BinaryCodeBatch packSigns(FloatEmbeddingBatch x) {
         return timed("packing sign codes", () -> Packing.pack(calls, x, null, x.dims()));

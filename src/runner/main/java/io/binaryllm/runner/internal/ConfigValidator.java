@@ -76,6 +76,9 @@ final class ConfigValidator {
                 throw bad(file, at + ".name", "duplicate variant name '" + v.name() + "'");
             }
         }
+        if (c.output() != null && c.output().dir() != null) {
+            path(file, "output.dir", c.output().dir());
+        }
         RunConfig.Evaluation e = c.evaluation();
         if (e.k().isEmpty()) {
             throw bad(file, "evaluation.k", "needs at least one k");
@@ -119,13 +122,22 @@ final class ConfigValidator {
         if (value == null) {
             return;
         }
-        Path named = base(file).resolve(value);
+        Path named = path(file, key, value);
         if (!Files.exists(named)) {
             throw bad(file, key, "no such file " + named);
         }
         String kind = FileKinds.describe(named);
         if (kind != null) {
             throw bad(file, key, named + " is " + kind + ", not a regular file");
+        }
+    }
+
+    /** {@code value} as a path relative to the config's folder, refused when no path can be made of it (a NUL). */
+    private static Path path(Path file, String key, String value) {
+        try {
+            return base(file).resolve(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(file, key, "not a valid path: " + e.getReason());
         }
     }
 
