@@ -7,6 +7,7 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.RandomCodes;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.gpu.GpuBackend;
@@ -113,6 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         if (database != null) {
             try (BinaryCodeBatch db = Npy.readCodes(database); BinaryCodeBatch q = Npy.readCodes(queries)) {
                 measure(db, q, rows, out);
+            } catch (InternalError e) {
+                throw MappedFaults.explain(e, database.toString(), queries.toString());
             }
         } else {
             for (int b : bits) {

@@ -7,6 +7,7 @@ import io.binaryllm.binarize.BitPacking;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.EmbeddingFiles;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.seed.Seeds;
@@ -55,6 +56,14 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return pack();
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, input.toString());
+        }
+    }
+
+    private int pack() {
         Binarizer b = Binarizers.create(binarizer, bits, new Seeds(seed));
         Path scalesPath = b.name().equals("scaled-sign") ? scalesPathFor(output) : null;
         Outputs.requireWritable(output, force);

@@ -3,7 +3,6 @@ package io.binaryllm.cli;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.FileKinds;
-import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
@@ -107,12 +106,7 @@ final class SearchCommand implements Callable<Integer> {
             BinaryCodeBatch qCodes = bits == null ? q : q.withBits(bits);
             SearchBackend.requireValid(dbCodes, qCodes, k);
             long start = System.nanoTime();
-            SearchResult r;
-            try {
-                r = b.search(dbCodes, qCodes, k);
-            } catch (InternalError e) {
-                throw MappedFaults.explain(e, database.toString(), queries.toString());
-            }
+            SearchResult r = b.search(dbCodes, qCodes, k);
             double seconds = (System.nanoTime() - start) / 1e9;
             try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput dOut = AtomicOutput.open(distances, force)) {
                 Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());

@@ -9,7 +9,6 @@ import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.QueryDataset;
-import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
@@ -176,13 +175,7 @@ public final class BinaryEngine implements AutoCloseable {
      * without keeping anything.
      */
     public BinaryIndex index(BinaryCodeBatch codes) {
-        BinaryIndex made;
-        try {
-            made = backend.index(codes);
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, codes.source());
-        }
-        TrackedIndex index = new TrackedIndex(made, open::remove);
+        TrackedIndex index = new TrackedIndex(backend.index(codes), open::remove);
         open.add(index);
         return index;
     }

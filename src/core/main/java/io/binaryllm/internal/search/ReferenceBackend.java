@@ -1,6 +1,7 @@
 package io.binaryllm.internal.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.metric.Hamming;
 import io.binaryllm.search.Availability;
 import io.binaryllm.search.SearchBackend;
@@ -30,6 +31,14 @@ public final class ReferenceBackend implements SearchBackend {
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
+        try {
+            return scan(database, queries, k);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.source(), queries.source());
+        }
+    }
+
+    private static SearchResult scan(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         int nq = Math.toIntExact(queries.rows());
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];

@@ -56,6 +56,8 @@ class MappedFaultsTest {
             }).isInstanceOf(BadInputException.class)
                     .hasMessageStartingWith(dbFile + ": shrank to 4096 bytes (its header needs ")
                     .hasMessageEndingWith(") while it was being read (another process truncated or rewrote it)");
+            assertThatThrownBy(() -> backend.search(db, q, 5)).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(dbFile + ": shrank to 4096 bytes");
         }
     }
 

@@ -6,6 +6,7 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.search.Availability;
@@ -72,7 +73,11 @@ public abstract class DeviceBackend implements GpuBackend {
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
         requireWithinLimits(database);
-        return usable().search(database, queries, k, maxChunkBytes);
+        try {
+            return usable().search(database, queries, k, maxChunkBytes);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.source(), queries.source());
+        }
     }
 
     /**
@@ -83,7 +88,12 @@ public abstract class DeviceBackend implements GpuBackend {
     @Override
     public BinaryIndex index(BinaryCodeBatch database) {
         requireWithinLimits(database);
-        BinaryIndex kept = usable().keep(database, maxChunkBytes);
+        BinaryIndex kept;
+        try {
+            kept = usable().keep(database, maxChunkBytes);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.source());
+        }
         return kept != null ? kept : GpuBackend.super.index(database);
     }
 

@@ -2,6 +2,7 @@ package io.binaryllm.langchain4j.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.data.io.MappedFaults;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -59,7 +60,15 @@ public final class MappedFloatRows implements AutoCloseable {
         if (rows == capacity) {
             grow(Math.max(1024, 2 * capacity));
         }
-        MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
+        try {
+            MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
+        } catch (InternalError e) {
+            // The file grows sparse: a page first written when the disk is full faults (SIGBUS) instead of failing a write.
+            if (MappedFaults.isMappedFault(e)) {
+                throw BadInputException.in(file, "cannot write the store's vectors: no space left on its disk (a fault writing the mapped file)");
+            }
+            throw e;
+        }
         return rows++;
     }
 

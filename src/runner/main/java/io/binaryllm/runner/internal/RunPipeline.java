@@ -9,6 +9,7 @@ import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.runner.ConfigLoader;
@@ -69,6 +70,18 @@ public final class RunPipeline {
 
     /** {@link #run(Path, PrintWriter)} with the engine {@code engines} opens for the resolved config (tests give their own). */
     static Runner.Outcome run(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
+        try {
+            return runChecked(configFile, out, engines);
+        } catch (InternalError e) {
+            // A dataset file is memory-mapped for the whole run: name it if another process truncated it.
+            RunConfig.Dataset ds = ConfigLoader.load(configFile).dataset();
+            Path base = ConfigValidator.base(configFile);
+            throw MappedFaults.explain(e, ds.corpus() == null ? null : base.resolve(ds.corpus()).toString(),
+                    ds.queries() == null ? null : base.resolve(ds.queries()).toString());
+        }
+    }
+
+    private static Runner.Outcome runChecked(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
         RunConfig parsed = ConfigLoader.load(configFile).withDefaults();
         ConfigValidator.validate(configFile, parsed);
         RunConfig.Dataset ds = parsed.dataset();

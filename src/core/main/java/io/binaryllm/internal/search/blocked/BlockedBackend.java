@@ -1,6 +1,7 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
@@ -32,7 +33,11 @@ public abstract class BlockedBackend implements SearchBackend {
     @Override
     public synchronized SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
-        return searcher().search(database, queries, k);
+        try {
+            return searcher().search(database, queries, k);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.source(), queries.source());
+        }
     }
 
     /**
@@ -47,7 +52,11 @@ public abstract class BlockedBackend implements SearchBackend {
         if (bytes > Runtime.getRuntime().maxMemory() / 4) {
             return SearchBackend.super.index(database);
         }
-        return new BlockedIndex(database, searcher.layOut(database), bytes);
+        try {
+            return new BlockedIndex(database, searcher.layOut(database), bytes);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.source());
+        }
     }
 
     /** An index whose tiles were laid out once; searches run on this backend's threads. */
