@@ -89,6 +89,9 @@ public final class FileKinds {
 
     /** The system's reason of an I/O failure ("No space left on device"), without the path the caller names. */
     public static String reason(IOException e) {
+        if (e.getCause() instanceof IOException cause) {
+            return reason(cause); // a library's wrapper ("I/O error writing PNG file!") around the system's reason
+        }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }

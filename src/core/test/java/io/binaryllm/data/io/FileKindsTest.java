@@ -90,6 +90,8 @@ class FileKindsTest {
         assertThat(FileKinds.reason(new FileSystemException("/x", null, "No space left on device"))).isEqualTo("No space left on device");
         assertThat(FileKinds.reason(new NoSuchFileException("/x"))).isEqualTo("no such file");
         assertThat(FileKinds.reason(new java.io.IOException())).isEqualTo("IOException");
+        assertThat(FileKinds.reason(new java.io.IOException("I/O error writing PNG file!", new java.io.IOException("No space left on device"))))
+                .isEqualTo("No space left on device");
         assertThat(FileKinds.explain(new FileSystemException("/x/y", null, "Read-only file system"))).isEqualTo("/x/y: Read-only file system");
         assertThat(FileKinds.explain(new java.io.IOException("broken pipe"))).isEqualTo("I/O failure: broken pipe");
     }

@@ -67,9 +67,6 @@ public final class EmbeddingCache implements AutoCloseable {
         }
     }
 
-    /** A unit vector's squared norm in float32 is within a few ulps of 1; a damaged one is rarely this close. */
-    static final double UNIT_NORM_TOLERANCE = 1e-4;
-
     private EmbeddingCache(Path file, String model, int dims, boolean unitNorm) {
         this.file = file;
         this.model = model;
@@ -131,7 +128,7 @@ public final class EmbeddingCache implements AutoCloseable {
         } catch (InternalError e) {
             throw MappedFaults.explain(e, file.toString());
         }
-        String problem = problem(v);
+        String problem = VectorChecks.problem(v, unitNorm);
         if (problem != null) {
             damaged.add(file + ": record " + (at - HEADER) / recordBytes + " " + problem);
             offsets.remove(k);
@@ -145,21 +142,6 @@ public final class EmbeddingCache implements AutoCloseable {
         return List.copyOf(damaged);
     }
 
-    /** What is wrong with {@code v} as this model's vector, or null. */
-    private String problem(float[] v) {
-        double squares = 0;
-        for (int j = 0; j < v.length; j++) {
-            if (!Float.isFinite(v[j])) {
-                return "has " + v[j] + " at " + j;
-            }
-            squares += (double) v[j] * v[j];
-        }
-        if (unitNorm && Math.abs(squares - 1) > UNIT_NORM_TOLERANCE) {
-            return "has L2 norm " + Math.sqrt(squares) + ", not 1";
-        }
-        return null;
-    }
-
     /** Appends the vectors of {@code texts} (already embedded) and flushes them to disk before returning. */
     public void putAll(List<String> texts, float[][] embedded) {
         ByteBuffer records = ByteBuffer.allocate(Math.toIntExact(recordBytes * texts.size())).order(ByteOrder.LITTLE_ENDIAN);
@@ -167,7 +149,7 @@ public final class EmbeddingCache implements AutoCloseable {
             if (embedded[i].length != dims) {
                 throw new IllegalArgumentException(model + " gave " + embedded[i].length + " dimensions, expected " + dims);
             }
-            String problem = problem(embedded[i]);
+            String problem = VectorChecks.problem(embedded[i], unitNorm);
             if (problem != null) {
                 throw new IllegalArgumentException(model + "'s vector of text " + i + " of the batch " + problem + ": not cached");
             }

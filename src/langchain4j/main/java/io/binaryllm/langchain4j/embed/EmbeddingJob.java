@@ -80,16 +80,10 @@ public final class EmbeddingJob {
             throw new IllegalStateException(model.name() + " gave " + vectors.length + " vectors for " + batch.size() + " texts");
         }
         for (int i = 0; i < vectors.length; i++) {
-            float[] v = vectors[i];
-            double squares = 0;
-            boolean finite = v.length == model.dimensions();
-            for (float f : v) {
-                finite &= Float.isFinite(f);
-                squares += (double) f * f;
-            }
-            if (!finite || (model.unitNorm() && Math.abs(squares - 1) > EmbeddingCache.UNIT_NORM_TOLERANCE)) {
-                throw new IllegalStateException(model.name() + " gave a vector of " + v.length + " values, squared norm "
-                        + squares + ", for text '" + batch.get(i) + "'");
+            String problem = vectors[i].length != model.dimensions() ? "has " + vectors[i].length + " values, not " + model.dimensions()
+                    : VectorChecks.problem(vectors[i], model.unitNorm());
+            if (problem != null) {
+                throw new IllegalStateException(model.name() + "'s vector of '" + batch.get(i) + "' " + problem);
             }
         }
     }
