@@ -18,8 +18,8 @@ import java.util.Optional;
  * <ul>
  *   <li>heap arrays: the JVM's maximum heap ({@code -Xmx}), a bound that no collection can raise;</li>
  *   <li>off-heap memory (the batches' segments): what the operating system says is available (Linux
- *       {@code MemAvailable}, bounded by the cgroup's limit in a container); where it cannot say, nothing is
- *       refused up front.</li>
+ *       {@code MemAvailable}, bounded by the cgroup's limit in a container), for allocations of 64 MiB and more;
+ *       where the system cannot say, nothing is refused up front.</li>
  * </ul>
  */
 public final class MemoryBudget {
@@ -27,6 +27,12 @@ public final class MemoryBudget {
             Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));
     private static final List<Path> CGROUP_USAGE = List.of(Path.of("/sys/fs/cgroup/memory.current"),
             Path.of("/sys/fs/cgroup/memory/memory.usage_in_bytes"));
+
+    /**
+     * Below this an off-heap allocation is not checked: the system's numbers cost file reads (a store's every query
+     * allocates a few bytes), and an allocation this small either succeeds or the machine is already failing.
+     */
+    static final long UNCHECKED_OFF_HEAP = 64L << 20;
 
     private MemoryBudget() {
     }
@@ -76,6 +82,9 @@ public final class MemoryBudget {
 
     /** Why {@code bytes} of off-heap memory cannot be allocated ("89.4 GiB of memory needed, 21.0 GiB available"), if so. */
     public static Optional<String> offHeapShortfall(long bytes) {
+        if (bytes < UNCHECKED_OFF_HEAP) {
+            return Optional.empty();
+        }
         long available = offHeapAvailable();
         if (bytes <= available) {
             return Optional.empty();
