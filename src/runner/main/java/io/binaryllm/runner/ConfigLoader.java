@@ -186,14 +186,17 @@ public final class ConfigLoader {
         return out.isEmpty() ? "(top level)" : out.toString();
     }
 
+    /**
+     * The key Jackson's "Missing required creator property 'name' (index 0)" names, or null for any other message.
+     * Only a message that starts so counts: others quote the config's own text, which may contain anything.
+     */
     private static String missingProperty(String message) {
         String marker = "Missing required creator property '";
-        int at = message == null ? -1 : message.indexOf(marker);
-        if (at < 0) {
+        if (message == null || !message.startsWith(marker)) {
             return null;
         }
-        int end = message.indexOf('\'', at + marker.length());
-        return message.substring(at + marker.length(), end);
+        int end = message.indexOf('\'', marker.length());
+        return end < 0 ? null : message.substring(marker.length(), end);
     }
 
     private static final Map<Class<?>, String> TYPES = Map.of(String.class, "a string", Long.class, "an integer",
