@@ -126,18 +126,23 @@ public final class MemoryBudget {
      * neither is known.
      */
     public static long offHeapAvailable() {
-        long available = meminfoAvailable();
-        long limit = firstNumber(CGROUP_LIMIT);
-        long usage = firstNumber(CGROUP_USAGE);
+        return offHeapAvailable(Path.of("/proc/meminfo"), CGROUP_LIMIT, CGROUP_USAGE);
+    }
+
+    /** {@link #offHeapAvailable()} from the given files (a cgroup v1 "unlimited" is a huge number, v2's is "max"). */
+    static long offHeapAvailable(Path meminfo, List<Path> limits, List<Path> usages) {
+        long available = meminfoAvailable(meminfo);
+        long limit = firstNumber(limits);
+        long usage = firstNumber(usages);
         if (limit > 0 && usage >= 0 && limit < Long.MAX_VALUE / 2) {
             available = Math.min(available, Math.max(0, limit - usage));
         }
         return available;
     }
 
-    private static long meminfoAvailable() {
+    private static long meminfoAvailable(Path meminfo) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            for (String line : Files.readAllLines(meminfo)) {
                 if (line.startsWith("MemAvailable:")) {
                     String[] f = line.substring("MemAvailable:".length()).strip().split("\\s+");
                     return Long.parseLong(f[0]) * (f.length > 1 && f[1].equalsIgnoreCase("kB") ? 1024 : 1);

@@ -152,4 +152,25 @@ class BinarizerTest {
                 .hasMessage("hyperplane needs a positive bit count, got 0")
                 .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("bits");
     }
+
+    /** One binarizer over rows of different widths: the kept projection is rebuilt for each, never reused wrongly. */
+    @Test
+    void aHyperplaneBinarizerServesEveryWidthItIsGiven() {
+        HyperplaneBinarizer shared = new HyperplaneBinarizer(70, new Seeds(5));
+        assertThat(shared.name()).isEqualTo("hyperplane");
+        assertThat(shared.bits(999)).isEqualTo(70);
+        for (int dims : new int[]{33, 34, 33, 8}) {
+            FloatEmbeddingBatch x = FloatEmbeddingBatch.of(floats(dims, 20, dims));
+            try (Binarized a = shared.binarize(x); Binarized fresh = new HyperplaneBinarizer(70, new Seeds(5)).binarize(x)) {
+                assertThat(a.codes().segment().mismatch(fresh.codes().segment())).as("dims %d", dims).isEqualTo(-1);
+            }
+        }
+        shared.requireFits(384);
+        assertThatThrownBy(() -> new HyperplaneBinarizer(Integer.MAX_VALUE, new Seeds(1)).requireFits(2))
+                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("more than one array holds");
+        try (Binarized one = new HyperplaneBinarizer(1, new Seeds(5)).binarize(FloatEmbeddingBatch.of(floats(4, 3, 4)))) {
+            assertThat(one.codes().bits()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> new HyperplaneBinarizer(0, new Seeds(5))).isInstanceOf(io.binaryllm.BadArgumentException.class);
+    }
 }

@@ -6,6 +6,7 @@ import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.seed.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,5 +80,84 @@ class MemoryBudgetTest {
                     .isInstanceOfSatisfying(BadArgumentException.class, e -> assertThat(e.argument()).isEqualTo("k"))
                     .hasMessageStartingWith("the results of 1000 queries x k=200000: ").hasMessageContaining("of heap needed");
         }
+    }
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    private java.nio.file.Path file(String name, String text) throws Exception {
+        return java.nio.file.Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void availableMemoryIsTheSystemsEstimateCappedByTheCgroupsRoom() throws Exception {
+        var meminfo = file("meminfo", "MemTotal:       2000 kB\nMemFree:  10 kB\nMemAvailable:   1000 kB\n");
+        var absent = dir.resolve("absent");
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(absent), java.util.List.of(absent))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(file("bytes", "MemAvailable: 777\n"), java.util.List.of(), java.util.List.of())).isEqualTo(777);
+        // v2: a limit and the usage under it leave less than the machine has
+        var limit = file("memory.max", "2000000\n");
+        var usage = file("memory.current", "1500000\n");
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(limit), java.util.List.of(usage))).isEqualTo(500_000);
+        // the first readable file of each list counts: v2's, then v1's
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(absent, limit), java.util.List.of(absent, usage))).isEqualTo(500_000);
+        // over the limit: nothing
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(limit), java.util.List.of(file("high", "3000000")))).isZero();
+        // a limit above what the machine has left does not raise it
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("big", "900000000")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        // "max" (v2) and v1's huge "unlimited" are no limit
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("max", "max\n")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("v1", "9223372036854771712")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        // a zero limit is no number to trust; an exact one is
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("zero", "0")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("one", "1")), java.util.List.of(file("none", "0")))).isEqualTo(1);
+        // no meminfo, or none that says: unknown
+        assertThat(MemoryBudget.offHeapAvailable(absent, java.util.List.of(), java.util.List.of())).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryBudget.offHeapAvailable(file("other", "MemTotal: 5 kB\n"), java.util.List.of(), java.util.List.of())).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shortfallsStartExactlyBeyondTheLimit() {
+        long max = Runtime.getRuntime().maxMemory();
+        assertThat(MemoryBudget.heapShortfall(max)).isEmpty();
+        assertThat(MemoryBudget.heapShortfall(max + 1)).get().asString()
+                .startsWith(MemoryBudget.size(max + 1) + " of heap needed, the JVM may use at most " + MemoryBudget.size(max))
+                .endsWith("BINARYLLM_JAVA_OPTS=-Xmx" + ((max + 1 >> 30) + 2) + "g)");
+        assertThat(MemoryBudget.heapShortfall(Long.MAX_VALUE)).get().asString().contains("-Xmx8589934593g");
+        assertThat(MemoryBudget.heapAdvice()).isEqualTo("the JVM may use at most " + MemoryBudget.size(max)
+                + " of heap; give it more (BINARYLLM_JAVA_OPTS=-Xmx<size>) or less data");
+        // small off-heap allocations are not checked at all
+        assertThat(MemoryBudget.offHeapShortfall(MemoryBudget.UNCHECKED_OFF_HEAP - 1)).isEmpty();
+        assumeTrue(MemoryBudget.offHeapAvailable() < Long.MAX_VALUE, "this system does not say how much memory is available");
+        long available = MemoryBudget.offHeapAvailable();
+        assertThat(MemoryBudget.offHeapShortfall(available * 4 + MemoryBudget.UNCHECKED_OFF_HEAP)).isPresent();
+        assertThatThrownBy(() -> MemoryBudget.requireOffHeap(Long.MAX_VALUE, "f.npy", "it")).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("f.npy: it: more than 8 EiB of memory needed, ");
+        assertThatThrownBy(() -> MemoryBudget.requireOffHeapFor("n", Long.MAX_VALUE, "it"))
+                .isInstanceOfSatisfying(BadArgumentException.class, e -> assertThat(e.argument()).isEqualTo("n"))
+                .hasMessageStartingWith("it: more than 8 EiB of memory needed, ");
+        assertThatThrownBy(() -> MemoryBudget.requireHeap(Long.MAX_VALUE, "f.npy", "it")).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("f.npy: it: more than 8 EiB of heap needed");
+        MemoryBudget.requireHeap(1, "f.npy", "it");
+        MemoryBudget.requireOffHeap(1, "f.npy", "it");
+        MemoryBudget.requireHeapFor("k", 1, "it");
+        MemoryBudget.requireOffHeapFor("k", 1, "it");
+    }
+
+    @Test
+    void sizesAndSumsAtTheirBoundaries() {
+        assertThat(MemoryBudget.size(0)).isEqualTo("0 bytes");
+        assertThat(MemoryBudget.size(1023)).isEqualTo("1023 bytes");
+        assertThat(MemoryBudget.size(1536)).isEqualTo("1.5 KiB");
+        assertThat(MemoryBudget.size(1024L * 1024 - 1)).isEqualTo("1024.0 KiB");
+        assertThat(MemoryBudget.size(1024L * 1024)).isEqualTo("1.0 MiB");
+        assertThat(MemoryBudget.size(Long.MAX_VALUE - 1)).isEqualTo("8.0 EiB");
+        assertThat(MemoryBudget.sum(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryBudget.sum(Long.MAX_VALUE, 0)).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryBudget.sum()).isZero();
+        assertThat(MemoryBudget.sum(0)).isZero();
+        assertThat(MemoryBudget.bytes()).isEqualTo(1);
+        assertThat(MemoryBudget.bytes(Long.MAX_VALUE / 2, 2)).isEqualTo(Long.MAX_VALUE - 1);
+        assertThat(MemoryBudget.bytes(Long.MAX_VALUE / 2 + 1, 2)).isEqualTo(Long.MAX_VALUE);
     }
 }

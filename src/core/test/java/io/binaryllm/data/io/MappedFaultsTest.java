@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -70,5 +71,25 @@ class MappedFaultsTest {
         InternalError other = new InternalError("something else");
         assertThat(MappedFaults.isMappedFault(other)).isFalse();
         assertThatThrownBy(() -> MappedFaults.explain(other, "x.npy")).isSameAs(other);
+    }
+
+    @Test
+    void theFileThatChangedIsNamedWithHowItChanged() throws Exception {
+        InternalError fault = new InternalError("a fault occurred in an unsafe memory access operation");
+        Path whole = dir.resolve("whole.npy");
+        Npy.write(whole, false, NpyDtype.U8, Npy.le(new long[]{1, 2, 3, 4}), 2, 2);
+        Path cut = Files.copy(whole, dir.resolve("cut.npy"));
+        truncate(cut, 140);
+        Path headless = Files.copy(whole, dir.resolve("headless.npy"));
+        truncate(headless, 5);
+        Path vecs = Files.writeString(dir.resolve("x.fvecs"), "x");
+        // the first candidate that no longer holds its data is named; intact ones and other formats are passed over
+        assertThat(MappedFaults.explain(fault, whole.toString(), cut.toString())).hasMessage(cut
+                + ": shrank to 140 bytes (its header needs 160) while it was being read (another process truncated or rewrote it)");
+        assertThat(MappedFaults.explain(fault, headless.toString())).hasMessageStartingWith(headless + ": shrank to 5 bytes while");
+        assertThat(MappedFaults.explain(fault, dir.resolve("gone.npy").toString())).hasMessageStartingWith(dir.resolve("gone.npy") + ": was deleted or renamed while");
+        assertThat(MappedFaults.explain(fault, whole.toString(), vecs.toString(), null)).hasMessage(whole + " or " + vecs
+                + ": a memory-mapped input shrank while it was being read (another process truncated or rewrote it)");
+        assertThat(MappedFaults.explain(fault).getCause()).isSameAs(fault);
     }
 }

@@ -175,4 +175,76 @@ class NpyTest {
         assertThatThrownBy(() -> Npy.readFloats(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file.toString()).hasMessageContaining(problem);
     }
+
+    @org.junit.jupiter.api.Test
+    void headersAreValuesAndAlignTheDataTo64Bytes() throws Exception {
+        for (long[] shape : new long[][]{{}, {0}, {7}, {3, 5}, {123456789012L, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}) {
+            byte[] h = NpyHeader.encode(NpyDtype.F4, shape);
+            assertThat(h.length % 64).as(java.util.Arrays.toString(shape)).isZero();
+            assertThat(h[h.length - 1]).isEqualTo((byte) '\n');
+            java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("h.npy"), h);
+            try (var ch = java.nio.channels.FileChannel.open(f)) {
+                NpyHeader read = NpyHeader.read(f, ch);
+                assertThat(read.dataOffset()).isEqualTo(h.length);
+                assertThat(read.shape()).containsExactly(shape);
+                NpyHeader same = new NpyHeader(NpyDtype.F4, shape.clone(), h.length);
+                assertThat(read).isEqualTo(same).hasSameHashCodeAs(same).hasToString(same.toString());
+                assertThat(read.toString()).contains("<f4").contains(java.util.Arrays.toString(shape));
+                assertThat(read).isNotEqualTo(new NpyHeader(NpyDtype.F8, shape, h.length))
+                        .isNotEqualTo(new NpyHeader(NpyDtype.F4, new long[]{99}, h.length))
+                        .isNotEqualTo(new NpyHeader(NpyDtype.F4, shape, h.length + 64))
+                        .isNotEqualTo("h");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shapesAtTheEdgeOfWhatAFileCanHold() throws Exception {
+        // 2^60 8-byte words are 2^63 bytes, one more than a long holds; 2^59 words merely need a bigger file.
+        java.nio.file.Path over = java.nio.file.Files.write(dir.resolve("over.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 60}));
+        assertThatThrownBy(() -> Npy.readHeap(over)).hasMessage(over + ": shape [1152921504606846976] of <u8 claims more bytes than any file holds");
+        java.nio.file.Path big = java.nio.file.Files.write(dir.resolve("big.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 59}));
+        assertThatThrownBy(() -> Npy.readHeap(big)).hasMessageContaining(": truncated: shape [576460752303423488] of <u8 needs 4611686018427388032 bytes, the file has 128");
+        // no element at all: any other dimension is fine
+        java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("z.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{0, Long.MAX_VALUE}));
+        assertThat(Npy.readHeap(empty).length()).isZero();
+        java.nio.file.Path nine = java.nio.file.Files.write(dir.resolve("nine.npy"), new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0});
+        assertThatThrownBy(() -> Npy.readHeap(nine)).hasMessageContaining("not an .npy file");
+    }
+
+    @org.junit.jupiter.api.Test
+    void heapArraysHandOutOnlyTheirOwnType() {
+        java.nio.file.Path f = dir.resolve("i.npy");
+        Npy.write(f, false, NpyDtype.I4, Npy.le(new int[]{5, 6, 7}), 3);
+        Npy.HeapArray a = Npy.readHeap(f);
+        assertThat(a.length()).isEqualTo(3);
+        assertThat(a.ints()).containsExactly(5, 6, 7);
+        assertThatThrownBy(a::longs).isInstanceOf(IllegalStateException.class).hasMessageContaining("<i4");
+        assertThatThrownBy(a::doubles).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(a::floats).isInstanceOf(IllegalStateException.class);
+        java.nio.file.Path g = dir.resolve("f.npy");
+        Npy.write(g, false, NpyDtype.F4, java.lang.foreign.MemorySegment.ofArray(new float[]{1.5f, 2}), 2);
+        Npy.HeapArray b = Npy.readHeap(g);
+        assertThat(b.floats()).containsExactly(1.5f, 2f);
+        assertThat(b.length()).isEqualTo(2);
+        assertThatThrownBy(b::ints).isInstanceOf(IllegalStateException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMappingIsReleasedOnClose() {
+        java.nio.file.Path f = dir.resolve("m.npy");
+        Npy.write(f, false, NpyDtype.U8, Npy.le(new long[]{1, 2, 3, 4}), 2, 2);
+        Npy.Mapped m = Npy.map(f);
+        assertThat(m.rows()).isEqualTo(2);
+        assertThat(m.cols()).isEqualTo(2);
+        m.close();
+        assertThat(m.data().scope().isAlive()).isFalse();
+        Npy.write(dir.resolve("one.npy"), false, NpyDtype.U8, Npy.le(new long[]{1, 2}), 2);
+        try (Npy.Mapped one = Npy.map(dir.resolve("one.npy"))) {
+            assertThat(one.cols()).isEqualTo(1);
+        }
+        var codes = Npy.readCodes(f);
+        codes.close();
+        assertThat(codes.segment().scope().isAlive()).isFalse();
+    }
 }

@@ -98,4 +98,24 @@ class StagedDirectoryTest {
             assertThat(temp).doesNotExist();
         }
     }
+
+    @Test
+    void whatIsNoDirectoryIsRefusedByWhatItIs() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> StagedDirectory.create(file, "run")).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": is a file, not a directory for outputs");
+        Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
+        assertThatThrownBy(() -> StagedDirectory.create(fifo, "run")).hasMessage(fifo + ": is a FIFO (named pipe), not a directory for outputs");
+        Files.writeString(dir.resolve("golden"), "a file where the directory would go");
+        try (StagedDirectory s = StagedDirectory.create(dir, "golden")) {
+            assertThatThrownBy(s::commitReplacing).isInstanceOf(BadInputException.class)
+                    .hasMessage(dir.resolve("golden") + ": is a file, not a directory to replace");
+        }
+        try (StagedDirectory s = StagedDirectory.create(dir.resolve("new/parents"), "store")) {
+            assertThat(s.commitExactly()).isEqualTo(dir.resolve("new/parents/store")).isDirectory();
+        }
+        try (StagedDirectory s = StagedDirectory.create(dir, "fresh")) {
+            assertThat(s.commitReplacing()).isEqualTo(dir.resolve("fresh")).isDirectory();
+        }
+    }
 }
