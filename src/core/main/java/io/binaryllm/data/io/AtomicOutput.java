@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An output file that appears whole or not at all: bytes go to a hidden temporary file beside the target
- * ({@code .NAME.PID.N.partial}), which {@link #commit()} moves into place. Closing without committing deletes the
+ * ({@code .NAME.PID@TAG.N.partial}), which {@link #commit()} moves into place. Closing without committing deletes the
  * temporary file, so a failure never leaves a partial output. An existing target is replaced only when the caller
  * says so, and only if it is a regular file (a device or a FIFO is never replaced).
  *

@@ -11,6 +11,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -18,10 +20,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a killed process leaves beside its outputs, and how the next writer in the same directory tidies it up: the
- * hidden temporary files and directories of dead processes ({@code .NAME.PID.N.partial}) are deleted, and commit
- * journals of dead processes ({@code .binaryllm-commit.PID.N}) are completed, their remaining moves made, so outputs
+ * hidden temporary files and directories of dead processes ({@code .NAME.OWNER.N.partial}) are deleted, and commit
+ * journals of dead processes ({@code .binaryllm-commit.OWNER.N}) are completed, their remaining moves made, so outputs
  * that belong together are all new. The files of live processes, this one included, are never touched. Tidying up
  * is best effort: what cannot be deleted or moved stays for a later writer.
+ *
+ * <p>OWNER is {@code PID@TAG}: a pid says whether its process lives only on the machine, and in the pid namespace,
+ * that made it (containers and hosts sharing a directory each number their own processes), so TAG names those
+ * (a hash of the boot id and the pid namespace). Files of this tag are judged by their pid; files of another tag
+ * only by age: they are left for {@link #FOREIGN_AGE} after their last change.
  *
  * <p>A journal line is {@code TEMP\tTARGET}, or {@code TEMP\tTARGET\tASIDE} for a directory that replaces another
  * (rename cannot replace a non-empty directory, so the old one is first renamed to ASIDE). Completing a line: if
@@ -29,10 +36,14 @@ import java.util.regex.Pattern;
  * point then ends with the new content in place and nothing left over.
  */
 final class Leftovers {
-    private static final Pattern PARTIAL = Pattern.compile("^\\.(.+)\\.(\\d+)\\.(\\d+)\\.partial$");
-    private static final Pattern JOURNAL = Pattern.compile("^\\.binaryllm-commit\\.(\\d+)\\.(\\d+)$");
+    private static final Pattern PARTIAL = Pattern.compile("^\\.(.+)\\.(\\d+)@([0-9a-f]{8})\\.(\\d+)\\.partial$");
+    private static final Pattern JOURNAL = Pattern.compile("^\\.binaryllm-commit\\.(\\d+)@([0-9a-f]{8})\\.(\\d+)$");
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final long PID = ProcessHandle.current().pid();
+    /** This machine and pid namespace, as 8 hex digits. */
+    static final String TAG = machineTag();
+    /** How long files of another machine or pid namespace are left alone: no write is in progress that long. */
+    static final Duration FOREIGN_AGE = Duration.ofDays(1);
 
     /** One move of a commit: a temporary file and its target (and, replacing a directory, where the old one goes). */
     record Move(Path temp, Path target, Path aside) {
@@ -60,7 +71,7 @@ final class Leftovers {
 
     /** The hidden name a replaced directory has until it is deleted: never taken for a partial file. */
     static String asideName(String name, long sequence) {
-        return "." + name + "." + PID + "." + sequence + ".replaced";
+        return "." + name + "." + PID + "@" + TAG + "." + sequence + ".replaced";
     }
 
     /** Writes the journal of {@code moves}, makes them, then deletes the journal. */
@@ -87,14 +98,24 @@ final class Leftovers {
 
     /** The hidden name of a temporary file or directory for {@code name}, owned by this process. */
     static String partialName(String name, long sequence) {
-        return "." + name + "." + PID + "." + sequence + ".partial";
+        return partialName(name, PID, TAG, sequence);
+    }
+
+    /** The hidden name of a temporary file or directory for {@code name} of process {@code pid} of machine {@code tag}. */
+    static String partialName(String name, long pid, String tag, long sequence) {
+        return "." + name + "." + pid + "@" + tag + "." + sequence + ".partial";
+    }
+
+    /** The name of a commit journal of process {@code pid} of machine {@code tag}. */
+    static String journalName(long pid, String tag, long sequence) {
+        return ".binaryllm-commit." + pid + "@" + tag + "." + sequence;
     }
 
     /** Writes a journal of {@code moves} beside the first target, whole or not at all; returns its path. */
     static Path writeJournal(List<Move> moves) {
         Path dir = moves.getFirst().target().toAbsolutePath().getParent();
         long n = SEQUENCE.incrementAndGet();
-        Path journal = dir.resolve(".binaryllm-commit." + PID + "." + n);
+        Path journal = dir.resolve(journalName(PID, TAG, n));
         Path temp = dir.resolve(partialName("binaryllm-commit", n));
         StringBuilder text = new StringBuilder();
         for (Move m : moves) {
@@ -120,7 +141,7 @@ final class Leftovers {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*")) {
             for (Path p : entries) {
                 Matcher j = JOURNAL.matcher(p.getFileName().toString());
-                if (j.matches() && !alive(Long.parseLong(j.group(1)))) {
+                if (j.matches() && dead(p, Long.parseLong(j.group(1)), j.group(2))) {
                     complete(p);
                 }
             }
@@ -130,7 +151,7 @@ final class Leftovers {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*")) {
             for (Path p : entries) {
                 Matcher m = PARTIAL.matcher(p.getFileName().toString());
-                if (m.matches() && !alive(Long.parseLong(m.group(2)))) {
+                if (m.matches() && dead(p, Long.parseLong(m.group(2)), m.group(3))) {
                     deleteTree(p);
                 }
             }
@@ -154,8 +175,32 @@ final class Leftovers {
         }
     }
 
-    private static boolean alive(long pid) {
-        return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    /** Whether the process that owns {@code file} is gone: by its pid on this machine, by the file's age elsewhere. */
+    private static boolean dead(Path file, long pid, String tag) {
+        if (tag.equals(TAG)) {
+            return pid != PID && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        try {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(Instant.now().minus(FOREIGN_AGE));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A hash of the boot id and the pid namespace (Linux), else of the host name: where pids mean the same. */
+    private static String machineTag() {
+        StringBuilder identity = new StringBuilder();
+        try {
+            identity.append(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip());
+            identity.append(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
+        } catch (IOException | RuntimeException e) {
+            try {
+                identity.append(java.net.InetAddress.getLocalHost().getHostName());
+            } catch (IOException | RuntimeException again) {
+                identity.append("unknown");
+            }
+        }
+        return Sha256.hex(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 8);
     }
 
     /** Deletes a file, or a directory and everything in it. */

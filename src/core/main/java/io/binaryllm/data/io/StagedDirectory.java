@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A directory of outputs that appears complete or not at all: files are written into a hidden staging directory
- * ({@code .NAME.PID.N.partial}) beside the final one, and {@link #commit()} renames it into place in one step,
+ * ({@code .NAME.PID@TAG.N.partial}) beside the final one, and {@link #commit()} renames it into place in one step,
  * under the first free name of {@code NAME}, {@code NAME-2}, {@code NAME-3}... (an existing directory is never
  * reused). Closing without committing deletes the staging directory; one left by a killed process is deleted by
  * the next writer in the same parent ({@link Leftovers}).

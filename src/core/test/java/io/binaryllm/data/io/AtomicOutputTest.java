@@ -98,18 +98,25 @@ class AtomicOutputTest {
     void theTemporaryFilesOfDeadProcessesAreDeletedByTheNextWriterAndThoseOfLiveOnesKept() throws Exception {
         long dead = SpecialFiles.deadPid();
         long parent = ProcessHandle.current().parent().orElseThrow().pid();
-        Path deadFile = Files.write(dir.resolve(".I.npy." + dead + ".1.partial"), new byte[4096]);
-        Path deadDir = Files.createDirectories(dir.resolve(".20261202-run." + dead + ".2.partial/sub"));
+        Path deadFile = Files.write(dir.resolve(Leftovers.partialName("I.npy", dead, Leftovers.TAG, 1)), new byte[4096]);
+        Path deadDir = Files.createDirectories(dir.resolve(Leftovers.partialName("20261202-run", dead, Leftovers.TAG, 2)).resolve("sub"));
         Files.writeString(deadDir.resolve("metrics.json"), "{}");
-        Path mine = Files.write(dir.resolve(".x.npy." + PID + ".99.partial"), new byte[1]);
-        Path liveParent = Files.write(dir.resolve(".y.npy." + parent + ".1.partial"), new byte[1]);
+        Path mine = Files.write(dir.resolve(Leftovers.partialName("x.npy", PID, Leftovers.TAG, 99)), new byte[1]);
+        Path liveParent = Files.write(dir.resolve(Leftovers.partialName("y.npy", parent, Leftovers.TAG, 1)), new byte[1]);
         Path lookalike = Files.write(dir.resolve(".notes." + dead + ".txt"), new byte[1]);
+        // Another machine's or container's pids mean nothing here: its files go only when a day old.
+        String elsewhere = Leftovers.TAG.equals("00000000") ? "11111111" : "00000000";
+        Path foreignFresh = Files.write(dir.resolve(Leftovers.partialName("z.npy", dead, elsewhere, 1)), new byte[1]);
+        Path foreignOld = Files.write(dir.resolve(Leftovers.partialName("w.npy", dead, elsewhere, 2)), new byte[1]);
+        Files.setLastModifiedTime(foreignOld, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
         AtomicOutput.writeBytes(dir.resolve("next.txt"), false, new byte[]{1});
         assertThat(deadFile).doesNotExist();
         assertThat(deadDir.getParent()).doesNotExist();
         assertThat(mine).exists();
         assertThat(liveParent).exists();
         assertThat(lookalike).exists();
+        assertThat(foreignFresh).exists();
+        assertThat(foreignOld).doesNotExist();
     }
 
     /**
@@ -122,9 +129,9 @@ class AtomicOutputTest {
         long dead = SpecialFiles.deadPid();
         Path i = Files.writeString(dir.resolve("I.npy"), "old I");
         Path d = Files.writeString(dir.resolve("D.npy"), "old D");
-        Path tempI = Files.writeString(dir.resolve(".I.npy." + dead + ".1.partial"), "new I");
-        Path tempD = Files.writeString(dir.resolve(".D.npy." + dead + ".2.partial"), "new D");
-        Path journal = Files.writeString(dir.resolve(".binaryllm-commit." + dead + ".3"),
+        Path tempI = Files.writeString(dir.resolve(Leftovers.partialName("I.npy", dead, Leftovers.TAG, 1)), "new I");
+        Path tempD = Files.writeString(dir.resolve(Leftovers.partialName("D.npy", dead, Leftovers.TAG, 2)), "new D");
+        Path journal = Files.writeString(dir.resolve(Leftovers.journalName(dead, Leftovers.TAG, 3)),
                 tempI + "\t" + i + "\n" + tempD + "\t" + d + "\n");
         if (movesMade >= 1) {
             Files.move(tempI, i, StandardCopyOption.REPLACE_EXISTING);

@@ -48,7 +48,7 @@ class StagedDirectoryTest {
     @Test
     void theStagingDirectoryOfADeadProcessIsDeletedByTheNextOne() throws Exception {
         long dead = SpecialFiles.deadPid();
-        Path left = Files.createDirectories(dir.resolve(".20261202-010203-t." + dead + ".4.partial/x"));
+        Path left = Files.createDirectories(dir.resolve(Leftovers.partialName("20261202-010203-t", dead, Leftovers.TAG, 4)).resolve("x"));
         Files.write(left.resolve("big"), new byte[1 << 16]);
         try (StagedDirectory s = StagedDirectory.create(dir, "run")) {
             assertThat(left.getParent()).doesNotExist();
@@ -80,10 +80,10 @@ class StagedDirectoryTest {
         long dead = SpecialFiles.deadPid();
         Path target = Files.createDirectories(dir.resolve("golden"));
         Files.writeString(target.resolve("old"), "old");
-        Path temp = Files.createDirectories(dir.resolve(".golden." + dead + ".1.partial"));
+        Path temp = Files.createDirectories(dir.resolve(Leftovers.partialName("golden", dead, Leftovers.TAG, 1)));
         Files.writeString(temp.resolve("new"), "new");
-        Path aside = dir.resolve(".golden." + dead + ".2.replaced");
-        Path journal = Files.writeString(dir.resolve(".binaryllm-commit." + dead + ".3"), temp + "\t" + target + "\t" + aside + "\n");
+        Path aside = dir.resolve(".golden." + dead + "@" + Leftovers.TAG + ".2.replaced");
+        Path journal = Files.writeString(dir.resolve(Leftovers.journalName(dead, Leftovers.TAG, 3)), temp + "\t" + target + "\t" + aside + "\n");
         if (movesMade >= 1) {
             Files.move(target, aside);
         }

@@ -85,9 +85,10 @@ class RunPipelineTest {
 
     @Test
     void theUnfinishedRunDirectoryOfAKilledRunIsDeletedByTheNextRun() throws Exception {
-        long dead = SpecialFiles.deadPid();
-        Path left = Files.createDirectories(dir.resolve("runs/.20261202-010203-t." + dead + ".1.partial"));
+        // Killed two days ago in another container (a pid here says nothing of it): old enough to be surely dead.
+        Path left = Files.createDirectories(dir.resolve("runs/.20261130-010203-t." + SpecialFiles.deadPid() + "@00000000.1.partial"));
         Files.writeString(left.resolve("events.jsonl"), "{}\n");
+        Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
         Path config = config("next", "[{binarizer: sign}]");
         io.binaryllm.runner.Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
                 c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
