@@ -48,4 +48,11 @@ class SearchResultTest {
         assertThatThrownBy(() -> new SearchResult(2, 2, new long[4], new int[3])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SearchResult(65536, 65536, new long[0], new int[0])).hasMessageContaining("4294967296 entries");
     }
+
+    @Test
+    void differentResultsHashDifferently() {
+        assertThat(R.hashCode()).isNotZero()
+                .isNotEqualTo(new SearchResult(3, 2, new long[]{4, 7, 1, 2, 9, 9}, R.distances()).hashCode())
+                .isNotEqualTo(new SearchResult(3, 2, R.indices(), new int[]{0, 3, 1, 1, 2, 6}).hashCode());
+    }
 }

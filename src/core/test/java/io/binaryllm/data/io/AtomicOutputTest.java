@@ -161,4 +161,21 @@ class AtomicOutputTest {
             }
         }
     }
+
+    @Test
+    void aTargetThatAppearsWhileWritingIsNotReplacedUnasked() throws Exception {
+        Path target = dir.resolve("late.txt");
+        try (AtomicOutput out = AtomicOutput.open(target, false)) {
+            assertThat(out.target()).isEqualTo(target);
+            write(out, "mine");
+            Files.writeString(target, "theirs");
+            assertThatThrownBy(out::commit).isInstanceOf(BadInputException.class).hasMessageContaining("already exists");
+        }
+        assertThat(target).hasContent("theirs");
+        AtomicOutput.writeBytes(dir.resolve("w.txt"), false, "whole".getBytes(StandardCharsets.UTF_8));
+        assertThat(dir.resolve("w.txt")).hasContent("whole");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(target, dir.resolve("w.txt"));
+        }
+    }
 }

@@ -68,4 +68,23 @@ class LargeSparseFilesTest {
             assertThatThrownBy(() -> Cosine.topK(x, x, 0)).isInstanceOf(BadArgumentException.class);
         }
     }
+
+    /** queries x k must fit one result array: 2^31 - 8 entries is the last that does (then the heap decides). */
+    @Test
+    void resultsBeyondOneArrayAreRefusedAtTheExactLimit() throws Exception {
+        long rows = Integer.MAX_VALUE; // 16 GiB of codes, sparse
+        Path file = dir.resolve("db.npy");
+        byte[] header = NpyHeader.encode(NpyDtype.U8, new long[]{rows, 1});
+        Files.write(file, header);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(header.length + rows * Long.BYTES);
+        }
+        try (io.binaryllm.data.BinaryCodeBatch db = Npy.readCodes(file);
+             io.binaryllm.data.BinaryCodeBatch q = io.binaryllm.data.BinaryCodeBatch.ofWords(new long[]{0}, 1, 64)) {
+            assertThatThrownBy(() -> io.binaryllm.search.SearchBackend.requireValid(db, q, Integer.MAX_VALUE - 7))
+                    .hasMessage("1 queries x k=2147483640 results do not fit in one result array");
+            assertThatThrownBy(() -> io.binaryllm.search.SearchBackend.requireValid(db, q, Integer.MAX_VALUE - 8))
+                    .hasMessageStartingWith("the results of 1 queries x k=2147483639: ").hasMessageContaining("of heap needed");
+        }
+    }
 }

@@ -247,4 +247,48 @@ class NpyTest {
         codes.close();
         assertThat(codes.segment().scope().isAlive()).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void differentHeadersHashDifferently() {
+        NpyHeader a = new NpyHeader(NpyDtype.F4, new long[]{3, 5}, 128);
+        assertThat(a.hashCode()).isNotZero()
+                .isNotEqualTo(new NpyHeader(NpyDtype.F8, new long[]{3, 5}, 128).hashCode())
+                .isNotEqualTo(new NpyHeader(NpyDtype.F4, new long[]{5, 3}, 128).hashCode())
+                .isNotEqualTo(new NpyHeader(NpyDtype.F4, new long[]{3, 5}, 192).hashCode());
+    }
+
+    @org.junit.jupiter.api.Test
+    void dtypesSayWhetherTheyAreFloats() {
+        for (NpyDtype t : NpyDtype.values()) {
+            assertThat(t.isFloat()).as(t.descr()).isEqualTo(t.descr().contains("f"));
+            assertThat(NpyDtype.fromDescr(t.descr())).contains(t);
+        }
+        assertThat(NpyDtype.fromDescr("<u1")).contains(NpyDtype.U1);
+        assertThat(NpyDtype.fromDescr(">f4")).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void embeddingFilesAreReadByTheirExtension() throws Exception {
+        float[][] rows = {{1, 2}, {3, 4}};
+        java.nio.file.Path npy = dir.resolve("e.npy");
+        Npy.writeFloats(npy, false, FloatEmbeddingBatch.of(rows));
+        java.nio.ByteBuffer fv = java.nio.ByteBuffer.allocate(2 * 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer bv = java.nio.ByteBuffer.allocate(2 * 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : rows) {
+            fv.putInt(2).putFloat(r[0]).putFloat(r[1]);
+            bv.putInt(2).put((byte) r[0]).put((byte) r[1]);
+        }
+        java.nio.file.Path fvecs = java.nio.file.Files.write(dir.resolve("e.FVECS"), fv.array());
+        java.nio.file.Path bvecs = java.nio.file.Files.write(dir.resolve("e.bvecs"), bv.array());
+        for (java.nio.file.Path f : new java.nio.file.Path[]{npy, fvecs, bvecs}) {
+            try (FloatEmbeddingBatch x = EmbeddingFiles.read(f)) {
+                assertThat(x.row(1)).as(f.toString()).containsExactly(3, 4);
+                assertThat(x.get(1, 0)).isEqualTo(3);
+                assertThat(x.source()).isEqualTo(f.toString());
+            }
+        }
+        java.nio.file.Path bad = java.nio.file.Files.write(dir.resolve("short.bvecs"), new byte[]{2, 0, 0, 0, 1});
+        assertThatThrownBy(() -> EmbeddingFiles.read(bad)).hasMessageContaining("not .bvecs: 5 bytes is not a whole number of 6-byte rows");
+        assertThatThrownBy(() -> EmbeddingFiles.read(dir.resolve("e.txt"))).hasMessageContaining("unknown embedding file type");
+    }
 }

@@ -1,0 +1,68 @@
+package io.binaryllm.internal.search.blocked;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.RandomCodes;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.seed.Seeds;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BlockedBackendTest {
+    @TempDir
+    Path dir;
+
+    /** auto prefers native (C, AVX-512) over cpu (Vector API) over reference (scalar). */
+    @Test
+    void autoPrefersTheFasterKernels() {
+        try (CpuBackend cpu = new CpuBackend(); NativeBackend nat = new NativeBackend()) {
+            assertThat(cpu.autoPreference()).isGreaterThan(new ReferenceBackend().autoPreference());
+            assertThat(nat.autoPreference()).isGreaterThan(cpu.autoPreference());
+        }
+    }
+
+    /** The pool's threads are daemons: an application that forgets to close a backend still exits. */
+    @Test
+    void searchThreadsNeverKeepTheJvmAlive() {
+        try (CpuBackend cpu = new CpuBackend();
+             BinaryCodeBatch db = RandomCodes.generate(new Seeds(1).stream("d"), 100, 64, "d")) {
+            cpu.search(db, db, 1);
+            assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("binaryllm-cpu")))
+                    .isNotEmpty().allMatch(Thread::isDaemon);
+        }
+    }
+
+    /** A database above a quarter of the heap is searched in place rather than copied into a layout. */
+    @Test
+    void largeDatabasesAreIndexedInPlaceSmallOnesLaidOut() throws Exception {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        Path big = dir.resolve("big.npy");
+        long rows = quarter / 8 + 1024;
+        byte[] header = NpyHeader.encode(NpyDtype.U8, new long[]{rows, 1});
+        Files.write(big, header);
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(header.length + rows * 8); // sparse: no disk used
+        }
+        try (CpuBackend cpu = new CpuBackend(); BinaryCodeBatch db = Npy.readCodes(big);
+             BinaryIndex index = cpu.index(db);
+             BinaryCodeBatch small = RandomCodes.generate(new Seeds(1).stream("s"), 1000, 64, "s");
+             BinaryIndex laid = cpu.index(small)) {
+            assertThat(index.residence()).isEqualTo("in place");
+            assertThat(laid.residence()).isEqualTo("in memory, re-laid in blocks: 0.0 MiB");
+        }
+        try (CpuBackend cpu = new CpuBackend();
+             BinaryCodeBatch mib = RandomCodes.generate(new Seeds(1).stream("m"), 3 * 1024 * 1024 / 16, 128, "m");
+             BinaryIndex laid = cpu.index(mib)) {
+            assertThat(laid.residence()).isEqualTo("in memory, re-laid in blocks: 3.0 MiB");
+        }
+    }
+}
