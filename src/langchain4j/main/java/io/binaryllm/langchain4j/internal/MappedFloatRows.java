@@ -2,12 +2,12 @@ package io.binaryllm.langchain4j.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.io.FileKinds;
-import io.binaryllm.data.io.MappedFaults;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -58,17 +58,9 @@ public final class MappedFloatRows implements AutoCloseable {
             throw new IllegalArgumentException("expected " + dims + " dimensions, got " + v.length);
         }
         if (rows == capacity) {
-            grow(Math.max(1024, 2 * capacity));
+            grow(Math.max(64, 2 * capacity));
         }
-        try {
-            MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
-        } catch (InternalError e) {
-            // The file grows sparse: a page first written when the disk is full faults (SIGBUS) instead of failing a write.
-            if (MappedFaults.isMappedFault(e)) {
-                throw BadInputException.in(file, "cannot write the store's vectors: no space left on its disk (a fault writing the mapped file)");
-            }
-            throw e;
-        }
+        MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
         return rows++;
     }
 
@@ -83,10 +75,21 @@ public final class MappedFloatRows implements AutoCloseable {
         rows = 0;
     }
 
+    /**
+     * Extends the file by writing zeros, then maps it. Mapping alone would extend it sparse, and a page first written
+     * on a full disk then faults (SIGBUS, an InternalError the JVM may raise frames away from the write); a written
+     * extension fails here instead, as a plain "No space left on device".
+     */
     private void grow(long newCapacity) {
+        long newBytes = newCapacity * dims * 4L;
         try {
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 16);
+            for (long at = channel.size(); at < newBytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), newBytes - at));
+                at += channel.write(zeros, at);
+            }
             Arena next = Arena.ofShared();
-            MemorySegment m = channel.map(FileChannel.MapMode.READ_WRITE, 0, newCapacity * dims * 4L, next);
+            MemorySegment m = channel.map(FileChannel.MapMode.READ_WRITE, 0, newBytes, next);
             if (arena != null) {
                 arena.close();
             }
