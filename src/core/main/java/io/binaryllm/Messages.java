@@ -2,8 +2,10 @@ package io.binaryllm;
 
 /**
  * The form of every error message a user sees: one line (an error is one line on stderr, a contract of the CLI) of
- * bounded length, whatever bytes of a file or an argument it quotes. The library's exceptions apply it to their
- * messages; the CLI to every line it prints about an error. Control characters are written as escapes ({@code \n},
+ * bounded length, whatever bytes of a file or an argument it quotes. Line breaks, with the spaces around them, become
+ * one space (a parser's message that quotes the input over several lines reads on); other control characters are
+ * written as escapes ({@code \x07}). The library's exceptions apply it to their messages; the CLI to every line it
+ * prints about an error. Control characters are written as escapes ({@code \n},
  * {@code \x07}), and a message longer than {@link #MAX_LENGTH} is cut with an ellipsis.
  */
 public final class Messages {
@@ -17,20 +19,16 @@ public final class Messages {
         if (message == null) {
             return null;
         }
-        StringBuilder out = new StringBuilder(Math.min(message.length(), MAX_LENGTH) + 16);
-        for (int i = 0; i < message.length() && out.length() < MAX_LENGTH; i++) {
-            char c = message.charAt(i);
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
-                        out.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        String joined = message.strip().replaceAll("[ \\t]*\\R\\s*", " ");
+        StringBuilder out = new StringBuilder(Math.min(joined.length(), MAX_LENGTH) + 16);
+        for (int i = 0; i < joined.length() && out.length() < MAX_LENGTH; i++) {
+            char c = joined.charAt(i);
+            if (c == '\t') {
+                out.append(' ');
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
             }
         }
         if (out.length() >= MAX_LENGTH) {

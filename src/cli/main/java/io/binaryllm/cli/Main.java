@@ -145,8 +145,7 @@ public final class Main {
             default -> null;
         };
         if (line != null) {
-            // One line is the contract, whatever a parser's message quotes.
-            err.println(Messages.oneLine("binaryllm: " + line.strip().replaceAll("\\s*\\R\\s*", " ")));
+            err.println(Messages.oneLine("binaryllm: " + line)); // one line is the contract, whatever a message quotes
             if (debug) {
                 e.printStackTrace(err);
             }

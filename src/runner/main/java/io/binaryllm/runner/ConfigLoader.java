@@ -98,18 +98,14 @@ public final class ConfigLoader {
                 throw BadInputException.in(file, pathOf(e.getProcessor(), key) + ": key given twice" + where(e)
                         + "; each key appears once");
             }
-            throw BadInputException.in(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + where(e) + ": " + oneLine(message));
+            throw BadInputException.in(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + where(e) + ": " + message);
         } catch (JsonMappingException e) {
-            throw BadInputException.in(file, path(e, null) + ": " + oneLine(e.getOriginalMessage()));
+            throw BadInputException.in(file, path(e, null) + ": " + e.getOriginalMessage());
         } catch (JacksonException e) {
-            throw BadInputException.in(file, "cannot read the config" + where(e) + ": " + oneLine(e.getOriginalMessage()));
+            throw BadInputException.in(file, "cannot read the config" + where(e) + ": " + e.getOriginalMessage());
         }
     }
 
-    /** A parser's message, which may quote the input over several lines, as one line (an error is one line). */
-    private static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
 
     /** The whole text of a config, refusing special files, oversized files and bytes that are not UTF-8. */
     private static String readText(Path file) {

@@ -155,11 +155,7 @@ public final class AtomicOutput implements AutoCloseable {
 
     /** An I/O failure as bad input: the file, and the system's reason ("No space left on device"). */
     static BadInputException failure(Path file, IOException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-            reason = fse.getReason();
-        }
-        return BadInputException.in(file, "cannot write: " + reason);
+        return BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
     }
 
     @Override

@@ -137,7 +137,7 @@ public final class StoreFiles {
         try {
             o = JSON.readTree(Files.readAllBytes(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (" + oneLine(e.getOriginalMessage()) + ")");
+            throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw BadInputException.in(json, "cannot read: " + FileKinds.reason(e));
         }
@@ -259,9 +259,6 @@ public final class StoreFiles {
         return lines;
     }
 
-    private static String oneLine(String message) {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
 
     /** {@code {"id": ..., "text": ... or null, "metadata": {"key": {"type": "int", "value": 1}, ...}}} */
     public static String entryLine(String id, TextSegment segment) {
@@ -302,7 +299,7 @@ public final class StoreFiles {
         try {
             o = JSON.readTree(line);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException(where + ": not a store entry (" + oneLine(e.getOriginalMessage()) + ")");
+            throw new BadInputException(where + ": not a store entry (" + e.getOriginalMessage() + ")");
         }
         if (o == null || !o.isObject()) {
             throw new BadInputException(where + ": not a store entry (expected a JSON object)");

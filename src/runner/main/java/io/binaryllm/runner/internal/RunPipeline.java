@@ -70,20 +70,23 @@ public final class RunPipeline {
 
     /** {@link #run(Path, PrintWriter)} with the engine {@code engines} opens for the resolved config (tests give their own). */
     static Runner.Outcome run(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
+        RunConfig parsed = ConfigLoader.load(configFile).withDefaults();
+        ConfigValidator.validate(configFile, parsed);
+        RunConfig.Dataset ds = parsed.dataset();
+        Path base = ConfigValidator.base(configFile);
         try {
-            return runChecked(configFile, out, engines);
+            return run(configFile, parsed, out, engines);
+        } catch (BadArgumentException e) {
+            // A library call's argument came from the config: name its key, not a command-line option.
+            throw ConfigValidator.bad(configFile, e.argument().equals("k") ? "evaluation.k" : e.argument(), e.getMessage());
         } catch (InternalError e) {
             // A dataset file is memory-mapped for the whole run: name it if another process truncated it.
-            RunConfig.Dataset ds = ConfigLoader.load(configFile).dataset();
-            Path base = ConfigValidator.base(configFile);
             throw MappedFaults.explain(e, ds.corpus() == null ? null : base.resolve(ds.corpus()).toString(),
                     ds.queries() == null ? null : base.resolve(ds.queries()).toString());
         }
     }
 
-    private static Runner.Outcome runChecked(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
-        RunConfig parsed = ConfigLoader.load(configFile).withDefaults();
-        ConfigValidator.validate(configFile, parsed);
+    private static Runner.Outcome run(Path configFile, RunConfig parsed, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
         RunConfig.Dataset ds = parsed.dataset();
         try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
                 ds.corpusIds(), ds.queryIds(), ConfigValidator.base(configFile))) {

@@ -98,6 +98,22 @@ class RunPipelineTest {
         assertThat(run.dir().getFileName().toString()).endsWith("-next");
     }
 
+    /** A library argument's problem during a run is the config's: named by its key, not as a command-line option. */
+    @Test
+    void anArgumentRefusedDuringARunNamesTheConfigsKey() throws Exception {
+        Path config = config("key", "[{binarizer: sign}]");
+        FakeBackend refusing = new FakeBackend("refusing", true, 0) {
+            @Override
+            public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+                throw new io.binaryllm.BadArgumentException("k", "k=" + k + " is more than this backend takes");
+            }
+        };
+        assertThatThrownBy(() -> RunPipeline.run(config, new PrintWriter(new StringWriter()),
+                c -> BinaryEngine.builder().backend(refusing).seed(c.seed()).build()))
+                .isInstanceOf(io.binaryllm.BadInputException.class)
+                .hasMessage(config + ": evaluation.k: k=100 is more than this backend takes");
+    }
+
     /** k x rescore is computed in 64 bits and capped at the corpus: an oversampling factor cannot overflow. */
     @Test
     void aHugeRescoreFactorRescoresTheWholeCorpus() throws Exception {

@@ -111,7 +111,6 @@ public final class BlockedSearch {
      * give exactly the answers of {@link #search(BinaryCodeBatch, BinaryCodeBatch, int)}.
      */
     public Tiles layOut(BinaryCodeBatch db) {
-        MemoryBudget.requireHeap(db.segment().byteSize(), db.source(), "a laid-out copy of the codes");
         Tiles source = onTheFly(db);
         int tileCodes = source.tileCodes();
         BlockedTile[] tiles = new BlockedTile[Math.toIntExact(source.count())];
