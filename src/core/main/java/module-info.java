@@ -14,6 +14,7 @@ module io.binaryllm.core {
     exports io.binaryllm.data.io;
     exports io.binaryllm.engine;
     exports io.binaryllm.metric;
+    exports io.binaryllm.quantize;
     exports io.binaryllm.search;
     exports io.binaryllm.seed;
 

@@ -4,6 +4,7 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.quantize.OsqCodes;
 
 /**
  * One way of computing exact Hamming top-k: the SPI every backend implements (reference, cpu, native, opencl,
@@ -29,6 +30,13 @@ public interface SearchBackend extends AutoCloseable {
      * Exact top-k; throws {@link BadInputException} when {@link #requireValid} does.
      */
     SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k);
+
+    /**
+     * Exact osq top-k: for every query, the k documents with the highest {@link io.binaryllm.quantize.OsqScores} score,
+     * ties by ascending index; the same scores and order as the reference. Throws {@link BadInputException} when
+     * {@link OsqCodes#requireSearchable} does.
+     */
+    ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k);
 
     /**
      * {@code database} made ready for repeated searches: a {@link BinaryIndex} that may keep a copy of it where this

@@ -1,7 +1,9 @@
 package io.binaryllm.testing;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.Availability;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -38,6 +40,11 @@ public class FakeBackend implements SearchBackend {
 
     @Override
     public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        throw new UnsupportedOperationException(name + " does not search");
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
         throw new UnsupportedOperationException(name + " does not search");
     }
 

@@ -3,7 +3,10 @@ package io.binaryllm.testing;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 import org.junit.jupiter.api.DynamicContainer;
@@ -76,6 +79,72 @@ public abstract class SearchBackendContract {
                 assertThat(actual).isEqualTo(expected);
                 assertThat(index.search(qCodes, k).firstDifference(expected)).as("index (%s), k=%d", index.residence(), k).isNull();
             }
+        }
+    }
+
+    /** Dimensions at and around word boundaries, odd and prime, and the MiniLM width. */
+    private static final int[] OSQ_DIMS = {1, 7, 63, 64, 65, 97, 130, 384};
+
+    /**
+     * osq: every document width (1, 2, 4 bits) against every query width (4, 8), random, tie-heavy and clustered
+     * vectors, k = 1 .. n, each result equal to {@link OsqOracle}'s bit for bit (indices and score bits).
+     */
+    @TestFactory
+    Stream<DynamicNode> everyBackendEqualsTheOsqOracle() {
+        return backendNames().stream().map(name -> {
+            List<DynamicTest> tests = new ArrayList<>();
+            if (!Backends.isAvailable(name)) {
+                return DynamicContainer.dynamicContainer(name, List.of(DynamicTest.dynamicTest("available", () -> Backends.open(name).close())));
+            }
+            for (int dims : OSQ_DIMS) {
+                for (int docBits : new int[]{1, 2, 4}) {
+                    for (int queryBits : new int[]{4, 8}) {
+                        for (String kind : List.of("random", "tie-heavy", "clustered")) {
+                            int n = dims == 384 ? 129 : 65;
+                            long seed = 7_919L * dims + 31L * docBits + queryBits;
+                            tests.add(DynamicTest.dynamicTest("dims=" + dims + " " + docBits + "x" + queryBits + " bits " + kind,
+                                    () -> checkOsqAllK(name, seed, n, dims, docBits, queryBits, 4, kind)));
+                        }
+                    }
+                }
+            }
+            tests.add(DynamicTest.dynamicTest("n=1500 dims=384 1x4 bits clustered 40 queries",
+                    () -> checkOsqAllK(name, 44, 1500, 384, 1, 4, 40, "clustered")));
+            return DynamicContainer.dynamicContainer(name, tests);
+        });
+    }
+
+    private static void checkOsqAllK(String name, long seed, int n, int dims, int docBits, int queryBits, int nq, String kind) {
+        var docs = OsqOracle.vectors(seed, n, dims, kind);
+        var qs = OsqOracle.vectors(seed + 1, nq, dims, kind);
+        OsqQuantizer quantizer = OsqQuantizer.fit(docs, docBits);
+        try (SearchBackend backend = Backends.open(name); OsqCodes db = quantizer.encodeDocuments(docs);
+             OsqCodes queries = quantizer.encodeQueries(qs, queryBits)) {
+            for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
+                ScoredResult expected = OsqOracle.topK(db, queries, k);
+                assertThat(backend.searchOsq(db, queries, k).firstDifference(expected)).as("k=%d", k).isNull();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backendNames")
+    void refusesMismatchedOsqCodesNamingThem(String name) {
+        var docs = OsqOracle.vectors(1, 20, 70, "random");
+        OsqQuantizer quantizer = OsqQuantizer.fit(docs, 1);
+        OsqQuantizer other = OsqQuantizer.fit(OsqOracle.vectors(2, 20, 70, "random"), 1);
+        try (SearchBackend b = Backends.open(name); OsqCodes db = quantizer.encodeDocuments(docs);
+             OsqCodes q = quantizer.encodeQueries(docs, 4); OsqCodes foreign = other.encodeQueries(docs, 4);
+             OsqCodes docsAsQueries = quantizer.encodeDocuments(docs)) {
+            assertThatThrownBy(() -> b.searchOsq(db, q, 0)).isInstanceOf(BadArgumentException.class)
+                    .hasMessage("k must be between 1 and the database size 20, got 0");
+            assertThatThrownBy(() -> b.searchOsq(db, q, 21)).isInstanceOf(BadArgumentException.class).hasMessageContaining("got 21");
+            assertThatThrownBy(() -> b.searchOsq(db, foreign, 1)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("another centroid");
+            assertThatThrownBy(() -> b.searchOsq(db, docsAsQueries, 1)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("encoded as documents");
+            assertThatThrownBy(() -> b.searchOsq(q, q, 1)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("holds queries");
         }
     }
 

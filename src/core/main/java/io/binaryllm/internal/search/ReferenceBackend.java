@@ -3,13 +3,16 @@ package io.binaryllm.internal.search;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.metric.Hamming;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.search.Availability;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
 /**
  * The specification: for every query, the Hamming distance to every database row in index order, kept in a
- * bounded heap on (distance, index). Scalar, single-threaded and deliberately plain; every other backend must
+ * bounded heap on (distance, index); for osq, the {@link OsqScores} score of every pair, selected on its key. Scalar, single-threaded and deliberately plain; every other backend must
  * return exactly what this one returns.
  */
 public final class ReferenceBackend implements SearchBackend {
@@ -55,5 +58,38 @@ public final class ReferenceBackend implements SearchBackend {
             heap.drainSorted(indices, distances, q * k);
         }
         return new SearchResult(nq, k, indices, distances);
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        OsqCodes.requireSearchable(database, queries, k);
+        try {
+            return ScoredResult.ofKeys(scanOsq(database, queries, k));
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
+        }
+    }
+
+    private static SearchResult scanOsq(OsqCodes database, OsqCodes queries, int k) {
+        int nq = Math.toIntExact(queries.rows());
+        long[] indices = new long[nq * k];
+        int[] keys = new int[nq * k];
+        long[] query = new long[queries.planes().words()];
+        long[] row = new long[database.planes().words()];
+        float[] dc = database.corrections();
+        float[] qc = queries.corrections();
+        TopKHeap heap = new TopKHeap(k);
+        for (int q = 0; q < nq; q++) {
+            queries.planes().copyRow(q, query);
+            heap.clear();
+            for (long i = 0; i < database.rows(); i++) {
+                database.planes().copyRow(i, row);
+                long dot = OsqScores.dot(row, 0, database.bitsPerDim(), query, 0, queries.bitsPerDim(), database.planeWords());
+                float score = OsqScores.score(dot, dc, (int) i * OsqScores.CORRECTIONS, qc, q * OsqScores.CORRECTIONS);
+                heap.offer(OsqScores.key(score), i);
+            }
+            heap.drainSorted(indices, keys, q * k);
+        }
+        return new SearchResult(nq, k, indices, keys);
     }
 }

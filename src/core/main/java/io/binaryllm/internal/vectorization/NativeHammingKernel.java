@@ -30,6 +30,11 @@ public final class NativeHammingKernel implements HammingKernel {
         return variant;
     }
 
+    /** The osq loop of the same library and variant. */
+    public OsqKernel osq() {
+        return new NativeOsqKernel(library, variant);
+    }
+
     @Override
     public String describe() {
         return NativeLibrary.VARIANTS[variant];

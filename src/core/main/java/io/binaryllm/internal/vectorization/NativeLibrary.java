@@ -29,6 +29,7 @@ final class NativeLibrary {
     final int bestVariant;
     final MethodHandle topK;
     final MethodHandle distances;
+    final MethodHandle osqTopK;
     final Path file;
 
     private NativeLibrary(SymbolLookup lookup, Path file) {
@@ -45,6 +46,9 @@ final class NativeLibrary {
                 JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heapAccess);
         this.distances = linker.downcallHandle(lookup.findOrThrow("blm_distances"), FunctionDescriptor.ofVoid(
                 JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), heapAccess);
+        this.osqTopK = linker.downcallHandle(lookup.findOrThrow("blm_osq_topk"), FunctionDescriptor.ofVoid(
+                JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heapAccess);
     }
 
     /** The library, or the reason it is not here. */

@@ -13,6 +13,10 @@ final class PanamaKernels {
         return new PanamaHammingKernel();
     }
 
+    static OsqKernel osq() {
+        return new PanamaOsqKernel();
+    }
+
     static SignPacker signPacker() {
         return new PanamaSignPacker();
     }

@@ -107,6 +107,11 @@ public final class VectorizationProvider {
         return java == Level.VECTOR ? PanamaKernels.hamming() : new ScalarHammingKernel();
     }
 
+    /** The osq scoring loop in Java (the cpu backend's). */
+    public OsqKernel osqKernel() {
+        return java == Level.VECTOR ? PanamaKernels.osq() : new ScalarOsqKernel();
+    }
+
     /** Sign bits and mean |x| of float rows (sign, scaled-sign). */
     public SignPacker signPacker() {
         return java == Level.VECTOR ? PanamaKernels.signPacker() : new ScalarSignPacker();

@@ -3,8 +3,11 @@ package io.binaryllm.internal.search.blocked;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.internal.vectorization.HammingKernel;
+import io.binaryllm.internal.vectorization.OsqKernel;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -37,6 +40,20 @@ public abstract class BlockedBackend implements SearchBackend {
             return searcher().search(database, queries, k);
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source(), queries.source());
+        }
+    }
+
+    /** The osq loop of the same computing kind as {@link #kernel()}. */
+    protected abstract OsqKernel osqKernel();
+
+    @Override
+    public synchronized ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        OsqCodes.requireSearchable(database, queries, k);
+        BlockedSearch searcher = searcher();
+        try {
+            return OsqBlockedSearch.search(searcher, osqKernel(), settings.threads(), database, queries, k);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
         }
     }
 

@@ -81,7 +81,12 @@ public final class BlockedSearch {
 
     /** The codes re-laid per search. */
     private Tiles onTheFly(BinaryCodeBatch db) {
-        int tileCodes = settings.tileCodes(db.words(), kernel.lanes(), db.rows());
+        return onTheFly(db, kernel.lanes());
+    }
+
+    /** The codes re-laid per search, in blocks of {@code lanes} (another kernel's: the osq search shares the tiling). */
+    Tiles onTheFly(BinaryCodeBatch db, int lanes) {
+        int tileCodes = settings.tileCodes(db.words(), lanes, db.rows());
         long count = (db.rows() + tileCodes - 1) / tileCodes;
         return new Tiles() {
             @Override
@@ -96,7 +101,7 @@ public final class BlockedSearch {
 
             @Override
             public java.util.function.LongFunction<BlockedTile> reader() {
-                BlockedTile tile = new BlockedTile(kernel.lanes(), db.words(), tileCodes);
+                BlockedTile tile = new BlockedTile(lanes, db.words(), tileCodes);
                 return t -> {
                     long first = t * tileCodes;
                     tile.load(db, first, (int) Math.min(tileCodes, db.rows() - first));
@@ -282,7 +287,7 @@ public final class BlockedSearch {
      * Every thread creates its state, then claims tiles from a shared counter (so each sees its tiles in ascending
      * index order), reads each ({@link Tiles#reader()}) and hands it to {@code perTile}. Returns the states.
      */
-    private <T> List<T> scanTiles(Tiles source, Supplier<T> state, BiConsumer<T, BlockedTile> perTile) {
+    <T> List<T> scanTiles(Tiles source, Supplier<T> state, BiConsumer<T, BlockedTile> perTile) {
         AtomicLong next = new AtomicLong();
         long tiles = source.count();
         return runWorkers(worker -> {

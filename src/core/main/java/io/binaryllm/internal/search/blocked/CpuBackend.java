@@ -2,6 +2,7 @@ package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.internal.vectorization.KernelWarmup;
+import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.search.Availability;
 
@@ -11,15 +12,22 @@ import io.binaryllm.search.Availability;
  */
 public final class CpuBackend extends BlockedBackend {
     private final HammingKernel kernel;
+    private final OsqKernel osqKernel;
 
     public CpuBackend() {
-        this(BlockedSearch.Settings.defaults(), VectorizationProvider.get().hammingKernel());
+        this(BlockedSearch.Settings.defaults(), VectorizationProvider.get());
     }
 
-    /** For tests and benchmarks: explicit threads, tile size and selection, and kernel. */
-    public CpuBackend(BlockedSearch.Settings settings, HammingKernel kernel) {
+    /** For tests and benchmarks: explicit threads, tile size and selection, and the kernels of {@code kernels}. */
+    public CpuBackend(BlockedSearch.Settings settings, VectorizationProvider kernels) {
+        this(settings, kernels.hammingKernel(), kernels.osqKernel());
+    }
+
+    /** For tests and benchmarks: explicit threads, tile size and selection, and kernels. */
+    public CpuBackend(BlockedSearch.Settings settings, HammingKernel kernel, OsqKernel osqKernel) {
         super(settings);
         this.kernel = kernel;
+        this.osqKernel = osqKernel;
     }
 
     @Override
@@ -35,6 +43,11 @@ public final class CpuBackend extends BlockedBackend {
     @Override
     public int autoPreference() {
         return 20;
+    }
+
+    @Override
+    protected OsqKernel osqKernel() {
+        return osqKernel;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.internal.vectorization.HammingKernel;
+import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.internal.vectorization.NativeHammingKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.search.Availability;
@@ -39,6 +40,11 @@ public final class NativeBackend extends BlockedBackend {
     @Override
     public int autoPreference() {
         return 30;
+    }
+
+    @Override
+    protected OsqKernel osqKernel() {
+        return nativeKernel().orElseThrow().osq();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thread count, tile size, kernel and selection (heap or counting) must never change a result: every combination
- * against the oracle, on tile boundaries that split blocks and on tie-heavy data, re-laid per search and laid out once.
+ * against the oracle (Hamming and osq), on tile boundaries that split blocks and on tie-heavy data, re-laid per search and laid out once.
  */
 class CpuBackendConfigurationsTest {
     @TestFactory
@@ -41,7 +42,7 @@ class CpuBackendConfigurationsTest {
 
     private static void check(BlockedSearch.Settings settings, boolean vector) {
         VectorizationProvider.Level level = vector ? VectorizationProvider.Level.VECTOR : VectorizationProvider.Level.SCALAR;
-        try (CpuBackend backend = new CpuBackend(settings, VectorizationProvider.at(level).hammingKernel())) {
+        try (CpuBackend backend = new CpuBackend(settings, VectorizationProvider.at(level))) {
             for (int bits : new int[]{1, 64, 65, 256, 257, 1024}) {
                 for (int n : new int[]{1, 9, 65, 300}) {
                     int[][] db = n % 2 == 0 ? CodeGen.random(n + bits, n, bits) : CodeGen.tieHeavy(n + bits, n, bits);
@@ -61,6 +62,7 @@ class CpuBackendConfigurationsTest {
                     }
                 }
             }
+            OsqOracle.checkShapes(backend);
         }
     }
 }

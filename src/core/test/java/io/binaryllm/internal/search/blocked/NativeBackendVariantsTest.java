@@ -7,6 +7,7 @@ import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every C variant this CPU can run (scalar, AVX2, AVX-512), not only the one {@code auto} picks, under every
- * selection and several tilings, against the oracle. Code widths cover the specialised cases (1, 2, 3, 4, 6, 8,
+ * selection and several tilings, against the oracle (Hamming and osq). Code widths cover the specialised cases (1, 2, 3, 4, 6, 8,
  * 12, 16 words) and the generic loop.
  */
 class NativeBackendVariantsTest {
@@ -72,6 +73,7 @@ class NativeBackendVariantsTest {
                     }
                 }
             }
+            OsqOracle.checkShapes(backend);
         }
     }
 }

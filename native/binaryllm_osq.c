@@ -1,0 +1,148 @@
+/*
+ * BinaryLLM native osq kernel, called from Java through Panama FFM (NativeOsqKernel.java).
+ *
+ * The database arrives as the Hamming kernel's tiles: blocks of 8 codes, word w of a block's codes adjacent, a code
+ * being doc_bits planes of plane_words words. For every (code, query) pair it computes the exact integer dot product
+ * of the quantized vectors from bit planes (popcount(doc_i & query_j) << (i + j), summed), then the score in the
+ * order OsqScores.java specifies, and offers its key to the query's heap.
+ *
+ * The float steps must round exactly as Java's do: one float32 operation each, never fused into a multiply-add. The
+ * library is compiled with -ffp-contract=off for that (an AVX-512 target enables FMA, and GCC fuses by default).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+#include "binaryllm_kernel.h"
+
+#define CORRECTIONS 4
+
+/* OsqScores.score: document corrections (ax, lx, x1, dadd), query corrections (ay, ly, q1, q0). */
+static inline float osq_score(int64_t qc, const float *dc, const float *qcr) {
+    float u = qcr[0] * dc[2];
+    float v = qcr[1] * (float) qc;
+    float t = u + v;
+    float s = dc[1] * t;
+    float w = dc[0] * qcr[2];
+    s = s + w;
+    s = s + qcr[3];
+    return s + dc[3];
+}
+
+/* OsqScores.key: ascending keys are descending scores. */
+static inline int32_t osq_key(float score) {
+    int32_t bits;
+    memcpy(&bits, &score, sizeof bits);
+    return ~(bits ^ ((bits >> 31) & 0x7fffffff));
+}
+
+/* Scores the valid lanes of one block for query q and offers them. */
+static inline void offer_scores(const heaps_t *h, int32_t q, const int64_t *dots, int32_t valid, int64_t index,
+                                const float *dcorr, const float *qcr) {
+    for (int32_t l = 0; l < valid; l++) {
+        int32_t key = osq_key(osq_score(dots[l], dcorr + (index + l) * CORRECTIONS, qcr));
+        if (key < h->worst[q]) offer(h, q, key, index + l);
+    }
+}
+
+typedef struct {
+    int32_t plane_words, doc_bits, query_bits;
+    const uint64_t *queries; /* [queries][query_bits * plane_words] */
+    const float *qcorr;      /* [queries][4] */
+    const float *dcorr;      /* [database rows][4] */
+} osq_t;
+
+static void osq_scalar(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
+                       const heaps_t *h) {
+    int32_t pw = o->plane_words, words = o->doc_bits * pw, qwords = o->query_bits * pw;
+    int32_t blocks = (codes + LANES - 1) / LANES;
+    int64_t dots[LANES];
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint64_t *x = tile + (int64_t) b * words * LANES;
+        int32_t valid = codes - b * LANES < LANES ? codes - b * LANES : LANES;
+        for (int32_t q = q0; q < q1; q++) {
+            const uint64_t *qw = o->queries + (int64_t) q * qwords;
+            for (int32_t l = 0; l < valid; l++) {
+                int64_t dot = 0;
+                for (int32_t i = 0; i < o->doc_bits; i++)
+                    for (int32_t j = 0; j < o->query_bits; j++) {
+                        int64_t count = 0;
+                        for (int32_t w = 0; w < pw; w++)
+                            count += __builtin_popcountll(x[(i * pw + w) * LANES + l] & qw[j * pw + w]);
+                        dot += count << (i + j);
+                    }
+                dots[l] = dot;
+            }
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
+        }
+    }
+}
+
+__attribute__((target("avx512f,avx512vpopcntdq")))
+static void osq_avx512(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
+                       const heaps_t *h) {
+    int32_t pw = o->plane_words, words = o->doc_bits * pw, qwords = o->query_bits * pw;
+    int32_t blocks = (codes + LANES - 1) / LANES;
+    int64_t dots[LANES];
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint64_t *x = tile + (int64_t) b * words * LANES;
+        int32_t valid = codes - b * LANES < LANES ? codes - b * LANES : LANES;
+        for (int32_t q = q0; q < q1; q++) {
+            const uint64_t *qw = o->queries + (int64_t) q * qwords;
+            __m512i acc = _mm512_setzero_si512();
+            for (int32_t i = 0; i < o->doc_bits; i++)
+                for (int32_t j = 0; j < o->query_bits; j++) {
+                    __m512i count = _mm512_setzero_si512();
+                    for (int32_t w = 0; w < pw; w++)
+                        count = _mm512_add_epi64(count, _mm512_popcnt_epi64(_mm512_and_si512(
+                                _mm512_loadu_si512(x + (i * pw + w) * LANES), _mm512_set1_epi64((long long) qw[j * pw + w]))));
+                    acc = _mm512_add_epi64(acc, _mm512_slli_epi64(count, (unsigned) (i + j)));
+                }
+            _mm512_storeu_si512(dots, acc);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
+        }
+    }
+}
+
+__attribute__((target("avx2")))
+static void osq_avx2(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
+                     const heaps_t *h) {
+    int32_t pw = o->plane_words, words = o->doc_bits * pw, qwords = o->query_bits * pw;
+    int32_t blocks = (codes + LANES - 1) / LANES;
+    int64_t dots[LANES];
+    for (int32_t b = 0; b < blocks; b++) {
+        const uint64_t *x = tile + (int64_t) b * words * LANES;
+        int32_t valid = codes - b * LANES < LANES ? codes - b * LANES : LANES;
+        for (int32_t q = q0; q < q1; q++) {
+            const uint64_t *qw = o->queries + (int64_t) q * qwords;
+            __m256i acc_lo = _mm256_setzero_si256(), acc_hi = _mm256_setzero_si256();
+            for (int32_t i = 0; i < o->doc_bits; i++)
+                for (int32_t j = 0; j < o->query_bits; j++) {
+                    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+                    for (int32_t w = 0; w < pw; w++) {
+                        __m256i qv = _mm256_set1_epi64x((long long) qw[j * pw + w]);
+                        const uint64_t *p = x + (i * pw + w) * LANES;
+                        lo = _mm256_add_epi64(lo, popcnt256(_mm256_and_si256(_mm256_loadu_si256((const __m256i *) p), qv)));
+                        hi = _mm256_add_epi64(hi, popcnt256(_mm256_and_si256(_mm256_loadu_si256((const __m256i *) (p + 4)), qv)));
+                    }
+                    __m128i shift = _mm_cvtsi32_si128(i + j);
+                    acc_lo = _mm256_add_epi64(acc_lo, _mm256_sll_epi64(lo, shift));
+                    acc_hi = _mm256_add_epi64(acc_hi, _mm256_sll_epi64(hi, shift));
+                }
+            _mm256_storeu_si256((__m256i *) dots, acc_lo);
+            _mm256_storeu_si256((__m256i *) (dots + 4), acc_hi);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
+        }
+    }
+}
+
+/* `variant` as for blm_topk (2 AVX-512, 1 AVX2, 0 scalar); dcorr is indexed by database row. Thread-safe. */
+void blm_osq_topk(int32_t variant, const uint64_t *tile, int32_t codes, int64_t first, int32_t plane_words,
+                  int32_t doc_bits, int32_t query_bits, const uint64_t *queries, const float *qcorr, const float *dcorr,
+                  int32_t q0, int32_t q1, int32_t k, int32_t *dist, int64_t *idx, int32_t *sizes, int32_t *worst) {
+    heaps_t h = {k, dist, idx, sizes, worst};
+    osq_t o = {plane_words, doc_bits, query_bits, queries, qcorr, dcorr};
+    if (variant == 2) osq_avx512(tile, codes, first, &o, q0, q1, &h);
+    else if (variant == 1) osq_avx2(tile, codes, first, &o, q0, q1, &h);
+    else osq_scalar(tile, codes, first, &o, q0, q1, &h);
+}
