@@ -44,6 +44,10 @@ typedef long blm_i64;
 #define BLM_LOCAL __local
 #define BLM_DEVICE static inline
 #define BLM_NO_UNROLL
+#define BLM_FMUL(a, b) ((a) * (b))  /* FP_CONTRACT OFF below: never fused into a multiply-add */
+#define BLM_FADD(a, b) ((a) + (b))
+#define BLM_FLOAT_BITS(x) as_int(x)
+#pragma OPENCL FP_CONTRACT OFF
 #else /* CUDA */
 typedef unsigned long long blm_u64;
 typedef long long blm_i64;
@@ -61,6 +65,9 @@ typedef long long blm_i64;
 #define BLM_LOCAL
 #define BLM_DEVICE static __device__ __forceinline__
 #define BLM_NO_UNROLL _Pragma("unroll 1") /* rarely run loops: unrolled, they cost registers the hot loop needs */
+#define BLM_FMUL(a, b) __fmul_rn((a), (b)) /* the _rn intrinsics are never contracted into a multiply-add */
+#define BLM_FADD(a, b) __fadd_rn((a), (b))
+#define BLM_FLOAT_BITS(x) __float_as_int(x)
 #endif
 
 #define BLM_MAX_GROUP 256   /* largest work-group of blm_collect: its prefix-sum arrays live in local memory */
@@ -324,6 +331,50 @@ BLM_KERNEL void blm_pack_hyperplane(BLM_GLOBAL const float *x, blm_i64 rows, int
         }
     }
     codes[BLM_GID()] = word;
+}
+
+/*
+ * osq keys (OsqScores.java is the specification): work-item i scores row i of the chunk against queries
+ * [0, m) of the pass and writes keys[q * n + i]. A row is doc_bits planes of plane_words words, a query query_bits
+ * planes; the integer dot product is popcount(doc_a & query_b) << (a + b), summed (exact, any order), then the score
+ * takes the eight float32 steps in the specified order, each rounded on its own (BLM_FMUL / BLM_FADD: no contraction),
+ * and becomes its key, whose ascending order is the descending score order. The host selects each query's k smallest
+ * (key, index) pairs from the keys, in index order.
+ */
+BLM_KERNEL void blm_osq_keys(BLM_GLOBAL const blm_u64 *db, BLM_GLOBAL const float *dcorr, blm_i64 n, int plane_words,
+                             int doc_bits, int query_bits, BLM_GLOBAL const blm_u64 *queries,
+                             BLM_GLOBAL const float *qcorr, int m, BLM_GLOBAL int *keys) {
+    blm_i64 i = BLM_GID();
+    if (i >= n) {
+        return;
+    }
+    BLM_GLOBAL const blm_u64 *row = db + i * doc_bits * plane_words;
+    BLM_GLOBAL const float *dc = dcorr + i * 4;
+    float ax = dc[0], lx = dc[1], x1 = dc[2], dadd = dc[3];
+    for (int q = 0; q < m; q++) {
+        BLM_GLOBAL const blm_u64 *qw = queries + (blm_i64) q * query_bits * plane_words;
+        blm_i64 dot = 0;
+        for (int a = 0; a < doc_bits; a++) {
+            for (int b = 0; b < query_bits; b++) {
+                int count = 0;
+                for (int w = 0; w < plane_words; w++) {
+                    count += BLM_POPCOUNT(row[a * plane_words + w] & qw[b * plane_words + w]);
+                }
+                dot += (blm_i64) count << (a + b);
+            }
+        }
+        BLM_GLOBAL const float *qc = qcorr + q * 4;
+        float u = BLM_FMUL(qc[0], x1);
+        float v = BLM_FMUL(qc[1], (float) dot);
+        float t = BLM_FADD(u, v);
+        float s = BLM_FMUL(lx, t);
+        float w2 = BLM_FMUL(ax, qc[2]);
+        s = BLM_FADD(s, w2);
+        s = BLM_FADD(s, qc[3]);
+        s = BLM_FADD(s, dadd);
+        int bits = BLM_FLOAT_BITS(s);
+        keys[(blm_i64) q * n + i] = ~(bits ^ ((bits >> 31) & 0x7fffffff));
+    }
 }
 
 #endif

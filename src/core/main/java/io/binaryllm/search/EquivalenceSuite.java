@@ -1,6 +1,9 @@
 package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.seed.SplitMix64;
 
 import java.util.ArrayList;
@@ -12,11 +15,15 @@ import java.util.function.Consumer;
  * word-boundary database sizes, odd and prime bit counts, random and tie-heavy codes, k from 1 to n, every result
  * compared entry by entry with the {@code reference} backend, the oracle (FAISS tests its GPU index against its CPU
  * index the same way). Every case is searched twice: one-shot, and through the backend's {@link BinaryIndex} (kept on a
- * GPU, laid out by the CPU backends). Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
+ * GPU, laid out by the CPU backends). Then osq: every document width (1, 2, 4 bits) against both query widths (4, 8),
+ * at word-boundary and prime dimensions, random and tie-heavy vectors, k from 1 to n, scores compared bit for bit.
+ * Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
  */
 public final class EquivalenceSuite {
     private static final int[] ROWS = {1, 63, 64, 65, 127, 128, 129, 1000};
     private static final int[] BITS = {1, 7, 63, 64, 65, 127, 129, 256, 257, 1031};
+    private static final int[] OSQ_DIMS = {1, 63, 64, 65, 97, 384};
+    private static final int[] OSQ_ROWS = {1, 129, 1000};
 
     private EquivalenceSuite() {
     }
@@ -55,7 +62,43 @@ public final class EquivalenceSuite {
                 }
             }
         }
+        for (int dims : OSQ_DIMS) {
+            for (int n : OSQ_ROWS) {
+                for (int[] bits : new int[][]{{1, 4}, {2, 4}, {4, 4}, {1, 8}, {2, 8}, {4, 8}}) {
+                    boolean ties = n == 129;
+                    FloatEmbeddingBatch docs = vectors(rng, n, dims, ties);
+                    OsqQuantizer quantizer = OsqQuantizer.fit(docs, bits[0]);
+                    try (OsqCodes db = quantizer.encodeDocuments(docs); OsqCodes q = quantizer.encodeQueries(vectors(rng, 13, dims, ties), bits[1])) {
+                        for (int k : new int[]{1, Math.min(10, n), n}) {
+                            String what = "osq n=" + n + " dims=" + dims + " bits=" + bits[0] + "x" + bits[1]
+                                    + (ties ? " tie-heavy" : " random") + " k=" + k;
+                            Check c = new Check(backend.name(), what, reference.searchOsq(db, q, k).firstDifference(backend.searchOsq(db, q, k)));
+                            out.add(c);
+                            progress.accept(c);
+                        }
+                    }
+                }
+            }
+        }
         return out;
+    }
+
+    /** Gaussian vectors, or tie-heavy ones: copies of 3 Gaussian vectors. */
+    static FloatEmbeddingBatch vectors(SplitMix64 rng, int rows, int dims, boolean ties) {
+        float[][] patterns = new float[3][dims];
+        for (float[] p : patterns) {
+            for (int j = 0; j < dims; j++) {
+                p[j] = (float) rng.nextGaussian();
+            }
+        }
+        float[] flat = new float[rows * dims];
+        for (int r = 0; r < rows; r++) {
+            float[] p = patterns[(int) rng.nextLong(3)];
+            for (int j = 0; j < dims; j++) {
+                flat[r * dims + j] = ties ? p[j] : (float) rng.nextGaussian();
+            }
+        }
+        return FloatEmbeddingBatch.ofFlat(flat, rows, dims, "suite");
     }
 
     /** Random codes, or tie-heavy ones: copies of 3 patterns with a rare flipped bit. */

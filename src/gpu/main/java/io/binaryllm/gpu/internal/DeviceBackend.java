@@ -9,8 +9,10 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.Availability;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -77,6 +79,16 @@ public abstract class DeviceBackend implements GpuBackend {
             return usable().search(database, queries, k, maxChunkBytes);
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source(), queries.source());
+        }
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        OsqCodes.requireSearchable(database, queries, k);
+        try {
+            return usable().searchOsq(database, queries, k, maxChunkBytes);
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
         }
     }
 

@@ -3,6 +3,8 @@ package io.binaryllm.gpu.internal;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 
 import java.util.function.Supplier;
@@ -102,6 +104,11 @@ public final class GpuRuntime<B> {
             B next = calls.buffer("database-next", nextBytes);
             return TopKSearch.run(calls, DatabaseChunks.chunked(db, chunkRows, first, next, calls), queries, k);
         });
+    }
+
+    /** Exact osq top-k: the device computes every key, the host selects ({@link OsqSearch}). */
+    public synchronized ScoredResult searchOsq(OsqCodes db, OsqCodes queries, int k, long maxChunkBytes) {
+        return timed("searching osq codes", () -> OsqSearch.run(calls, db, queries, k, maxChunkBytes));
     }
 
     /**

@@ -10,6 +10,8 @@ public enum Kernel {
     TOP_K_TILE_4("blm_topk_small"),
     /** The same for 8 queries a work-group. */
     TOP_K_TILE_8("blm_topk_small8"),
+    /** osq keys of every (row, query) pair of a chunk and pass, one work-item per row. */
+    OSQ_KEYS("blm_osq_keys"),
     /** Sign codes, one work-item per output word. */
     PACK_SIGN("blm_pack_sign"),
     /** Hyperplane codes, one work-item per output word. */

@@ -64,7 +64,8 @@ final class OpenClDevice implements Device<cl_mem> {
         int counting = (int) Math.max(1, Math.min(COUNTING_GROUP, Math.min(
                 workGroupSize(kernels.get(Kernel.COLLECT), device), workGroupSize(kernels.get(Kernel.HISTOGRAM), device))));
         this.groupSizes = new EnumMap<>(Map.of(Kernel.TOP_K_TILE_4, tile, Kernel.TOP_K_TILE_8, tile, Kernel.HISTOGRAM, counting,
-                Kernel.COLLECT, counting, Kernel.PACK_SIGN, PACKING_GROUP, Kernel.PACK_HYPERPLANE, PACKING_GROUP));
+                Kernel.COLLECT, counting, Kernel.PACK_SIGN, PACKING_GROUP, Kernel.PACK_HYPERPLANE, PACKING_GROUP,
+                Kernel.OSQ_KEYS, PACKING_GROUP));
         this.maxAllocation = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.memory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         int[] units = new int[1];

@@ -1,9 +1,12 @@
 package io.binaryllm.gpu.internal.opencl;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +34,28 @@ class OpenClChunkingTest {
                         SearchResult expected = Oracle.topK(db, q, k);
                         assertThat(backend.search(dbCodes, qCodes, k).firstDifference(expected))
                                 .as("bits=%d n=%d chunk=%d rows k=%d", bits, n, chunkRows, k).isNull();
+                    }
+                }
+            }
+        }
+    }
+
+    /** osq keys computed chunk by chunk and selected on the host across chunks in index order: the one-chunk answer. */
+    @Test
+    void chunkedOsqSearchEqualsTheOracle() {
+        OpenClTests.runtime();
+        for (int dims : new int[]{1, 65, 130}) {
+            for (int n : new int[]{1, 7, 130}) {
+                var docs = OsqOracle.vectors(n + dims, n, dims, "tie-heavy");
+                OsqQuantizer quantizer = OsqQuantizer.fit(docs, 2);
+                try (OsqCodes db = quantizer.encodeDocuments(docs);
+                     OsqCodes q = quantizer.encodeQueries(OsqOracle.vectors(dims, 9, dims, "clustered"), 4)) {
+                    for (long chunkRows : new long[]{1, 3, 64, n}) {
+                        OpenClBackend backend = new OpenClBackend(chunkRows * (db.planes().words() * Long.BYTES + 16));
+                        for (int k : new int[]{1, Math.min(5, n), n}) {
+                            assertThat(backend.searchOsq(db, q, k).firstDifference(OsqOracle.topK(db, q, k)))
+                                    .as("dims=%d n=%d chunk=%d rows k=%d", dims, n, chunkRows, k).isNull();
+                        }
                     }
                 }
             }
