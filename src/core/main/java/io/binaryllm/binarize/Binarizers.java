@@ -8,6 +8,8 @@ import java.util.List;
 /** Binarizers by name, as configs and the command line spell them. */
 public final class Binarizers {
     public static final List<String> NAMES = List.of("sign", "scaled-sign", "hyperplane");
+    /** Every name a config or the command line accepts: the binarizers and the {@code osq} quantizer. */
+    public static final List<String> ALL = List.of("sign", "scaled-sign", "hyperplane", "osq");
 
     private Binarizers() {
     }
@@ -30,6 +32,8 @@ public final class Binarizers {
                 }
                 yield new HyperplaneBinarizer(bits, seeds);
             }
+            case "osq" -> throw new BadArgumentException("binarizer", "osq quantizes (codes and corrections against a corpus"
+                    + " centroid): use io.binaryllm.quantize.OsqQuantizer");
             default -> throw new BadArgumentException("binarizer", "unknown binarizer '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

@@ -42,16 +42,23 @@ public record RunConfig(@JsonProperty(required = true) String name,
     }
 
     /**
-     * @param name      label in reports (default: the binarizer, with the bits for hyperplane, and "+rescore")
-     * @param binarizer sign, scaled-sign or hyperplane (required)
-     * @param bits      code length, hyperplane only (required there)
+     * @param name      label in reports (default: the binarizer, with the bits for hyperplane and osq, and "+rescore")
+     * @param binarizer sign, scaled-sign, hyperplane or osq (required)
+     * @param bits      code length: hyperplane's (required there); osq's dimensions x 1, 2 or 4 bits a dimension
+     *                  (default: one bit a dimension)
+     * @param queryBits osq only: bits a dimension of the queries, 4 (default) or 8
      * @param seed      master seed of this variant's random draws (the hyperplane projection); default: the run's
      *                  seed. Several variants that differ only in seed measure the spread of a random binarizer.
      * @param rescore   0 for none (default), else re-rank the binary top-(k x rescore) by exact float cosine
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"name", "binarizer", "bits", "seed", "rescore"})
-    public record Variant(String name, @JsonProperty(required = true) String binarizer, Integer bits, Long seed, Integer rescore) {
+    @JsonPropertyOrder({"name", "binarizer", "bits", "query_bits", "seed", "rescore"})
+    public record Variant(String name, @JsonProperty(required = true) String binarizer, Integer bits,
+                          @JsonProperty("query_bits") Integer queryBits, Long seed, Integer rescore) {
+        /** Whether this variant quantizes (osq) rather than binarizes. */
+        public boolean quantized() {
+            return "osq".equals(binarizer);
+        }
     }
 
     /**
@@ -91,6 +98,7 @@ public record RunConfig(@JsonProperty(required = true) String name,
         Classification c = e.classification() == null ? new Classification(null, null, null) : e.classification();
         return new RunConfig(name, runSeed, backend == null ? "auto" : backend, dataset,
                 variants.stream().map(v -> new Variant(v.name() != null ? v.name() : defaultName(v), v.binarizer(), v.bits(),
+                        v.queryBits() == null && v.quantized() ? Integer.valueOf(4) : v.queryBits(),
                         v.seed() == null ? runSeed : v.seed(), v.rescore() == null ? 0 : v.rescore())).toList(),
                 new Evaluation(e.k() == null ? List.of(1, 10, 100) : e.k(), e.metrics() == null ? Evaluation.METRICS : e.metrics(),
                         e.recallKPrime() == null ? 100 : e.recallKPrime(),
@@ -101,7 +109,8 @@ public record RunConfig(@JsonProperty(required = true) String name,
     }
 
     private static String defaultName(Variant v) {
-        String base = v.binarizer() + (v.bits() != null ? "-" + v.bits() : "");
+        String base = v.binarizer() + (v.bits() != null ? "-" + v.bits() : "")
+                + (v.queryBits() != null && v.queryBits() != 4 ? "-q" + v.queryBits() : "");
         return v.rescore() != null && v.rescore() > 0 ? base + "+rescore" + v.rescore() : base;
     }
 }

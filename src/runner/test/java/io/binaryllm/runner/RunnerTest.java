@@ -56,6 +56,34 @@ class RunnerTest {
         assertThat(Files.readAllLines(a.dir().resolve("events.jsonl"))).first().asString().contains("\"event\":\"start\"");
     }
 
+    /**
+     * osq variants beside sign: one bit a dimension by default, 4-bit queries by default, bytes per vector counting the
+     * 16 bytes of corrections, the same scores on every backend (the throughput step checks each against the run's),
+     * and more bits keeping more of the float ranking.
+     */
+    @Test
+    void osqVariantsRunBesideBinarizersWithTheirCorrectionsCounted() throws Exception {
+        Path c = config(GOLDEN.replace("  - {binarizer: hyperplane, bits: 67}\n", """
+                  - binarizer: osq
+                  - {binarizer: osq, bits: 384, query_bits: 8, rescore: 3}
+                """));
+        Runner.Outcome run = Runner.run(c, new PrintWriter(new StringWriter()));
+        JsonNode m = new ObjectMapper().readTree(run.dir().resolve("metrics.json").toFile());
+        JsonNode osq = m.at("/variants/2");
+        assertThat(osq.at("/name").asText()).isEqualTo("osq");
+        assertThat(osq.at("/bits").asInt()).isEqualTo(96);
+        assertThat(osq.at("/query_bits").asInt()).isEqualTo(4);
+        assertThat(osq.at("/bytes_per_vector").asInt()).isEqualTo(2 * 8 + 16);
+        assertThat(osq.at("/classification/accuracy").asDouble()).isBetween(0.0, 1.0);
+        JsonNode wide = m.at("/variants/3");
+        assertThat(wide.at("/name").asText()).isEqualTo("osq-384-q8+rescore3");
+        assertThat(wide.at("/bytes_per_vector").asInt()).isEqualTo(4 * 2 * 8 + 16);
+        assertThat(wide.at("/overlap/10").asDouble()).isGreaterThanOrEqualTo(osq.at("/overlap/10").asDouble());
+        assertThat(osq.at("/overlap/10").asDouble()).isGreaterThan(m.at("/variants/0/overlap/10").asDouble());
+        assertThat(run.dir().resolve("quality_vs_bytes.png")).isNotEmptyFile();
+        assertThat(Files.readString(run.dir().resolve("report.md"))).contains("| osq | 96 | 32 |");
+    }
+
     @Test
     void itsNumbersAgreeWithTheGoldenMetricsComputedIndependently() throws Exception {
         // The golden metrics file was written by GoldenSet (its own pipeline); the runner must reproduce its values.
@@ -89,6 +117,11 @@ class RunnerTest {
                 {GOLDEN.replace("name: golden-check", "name: a/b"), "name: must be letters"},
                 {GOLDEN.replace("recall_k_prime: 30", "recall_k_prime: 30, extra: 1"), "evaluation.extra: unknown key"},
                 {GOLDEN.replace("recall_k_prime: 30", "recall_k_prime: 30, metrics: [overlap, ndcg]"), "evaluation.metrics[1]: unknown metric 'ndcg'"},
+                {GOLDEN.replace("bits: 67}", "bits: 67, query_bits: 4}"), "variants[2].query_bits: query_bits applies to osq only"},
+                {GOLDEN.replace("{binarizer: hyperplane, bits: 67}", "{binarizer: osq, query_bits: 2}"), "variants[2].query_bits: osq queries take 4 or 8 bits a dimension, got 2"},
+                {GOLDEN.replace("{binarizer: hyperplane, bits: 67}", "{binarizer: osq, bits: 100}"), "variants[2].bits: osq keeps 1, 2 or 4 bits a dimension: for 96-dim vectors bits is 96, 192 or 384, got 100"},
+                {GOLDEN.replace("{binarizer: hyperplane, bits: 67}", "{binarizer: osq, bits: 288}"), "variants[2].bits: osq keeps 1, 2 or 4 bits a dimension"},
+                {GOLDEN.replace("{binarizer: hyperplane, bits: 67}", "{binarizer: osqq}"), "variants[2].binarizer: unknown binarizer 'osqq'; did you mean 'osq'?"},
         };
         for (String[] c : cases) {
             Path p = config(c[0]);

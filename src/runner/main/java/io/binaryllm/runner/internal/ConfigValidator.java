@@ -2,6 +2,7 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.RunConfig;
@@ -59,15 +60,24 @@ final class ConfigValidator {
         for (int i = 0; i < c.variants().size(); i++) {
             RunConfig.Variant v = c.variants().get(i);
             String at = "variants[" + i + "]";
-            if (!Binarizers.NAMES.contains(v.binarizer())) {
-                throw bad(file, at + ".binarizer", "unknown binarizer '" + v.binarizer() + "'" + Nearest.hint(v.binarizer(), Binarizers.NAMES)
-                        + "; known: " + String.join(", ", Binarizers.NAMES));
+            if (!Binarizers.ALL.contains(v.binarizer())) {
+                throw bad(file, at + ".binarizer", "unknown binarizer '" + v.binarizer() + "'" + Nearest.hint(v.binarizer(), Binarizers.ALL)
+                        + "; known: " + String.join(", ", Binarizers.ALL));
             }
             if (v.binarizer().equals("hyperplane") && (v.bits() == null || v.bits() <= 0)) {
                 throw bad(file, at + ".bits", v.bits() == null ? "hyperplane needs bits" : "must be positive, got " + v.bits());
             }
-            if (!v.binarizer().equals("hyperplane") && v.bits() != null) {
-                throw bad(file, at + ".bits", v.binarizer() + " keeps one bit per dimension; bits applies to hyperplane only");
+            if (v.quantized() && v.bits() != null && v.bits() <= 0) {
+                throw bad(file, at + ".bits", "must be positive (dimensions x 1, 2 or 4), got " + v.bits());
+            }
+            if (!v.binarizer().equals("hyperplane") && !v.quantized() && v.bits() != null) {
+                throw bad(file, at + ".bits", v.binarizer() + " keeps one bit per dimension; bits applies to hyperplane and osq only");
+            }
+            if (v.queryBits() != null && !v.quantized()) {
+                throw bad(file, at + ".query_bits", "query_bits applies to osq only (" + v.binarizer() + " codes queries as it codes documents)");
+            }
+            if (v.queryBits() != null && !OsqCodes.queryBits(v.queryBits())) {
+                throw bad(file, at + ".query_bits", "osq queries take 4 or 8 bits a dimension, got " + v.queryBits());
             }
             if (v.rescore() < 0) {
                 throw bad(file, at + ".rescore", "must be 0 (off) or a positive oversampling factor, got " + v.rescore());

@@ -11,7 +11,11 @@ import io.binaryllm.metric.Classification;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.runner.RunConfig;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 
@@ -79,15 +83,31 @@ final class Evaluator {
         return out;
     }
 
-    /** The binary top list of every query (as many as the metrics and rescoring need), and the raw result. */
-    record BinaryRun(SearchResult result, long[][] top, long[][] rescored) {
+    /**
+     * The binary top list of every query (as many as the metrics and rescoring need), and the raw result: a Hamming
+     * search's, or an osq search's (scored).
+     */
+    record BinaryRun(SearchResult result, ScoredResult scored, long[][] top, long[][] rescored) {
     }
 
     BinaryRun search(RunConfig.Variant v, Binarized corpusCodes, Binarized queryCodes) {
+        SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth(v));
+        return new BinaryRun(r, null, r.indexLists(), rescore(v, r.indexLists()));
+    }
+
+    BinaryRun searchOsq(RunConfig.Variant v, OsqCodes corpusCodes, OsqCodes queryCodes) {
+        ScoredResult r = engine.backend().searchOsq(corpusCodes, queryCodes, depth(v));
+        return new BinaryRun(null, r, r.indexLists(), rescore(v, r.indexLists()));
+    }
+
+    private int depth(RunConfig.Variant v) {
+        long n = corpus.vectors().rows();
+        return (int) Math.min(n, Math.max(Math.max(maxK(), kPrime), (long) maxK() * Math.max(1, v.rescore())));
+    }
+
+    /** The binary shortlist of k x rescore re-ranked by exact float cosine, or null without rescoring. */
+    private long[][] rescore(RunConfig.Variant v, long[][] top) {
         int n = (int) corpus.vectors().rows();
-        int depth = (int) Math.min(n, Math.max(Math.max(maxK(), kPrime), (long) maxK() * Math.max(1, v.rescore())));
-        SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth);
-        long[][] top = r.indexLists();
         long[][] rescored = null;
         if (v.rescore() > 0) {
             int shortlist = (int) Math.min(n, (long) maxK() * v.rescore());
@@ -97,7 +117,7 @@ final class Evaluator {
                         Math.min(maxK(), shortlist), Arrays.copyOf(top[q], shortlist));
             }
         }
-        return new BinaryRun(r, top, rescored);
+        return rescored;
     }
 
     Map<String, Object> overlap(long[][] floatTop, long[][] top) {
@@ -183,6 +203,37 @@ final class Evaluator {
             }
             return scores(split, predicted);
         }
+    }
+
+    /** kNN by osq score: the training rows' document codes, the test rows encoded as queries by the same quantizer. */
+    Map<String, Object> classifyOsq(int[][] split, OsqQuantizer quantizer, OsqCodes codes, int queryBits) {
+        int[] labels = corpus.labels().orElseThrow();
+        int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
+        int dims = corpus.vectors().dims();
+        float[] testRows = new float[Math.multiplyExact(split[1].length, dims)];
+        for (int t = 0; t < split[1].length; t++) {
+            System.arraycopy(corpus.vectors().row(split[1][t]), 0, testRows, t * dims, dims);
+        }
+        try (OsqCodes train = new OsqCodes(gather(codes.planes(), split[0]), gatherCorrections(codes.corrections(), split[0]),
+                codes.dims(), codes.bitsPerDim(), false, codes.centroid());
+             OsqCodes test = quantizer.encodeQueries(FloatEmbeddingBatch.ofFlat(testRows, split[1].length,
+                     dims, corpus.name()), queryBits)) {
+            ScoredResult r = engine.backend().searchOsq(train, test, kn);
+            int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
+            int[] predicted = new int[split[1].length];
+            for (int t = 0; t < predicted.length; t++) {
+                predicted[t] = Classification.vote(r.indicesOf(t), trainLabels);
+            }
+            return scores(split, predicted);
+        }
+    }
+
+    private static float[] gatherCorrections(float[] corrections, int[] rows) {
+        float[] out = new float[rows.length * OsqScores.CORRECTIONS];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(corrections, rows[r] * OsqScores.CORRECTIONS, out, r * OsqScores.CORRECTIONS, OsqScores.CORRECTIONS);
+        }
+        return out;
     }
 
     private Map<String, Object> scores(int[][] split, int[] predicted) {

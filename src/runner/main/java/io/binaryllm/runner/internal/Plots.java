@@ -25,8 +25,16 @@ final class Plots {
 
     /** One line per series: x = bits, y = a quality metric. */
     static void qualityVsBits(Path file, String metric, Map<String, double[][]> series, double floatValue) {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(metric + " against code bits")
-                .xAxisTitle("bits per code").yAxisTitle(metric).build();
+        quality(file, metric + " against code bits", "bits per code", metric, series, floatValue);
+    }
+
+    /** One line per series: x = bytes a vector takes (codes and any corrections), y = a quality metric. */
+    static void qualityVsBytes(Path file, String metric, Map<String, double[][]> series, double floatValue) {
+        quality(file, metric + " against bytes per vector", "bytes per vector (codes + corrections)", metric, series, floatValue);
+    }
+
+    private static void quality(Path file, String title, String xTitle, String metric, Map<String, double[][]> series, double floatValue) {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(metric).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         double minX = Double.MAX_VALUE;
         double maxX = 0;

@@ -93,29 +93,39 @@ final class Report {
 
         // Charts.
         String metric = qrels ? "nDCG@" + mainK : "overlap@" + mainK;
-        Map<String, double[][]> series = new LinkedHashMap<>();
         Map<String, List<double[]>> points = new LinkedHashMap<>();
+        Map<String, List<double[]>> bytePoints = new LinkedHashMap<>();
         for (Map<String, Object> v : variants) {
-            String key = v.get("binarizer") + ((Integer) v.get("rescore") > 0 ? " + rescore x" + v.get("rescore") : "");
+            String key = v.get("binarizer") + (v.containsKey("query_bits") ? " (" + v.get("query_bits") + "-bit queries)" : "")
+                    + ((Integer) v.get("rescore") > 0 ? " + rescore x" + v.get("rescore") : "");
             boolean rescored = (Integer) v.get("rescore") > 0;
             Object overlap = ((Map<String, Object>) v.getOrDefault(rescored ? "overlap_rescored" : "overlap", Map.of())).get(String.valueOf(mainK));
             double y = qrels ? ((Number) ((Map<String, Map<String, Object>>) v.get(rescored ? "retrieval_rescored" : "retrieval"))
                     .get(String.valueOf(mainK)).get("ndcg")).doubleValue()
                     : overlap == null ? Double.NaN : ((Number) overlap).doubleValue();
             points.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{((Number) v.get("bits")).doubleValue(), y});
+            bytePoints.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{((Number) v.get("bytes_per_vector")).doubleValue(), y});
         }
-        points.forEach((key, list) -> {
-            list.sort(java.util.Comparator.comparingDouble(p -> p[0]));
-            series.put(key, new double[][]{list.stream().mapToDouble(p -> p[0]).toArray(), list.stream().mapToDouble(p -> p[1]).toArray()});
-        });
         double floatValue = qrels ? ((Number) ((Map<String, Map<String, Object>>) floatM.get("retrieval")).get(String.valueOf(mainK)).get("ndcg")).doubleValue() : 1.0;
-        Plots.qualityVsBits(dir.resolve("quality_vs_bits.png"), metric, series, floatValue);
+        Plots.qualityVsBits(dir.resolve("quality_vs_bits.png"), metric, series(points), floatValue);
+        Plots.qualityVsBytes(dir.resolve("quality_vs_bytes.png"), metric, series(bytePoints), floatValue);
         Plots.distanceHistogram(dir.resolve("hamming_distances.png"), distances, 40);
         Plots.throughput(dir.resolve("throughput.png"), throughput.backends(), throughput.mpairs(),
                 "search throughput, " + throughput.bits() + "-bit codes");
         md.append("\n## Charts\n\n![").append(metric).append(" against bits](quality_vs_bits.png)\n\n")
+                .append("![").append(metric).append(" against bytes per vector, corrections included](quality_vs_bytes.png)\n\n")
                 .append("![Hamming distances of the neighbours](hamming_distances.png)\n\n![throughput](throughput.png)\n");
         AtomicOutput.writeBytes(dir.resolve("report.md"), false, md.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Each series' points sorted by x, as (xs, ys). */
+    private static Map<String, double[][]> series(Map<String, List<double[]>> points) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        points.forEach((key, list) -> {
+            list.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            series.put(key, new double[][]{list.stream().mapToDouble(p -> p[0]).toArray(), list.stream().mapToDouble(p -> p[1]).toArray()});
+        });
+        return series;
     }
 
     private static String fmt(Object value) {

@@ -8,15 +8,19 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.Dataset;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.runner.ConfigLoader;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.Progress;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.Runner;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -133,10 +137,20 @@ public final class RunPipeline {
     }
 
     /** The measurements, written with the report into {@code dir} (the staging directory, renamed when complete). */
-    /** A hyperplane projection the heap cannot hold is the config's bits' problem, found before the run starts. */
+    /**
+     * A hyperplane projection the heap cannot hold, or osq bits that are not 1, 2 or 4 a dimension, are the config's
+     * bits' problem, found before the run starts.
+     */
     private static void requireProjectionsFit(Path configFile, RunConfig config, int dims) {
         for (int i = 0; i < config.variants().size(); i++) {
             RunConfig.Variant v = config.variants().get(i);
+            if (v.quantized()) {
+                if (v.bits() != null && (v.bits() % dims != 0 || !OsqCodes.documentBits(v.bits() / dims))) {
+                    throw ConfigValidator.bad(configFile, "variants[" + i + "].bits", "osq keeps 1, 2 or 4 bits a dimension: for "
+                            + dims + "-dim vectors bits is " + dims + ", " + 2 * dims + " or " + 4 * dims + ", got " + v.bits());
+                }
+                continue;
+            }
             if (Binarizers.create(v.binarizer(), v.bits(), new Seeds(v.seed())) instanceof HyperplaneBinarizer h) {
                 try {
                     h.requireFits(dims);
@@ -191,29 +205,16 @@ public final class RunPipeline {
         List<Map<String, Object>> variants = new ArrayList<>();
         Map<String, double[]> distanceFractions = new LinkedHashMap<>();
         // The first variant's codes stay for the throughput measurement; every variant's are closed, whatever throws.
-        Binarized firstCorpus = null;
-        Binarized firstQueries = null;
-        SearchResult firstResult = null;
+        Workload first = null;
         Throughput throughput;
         try {
             for (RunConfig.Variant v : config.variants()) {
                 long start = System.nanoTime();
-                Binarizer b = Binarizers.create(v.binarizer(), v.bits(), new Seeds(v.seed()));
-                Binarized bc = null;
-                Binarized bq = null;
+                VariantRun run = v.quantized() ? quantized(v, eval, corpus.vectors(), queries.vectors(), classify, split)
+                        : binarized(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split);
                 try {
-                    bc = engine.encode(b, corpus.vectors());
-                    bq = engine.encode(b, queries.vectors());
-                    long encoded = System.nanoTime();
-                    Evaluator.BinaryRun r = eval.search(v, bc, bq);
-                    long searched = System.nanoTime();
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("name", v.name());
-                    m.put("binarizer", v.binarizer());
-                    m.put("bits", bc.codes().bits());
-                    m.put("bytes_per_vector", bc.codes().words() * Long.BYTES);
-                    m.put("seed", v.seed());
-                    m.put("rescore", v.rescore());
+                    Map<String, Object> m = run.metrics();
+                    Evaluator.BinaryRun r = run.run();
                     if (wanted.contains("overlap")) {
                         m.put("overlap", eval.overlap(floatTop, r.top()));
                     }
@@ -229,36 +230,34 @@ public final class RunPipeline {
                     if (r.rescored() != null && wanted.contains("overlap")) {
                         m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
                     }
-                    if (classify) {
-                        m.put("classification", eval.classifyBinary(split, bc.codes()));
+                    if (run.classification() != null) {
+                        m.put("classification", run.classification());
                     }
                     variants.add(m);
-                    double[] fractions = new double[r.result().distances().length];
-                    for (int i = 0; i < fractions.length; i++) {
-                        fractions[i] = (double) r.result().distances()[i] / bc.codes().bits();
+                    if (run.distanceFractions() != null) {
+                        distanceFractions.put(v.name(), run.distanceFractions());
                     }
-                    distanceFractions.put(v.name(), fractions);
-                    events.log("variant", "name", v.name(), "bits", bc.codes().bits(), "encode_seconds", (encoded - start) / 1e9,
-                            "search_seconds", (searched - encoded) / 1e9, "evaluate_seconds", (System.nanoTime() - searched) / 1e9);
+                    events.log("variant", "name", v.name(), "bits", m.get("bits"), "encode_seconds", (run.encoded() - start) / 1e9,
+                            "search_seconds", (run.searched() - run.encoded()) / 1e9, "evaluate_seconds", (System.nanoTime() - run.searched()) / 1e9);
                     progress.step(v.name());
-                    out.printf("  %-24s %5d bits  %s%n", v.name(), bc.codes().bits(), summary(m, hasQrels));
+                    out.printf("  %-24s %5d bits  %s%n", v.name(), (Integer) m.get("bits"), summary(m, hasQrels));
                     out.flush();
-                    if (firstCorpus == null) {
-                        firstCorpus = bc;
-                        firstQueries = bq;
-                        firstResult = r.result();
-                        bc = null;
-                        bq = null;
+                    if (first == null) {
+                        first = run.workload();
                     }
                 } finally {
-                    close(bc, bq);
+                    if (run.workload() != first) {
+                        run.workload().close();
+                    }
                 }
             }
             metrics.put("variants", variants);
-            throughput = throughput(firstCorpus, firstQueries, firstResult, events);
+            throughput = throughput(first, events);
             progress.step("throughput");
         } finally {
-            close(firstCorpus, firstQueries);
+            if (first != null) {
+                first.close();
+            }
         }
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
@@ -269,15 +268,6 @@ public final class RunPipeline {
         progress.step("report");
         events.log("done", "seconds", (System.nanoTime() - t0) / 1e9);
         return metrics;
-    }
-
-    /** Closes the codes that are there (a variant that failed half-way has only some). */
-    private static void close(Binarized... codes) {
-        for (Binarized c : codes) {
-            if (c != null) {
-                c.close();
-            }
-        }
     }
 
     /** One line for the terminal: overlap and nDCG at every k (after rescoring, for rescored variants). */
@@ -299,7 +289,7 @@ public final class RunPipeline {
     record Throughput(List<String> backends, List<Double> mpairs, int bits) {
     }
 
-    private static Throughput throughput(Binarized corpus, Binarized queries, SearchResult expected, EventLog events) {
+    private static Throughput throughput(Workload workload, EventLog events) {
         List<String> names = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         for (SearchBackend b : SearchBackends.loadAll()) {
@@ -308,20 +298,114 @@ public final class RunPipeline {
                     events.log("throughput_skipped", "backend", b.name(), "reason", b.availability().detail());
                     continue;
                 }
-                SearchResult r = b.search(corpus.codes(), queries.codes(), expected.k()); // also warms the JIT
-                if (!r.equals(expected)) {
-                    throw new IllegalStateException(b.name() + " differs from the run's backend: " + r.firstDifference(expected));
+                Object r = workload.search().apply(b); // also warms the JIT
+                if (!r.equals(workload.expected())) {
+                    throw new IllegalStateException(b.name() + " differs from the run's backend on " + workload.what());
                 }
                 long start = System.nanoTime();
-                b.search(corpus.codes(), queries.codes(), expected.k());
+                workload.search().apply(b);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double mpairs = (double) corpus.codes().rows() * queries.codes().rows() / seconds / 1e6;
+                double mpairs = (double) workload.pairs() / seconds / 1e6;
                 names.add(b.name());
                 rates.add(mpairs);
                 events.log("throughput", "backend", b.name(), "seconds", seconds, "mpairs_per_second", mpairs, "identical", true);
             }
         }
-        return new Throughput(names, rates, corpus.codes().bits());
+        return new Throughput(names, rates, workload.bits());
+    }
+
+    /**
+     * One variant's search as the throughput measurement repeats it on every backend: the codes (closed with it),
+     * the search, and the run's answer that every backend must give.
+     */
+    record Workload(String what, long pairs, int bits, Function<SearchBackend, Object> search, Object expected,
+                    AutoCloseable... codes) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (AutoCloseable c : codes) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing codes failed", e); // off-heap memory: closing does not fail
+                }
+            }
+        }
+    }
+
+    /** A variant's measurements so far, its searches, and what the throughput measurement would repeat. */
+    private record VariantRun(Map<String, Object> metrics, Evaluator.BinaryRun run, Map<String, Object> classification,
+                              double[] distanceFractions, Workload workload, long encoded, long searched) {
+    }
+
+    /** A binarizer's variant: codes for corpus and queries, Hamming top-k, kNN on codes. */
+    private static VariantRun binarized(RunConfig.Variant v, Evaluator eval, BinaryEngine engine, FloatEmbeddingBatch corpus,
+                                        FloatEmbeddingBatch queries, boolean classify, int[][] split) {
+        Binarizer b = Binarizers.create(v.binarizer(), v.bits(), new Seeds(v.seed()));
+        Binarized bc = engine.encode(b, corpus);
+        Binarized bq = null;
+        try {
+            bq = engine.encode(b, queries);
+            long encoded = System.nanoTime();
+            Evaluator.BinaryRun r = eval.search(v, bc, bq);
+            long searched = System.nanoTime();
+            Map<String, Object> m = variantHead(v, bc.codes().bits(), bc.codes().words() * Long.BYTES);
+            double[] fractions = new double[r.result().distances().length];
+            for (int i = 0; i < fractions.length; i++) {
+                fractions[i] = (double) r.result().distances()[i] / bc.codes().bits();
+            }
+            Binarized corpusCodes = bc;
+            Binarized queryCodes = bq;
+            SearchResult expected = r.result();
+            Workload w = new Workload(v.name(), bc.codes().rows() * bq.codes().rows(), bc.codes().bits(),
+                    backend -> backend.search(corpusCodes.codes(), queryCodes.codes(), expected.k()), expected, bc, bq);
+            return new VariantRun(m, r, classify ? eval.classifyBinary(split, bc.codes()) : null, fractions, w, encoded, searched);
+        } catch (RuntimeException | Error e) {
+            bc.close();
+            if (bq != null) {
+                bq.close();
+            }
+            throw e;
+        }
+    }
+
+    /** An osq variant: the corpus quantized on its own centroid, queries at query_bits, scored top-k, kNN by score. */
+    private static VariantRun quantized(RunConfig.Variant v, Evaluator eval, FloatEmbeddingBatch corpus, FloatEmbeddingBatch queries,
+                                        boolean classify, int[][] split) {
+        int docBits = v.bits() == null ? 1 : v.bits() / corpus.dims();
+        OsqQuantizer quantizer = OsqQuantizer.fit(corpus, docBits);
+        OsqCodes dc = quantizer.encodeDocuments(corpus);
+        OsqCodes qc = null;
+        try {
+            qc = quantizer.encodeQueries(queries, v.queryBits());
+            long encoded = System.nanoTime();
+            Evaluator.BinaryRun r = eval.searchOsq(v, dc, qc);
+            long searched = System.nanoTime();
+            Map<String, Object> m = variantHead(v, dc.codeBits(), dc.bytesPerRow());
+            m.put("query_bits", v.queryBits());
+            OsqCodes docs = dc;
+            OsqCodes qs = qc;
+            ScoredResult expected = r.scored();
+            Workload w = new Workload(v.name(), dc.rows() * qc.rows(), dc.codeBits(),
+                    backend -> backend.searchOsq(docs, qs, expected.k()), expected, dc, qc);
+            return new VariantRun(m, r, classify ? eval.classifyOsq(split, quantizer, dc, v.queryBits()) : null, null, w, encoded, searched);
+        } catch (RuntimeException | Error e) {
+            dc.close();
+            if (qc != null) {
+                qc.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> variantHead(RunConfig.Variant v, int bits, long bytesPerVector) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", v.name());
+        m.put("binarizer", v.binarizer());
+        m.put("bits", bits);
+        m.put("bytes_per_vector", bytesPerVector);
+        m.put("seed", v.seed());
+        m.put("rescore", v.rescore());
+        return m;
     }
 
     /** {@code <yyyyMMdd-HHmmss>-<name>}: the run directory's name ({@link StagedDirectory} adds -2, -3... if taken). */
