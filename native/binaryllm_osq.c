@@ -36,11 +36,12 @@ static inline int32_t osq_key(float score) {
     return ~(bits ^ ((bits >> 31) & 0x7fffffff));
 }
 
-/* Scores the valid lanes of one block for query q and offers them. */
+/* Scores the valid lanes of one block (its corrections cb: [4][8]) for query q and offers them. */
 static inline void offer_scores(const heaps_t *h, int32_t q, const int64_t *dots, int32_t valid, int64_t index,
-                                const float *dcorr, const float *qcr) {
+                                const float *cb, const float *qcr) {
     for (int32_t l = 0; l < valid; l++) {
-        int32_t key = osq_key(osq_score(dots[l], dcorr + (index + l) * CORRECTIONS, qcr));
+        float dc[CORRECTIONS] = {cb[l], cb[LANES + l], cb[2 * LANES + l], cb[3 * LANES + l]};
+        int32_t key = osq_key(osq_score(dots[l], dc, qcr));
         if (key < h->worst[q]) offer(h, q, key, index + l);
     }
 }
@@ -49,7 +50,7 @@ typedef struct {
     int32_t plane_words, doc_bits, query_bits;
     const uint64_t *queries; /* [queries][query_bits * plane_words] */
     const float *qcorr;      /* [queries][4] */
-    const float *dcorr;      /* [database rows][4] */
+    const float *dcorr;      /* [database blocks][4][8]: block b's ax, lx, x1, dadd of its 8 rows */
 } osq_t;
 
 static void osq_scalar(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
@@ -73,34 +74,78 @@ static void osq_scalar(const uint64_t *tile, int32_t codes, int64_t first, const
                     }
                 dots[l] = dot;
             }
-            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr + (first / LANES + b) * CORRECTIONS * LANES,
+                         o->qcorr + (int64_t) q * CORRECTIONS);
         }
     }
 }
 
-__attribute__((target("avx512f,avx512vpopcntdq")))
+/*
+ * AVX-512: the integer part as vertical AND / VPOPCNTQ / ADD on a block's 8 codes, the float part on 8 lanes at once
+ * (VCVTQQ2PS, then separate multiplies and adds: each lane rounds exactly as the scalar steps), the keys compared with
+ * the query's bound in one instruction; only a block with a lane below it reaches the heap.
+ */
+#define OSQ512 __attribute__((target("avx512f,avx512vpopcntdq,avx512dq,avx512vl"), always_inline)) static inline
+
+OSQ512 __m512i dot_avx512(const uint64_t *x, const uint64_t *qw, int32_t pw, int32_t doc_bits, int32_t query_bits) {
+    __m512i acc = _mm512_setzero_si512();
+    for (int32_t i = 0; i < doc_bits; i++)
+        for (int32_t j = 0; j < query_bits; j++) {
+            __m512i count = _mm512_setzero_si512();
+            for (int32_t w = 0; w < pw; w++)
+                count = _mm512_add_epi64(count, _mm512_popcnt_epi64(_mm512_and_si512(
+                        _mm512_loadu_si512(x + (i * pw + w) * LANES), _mm512_set1_epi64((long long) qw[j * pw + w]))));
+            acc = _mm512_add_epi64(acc, _mm512_slli_epi64(count, (unsigned) (i + j)));
+        }
+    return acc;
+}
+
+/* One block's pass over queries [q0, q1): pw, doc_bits and query_bits are constants in the specialised copies. */
+OSQ512 void block_avx512(const uint64_t *x, const float *cb, int64_t index, __mmask8 valid, const osq_t *o,
+                         int32_t pw, int32_t doc_bits, int32_t query_bits, int32_t q0, int32_t q1, const heaps_t *h) {
+    __m256 ax = _mm256_loadu_ps(cb), lx = _mm256_loadu_ps(cb + LANES);
+    __m256 x1 = _mm256_loadu_ps(cb + 2 * LANES), dadd = _mm256_loadu_ps(cb + 3 * LANES);
+    const __m256i magnitude = _mm256_set1_epi32(0x7fffffff), ones = _mm256_set1_epi32(-1);
+    int32_t keys[LANES];
+    for (int32_t q = q0; q < q1; q++) {
+        const uint64_t *qw = o->queries + (int64_t) q * query_bits * pw;
+        const float *qc = o->qcorr + (int64_t) q * CORRECTIONS;
+        __m256 dot = _mm512_cvtepi64_ps(dot_avx512(x, qw, pw, doc_bits, query_bits));
+        __m256 u = _mm256_mul_ps(_mm256_set1_ps(qc[0]), x1);
+        __m256 v = _mm256_mul_ps(_mm256_set1_ps(qc[1]), dot);
+        __m256 s = _mm256_mul_ps(lx, _mm256_add_ps(u, v));
+        s = _mm256_add_ps(s, _mm256_mul_ps(ax, _mm256_set1_ps(qc[2])));
+        s = _mm256_add_ps(s, _mm256_set1_ps(qc[3]));
+        s = _mm256_add_ps(s, dadd);
+        __m256i bits = _mm256_castps_si256(s);
+        __m256i key = _mm256_xor_si256(_mm256_xor_si256(bits, _mm256_and_si256(_mm256_srai_epi32(bits, 31), magnitude)), ones);
+        __mmask8 enter = _mm256_mask_cmplt_epi32_mask(valid, key, _mm256_set1_epi32(h->worst[q]));
+        if (__builtin_expect(enter != 0, 0)) {
+            _mm256_storeu_si256((__m256i *) keys, key);
+            for (int32_t l = 0; l < LANES; l++)
+                if (((enter >> l) & 1) && keys[l] < h->worst[q]) offer(h, q, keys[l], index + l);
+        }
+    }
+}
+
+#define OSQ_CASE(PW, DB, QB) \
+    if (pw == PW && o->doc_bits == DB && o->query_bits == QB) { block_avx512(x, cb, index, valid, o, PW, DB, QB, q0, q1, h); continue; }
+
+__attribute__((target("avx512f,avx512vpopcntdq,avx512dq,avx512vl")))
 static void osq_avx512(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
                        const heaps_t *h) {
-    int32_t pw = o->plane_words, words = o->doc_bits * pw, qwords = o->query_bits * pw;
+    int32_t pw = o->plane_words, words = o->doc_bits * pw;
     int32_t blocks = (codes + LANES - 1) / LANES;
-    int64_t dots[LANES];
     for (int32_t b = 0; b < blocks; b++) {
         const uint64_t *x = tile + (int64_t) b * words * LANES;
-        int32_t valid = codes - b * LANES < LANES ? codes - b * LANES : LANES;
-        for (int32_t q = q0; q < q1; q++) {
-            const uint64_t *qw = o->queries + (int64_t) q * qwords;
-            __m512i acc = _mm512_setzero_si512();
-            for (int32_t i = 0; i < o->doc_bits; i++)
-                for (int32_t j = 0; j < o->query_bits; j++) {
-                    __m512i count = _mm512_setzero_si512();
-                    for (int32_t w = 0; w < pw; w++)
-                        count = _mm512_add_epi64(count, _mm512_popcnt_epi64(_mm512_and_si512(
-                                _mm512_loadu_si512(x + (i * pw + w) * LANES), _mm512_set1_epi64((long long) qw[j * pw + w]))));
-                    acc = _mm512_add_epi64(acc, _mm512_slli_epi64(count, (unsigned) (i + j)));
-                }
-            _mm512_storeu_si512(dots, acc);
-            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
-        }
+        const float *cb = o->dcorr + (first / LANES + b) * CORRECTIONS * LANES;
+        int64_t index = first + b * LANES;
+        int32_t valid_lanes = codes - b * LANES < LANES ? codes - b * LANES : LANES;
+        __mmask8 valid = (__mmask8) ((1u << valid_lanes) - 1);
+        /* MiniLM-sized planes (6 words: 384 dims) at every width the CLI offers, unrolled; the rest generic. */
+        OSQ_CASE(6, 1, 4) OSQ_CASE(6, 2, 4) OSQ_CASE(6, 4, 4) OSQ_CASE(6, 1, 8) OSQ_CASE(6, 2, 8) OSQ_CASE(6, 4, 8)
+        OSQ_CASE(12, 1, 4) OSQ_CASE(12, 2, 4) OSQ_CASE(12, 4, 4)
+        block_avx512(x, cb, index, valid, o, pw, o->doc_bits, o->query_bits, q0, q1, h);
     }
 }
 
@@ -131,18 +176,25 @@ static void osq_avx2(const uint64_t *tile, int32_t codes, int64_t first, const o
                 }
             _mm256_storeu_si256((__m256i *) dots, acc_lo);
             _mm256_storeu_si256((__m256i *) (dots + 4), acc_hi);
-            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr + (first / LANES + b) * CORRECTIONS * LANES,
+                         o->qcorr + (int64_t) q * CORRECTIONS);
         }
     }
 }
 
-/* `variant` as for blm_topk (2 AVX-512, 1 AVX2, 0 scalar); dcorr is indexed by database row. Thread-safe. */
+/* The AVX-512 osq loop also needs DQ (VCVTQQ2PS) and VL (256-bit masks): every VPOPCNTDQ CPU but Knights Mill has them. */
+static int has_avx512_dq_vl(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+/* `variant` as for blm_topk (2 AVX-512, 1 AVX2, 0 scalar); dcorr is blocked like the tiles, from database row 0. Thread-safe. */
 void blm_osq_topk(int32_t variant, const uint64_t *tile, int32_t codes, int64_t first, int32_t plane_words,
                   int32_t doc_bits, int32_t query_bits, const uint64_t *queries, const float *qcorr, const float *dcorr,
                   int32_t q0, int32_t q1, int32_t k, int32_t *dist, int64_t *idx, int32_t *sizes, int32_t *worst) {
     heaps_t h = {k, dist, idx, sizes, worst};
     osq_t o = {plane_words, doc_bits, query_bits, queries, qcorr, dcorr};
-    if (variant == 2) osq_avx512(tile, codes, first, &o, q0, q1, &h);
-    else if (variant == 1) osq_avx2(tile, codes, first, &o, q0, q1, &h);
+    if (variant == 2 && has_avx512_dq_vl()) osq_avx512(tile, codes, first, &o, q0, q1, &h);
+    else if (variant >= 1) osq_avx2(tile, codes, first, &o, q0, q1, &h);
     else osq_scalar(tile, codes, first, &o, q0, q1, &h);
 }

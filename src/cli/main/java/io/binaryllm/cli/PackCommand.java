@@ -1,5 +1,6 @@
 package io.binaryllm.cli;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
@@ -10,6 +11,9 @@ import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.seed.Seeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,17 +26,21 @@ import java.util.concurrent.Callable;
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Binarize float embeddings (.npy <f4/<f8/<f2, .fvecs, .bvecs) into packed codes.",
                 "Codes are <u8 words (rows, ceil(bits/64)), LSB-first; scaled-sign also writes the per-row scales",
-                "(mean |x|, <f8) to OUTPUT with .npy replaced by .scales.npy."})
+                "(mean |x|, <f8) to OUTPUT with .npy replaced by .scales.npy.",
+                "osq writes bit planes (<u8, rows x bits/dims planes of ceil(dims/64) words), their corrections",
+                "(<f4 (rows, 4)) to .corrections.npy and the corpus centroid (<f4 (1, dims)) to .centroid.npy:",
+                "search them with --query-bits and float queries."})
 final class PackCommand implements Callable<Integer> {
     enum Layout { words, ubinary, faiss }
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Float embeddings, one row each.")
     Path input;
 
-    @Option(names = "--binarizer", required = true, paramLabel = "NAME", description = "sign, scaled-sign or hyperplane.")
+    @Option(names = "--binarizer", required = true, paramLabel = "NAME", description = "sign, scaled-sign, hyperplane or osq.")
     String binarizer;
 
-    @Option(names = "--bits", paramLabel = "M", description = "Code length for hyperplane (any positive count).")
+    @Option(names = "--bits", paramLabel = "M",
+            description = "Code length: hyperplane's (any positive count); osq's dims x 1, 2 or 4 (default: dims).")
     Integer bits;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
@@ -64,6 +72,9 @@ final class PackCommand implements Callable<Integer> {
     }
 
     private int pack() {
+        if (binarizer.equals("osq")) {
+            return packOsq();
+        }
         Binarizer b = Binarizers.create(binarizer, bits, new Seeds(seed));
         Path scalesPath = b.name().equals("scaled-sign") ? scalesPathFor(output) : null;
         Outputs.requireWritable(output, force);
@@ -87,6 +98,34 @@ final class PackCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().printf("binaryllm pack: %d rows x %d dims -> %d-bit %s codes in %s%n",
                     x.rows(), x.dims(), result.codes().bits(), b.name(), output);
+        }
+        return Main.OK;
+    }
+
+    /** osq: the corpus's centroid, then its planes and corrections, the three files committed together. */
+    private int packOsq() {
+        if (layout != Layout.words) {
+            throw new BadArgumentException("layout", "osq codes are bit planes with corrections: only the words layout holds them");
+        }
+        for (Path p : new Path[]{output, OsqFiles.correctionsPath(output), OsqFiles.centroidPath(output)}) {
+            Outputs.requireWritable(p, force);
+        }
+        try (FloatEmbeddingBatch x = EmbeddingFiles.read(input)) {
+            int docBits = 1;
+            if (bits != null) {
+                if (bits < 1 || bits % x.dims() != 0 || !OsqCodes.documentBits(bits / x.dims())) {
+                    throw new BadArgumentException("bits", "osq keeps 1, 2 or 4 bits a dimension: for " + x.dims() + "-dim vectors --bits is "
+                            + x.dims() + ", " + 2 * x.dims() + " or " + 4 * x.dims() + ", got " + bits);
+                }
+                docBits = bits / x.dims();
+            }
+            OsqQuantizer quantizer = OsqQuantizer.fit(x, docBits);
+            try (OsqCodes codes = quantizer.encodeDocuments(x)) {
+                OsqFiles.write(output, force, codes, quantizer);
+                spec.commandLine().getErr().printf("binaryllm pack: %d rows x %d dims -> osq codes, %d bits a dimension (%d bytes a row"
+                        + " with corrections) in %s, %s and %s%n", x.rows(), x.dims(), docBits, codes.bytesPerRow(), output,
+                        OsqFiles.correctionsPath(output).getFileName(), OsqFiles.centroidPath(output).getFileName());
+            }
         }
         return Main.OK;
     }

@@ -1,11 +1,18 @@
 package io.binaryllm.cli;
 
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -19,13 +26,19 @@ import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Exact Hamming top-k of every query against the database, ordered by (distance, index).",
-                "Writes indices (<i8, (nq, k)) and distances (<i4, (nq, k))."})
+                "Writes indices (<i8, (nq, k)) and distances (<i4, (nq, k)).",
+                "With --query-bits: osq codes (pack --binarizer osq) against float queries (.npy, .fvecs), quantized",
+                "to 4 or 8 bits a dimension; ordered by (score desc, index), scores (<f4, (nq, k)) to --scores."})
 final class SearchCommand implements Callable<Integer> {
     @Option(names = "--database", required = true, paramLabel = "CODES.npy", description = "Database codes (<u8 words).")
     Path database;
 
-    @Option(names = "--queries", required = true, paramLabel = "QCODES.npy", description = "Query codes (<u8 words).")
+    @Option(names = "--queries", required = true, paramLabel = "QCODES.npy",
+            description = "Query codes (<u8 words); with --query-bits, float query embeddings.")
     Path queries;
+
+    @Option(names = "--query-bits", paramLabel = "B", description = "osq search: bits a dimension of the queries, 4 or 8.")
+    Integer queryBits;
 
     @Option(names = "--k", required = true, paramLabel = "K", description = "Neighbours per query, 1 <= K <= database rows.")
     int k;
@@ -41,8 +54,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--indices", required = true, paramLabel = "I.npy", description = "Output: neighbour indices.")
     Path indices;
 
-    @Option(names = "--distances", required = true, paramLabel = "D.npy", description = "Output: Hamming distances.")
+    @Option(names = "--distances", paramLabel = "D.npy", description = "Output: Hamming distances (Hamming search).")
     Path distances;
+
+    @Option(names = "--scores", paramLabel = "S.npy", description = "Output: osq scores, estimated cosines (with --query-bits).")
+    Path scores;
 
     @Spec
     CommandSpec spec;
@@ -95,6 +111,19 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (queryBits != null) {
+            return searchOsq();
+        }
+        if (scores != null) {
+            throw new BadArgumentException("scores", "scores come from an osq search: add --query-bits 4 or 8 (Hamming search writes --distances)");
+        }
+        if (distances == null) {
+            throw new BadArgumentException("distances", "a Hamming search needs --distances D.npy");
+        }
+        if (OsqFiles.isOsq(database)) {
+            throw BadInputException.in(database, "holds osq codes (" + OsqFiles.correctionsPath(database).getFileName()
+                    + " beside it): search them with --query-bits 4 or 8, float queries and --scores");
+        }
         Outputs.requireWritable(indices, force);
         Outputs.requireWritable(distances, force);
         if (indices.toAbsolutePath().normalize().equals(distances.toAbsolutePath().normalize())) {
@@ -115,6 +144,43 @@ final class SearchCommand implements Callable<Integer> {
             }
             (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d codes of %d bits, k=%d, backend %s: %.3f s%n",
                     q.rows(), db.rows(), dbCodes.bits(), k, b.name(), seconds);
+        }
+        return Main.OK;
+    }
+
+    /** osq codes and their corrections against float queries quantized here; indices and scores out. */
+    private int searchOsq() {
+        if (!OsqCodes.queryBits(queryBits)) {
+            throw new BadArgumentException("query-bits", "osq queries take 4 or 8 bits a dimension, got " + queryBits);
+        }
+        if (distances != null) {
+            throw new BadArgumentException("distances", "an osq search writes scores, not Hamming distances: use --scores S.npy");
+        }
+        if (scores == null) {
+            throw new BadArgumentException("scores", "an osq search needs --scores S.npy");
+        }
+        if (bits != null) {
+            throw new BadArgumentException("bits", "osq codes carry their width in their centroid and planes; --bits is for Hamming codes");
+        }
+        Outputs.requireWritable(indices, force);
+        Outputs.requireWritable(scores, force);
+        if (indices.toAbsolutePath().normalize().equals(scores.toAbsolutePath().normalize())) {
+            throw new io.binaryllm.BadInputException("--indices and --scores name the same file " + indices);
+        }
+        try (OsqFiles.Stored db = OsqFiles.read(database); FloatEmbeddingBatch x = EmbeddingFiles.read(queries);
+             OsqCodes q = db.quantizer().encodeQueries(x, queryBits); SearchBackend b = SearchBackends.open(backend)) {
+            OsqCodes.requireSearchable(db.codes(), q, k);
+            long start = System.nanoTime();
+            ScoredResult r = b.searchOsq(db.codes(), q, k);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput sOut = AtomicOutput.open(scores, force)) {
+                Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
+                Npy.writeTo(sOut, NpyDtype.F4, Npy.le(r.scores()), r.queries(), r.k());
+                AtomicOutput.commitTogether(AtomicOutput.of(iOut, sOut));
+            }
+            (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d osq codes (%d dims, %d-bit"
+                            + " documents, %d-bit queries), k=%d, backend %s: %.3f s%n",
+                    q.rows(), db.codes().rows(), q.dims(), db.codes().bitsPerDim(), queryBits, k, b.name(), seconds);
         }
         return Main.OK;
     }

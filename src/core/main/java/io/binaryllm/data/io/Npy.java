@@ -289,4 +289,8 @@ public final class Npy {
         return MemorySegment.ofArray(values);
     }
 
+    public static MemorySegment le(float[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
 }

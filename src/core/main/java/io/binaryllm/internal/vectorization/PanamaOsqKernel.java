@@ -1,20 +1,29 @@
 package io.binaryllm.internal.vectorization;
 
 import io.binaryllm.quantize.OsqScores;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The osq loop with the Vector API: one {@link LongVector} holds word w of plane i of a block's codes, so each
  * (document plane, query plane) count is vertical AND, BIT_COUNT and ADD, shifted by the planes' weight once per
- * pair of planes. The float part runs per lane in the specified order ({@link OsqScores#score}). Accumulators are
+ * pair of planes. The float part runs on a block's lanes at once, each lane the specified order of
+ * {@link OsqScores#score} (vector multiply and add round lane by lane, exactly as scalar ones; nothing is fused), and
+ * only lanes whose key beats the query's bound reach the heap. Accumulators are
  * always the argument of {@code add}, never its receiver, for the reason {@link PanamaHammingKernel} gives.
  * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
 final class PanamaOsqKernel implements OsqKernel {
     private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    /** As many float and int lanes as there are codes in a block. */
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(LANES * Float.SIZE));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(LANES * Integer.SIZE));
 
     @Override
     public String describe() {
@@ -37,11 +46,17 @@ final class PanamaOsqKernel implements OsqKernel {
         int queryBits = batch.queryBits();
         int queryWords = queryBits * planeWords;
         int words = tile.words();
-        long[] dots = new long[LANES];
+        int[] keys = new int[LANES];
+        int firstBlock = Math.toIntExact(tile.first() / LANES);
         for (int b = 0; b < tile.blocks(); b++) {
             int base = b * words * LANES;
             long first = tile.first() + (long) b * LANES;
-            int valid = Math.min(LANES, tile.codes() - b * LANES);
+            int cb = (firstBlock + b) * OsqScores.CORRECTIONS * LANES;
+            FloatVector ax = FloatVector.fromArray(FLOATS, dc, cb);
+            FloatVector lx = FloatVector.fromArray(FLOATS, dc, cb + LANES);
+            FloatVector x1 = FloatVector.fromArray(FLOATS, dc, cb + 2 * LANES);
+            FloatVector dadd = FloatVector.fromArray(FLOATS, dc, cb + 3 * LANES);
+            VectorMask<Integer> valid = INTS.indexInRange(0, tile.codes() - b * LANES);
             for (int q = q0; q < q1; q++) {
                 int qo = q * queryWords;
                 LongVector acc = LongVector.zero(SPECIES);
@@ -57,12 +72,26 @@ final class PanamaOsqKernel implements OsqKernel {
                         acc = count.lanewise(VectorOperators.LSHL, i + j).add(acc);
                     }
                 }
-                acc.intoArray(dots, 0);
+                // OsqScores.score's eight steps lane by lane: each a separate, correctly rounded float operation.
                 int qc = q * OsqScores.CORRECTIONS;
-                for (int l = 0; l < valid; l++) {
-                    long index = first + l;
-                    float score = OsqScores.score(dots[l], dc, (int) index * OsqScores.CORRECTIONS, qcs, qc);
-                    heaps.offer(q, OsqScores.key(score), index);
+                FloatVector dot = (FloatVector) acc.convertShape(VectorOperators.L2F, FLOATS, 0);
+                FloatVector u = FloatVector.broadcast(FLOATS, qcs[qc]).mul(x1);
+                FloatVector v = FloatVector.broadcast(FLOATS, qcs[qc + 1]).mul(dot);
+                FloatVector s = lx.mul(u.add(v));
+                s = s.add(ax.mul(qcs[qc + 2]));
+                s = s.add(qcs[qc + 3]);
+                s = s.add(dadd);
+                IntVector bits = s.reinterpretAsInts();
+                IntVector key = bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)
+                        .lanewise(VectorOperators.XOR, bits).lanewise(VectorOperators.NOT);
+                VectorMask<Integer> enter = key.compare(VectorOperators.LT, heaps.worst(q)).and(valid);
+                if (enter.anyTrue()) {
+                    key.intoArray(keys, 0);
+                    for (int l = enter.firstTrue(); l < LANES; l++) {
+                        if (enter.laneIsSet(l)) {
+                            heaps.offer(q, keys[l], first + l);
+                        }
+                    }
                 }
             }
         }

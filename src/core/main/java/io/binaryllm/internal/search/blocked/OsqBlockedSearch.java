@@ -36,7 +36,7 @@ final class OsqBlockedSearch {
             System.arraycopy(row, 0, q, i * queryWords, queryWords);
         }
         OsqBatch batch = new OsqBatch(db.planeWords(), db.bitsPerDim(), queries.bitsPerDim(), q, queries.corrections(),
-                db.corrections());
+                OsqBatch.blocked(db.corrections(), db.rows(), kernel.lanes()));
         BlockedSearch.Tiles tiles = blocked.onTheFly(db.planes(), kernel.lanes());
         // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile).
         List<FlatTopK> parts = blocked.scanTiles(tiles, () -> new FlatTopK(nq, k), (heaps, tile) -> {
