@@ -12,7 +12,10 @@ import io.binaryllm.data.QueryDataset;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -41,6 +44,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *         SearchResult top = index.search(questionCodes.codes(), 2);
  *         long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
  *     }
+ * }
+ * }</pre>
+ *
+ * <p>osq keeps more of the float ranking per bit: the corpus fits a quantizer, documents and queries are encoded by it
+ * (queries at 4 or 8 bits a dimension), and {@link #searchOsq} ranks by estimated cosine:
+ * <pre>{@code
+ * OsqQuantizer osq = OsqQuantizer.fit(docs, 1);                  // 1 bit a dimension, plus 16 bytes of corrections
+ * try (OsqCodes d = osq.encodeDocuments(docs); OsqCodes q = osq.encodeQueries(questions, 4)) {
+ *     ScoredResult top = engine.searchOsq(d, q, 2);              // (score desc, index asc), the same on every backend
  * }
  * }</pre>
  *
@@ -167,6 +179,14 @@ public final class BinaryEngine implements AutoCloseable {
             ranked.add(Arrays.stream(top[q]).mapToObj(corpus::id).toList());
         }
         return RetrievalMetrics.evaluate(ids, ranked, qrels, k);
+    }
+
+    /**
+     * Exact osq top-k on this engine's backend: for every query, the k documents with the highest score (an estimate
+     * of their cosine), ties by index. Documents and queries must come from the same {@link OsqQuantizer}.
+     */
+    public ScoredResult searchOsq(OsqCodes documents, OsqCodes queries, int k) {
+        return backend.searchOsq(documents, queries, k);
     }
 
     /**

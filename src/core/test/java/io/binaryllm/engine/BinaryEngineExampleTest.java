@@ -6,7 +6,10 @@ import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.QueryDataset;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Snippets;
 import org.junit.jupiter.api.Test;
@@ -46,9 +49,29 @@ class BinaryEngineExampleTest {
     void theJavadocShowsTheseExamples() {
         List<String> test = Snippets.lines("src/core/test/java/io/binaryllm/engine/BinaryEngineExampleTest.java");
         List<List<String>> shown = Snippets.javadocExamples(Snippets.lines("src/core/main/java/io/binaryllm/engine/BinaryEngine.java"));
-        assertThat(shown).hasSize(2);
+        assertThat(shown).hasSize(3);
         Snippets.assertShown(shown.get(0), Snippets.between(test, "// --- search example ---", "// --- end ---"));
-        Snippets.assertShown(shown.get(1), Snippets.between(test, "// --- evaluate example ---", "// --- end ---"));
+        Snippets.assertShown(shown.get(1), Snippets.between(test, "// --- osq example ---", "// --- end ---"));
+        Snippets.assertShown(shown.get(2), Snippets.between(test, "// --- evaluate example ---", "// --- end ---"));
+    }
+
+    @Test
+    void theOsqExampleRunsAndRanksByEstimatedCosine() {
+        try (BinaryEngine engine = BinaryEngine.builder().backend("auto").build();
+             FloatEmbeddingBatch docs = FloatEmbeddingBatch.of(new float[][]{{0.9f, -0.2f, 0.4f}, {-0.5f, 0.8f, 0.1f}, {0.7f, 0.1f, -0.3f}});
+             FloatEmbeddingBatch questions = FloatEmbeddingBatch.of(new float[][]{{1.0f, -0.1f, 0.2f}})) {
+            ScoredResult found;
+            // --- osq example ---
+            OsqQuantizer osq = OsqQuantizer.fit(docs, 1);                  // 1 bit a dimension, plus 16 bytes of corrections
+            try (OsqCodes d = osq.encodeDocuments(docs); OsqCodes q = osq.encodeQueries(questions, 4)) {
+                ScoredResult top = engine.searchOsq(d, q, 2);              // (score desc, index asc), the same on every backend
+                // --- end ---
+                found = top;
+                assertThat(top).isEqualTo(engine.backend().searchOsq(d, q, 2));
+            }
+            assertThat(found.indicesOf(0)[0]).isZero(); // the first document is the question's nearest in cosine too
+            assertThat(found.scoresOf(0)[0]).isGreaterThan(found.scoresOf(0)[1]);
+        }
     }
 
     @Test

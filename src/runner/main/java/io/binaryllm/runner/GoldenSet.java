@@ -22,7 +22,11 @@ import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.runner.internal.GoldenCase;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -41,7 +45,8 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The golden set: the golden cases, their codes under every binarizer, top-k lists and metric values,
+ * The golden set: the golden cases, their codes under every binarizer, their osq codes and corrections, top-k lists
+ * (with osq's scores) and metric values,
  * frozen in {@code golden/} with a SHA-256 manifest. {@link #check} recomputes everything with the current code
  * (every given backend for top-k) and reports each difference; {@link #regenerate} is the only writer.
  */
@@ -65,6 +70,18 @@ public final class GoldenSet {
                 new Variant("sign", new SignBinarizer()),
                 new Variant("scaled-sign", new ScaledSignBinarizer()),
                 new Variant("hyperplane-" + HYPERPLANE_BITS, new HyperplaneBinarizer(HYPERPLANE_BITS, new Seeds(GoldenCase.MASTER_SEED))));
+    }
+
+    /** An osq configuration as the golden files name it: {@code osq-b<docBits>q<queryBits>}. */
+    public record OsqVariant(int docBits, int queryBits) {
+        public String name() {
+            return "osq-b" + docBits + "q" + queryBits;
+        }
+    }
+
+    /** Every document width, both query widths between them. */
+    public static List<OsqVariant> osqVariants() {
+        return List.of(new OsqVariant(1, 4), new OsqVariant(2, 8), new OsqVariant(4, 4));
     }
 
     /** The searched variants (scaled-sign has sign's codes, so searching it again would prove nothing new). */
@@ -125,6 +142,7 @@ public final class GoldenSet {
                     }
                 }
             }
+            writeOsq(dir, c, corpus, queries);
             if (c.labels() != null) {
                 Npy.write(dir.resolve("labels.npy"), false, NpyDtype.I4, Npy.le(c.labels()), c.labels().length);
                 Files.writeString(dir.resolve("qrels.txt"), c.qrels(), StandardCharsets.UTF_8);
@@ -135,6 +153,39 @@ public final class GoldenSet {
 
     static String topKName(Variant v, int k, String what) {
         return v.name() + ".k" + k + "." + what + ".npy";
+    }
+
+    /**
+     * osq: the centroid, document and query planes and corrections, and the reference's top-k (indices and scores) at
+     * every k of the case.
+     */
+    private static void writeOsq(Path dir, GoldenCase c, FloatEmbeddingBatch corpus, FloatEmbeddingBatch queries) {
+        try (SearchBackend reference = SearchBackends.open("reference")) {
+            for (OsqVariant v : osqVariants()) {
+                OsqQuantizer quantizer = OsqQuantizer.fit(corpus, v.docBits());
+                try (OsqCodes d = quantizer.encodeDocuments(corpus); OsqCodes q = quantizer.encodeQueries(queries, v.queryBits())) {
+                    Npy.write(dir.resolve(v.name() + ".centroid.npy"), false, NpyDtype.F4, Npy.le(quantizer.centroid()), 1, quantizer.dims());
+                    writeOsqCodes(dir, v.name() + ".corpus", d);
+                    writeOsqCodes(dir, v.name() + ".queries", q);
+                    for (int k : ks(c.corpus().length)) {
+                        ScoredResult r = reference.searchOsq(d, q, k);
+                        Npy.write(dir.resolve(v.name() + ".k" + k + ".indices.npy"), false, NpyDtype.I8, Npy.le(r.indices()), r.queries(), k);
+                        Npy.write(dir.resolve(v.name() + ".k" + k + ".scores.npy"), false, NpyDtype.F4, Npy.le(r.scores()), r.queries(), k);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void writeOsqCodes(Path dir, String stem, OsqCodes codes) {
+        Npy.writeCodes(dir.resolve(stem + ".codes.npy"), false, codes.planes());
+        Npy.write(dir.resolve(stem + ".corrections.npy"), false, NpyDtype.F4, Npy.le(codes.corrections()), codes.rows(), OsqScores.CORRECTIONS);
+    }
+
+    /** Stored osq planes and corrections as codes of {@code quantizer}. */
+    private static OsqCodes readOsqCodes(Path dir, String stem, int dims, int bits, boolean queries, OsqQuantizer quantizer) {
+        return new OsqCodes(Npy.readCodes(dir.resolve(stem + ".codes.npy")), Npy.readHeap(dir.resolve(stem + ".corrections.npy")).floats(),
+                dims, bits, queries, quantizer.centroidId());
     }
 
     private static void writeDoubles(Path file, double[] values) {
@@ -232,6 +283,7 @@ public final class GoldenSet {
                     }
                 }
             }
+            checkOsq(dir, c, corpus, queries, backends, out);
             if (c.labels() != null) {
                 try {
                     JsonNode expected = JSON.readTree(dir.resolve("metrics.json").toFile());
@@ -240,6 +292,36 @@ public final class GoldenSet {
                             expected.equals(actual) ? "" : "expected " + expected + ", computed " + actual));
                 } catch (IOException e) {
                     throw BadInputException.in(dir.resolve("metrics.json"), "unreadable: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** osq: centroid, planes and corrections recomputed byte for byte; top-k of the stored codes on every backend. */
+    private static void checkOsq(Path dir, GoldenCase c, FloatEmbeddingBatch corpus, FloatEmbeddingBatch queries,
+                                 List<SearchBackend> backends, List<Finding> out) {
+        int dims = corpus.dims();
+        for (OsqVariant v : osqVariants()) {
+            String at = c.name() + "/" + v.name();
+            OsqQuantizer quantizer = OsqQuantizer.fit(corpus, v.docBits());
+            float[] storedCentroid = Npy.readHeap(dir.resolve(v.name() + ".centroid.npy")).floats();
+            out.add(same(at + " centroid", MemorySegment.ofArray(quantizer.centroid()), MemorySegment.ofArray(storedCentroid)));
+            OsqQuantizer stored = OsqQuantizer.of(storedCentroid, v.docBits());
+            try (OsqCodes d = quantizer.encodeDocuments(corpus); OsqCodes q = quantizer.encodeQueries(queries, v.queryBits());
+                 OsqCodes ed = readOsqCodes(dir, v.name() + ".corpus", dims, v.docBits(), false, stored);
+                 OsqCodes eq = readOsqCodes(dir, v.name() + ".queries", dims, v.queryBits(), true, stored)) {
+                out.add(same(at + " corpus codes", d.planes().segment(), ed.planes().segment()));
+                out.add(same(at + " corpus corrections", MemorySegment.ofArray(d.corrections()), MemorySegment.ofArray(ed.corrections())));
+                out.add(same(at + " query codes", q.planes().segment(), eq.planes().segment()));
+                out.add(same(at + " query corrections", MemorySegment.ofArray(q.corrections()), MemorySegment.ofArray(eq.corrections())));
+                for (int k : ks(c.corpus().length)) {
+                    ScoredResult expected = new ScoredResult(c.queries().length, k,
+                            Npy.readHeap(dir.resolve(v.name() + ".k" + k + ".indices.npy")).longs(),
+                            Npy.readHeap(dir.resolve(v.name() + ".k" + k + ".scores.npy")).floats());
+                    for (SearchBackend b : backends) {
+                        String diff = expected.firstDifference(b.searchOsq(ed, eq, k));
+                        out.add(new Finding(at + " top-" + k + " on " + b.name(), diff == null, diff == null ? "" : "expected vs computed: " + diff));
+                    }
                 }
             }
         }
