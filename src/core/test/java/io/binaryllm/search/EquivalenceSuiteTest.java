@@ -2,6 +2,7 @@ package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +31,33 @@ class EquivalenceSuiteTest {
             }
             return new SearchResult(r.queries(), k, idx, r.distances());
         }
+
+        @Override
+        public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+            ScoredResult r = new ReferenceBackend().searchOsq(database, queries, k);
+            long[] idx = r.indices().clone();
+            for (int i = 0; i + 1 < idx.length; i++) {
+                if (r.scores()[i] == r.scores()[i + 1] && (i + 1) % k != 0) {
+                    long t = idx[i];
+                    idx[i] = idx[i + 1];
+                    idx[i + 1] = t;
+                    i++;
+                }
+            }
+            return new ScoredResult(r.queries(), k, idx, r.scores());
+        }
     }
+
+    /** Hamming: rows x bits x kinds x ks, one-shot and through the index; osq: dims x rows x widths x ks. */
+    private static final int CHECKS = 8 * 10 * 2 * 3 * 2 + 6 * 3 * 6 * 3;
 
     @Test
     void theSuiteCatchesAWrongTieOrder() {
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new WrongTies(), c -> { });
-        assertThat(checks).hasSize(8 * 10 * 2 * 3 * 2); // each case one-shot and through the index
+        assertThat(checks).hasSize(CHECKS);
         assertThat(checks.stream().filter(c -> !c.ok())).isNotEmpty();
         assertThat(checks.stream().filter(c -> !c.ok() && c.what().contains("tie-heavy"))).isNotEmpty();
+        assertThat(checks.stream().filter(c -> !c.ok() && c.what().startsWith("osq") && c.what().contains("tie-heavy"))).isNotEmpty();
         // the default index searches through the backend: its wrong ties are caught there too
         assertThat(checks.stream().filter(c -> !c.ok() && c.what().endsWith(" index"))).isNotEmpty();
     }
@@ -46,7 +66,7 @@ class EquivalenceSuiteTest {
     void theSuitePassesTheReferenceAgainstItselfAndReportsEveryCheck() {
         List<EquivalenceSuite.Check> seen = new java.util.ArrayList<>();
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new ReferenceBackend(), seen::add);
-        assertThat(checks).allMatch(EquivalenceSuite.Check::ok).hasSize(8 * 10 * 2 * 3 * 2);
+        assertThat(checks).allMatch(EquivalenceSuite.Check::ok).hasSize(CHECKS);
         assertThat(seen).isEqualTo(checks);
         assertThat(checks.getFirst().what()).isEqualTo("n=1 bits=1 random k=1");
         assertThat(checks.getFirst().backend()).isEqualTo("reference");

@@ -59,19 +59,8 @@ final class PanamaOsqKernel implements OsqKernel {
             VectorMask<Integer> valid = INTS.indexInRange(0, tile.codes() - b * LANES);
             for (int q = q0; q < q1; q++) {
                 int qo = q * queryWords;
-                LongVector acc = LongVector.zero(SPECIES);
-                for (int i = 0; i < docBits; i++) {
-                    int plane = base + i * planeWords * LANES;
-                    for (int j = 0; j < queryBits; j++) {
-                        int qp = qo + j * planeWords;
-                        LongVector count = LongVector.zero(SPECIES);
-                        for (int w = 0; w < planeWords; w++) {
-                            count = LongVector.fromArray(SPECIES, data, plane + w * LANES).and(queries[qp + w])
-                                    .lanewise(VectorOperators.BIT_COUNT).add(count);
-                        }
-                        acc = count.lanewise(VectorOperators.LSHL, i + j).add(acc);
-                    }
-                }
+                LongVector acc = queryBits == 4 ? dot4(data, base, queries, qo, planeWords, docBits)
+                        : dot(data, base, queries, qo, planeWords, docBits, queryBits);
                 // OsqScores.score's eight steps lane by lane: each a separate, correctly rounded float operation.
                 int qc = q * OsqScores.CORRECTIONS;
                 FloatVector dot = (FloatVector) acc.convertShape(VectorOperators.L2F, FLOATS, 0);
@@ -95,5 +84,50 @@ final class PanamaOsqKernel implements OsqKernel {
                 }
             }
         }
+    }
+
+    /**
+     * 4-bit queries, the common case: each document word is loaded once and ANDed with the four query planes' words
+     * into four counts (named locals: C2 keeps them in registers), weighted by their planes once at the end.
+     */
+    private static LongVector dot4(long[] data, int base, long[] queries, int qo, int planeWords, int docBits) {
+        LongVector acc = LongVector.zero(SPECIES);
+        for (int i = 0; i < docBits; i++) {
+            int plane = base + i * planeWords * LANES;
+            LongVector c0 = LongVector.zero(SPECIES);
+            LongVector c1 = LongVector.zero(SPECIES);
+            LongVector c2 = LongVector.zero(SPECIES);
+            LongVector c3 = LongVector.zero(SPECIES);
+            for (int w = 0; w < planeWords; w++) {
+                LongVector d = LongVector.fromArray(SPECIES, data, plane + w * LANES);
+                c0 = d.and(queries[qo + w]).lanewise(VectorOperators.BIT_COUNT).add(c0);
+                c1 = d.and(queries[qo + planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c1);
+                c2 = d.and(queries[qo + 2 * planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c2);
+                c3 = d.and(queries[qo + 3 * planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c3);
+            }
+            acc = c0.lanewise(VectorOperators.LSHL, i).add(acc);
+            acc = c1.lanewise(VectorOperators.LSHL, i + 1).add(acc);
+            acc = c2.lanewise(VectorOperators.LSHL, i + 2).add(acc);
+            acc = c3.lanewise(VectorOperators.LSHL, i + 3).add(acc);
+        }
+        return acc;
+    }
+
+    /** Any query width: one count per (document plane, query plane). */
+    private static LongVector dot(long[] data, int base, long[] queries, int qo, int planeWords, int docBits, int queryBits) {
+        LongVector acc = LongVector.zero(SPECIES);
+        for (int i = 0; i < docBits; i++) {
+            int plane = base + i * planeWords * LANES;
+            for (int j = 0; j < queryBits; j++) {
+                int qp = qo + j * planeWords;
+                LongVector count = LongVector.zero(SPECIES);
+                for (int w = 0; w < planeWords; w++) {
+                    count = LongVector.fromArray(SPECIES, data, plane + w * LANES).and(queries[qp + w])
+                            .lanewise(VectorOperators.BIT_COUNT).add(count);
+                }
+                acc = count.lanewise(VectorOperators.LSHL, i + j).add(acc);
+            }
+        }
+        return acc;
     }
 }
