@@ -7,11 +7,15 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,8 +51,9 @@ class GoldenSetTest {
         try (SearchBackend backend = Backends.open(name)) {
             List<GoldenSet.Finding> findings = GoldenSet.check(GOLDEN, List.of(backend));
             assertThat(findings.stream().filter(f -> !f.ok()).map(f -> f.what() + ": " + f.detail())).isEmpty();
-            // The backend answered all 7 cases x 2 searched variants x 3 values of k.
-            assertThat(findings).filteredOn(f -> f.what().endsWith(" on " + name)).hasSize(7 * 2 * 3);
+            // The backend answered all 7 cases x (2 searched binarizers + 3 osq widths) x 3 values of k.
+            assertThat(findings).filteredOn(f -> f.what().endsWith(" on " + name)).hasSize(7 * (2 + 3) * 3);
+            assertThat(findings).filteredOn(f -> f.what().contains("/osq-b2q8 top-") && f.what().endsWith(" on " + name)).hasSize(7 * 3);
         }
     }
 
@@ -91,7 +96,44 @@ class GoldenSetTest {
         assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("ties/sign top-5 on reference"));
     }
 
+    @Test
+    void aWrongOsqScoreIsReportedAsAMismatch() throws IOException {
+        Path copy = copyGolden();
+        Path scores = copy.resolve("d130/osq-b1q4.k5.scores.npy");
+        float[] v = Npy.readHeap(scores).floats();
+        v[3] = Math.nextUp(v[3]); // one ulp
+        Files.delete(scores);
+        Npy.write(scores, false, NpyDtype.F4, Npy.le(v), v.length / 5, 5);
+        Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
+        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(new ReferenceBackend())).stream().filter(f -> !f.ok()).toList();
+        assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("d130/osq-b1q4 top-5 on reference"));
+    }
+
     // ------------------------------------------------------ cross-checks that do not use the code that wrote the files
+
+    /** Every stored osq top-k list is the oracle's on the stored codes: levels read bit by bit, products, a full sort. */
+    @Test
+    void everyOsqTopKIsTheOraclesOnTheStoredCodes() throws IOException {
+        for (Path caseDir : caseDirs()) {
+            int dims = Math.toIntExact(Npy.readHeap(caseDir.resolve("corpus.npy")).shape()[1]);
+            for (GoldenSet.OsqVariant v : GoldenSet.osqVariants()) {
+                float[] centroid = Npy.readHeap(caseDir.resolve(v.name() + ".centroid.npy")).floats();
+                long id = OsqQuantizer.of(centroid, v.docBits()).centroidId();
+                try (OsqCodes d = new OsqCodes(Npy.readCodes(caseDir.resolve(v.name() + ".corpus.codes.npy")),
+                        Npy.readHeap(caseDir.resolve(v.name() + ".corpus.corrections.npy")).floats(), dims, v.docBits(), false, id);
+                     OsqCodes q = new OsqCodes(Npy.readCodes(caseDir.resolve(v.name() + ".queries.codes.npy")),
+                             Npy.readHeap(caseDir.resolve(v.name() + ".queries.corrections.npy")).floats(), dims, v.queryBits(), true, id)) {
+                    for (int k : GoldenSet.ks(Math.toIntExact(d.rows()))) {
+                        ScoredResult expected = OsqOracle.topK(d, q, k);
+                        assertThat(Npy.readHeap(caseDir.resolve(v.name() + ".k" + k + ".indices.npy")).longs())
+                                .as("%s %s k=%d", caseDir.getFileName(), v.name(), k).containsExactly(expected.indices());
+                        assertThat(Npy.readHeap(caseDir.resolve(v.name() + ".k" + k + ".scores.npy")).floats())
+                                .as("%s %s k=%d", caseDir.getFileName(), v.name(), k).containsExactly(expected.scores());
+                    }
+                }
+            }
+        }
+    }
 
     @Test
     void d1IsWhatAHumanWouldWriteDown() {
