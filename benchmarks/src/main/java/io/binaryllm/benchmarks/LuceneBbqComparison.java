@@ -1,10 +1,10 @@
 package io.binaryllm.benchmarks;
 
+import io.binaryllm.binarize.SignBinarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
-import io.binaryllm.binarize.SignBinarizer;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.RetrievalMetrics;
 import io.binaryllm.quantize.OsqCodes;
@@ -30,6 +30,11 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,7 +124,9 @@ public final class LuceneBbqComparison {
                 }
             }
             Files.writeString(out, report(name, rows, floatScores));
-            System.out.println("wrote " + out);
+            Path png = out.resolveSibling(out.getFileName().toString().replace(".md", ".png"));
+            chart(name, rows, floatScores[0], png);
+            System.out.println("wrote " + out + " and " + png);
         }
 
         /** nDCG@10 and recall@10 of ranked corpus rows. */
@@ -289,6 +296,27 @@ public final class LuceneBbqComparison {
                 best = Math.max(best, queryRows.length / ((System.nanoTime() - t0) / 1e9));
             }
             return best;
+        }
+
+        /** Share of float nDCG@10 against queries per second (log scale), one series per system and backend. */
+        void chart(String name, List<Row> rows, double floatNdcg, Path png) throws IOException {
+            System.setProperty("java.awt.headless", "true");
+            XYChart chart = new XYChartBuilder().width(1000).height(600)
+                    .title(name + ": quality kept against speed (" + threads + " threads)")
+                    .xAxisTitle("queries per second (log)").yAxisTitle("share of float32 nDCG@10 (%)").build();
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            chart.getStyler().setMarkerSize(10);
+            java.util.Map<String, List<Row>> bySystem = new java.util.LinkedHashMap<>();
+            for (Row r : rows) {
+                if (!Double.isNaN(r.qps())) {
+                    bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r);
+                }
+            }
+            bySystem.forEach((system, rs) -> chart.addSeries(system, rs.stream().mapToDouble(Row::qps).toArray(),
+                    rs.stream().mapToDouble(r -> 100 * r.ndcg() / floatNdcg).toArray()));
+            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         }
 
         String report(String name, List<Row> rows, double[] floatScores) {

@@ -19,12 +19,12 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The architecture as rules (docs/architecture.md draws it). Modules own package trees: core the root package and
- * {@code engine, search, data, binarize, metric, seed, internal}; each other module {@code io.binaryllm.<module>}.
+ * {@code engine, search, data, binarize, quantize, metric, seed, internal}; each other module {@code io.binaryllm.<module>}.
  * A module's public API is its packages outside {@code internal}.
  */
 final class ArchitectureRules {
     static final String[] CORE = {"io.binaryllm", "io.binaryllm.engine..", "io.binaryllm.search..", "io.binaryllm.data..",
-            "io.binaryllm.binarize..", "io.binaryllm.metric..", "io.binaryllm.seed..", "io.binaryllm.internal.."};
+            "io.binaryllm.binarize..", "io.binaryllm.quantize..", "io.binaryllm.metric..", "io.binaryllm.seed..", "io.binaryllm.internal.."};
     static final String GPU = "io.binaryllm.gpu..";
     static final String LANGCHAIN4J = "io.binaryllm.langchain4j..";
     static final String RUNNER = "io.binaryllm.runner..";
@@ -64,12 +64,14 @@ final class ArchitectureRules {
     }
 
     /**
-     * Core's layers, lowest first: data types, files and seeds; the kernels; binarizers and metrics; the search SPI;
-     * the backends; the engine facade. A layer uses only the layers below it.
+     * Core's layers, lowest first: data types, files and seeds; osq's definition (its codes and the specified score,
+     * which the kernels implement); the kernels; binarizers and metrics; the search SPI; the backends; the engine
+     * facade. A layer uses only the layers below it.
      */
     static ArchRule coreLayers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("foundation").definedBy("io.binaryllm", "io.binaryllm.data..", "io.binaryllm.seed..")
+                .layer("quantize").definedBy("io.binaryllm.quantize..")
                 .layer("kernels").definedBy("io.binaryllm.internal.vectorization..")
                 .layer("measures").definedBy("io.binaryllm.binarize..", "io.binaryllm.metric..")
                 .layer("search").definedBy("io.binaryllm.search..")
@@ -80,7 +82,8 @@ final class ArchitectureRules {
                 .whereLayer("search").mayOnlyBeAccessedByLayers("backends", "engine")
                 .whereLayer("measures").mayOnlyBeAccessedByLayers("backends", "engine")
                 .whereLayer("kernels").mayOnlyBeAccessedByLayers("measures", "search", "backends", "engine")
-                .as("core's layers: foundation < kernels < binarizers and metrics < search SPI < backends < engine");
+                .whereLayer("quantize").mayOnlyBeAccessedByLayers("kernels", "measures", "search", "backends", "engine")
+                .as("core's layers: foundation < osq's definition < kernels < binarizers and metrics < search SPI < backends < engine");
     }
 
     /** Packages form no cycle (checked on core's classes: the library a user depends on). */
