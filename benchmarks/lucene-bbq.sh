@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lucene 10.6 BBQ against osq on the same vectors and threads, one run per dataset (LuceneBbqComparison):
 #   benchmarks/lucene-bbq.sh [DATASET ...]    (default: wordnet/glosses-10k wordnet/glosses-all; needs wordnet-base)
-# Threads: every core (THREADS=N to change). Tables go to target/lucene-bbq/<dataset>.md and the terminal.
+# Threads: every core (THREADS=N to change); LUCENE=false measures our side only. Tables and charts go to
+# target/lucene-bbq/<dataset>.md and .png, and the terminal.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 JAVA_HOME="$("$home/bin/find-jdk25")"
@@ -14,6 +15,6 @@ datasets=("$@")
 for d in "${datasets[@]}"; do
   # The CLI's class path carries the datasets and the embedding cache reader; the benchmarks jar carries Lucene.
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx12g -XX:+UseParallelGC \
-    -Dbinaryllm.home="$home" -cp "$home/benchmarks/target/benchmarks.jar:$home/src/cli/target/binaryllm.jar:$home/src/cli/target/lib/*" \
+    -Dbinaryllm.home="$home" -Dbbq.lucene="${LUCENE:-true}" -cp "$home/benchmarks/target/benchmarks.jar:$home/src/cli/target/binaryllm.jar:$home/src/cli/target/lib/*" \
     io.binaryllm.benchmarks.LuceneBbqComparison "$d" "$threads" "$home/target/lucene-bbq/${d//\//-}.md"
 done

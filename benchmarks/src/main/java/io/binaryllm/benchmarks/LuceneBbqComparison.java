@@ -109,8 +109,11 @@ public final class LuceneBbqComparison {
             double[] floatScores = quality(floatTop);
             rows.add(new Row("float32", "exact cosine", dims * Float.BYTES, floatScores[0], floatScores[1], Double.NaN));
             System.out.printf("float32: nDCG@10 %.4f recall@10 %.4f%n", floatScores[0], floatScores[1]);
-            for (ScalarEncoding e : List.of(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, ScalarEncoding.DIBIT_QUERY_NIBBLE, ScalarEncoding.PACKED_NIBBLE)) {
-                rows.addAll(lucene(e));
+            // -Dbbq.lucene=false skips Lucene (its passes take most of the time) while tuning our side.
+            if (Boolean.parseBoolean(System.getProperty("bbq.lucene", "true"))) {
+                for (ScalarEncoding e : List.of(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, ScalarEncoding.DIBIT_QUERY_NIBBLE, ScalarEncoding.PACKED_NIBBLE)) {
+                    rows.addAll(lucene(e));
+                }
             }
             for (SearchBackend backend : SearchBackends.loadAll()) {
                 try (backend) {

@@ -38,7 +38,6 @@ final class PanamaOsqKernel implements OsqKernel {
     @Override
     public void topK(BlockedTile tile, OsqBatch batch, int q0, int q1, FlatTopK heaps) {
         long[] data = tile.data();
-        long[] queries = batch.queries();
         float[] dc = batch.docCorrections();
         float[] qcs = batch.queryCorrections();
         int planeWords = batch.planeWords();
@@ -46,88 +45,87 @@ final class PanamaOsqKernel implements OsqKernel {
         int queryBits = batch.queryBits();
         int queryWords = queryBits * planeWords;
         int words = tile.words();
+        int blocks = tile.blocks();
         int[] keys = new int[LANES];
+        // The query's words, each repeated across the lanes: loaded as vectors (an AND's memory operand), not broadcast
+        // from a scalar register once per block.
+        long[] spread = new long[queryWords * LANES];
         int firstBlock = Math.toIntExact(tile.first() / LANES);
-        for (int b = 0; b < tile.blocks(); b++) {
-            int base = b * words * LANES;
-            long first = tile.first() + (long) b * LANES;
-            int cb = (firstBlock + b) * OsqScores.CORRECTIONS * LANES;
-            FloatVector ax = FloatVector.fromArray(FLOATS, dc, cb);
-            FloatVector lx = FloatVector.fromArray(FLOATS, dc, cb + LANES);
-            FloatVector x1 = FloatVector.fromArray(FLOATS, dc, cb + 2 * LANES);
-            FloatVector dadd = FloatVector.fromArray(FLOATS, dc, cb + 3 * LANES);
-            VectorMask<Integer> valid = INTS.indexInRange(0, tile.codes() - b * LANES);
-            for (int q = q0; q < q1; q++) {
-                int qo = q * queryWords;
-                LongVector acc = queryBits == 4 ? dot4(data, base, queries, qo, planeWords, docBits)
-                        : dot(data, base, queries, qo, planeWords, docBits, queryBits);
+        for (int q = q0; q < q1; q++) {
+            for (int w = 0; w < queryWords; w++) {
+                java.util.Arrays.fill(spread, w * LANES, (w + 1) * LANES, batch.queries()[q * queryWords + w]);
+            }
+            int qc = q * OsqScores.CORRECTIONS;
+            FloatVector ay = FloatVector.broadcast(FLOATS, qcs[qc]);
+            FloatVector ly = FloatVector.broadcast(FLOATS, qcs[qc + 1]);
+            float q1Value = qcs[qc + 2];
+            float q0Value = qcs[qc + 3];
+            int bound = heaps.worst(q);
+            for (int b = 0; b < blocks; b++) {
+                int base = b * words * LANES;
+                // The integer part. Both branches stay in this method: a vector returned from, or passed to, a method
+                // C2 does not inline is boxed, and the loop runs several times slower.
+                LongVector acc = LongVector.zero(SPECIES);
+                if (queryBits == 4) {
+                    // The common width: each document word is loaded once into four counts, weighted once per plane.
+                    for (int i = 0; i < docBits; i++) {
+                        int plane = base + i * planeWords * LANES;
+                        LongVector c0 = LongVector.zero(SPECIES);
+                        LongVector c1 = LongVector.zero(SPECIES);
+                        LongVector c2 = LongVector.zero(SPECIES);
+                        LongVector c3 = LongVector.zero(SPECIES);
+                        for (int w = 0; w < planeWords; w++) {
+                            LongVector d = LongVector.fromArray(SPECIES, data, plane + w * LANES);
+                            c0 = d.and(LongVector.fromArray(SPECIES, spread, w * LANES)).lanewise(VectorOperators.BIT_COUNT).add(c0);
+                            c1 = d.and(LongVector.fromArray(SPECIES, spread, (planeWords + w) * LANES)).lanewise(VectorOperators.BIT_COUNT).add(c1);
+                            c2 = d.and(LongVector.fromArray(SPECIES, spread, (2 * planeWords + w) * LANES)).lanewise(VectorOperators.BIT_COUNT).add(c2);
+                            c3 = d.and(LongVector.fromArray(SPECIES, spread, (3 * planeWords + w) * LANES)).lanewise(VectorOperators.BIT_COUNT).add(c3);
+                        }
+                        acc = c0.lanewise(VectorOperators.LSHL, i).add(acc);
+                        acc = c1.lanewise(VectorOperators.LSHL, i + 1).add(acc);
+                        acc = c2.lanewise(VectorOperators.LSHL, i + 2).add(acc);
+                        acc = c3.lanewise(VectorOperators.LSHL, i + 3).add(acc);
+                    }
+                } else {
+                    for (int i = 0; i < docBits; i++) {
+                        int plane = base + i * planeWords * LANES;
+                        for (int j = 0; j < queryBits; j++) {
+                            int qp = j * planeWords * LANES;
+                            LongVector count = LongVector.zero(SPECIES);
+                            for (int w = 0; w < planeWords; w++) {
+                                count = LongVector.fromArray(SPECIES, data, plane + w * LANES)
+                                        .and(LongVector.fromArray(SPECIES, spread, qp + w * LANES))
+                                        .lanewise(VectorOperators.BIT_COUNT).add(count);
+                            }
+                            acc = count.lanewise(VectorOperators.LSHL, i + j).add(acc);
+                        }
+                    }
+                }
                 // OsqScores.score's eight steps lane by lane: each a separate, correctly rounded float operation.
-                int qc = q * OsqScores.CORRECTIONS;
+                int cb = (firstBlock + b) * OsqScores.CORRECTIONS * LANES;
                 FloatVector dot = (FloatVector) acc.convertShape(VectorOperators.L2F, FLOATS, 0);
-                FloatVector u = FloatVector.broadcast(FLOATS, qcs[qc]).mul(x1);
-                FloatVector v = FloatVector.broadcast(FLOATS, qcs[qc + 1]).mul(dot);
-                FloatVector s = lx.mul(u.add(v));
-                s = s.add(ax.mul(qcs[qc + 2]));
-                s = s.add(qcs[qc + 3]);
-                s = s.add(dadd);
+                FloatVector u = ay.mul(FloatVector.fromArray(FLOATS, dc, cb + 2 * LANES));
+                FloatVector v = ly.mul(dot);
+                FloatVector s = FloatVector.fromArray(FLOATS, dc, cb + LANES).mul(u.add(v));
+                s = s.add(FloatVector.fromArray(FLOATS, dc, cb).mul(q1Value));
+                s = s.add(q0Value);
+                s = s.add(FloatVector.fromArray(FLOATS, dc, cb + 3 * LANES));
                 IntVector bits = s.reinterpretAsInts();
                 IntVector key = bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)
                         .lanewise(VectorOperators.XOR, bits).lanewise(VectorOperators.NOT);
-                VectorMask<Integer> enter = key.compare(VectorOperators.LT, heaps.worst(q)).and(valid);
+                VectorMask<Integer> enter = key.compare(VectorOperators.LT, bound);
                 if (enter.anyTrue()) {
+                    enter = enter.and(INTS.indexInRange(0, tile.codes() - b * LANES));
                     key.intoArray(keys, 0);
-                    for (int l = enter.firstTrue(); l < LANES; l++) {
+                    long first = tile.first() + (long) b * LANES;
+                    for (int l = 0; l < LANES; l++) {
                         if (enter.laneIsSet(l)) {
                             heaps.offer(q, keys[l], first + l);
                         }
                     }
+                    bound = heaps.worst(q);
                 }
             }
         }
-    }
-
-    /**
-     * 4-bit queries, the common case: each document word is loaded once and ANDed with the four query planes' words
-     * into four counts (named locals: C2 keeps them in registers), weighted by their planes once at the end.
-     */
-    private static LongVector dot4(long[] data, int base, long[] queries, int qo, int planeWords, int docBits) {
-        LongVector acc = LongVector.zero(SPECIES);
-        for (int i = 0; i < docBits; i++) {
-            int plane = base + i * planeWords * LANES;
-            LongVector c0 = LongVector.zero(SPECIES);
-            LongVector c1 = LongVector.zero(SPECIES);
-            LongVector c2 = LongVector.zero(SPECIES);
-            LongVector c3 = LongVector.zero(SPECIES);
-            for (int w = 0; w < planeWords; w++) {
-                LongVector d = LongVector.fromArray(SPECIES, data, plane + w * LANES);
-                c0 = d.and(queries[qo + w]).lanewise(VectorOperators.BIT_COUNT).add(c0);
-                c1 = d.and(queries[qo + planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c1);
-                c2 = d.and(queries[qo + 2 * planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c2);
-                c3 = d.and(queries[qo + 3 * planeWords + w]).lanewise(VectorOperators.BIT_COUNT).add(c3);
-            }
-            acc = c0.lanewise(VectorOperators.LSHL, i).add(acc);
-            acc = c1.lanewise(VectorOperators.LSHL, i + 1).add(acc);
-            acc = c2.lanewise(VectorOperators.LSHL, i + 2).add(acc);
-            acc = c3.lanewise(VectorOperators.LSHL, i + 3).add(acc);
-        }
-        return acc;
-    }
-
-    /** Any query width: one count per (document plane, query plane). */
-    private static LongVector dot(long[] data, int base, long[] queries, int qo, int planeWords, int docBits, int queryBits) {
-        LongVector acc = LongVector.zero(SPECIES);
-        for (int i = 0; i < docBits; i++) {
-            int plane = base + i * planeWords * LANES;
-            for (int j = 0; j < queryBits; j++) {
-                int qp = qo + j * planeWords;
-                LongVector count = LongVector.zero(SPECIES);
-                for (int w = 0; w < planeWords; w++) {
-                    count = LongVector.fromArray(SPECIES, data, plane + w * LANES).and(queries[qp + w])
-                            .lanewise(VectorOperators.BIT_COUNT).add(count);
-                }
-                acc = count.lanewise(VectorOperators.LSHL, i + j).add(acc);
-            }
-        }
-        return acc;
     }
 }
