@@ -192,22 +192,14 @@ final class Evaluator {
     }
 
     Map<String, Object> classifyBinary(int[][] split, BinaryCodeBatch codes) {
-        int[] labels = corpus.labels().orElseThrow();
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         try (BinaryCodeBatch train = gather(codes, split[0]); BinaryCodeBatch test = gather(codes, split[1])) {
-            SearchResult r = engine.backend().search(train, test, kn);
-            int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
-            int[] predicted = new int[split[1].length];
-            for (int t = 0; t < predicted.length; t++) {
-                predicted[t] = Classification.vote(r.indicesOf(t), trainLabels);
-            }
-            return scores(split, predicted);
+            return vote(split, engine.backend().search(train, test, kn).indexLists());
         }
     }
 
     /** kNN by osq score: the training rows' document codes, the test rows encoded as queries by the same quantizer. */
     Map<String, Object> classifyOsq(int[][] split, OsqQuantizer quantizer, OsqCodes codes, int queryBits) {
-        int[] labels = corpus.labels().orElseThrow();
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         int dims = corpus.vectors().dims();
         float[] testRows = new float[Math.multiplyExact(split[1].length, dims)];
@@ -218,14 +210,19 @@ final class Evaluator {
                 codes.dims(), codes.bitsPerDim(), false, codes.centroid());
              OsqCodes test = quantizer.encodeQueries(FloatEmbeddingBatch.ofFlat(testRows, split[1].length,
                      dims, corpus.name()), queryBits)) {
-            ScoredResult r = engine.backend().searchOsq(train, test, kn);
-            int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
-            int[] predicted = new int[split[1].length];
-            for (int t = 0; t < predicted.length; t++) {
-                predicted[t] = Classification.vote(r.indicesOf(t), trainLabels);
-            }
-            return scores(split, predicted);
+            return vote(split, engine.backend().searchOsq(train, test, kn).indexLists());
         }
+    }
+
+    /** Each held-out row's label by the vote of its neighbours among the training rows, scored. */
+    private Map<String, Object> vote(int[][] split, long[][] neighbours) {
+        int[] labels = corpus.labels().orElseThrow();
+        int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
+        int[] predicted = new int[split[1].length];
+        for (int t = 0; t < predicted.length; t++) {
+            predicted[t] = Classification.vote(neighbours[t], trainLabels);
+        }
+        return scores(split, predicted);
     }
 
     private static float[] gatherCorrections(float[] corrections, int[] rows) {

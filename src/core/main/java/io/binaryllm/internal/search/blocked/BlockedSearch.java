@@ -190,6 +190,11 @@ public final class BlockedSearch {
                 kernel.topK(tile, q, a, Math.min(padded, a + QUERY_SLICE), heaps);
             }
         });
+        merge(parts, nq, k, indices, distances);
+    }
+
+    /** The threads' lists of the first {@code nq} queries merged by (distance, index) into the result arrays. */
+    static void merge(List<FlatTopK> parts, int nq, int k, long[] indices, int[] distances) {
         TopKHeap merged = new TopKHeap(k);
         for (int qi = 0; qi < nq; qi++) {
             merged.clear();

@@ -1,7 +1,6 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.data.MemoryBudget;
-import io.binaryllm.internal.search.TopKHeap;
 import io.binaryllm.internal.vectorization.FlatTopK;
 import io.binaryllm.internal.vectorization.OsqBatch;
 import io.binaryllm.internal.vectorization.OsqKernel;
@@ -46,16 +45,7 @@ final class OsqBlockedSearch {
         });
         long[] indices = new long[nq * k];
         int[] keys = new int[nq * k];
-        TopKHeap merged = new TopKHeap(k);
-        for (int qi = 0; qi < nq; qi++) {
-            merged.clear();
-            for (FlatTopK part : parts) {
-                for (int j = 0; j < part.sizes()[qi]; j++) {
-                    merged.offer(part.distances()[qi * k + j], part.indices()[qi * k + j]);
-                }
-            }
-            merged.drainSorted(indices, keys, qi * k);
-        }
+        BlockedSearch.merge(parts, nq, k, indices, keys);
         return ScoredResult.ofKeys(new SearchResult(nq, k, indices, keys));
     }
 
