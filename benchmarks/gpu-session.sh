@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One call on a lent GPU host checks and measures the GPU backends from the unpacked bundle (no JDK, no network):
 #   devices, the equivalence suite on cuda (and opencl when the host has an OpenCL driver), the golden set, and
-#   bench at the target sizes (1M codes x 10,000 queries, 256 and 1024 bits, k = 10) for the GPU and CPU backends.
+#   bench at the target sizes (1M codes x 10,000 queries, 256 and 1024 bits, k = 10) for the GPU and CPU backends, and
+#   osq at 1M x 1,000 (384 dims, 1- and 2-bit documents, 4-bit queries).
 # (BLM_N and BLM_NQ override the sizes for a dry run.) Logs and the bench JSON go to OUTDIR (8 files, the most the device tool brings back); a summary prints last.
 #
 # From a checkout: bin/make-bundle, then carry target/binaryllm-bundle.tar.gz (59 MB; the device tool carries
@@ -41,8 +42,16 @@ step golden "$blm" golden check
 step bench "$blm" bench --n "${BLM_N:-1000000}" --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 \
   --backends "$backends,cpu,native" --json "$out/bench.json" --force
 # The same GPU rows with the 8-query tile kernel (blm_topk_small8): half the database traffic, more private state.
-BINARYLLM_JAVA_OPTS="-Dbinaryllm.gpu.queryTile=8" step bench-tile8 "$blm" bench --n "${BLM_N:-1000000}" \
-  --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 --backends "$backends"
+# Then osq (1-bit and 2-bit documents, 4-bit queries, 384 dims: MiniLM's width) on the GPU and CPU backends, in the
+# same file (the device tool brings back 8).
+tile8_and_osq() {
+  BINARYLLM_JAVA_OPTS="-Dbinaryllm.gpu.queryTile=8" "$blm" bench --n "${BLM_N:-1000000}" \
+    --nq "${BLM_NQ:-10000}" --bits 256,1024 --k 10 --repeat 5 --backends "$backends" || return 1
+  echo "-- osq:"
+  "$blm" bench --osq 1x4,2x4 --bits 384 --n "${BLM_N:-1000000}" --nq 1000 --k 10 --repeat 3 --check 20 \
+    --backends "$backends,cpu,native"
+}
+step bench-tile8 tile8_and_osq
 # Few queries (an online service's case): row slices fill the GPU, the index's kept codes spare the upload; k = 40 is
 # the counting selection (a rescoring shortlist). Against the CPU backends in the same run.
 few() {
@@ -58,7 +67,7 @@ grep -E '^(cuda|opencl|cpu|native|reference) ' "$out/devices.txt" || true
 grep -E 'mismatch|differ|identical|passed|failed|^--' "$out/equivalence.txt" "$out/golden.txt" | tail -n 12 || true
 grep -vE '^==' "$out/bench.txt" | tail -n 20
 echo "-- 8-query tiles:"
-grep -vE '^==' "$out/bench-tile8.txt" | grep -vE '^(reference|backend) ' | tail -n 8
+grep -vE '^==' "$out/bench-tile8.txt" | grep -vE '^(reference|backend) ' | tail -n 14
 echo "-- few queries (1, 10, 100):"
 grep -E '^(cuda|opencl|cpu|native) | index ' "$out/bench-few.txt" | cut -c1-160 | tail -n 40
 exit $status

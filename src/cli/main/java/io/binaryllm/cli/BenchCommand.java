@@ -13,6 +13,7 @@ import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.gpu.PopcountBound;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
@@ -73,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated codes (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--osq", split = ",", paramLabel = "DxQ",
+            description = {"Time osq searches instead of Hamming ones: document x query bits a dimension, e.g. 1x4,2x4;",
+                    "--bits are then dimensions. Generated codes only (random planes and corrections)."})
+    List<String> osq;
+
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the rows as JSON.")
     Path json;
 
@@ -111,7 +117,9 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         out.printf("%-10s %6s %5s %10s %8s %9s %12s %10s %9s  %s%n", "backend", "bits", "k", "n", "queries", "seconds",
                 "Mpairs/s", "Gbit/s", "speedup", "device");
-        if (database != null) {
+        if (osq != null) {
+            OsqBench.run(this, parseOsq(), rows, out);
+        } else if (database != null) {
             try (BinaryCodeBatch db = Npy.readCodes(database); BinaryCodeBatch q = Npy.readCodes(queries)) {
                 measure(db, q, rows, out);
             } catch (InternalError e) {
@@ -132,6 +140,28 @@ final class BenchCommand implements Callable<Integer> {
             AtomicOutput.writeBytes(json, force, text);
         }
         return Main.OK;
+    }
+
+    /** {@code --osq}'s widths as (document bits, query bits), refused with the option's name. */
+    private List<int[]> parseOsq() {
+        if (database != null) {
+            throw new BadInputException("--osq: osq is timed on generated codes; --database and --queries give Hamming codes");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (String spec : osq) {
+            String[] parts = spec.split("x");
+            try {
+                int[] w = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+                if (parts.length == 2 && OsqCodes.documentBits(w[0]) && OsqCodes.queryBits(w[1])) {
+                    out.add(w);
+                    continue;
+                }
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                // reported below
+            }
+            throw new BadInputException("--osq: '" + spec + "' is not DOCxQUERY bits a dimension with DOC 1, 2 or 4 and QUERY 4 or 8 (e.g. 1x4)");
+        }
+        return out;
     }
 
     /**
@@ -221,19 +251,26 @@ final class BenchCommand implements Callable<Integer> {
 
     private BenchRow print(PrintWriter out, SearchBackend b, BinaryCodeBatch db, int nqTimed, int k, double seconds,
                            double refRate, int checked) {
-        double pairs = (double) db.rows() * nqTimed / seconds;
+        return print(out, b, null, db.rows(), db.bits(), nqTimed, k, seconds, refRate, checked);
+    }
+
+    /** Prints and returns one row; {@code osqWidths} is null for Hamming, else e.g. "1x4" (and bits are d x doc bits). */
+    BenchRow print(PrintWriter out, SearchBackend b, String osqWidths, long rows, int bits, int nqTimed, int k, double seconds,
+                   double refRate, int checked) {
+        double pairs = (double) rows * nqTimed / seconds;
         var gpu = b instanceof io.binaryllm.gpu.GpuBackend g ? g.lastTimings() : null;
-        BenchRow row = new BenchRow(b.name(), b.availability().detail(), db.bits(), k, db.rows(), nqTimed, seconds, pairs,
-                pairs * db.bits(), pairs / refRate, checked, gpu, null);
-        out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%n", row.backend(), row.bits(), k, row.n(),
-                nqTimed, seconds, pairs / 1e6, row.bitsPerSecond() / 1e9, row.speedup(), row.device());
+        BenchRow row = new BenchRow(b.name(), osqWidths, b.availability().detail(), bits, k, rows, nqTimed, seconds, pairs,
+                pairs * bits, pairs / refRate, checked, gpu, null);
+        out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%s%n", row.backend(), row.bits(), k, row.n(),
+                nqTimed, seconds, pairs / 1e6, row.bitsPerSecond() / 1e9, row.speedup(), osqWidths == null ? "" : "osq " + osqWidths + ", ",
+                row.device());
         if (gpu != null) {
             out.printf("%-10s   last call: %s%n", "", parts(gpu));
             double rate = ((GpuBackend) b).popcountsPerSecond();
-            if (rate > 0) {
-                double bound = PopcountBound.seconds((double) db.rows() * nqTimed, db.bits(), rate);
+            if (rate > 0 && osqWidths == null) {
+                double bound = PopcountBound.seconds((double) rows * nqTimed, bits, rate);
                 out.printf("%-10s   kernels %.1fx the popcount bound (%.4f s: %d x %d pairs, %d 32-bit popcounts each, %.3g/s)%n",
-                        "", gpu.kernels() / bound, bound, db.rows(), nqTimed, (db.bits() + 31) / 32, rate);
+                        "", gpu.kernels() / bound, bound, rows, nqTimed, (bits + 31) / 32, rate);
             }
         }
         out.flush();
@@ -276,7 +313,7 @@ final class BenchCommand implements Callable<Integer> {
                     "", index.residence(), build, seconds, pairs / 1e6, row.seconds() / seconds,
                     gpu == null ? "" : "; last call: " + parts(gpu));
             out.flush();
-            return new BenchRow(row.backend(), row.device(), row.bits(), row.k(), row.n(), row.queries(), row.seconds(),
+            return new BenchRow(row.backend(), null, row.device(), row.bits(), row.k(), row.n(), row.queries(), row.seconds(),
                     row.pairsPerSecond(), row.bitsPerSecond(), row.speedup(), row.checkedQueries(), row.gpu(),
                     new BenchRow.Index(index.residence(), build, seconds, pairs, gpu));
         }
@@ -286,7 +323,7 @@ final class BenchCommand implements Callable<Integer> {
      * Median of {@link #repeat} timed calls, after warm-up calls for at least half a second (at least one): the JIT
      * must have compiled the kernel, or small configurations would time the interpreter.
      */
-    private double time(Runnable call) {
+    double time(Runnable call) {
         long warmUntil = System.nanoTime() + 500_000_000L;
         do {
             call.run();
@@ -301,7 +338,7 @@ final class BenchCommand implements Callable<Integer> {
         return t[repeat / 2];
     }
 
-    private List<SearchBackend> chooseBackends() {
+    List<SearchBackend> chooseBackends() {
         List<SearchBackend> out = new ArrayList<>();
         for (SearchBackend b : SearchBackends.loadAll()) {
             boolean wanted = b.name().equals("reference") || backends == null || backends.contains(b.name());

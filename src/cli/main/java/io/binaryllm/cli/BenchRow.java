@@ -6,8 +6,9 @@ import io.binaryllm.gpu.GpuTimings;
  * One measured configuration.
  *
  * @param backend        backend name
+ * @param osq            for an osq search, its widths ("1x4": 1-bit documents, 4-bit queries); null for Hamming
  * @param device         what it ran on (kernel, threads)
- * @param bits           bits per code
+ * @param bits           bits per code (osq: dimensions x document bits)
  * @param k              neighbours per query
  * @param n              database rows
  * @param queries        queries timed
@@ -20,7 +21,7 @@ import io.binaryllm.gpu.GpuTimings;
  * @param index          the same searches through the backend's {@code BinaryIndex} (GPU: kept on the device; CPU: laid
  *                       out in blocks); null for the reference and where the index searches in place
  */
-record BenchRow(String backend, String device, int bits, int k, long n, int queries, double seconds,
+record BenchRow(String backend, String osq, String device, int bits, int k, long n, int queries, double seconds,
                        double pairsPerSecond, double bitsPerSecond, double speedup, int checkedQueries,
                        GpuTimings gpu, Index index) {
     /**

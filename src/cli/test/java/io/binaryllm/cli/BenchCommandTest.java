@@ -35,6 +35,28 @@ class BenchCommandTest {
         assertThat(run.out()).contains("reference").contains("speedup");
     }
 
+    /** osq rows: every available backend checked against the reference and timed; bits are dims x document bits. */
+    @Test
+    void osqRowsNameTheirWidthsAndBadWidthsAreRefused() throws Exception {
+        Path json = dir.resolve("osq.json");
+        CliHarness.Run run = CliHarness.cli("bench", "--osq", "1x4,2x8", "--n", 2000, "--nq", 9, "--bits", 97, "--k", 5,
+                "--repeat", 1, "--check", 4, "--json", json);
+        assertThat(run.code()).as(run.err()).isZero();
+        long available = SearchBackends.loadAll().stream().filter(b -> b.availability().available()).count();
+        JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("rows");
+        assertThat(rows).hasSize((int) available * 2);
+        assertThat(rows.get(0).get("osq").asText()).isEqualTo("1x4");
+        assertThat(rows.get(0).get("bits").asInt()).isEqualTo(97);
+        assertThat(rows.get((int) available).get("osq").asText()).isEqualTo("2x8");
+        assertThat(rows.get((int) available).get("bits").asInt()).isEqualTo(194);
+        assertThat(run.out()).contains("osq 1x4").contains("osq 2x8");
+        for (String bad : new String[]{"3x4", "1x2", "1by4", "x"}) {
+            CliHarness.Run refused = CliHarness.cli("bench", "--osq", bad, "--n", 100, "--nq", 2, "--bits", 64);
+            assertThat(refused.code()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).contains("--osq: '" + bad + "'");
+        }
+    }
+
     @Test
     void writesGeneratedDataOthersCanRead() {
         CliHarness.Run run = CliHarness.cli("bench", "--write-data", dir, "--n", 100, "--nq", 7, "--bits", 130);
