@@ -42,7 +42,8 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  * A langchain4j {@link EmbeddingStore} that searches binary codes: each added embedding is binarized (sign by
  * default: one bit per dimension, 32x smaller than floats) and searched by exact Hamming top-k on the engine's
  * backend; with rescoring (the default) the binary top-(maxResults x factor) is re-ranked by exact cosine against
- * the float vectors, which the store keeps in a memory-mapped scratch file.
+ * the float vectors, which the store keeps in a memory-mapped scratch file. That file's name leaves the directory as
+ * soon as it is open, so a store that is never closed (or whose process is killed) leaves nothing behind.
  * <ul>
  *   <li>Scores are langchain4j relevance scores, {@code (cos + 1) / 2}: of the exact cosine with rescoring; without
  *       it, of the angle the Hamming distance estimates, {@code cos(pi h / bits)} (exact in expectation for
@@ -156,7 +157,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             return this;
         }
 
-        /** Where the scratch file of float vectors goes (default: java.io.tmpdir). */
+        /** Where the scratch file of float vectors is made (default: java.io.tmpdir); its name is removed at once. */
         public Builder directory(Path directory) {
             this.directory = directory;
             return this;

@@ -16,14 +16,20 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Float vectors in a memory-mapped scratch file, appended row by row: the store's float copies stay out of the
- * Java heap (the page cache holds the hot ones) while the codes it searches stay small. The file grows by doubling
- * and is deleted on close.
+ * Java heap (the page cache holds the hot ones) while the codes it searches stay small. The file grows by doubling.
+ *
+ * <p>The file's name is removed from its directory as soon as it is open: the open channel and the mappings keep the
+ * data, and the operating system frees it when the process lets go, so no scratch file outlives its store, whether the
+ * store is closed, forgotten (langchain4j stores usually are) or its process killed. Where an open file cannot be
+ * deleted (Windows), the name stays until {@link #close} or the JVM's exit.
  */
 public final class MappedFloatRows implements AutoCloseable {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path file;
     private final FileChannel channel;
+    /** Whether the name is still in the directory (only where an open file cannot be deleted). */
+    private final boolean named;
     private final int dims;
     private Arena arena;
     private MemorySegment mapped;
@@ -37,6 +43,18 @@ public final class MappedFloatRows implements AutoCloseable {
             this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw BadInputException.in(directory, "cannot create the store's vector file: " + FileKinds.reason(e));
+        }
+        this.named = !unlink(file);
+    }
+
+    /** Removes the open file's name; false where the platform refuses to (the file is then deleted on close or exit). */
+    private static boolean unlink(Path file) {
+        try {
+            Files.delete(file);
+            return true;
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
+            return false;
         }
     }
 
@@ -109,7 +127,9 @@ public final class MappedFloatRows implements AutoCloseable {
         }
         try {
             channel.close();
-            Files.deleteIfExists(file);
+            if (named) {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             throw BadInputException.in(file, "cannot delete: " + FileKinds.reason(e));
         }
