@@ -36,12 +36,11 @@ static inline int32_t osq_key(float score) {
     return ~(bits ^ ((bits >> 31) & 0x7fffffff));
 }
 
-/* Scores the valid lanes of one block (its corrections cb: [4][8]) for query q and offers them. */
+/* Scores the valid lanes of one block for query q and offers them; dcorr is row-major from database row 0. */
 static inline void offer_scores(const heaps_t *h, int32_t q, const int64_t *dots, int32_t valid, int64_t index,
-                                const float *cb, const float *qcr) {
+                                const float *dcorr, const float *qcr) {
     for (int32_t l = 0; l < valid; l++) {
-        float dc[CORRECTIONS] = {cb[l], cb[LANES + l], cb[2 * LANES + l], cb[3 * LANES + l]};
-        int32_t key = osq_key(osq_score(dots[l], dc, qcr));
+        int32_t key = osq_key(osq_score(dots[l], dcorr + (index + l) * CORRECTIONS, qcr));
         if (key < h->worst[q]) offer(h, q, key, index + l);
     }
 }
@@ -50,7 +49,7 @@ typedef struct {
     int32_t plane_words, doc_bits, query_bits;
     const uint64_t *queries; /* [queries][query_bits * plane_words] */
     const float *qcorr;      /* [queries][4] */
-    const float *dcorr;      /* [database blocks][4][8]: block b's ax, lx, x1, dadd of its 8 rows */
+    const float *dcorr;      /* [database rows][4]: ax, lx, x1, dadd */
 } osq_t;
 
 static void osq_scalar(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
@@ -74,8 +73,7 @@ static void osq_scalar(const uint64_t *tile, int32_t codes, int64_t first, const
                     }
                 dots[l] = dot;
             }
-            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr + (first / LANES + b) * CORRECTIONS * LANES,
-                         o->qcorr + (int64_t) q * CORRECTIONS);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
         }
     }
 }
@@ -128,8 +126,20 @@ OSQ512 void block_avx512(const uint64_t *x, const float *cb, int64_t index, __mm
     }
 }
 
+/*
+ * One block, with the widths as constants where they are MiniLM's (6-word planes: 384 dims, or 12: 768) so GCC unrolls
+ * the word loops; other widths take the generic copy.
+ */
 #define OSQ_CASE(PW, DB, QB) \
-    if (pw == PW && o->doc_bits == DB && o->query_bits == QB) { block_avx512(x, cb, index, valid, o, PW, DB, QB, q0, q1, h); continue; }
+    if (pw == PW && o->doc_bits == DB && o->query_bits == QB) { block_avx512(x, cb, index, valid, o, PW, DB, QB, q0, q1, h); return; }
+
+OSQ512 void block_dispatch(const uint64_t *x, const float *cb, int64_t index, __mmask8 valid, const osq_t *o,
+                           int32_t q0, int32_t q1, const heaps_t *h) {
+    int32_t pw = o->plane_words;
+    OSQ_CASE(6, 1, 4) OSQ_CASE(6, 2, 4) OSQ_CASE(6, 4, 4) OSQ_CASE(6, 1, 8) OSQ_CASE(6, 2, 8) OSQ_CASE(6, 4, 8)
+    OSQ_CASE(12, 1, 4) OSQ_CASE(12, 2, 4) OSQ_CASE(12, 4, 4)
+    block_avx512(x, cb, index, valid, o, pw, o->doc_bits, o->query_bits, q0, q1, h);
+}
 
 __attribute__((target("avx512f,avx512vpopcntdq,avx512dq,avx512vl")))
 static void osq_avx512(const uint64_t *tile, int32_t codes, int64_t first, const osq_t *o, int32_t q0, int32_t q1,
@@ -138,14 +148,13 @@ static void osq_avx512(const uint64_t *tile, int32_t codes, int64_t first, const
     int32_t blocks = (codes + LANES - 1) / LANES;
     for (int32_t b = 0; b < blocks; b++) {
         const uint64_t *x = tile + (int64_t) b * words * LANES;
-        const float *cb = o->dcorr + (first / LANES + b) * CORRECTIONS * LANES;
         int64_t index = first + b * LANES;
         int32_t valid_lanes = codes - b * LANES < LANES ? codes - b * LANES : LANES;
-        __mmask8 valid = (__mmask8) ((1u << valid_lanes) - 1);
-        /* MiniLM-sized planes (6 words: 384 dims) at every width the CLI offers, unrolled; the rest generic. */
-        OSQ_CASE(6, 1, 4) OSQ_CASE(6, 2, 4) OSQ_CASE(6, 4, 4) OSQ_CASE(6, 1, 8) OSQ_CASE(6, 2, 8) OSQ_CASE(6, 4, 8)
-        OSQ_CASE(12, 1, 4) OSQ_CASE(12, 2, 4) OSQ_CASE(12, 4, 4)
-        block_avx512(x, cb, index, valid, o, pw, o->doc_bits, o->query_bits, q0, q1, h);
+        /* The block's corrections as [4][8] (zero past the valid lanes): one load a correction for all 8 lanes. */
+        float cb[CORRECTIONS * LANES] = {0};
+        for (int32_t l = 0; l < valid_lanes; l++)
+            for (int32_t c = 0; c < CORRECTIONS; c++) cb[c * LANES + l] = o->dcorr[(index + l) * CORRECTIONS + c];
+        block_dispatch(x, cb, index, (__mmask8) ((1u << valid_lanes) - 1), o, q0, q1, h);
     }
 }
 
@@ -176,8 +185,7 @@ static void osq_avx2(const uint64_t *tile, int32_t codes, int64_t first, const o
                 }
             _mm256_storeu_si256((__m256i *) dots, acc_lo);
             _mm256_storeu_si256((__m256i *) (dots + 4), acc_hi);
-            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr + (first / LANES + b) * CORRECTIONS * LANES,
-                         o->qcorr + (int64_t) q * CORRECTIONS);
+            offer_scores(h, q, dots, valid, first + b * LANES, o->dcorr, o->qcorr + (int64_t) q * CORRECTIONS);
         }
     }
 }
@@ -188,7 +196,7 @@ static int has_avx512_dq_vl(void) {
     return __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
 }
 
-/* `variant` as for blm_topk (2 AVX-512, 1 AVX2, 0 scalar); dcorr is blocked like the tiles, from database row 0. Thread-safe. */
+/* `variant` as for blm_topk (2 AVX-512, 1 AVX2, 0 scalar); dcorr is row-major from database row 0. Thread-safe. */
 void blm_osq_topk(int32_t variant, const uint64_t *tile, int32_t codes, int64_t first, int32_t plane_words,
                   int32_t doc_bits, int32_t query_bits, const uint64_t *queries, const float *qcorr, const float *dcorr,
                   int32_t q0, int32_t q1, int32_t k, int32_t *dist, int64_t *idx, int32_t *sizes, int32_t *worst) {

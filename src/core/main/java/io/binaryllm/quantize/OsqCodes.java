@@ -3,6 +3,7 @@ package io.binaryllm.quantize;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.MemoryBudget;
 
 /**
  * Rows encoded by an {@link OsqQuantizer}: bit planes and four correction floats a row. Closing releases the planes.
@@ -85,7 +86,7 @@ public record OsqCodes(BinaryCodeBatch planes, float[] corrections, int dims, in
 
     /**
      * The checks every backend makes before an osq search: documents against queries of the same dimension and
-     * centroid, 1 <= k <= n.
+     * centroid, 1 <= k <= n, the results fit in memory.
      */
     public static void requireSearchable(OsqCodes database, OsqCodes queries, int k) {
         if (database.queries) {
@@ -108,6 +109,8 @@ public record OsqCodes(BinaryCodeBatch planes, float[] corrections, int dims, in
         if (queries.rows() * k > Integer.MAX_VALUE - 8) {
             throw new BadArgumentException("k", queries.rows() + " queries x k=" + k + " results do not fit in one result array");
         }
+        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(queries.rows(), k, Long.BYTES + Integer.BYTES + Float.BYTES),
+                "the results of " + queries.rows() + " queries x k=" + k);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.MemoryBudget;
 
 import java.util.stream.IntStream;
 
@@ -128,20 +129,27 @@ public final class OsqQuantizer {
         }
         int planeWords = OsqCodes.planeWords(dims);
         BinaryCodeBatch planes = BinaryCodeBatch.allocate(rows, bits * planeWords * Long.SIZE, input.source());
-        float[] corrections = new float[(int) rows * OsqScores.CORRECTIONS];
-        int tasks = (int) ((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK);
-        IntStream.range(0, tasks).parallel().forEach(t -> {
-            RowEncoder encoder = new RowEncoder(dims, bits, planeWords);
-            long end = Math.min(rows, (long) (t + 1) * ROWS_PER_TASK);
-            for (long r = (long) t * ROWS_PER_TASK; r < end; r++) {
-                input.copyRow(r, encoder.x);
-                encoder.encode(queries, corrections, (int) r * OsqScores.CORRECTIONS);
-                for (int w = 0; w < encoder.words.length; w++) {
-                    planes.setWord(r, w, encoder.words[w]);
+        try {
+            MemoryBudget.requireHeap(MemoryBudget.bytes(rows, OsqScores.CORRECTIONS, Float.BYTES), input.source(),
+                    "the osq corrections of " + rows + " rows");
+            float[] corrections = new float[(int) rows * OsqScores.CORRECTIONS];
+            int tasks = (int) ((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK);
+            IntStream.range(0, tasks).parallel().forEach(t -> {
+                RowEncoder encoder = new RowEncoder(dims, bits, planeWords);
+                long end = Math.min(rows, (long) (t + 1) * ROWS_PER_TASK);
+                for (long r = (long) t * ROWS_PER_TASK; r < end; r++) {
+                    input.copyRow(r, encoder.x);
+                    encoder.encode(queries, corrections, (int) r * OsqScores.CORRECTIONS);
+                    for (int w = 0; w < encoder.words.length; w++) {
+                        planes.setWord(r, w, encoder.words[w]);
+                    }
                 }
-            }
-        });
-        return new OsqCodes(planes, corrections, dims, bits, queries, centroidId);
+            });
+            return new OsqCodes(planes, corrections, dims, bits, queries, centroidId);
+        } catch (RuntimeException | Error e) {
+            planes.close();
+            throw e;
+        }
     }
 
     /** x / |x| (|x| in double, summed in index order); the zero vector stays zero. */

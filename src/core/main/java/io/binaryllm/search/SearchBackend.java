@@ -7,7 +7,7 @@ import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.quantize.OsqCodes;
 
 /**
- * One way of computing exact Hamming top-k: the SPI every backend implements (reference, cpu, native, opencl,
+ * One way of computing exact top-k, Hamming and osq: the SPI every backend implements (reference, cpu, native, opencl,
  * cuda). Implementations are listed in {@code META-INF/services/io.binaryllm.search.SearchBackend}, so a new backend
  * only registers itself; the shared test harness then runs it against the reference.
  *

@@ -1,5 +1,5 @@
 /**
- * Core's backends' shared parts: the {@code reference} backend (the specification of search) and the bounded
+ * Core's backends' shared parts: the {@code reference} backend (the specification of Hamming and osq search) and the bounded
  * (distance, index) heap.
  */
 package io.binaryllm.internal.search;

@@ -50,7 +50,7 @@ final class PanamaOsqKernel implements OsqKernel {
         // The query's words, each repeated across the lanes: loaded as vectors (an AND's memory operand), not broadcast
         // from a scalar register once per block.
         long[] spread = new long[queryWords * LANES];
-        int firstBlock = Math.toIntExact(tile.first() / LANES);
+        float[] cbs = blockedCorrections(tile, dc);
         for (int q = q0; q < q1; q++) {
             for (int w = 0; w < queryWords; w++) {
                 java.util.Arrays.fill(spread, w * LANES, (w + 1) * LANES, batch.queries()[q * queryWords + w]);
@@ -102,14 +102,14 @@ final class PanamaOsqKernel implements OsqKernel {
                     }
                 }
                 // OsqScores.score's eight steps lane by lane: each a separate, correctly rounded float operation.
-                int cb = (firstBlock + b) * OsqScores.CORRECTIONS * LANES;
+                int cb = b * OsqScores.CORRECTIONS * LANES;
                 FloatVector dot = (FloatVector) acc.convertShape(VectorOperators.L2F, FLOATS, 0);
-                FloatVector u = ay.mul(FloatVector.fromArray(FLOATS, dc, cb + 2 * LANES));
+                FloatVector u = ay.mul(FloatVector.fromArray(FLOATS, cbs, cb + 2 * LANES));
                 FloatVector v = ly.mul(dot);
-                FloatVector s = FloatVector.fromArray(FLOATS, dc, cb + LANES).mul(u.add(v));
-                s = s.add(FloatVector.fromArray(FLOATS, dc, cb).mul(q1Value));
+                FloatVector s = FloatVector.fromArray(FLOATS, cbs, cb + LANES).mul(u.add(v));
+                s = s.add(FloatVector.fromArray(FLOATS, cbs, cb).mul(q1Value));
                 s = s.add(q0Value);
-                s = s.add(FloatVector.fromArray(FLOATS, dc, cb + 3 * LANES));
+                s = s.add(FloatVector.fromArray(FLOATS, cbs, cb + 3 * LANES));
                 IntVector bits = s.reinterpretAsInts();
                 IntVector key = bits.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7fffffff)
                         .lanewise(VectorOperators.XOR, bits).lanewise(VectorOperators.NOT);
@@ -127,5 +127,21 @@ final class PanamaOsqKernel implements OsqKernel {
                 }
             }
         }
+    }
+
+    /**
+     * The tile's rows' corrections re-laid as {@code [block][4][lanes]} (zeros in padding lanes), so one vector load
+     * gives a correction of a whole block: O(tile) once a call, which then serves every query of the call.
+     */
+    private static float[] blockedCorrections(BlockedTile tile, float[] rowMajor) {
+        float[] out = new float[tile.blocks() * OsqScores.CORRECTIONS * LANES];
+        int first = Math.toIntExact(tile.first() * OsqScores.CORRECTIONS);
+        for (int c = 0; c < tile.codes(); c++) {
+            int at = c / LANES * OsqScores.CORRECTIONS * LANES + c % LANES;
+            for (int k = 0; k < OsqScores.CORRECTIONS; k++) {
+                out[at + k * LANES] = rowMajor[first + c * OsqScores.CORRECTIONS + k];
+            }
+        }
+        return out;
     }
 }

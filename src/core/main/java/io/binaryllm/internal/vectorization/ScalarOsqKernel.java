@@ -23,20 +23,16 @@ final class ScalarOsqKernel implements OsqKernel {
         int queryWords = batch.queryBits() * planeWords;
         long[] data = tile.data();
         long[] doc = new long[words];
-        float[] corrections = new float[OsqScores.CORRECTIONS];
         for (int c = 0; c < tile.codes(); c++) {
             int base = c / LANES * words * LANES + c % LANES;
             for (int w = 0; w < words; w++) {
                 doc[w] = data[base + w * LANES];
             }
             long index = tile.first() + c;
-            int blocked = Math.toIntExact(index / LANES * OsqScores.CORRECTIONS * LANES + index % LANES);
-            for (int k = 0; k < OsqScores.CORRECTIONS; k++) {
-                corrections[k] = batch.docCorrections()[blocked + k * LANES];
-            }
+            int d = Math.toIntExact(index * OsqScores.CORRECTIONS);
             for (int q = q0; q < q1; q++) {
                 long dot = OsqScores.dot(doc, 0, batch.docBits(), batch.queries(), q * queryWords, batch.queryBits(), planeWords);
-                float score = OsqScores.score(dot, corrections, 0, batch.queryCorrections(), q * OsqScores.CORRECTIONS);
+                float score = OsqScores.score(dot, batch.docCorrections(), d, batch.queryCorrections(), q * OsqScores.CORRECTIONS);
                 heaps.offer(q, OsqScores.key(score), index);
             }
         }

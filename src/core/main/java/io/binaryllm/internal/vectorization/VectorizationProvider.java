@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Which kernels this JVM runs, decided once (Lucene's {@code VectorizationProvider}): every inner loop of the engine
- * comes from here, the blocked Hamming scan, sign packing and mean |x|, the hyperplane projection's signs and the
+ * comes from here, the blocked Hamming and osq scans, sign packing and mean |x|, the hyperplane projection's signs and the
  * double dot product of cosine.
  *
  * <ul>

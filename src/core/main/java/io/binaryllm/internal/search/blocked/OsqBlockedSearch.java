@@ -22,8 +22,8 @@ final class OsqBlockedSearch {
     private OsqBlockedSearch() {
     }
 
+    /** The caller has made {@link OsqCodes#requireSearchable}'s checks. */
     static ScoredResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, OsqCodes queries, int k) {
-        OsqCodes.requireSearchable(db, queries, k);
         int nq = Math.toIntExact(queries.rows());
         MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(threads + 1L, nq, k, Long.BYTES + Integer.BYTES),
                 nq + " queries x k=" + k + " on " + threads + " threads");
@@ -35,7 +35,7 @@ final class OsqBlockedSearch {
             System.arraycopy(row, 0, q, i * queryWords, queryWords);
         }
         OsqBatch batch = new OsqBatch(db.planeWords(), db.bitsPerDim(), queries.bitsPerDim(), q, queries.corrections(),
-                OsqBatch.blocked(db.corrections(), db.rows(), kernel.lanes()));
+                db.corrections());
         BlockedSearch.Tiles tiles = blocked.onTheFly(db.planes(), kernel.lanes());
         // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile).
         List<FlatTopK> parts = blocked.scanTiles(tiles, () -> new FlatTopK(nq, k), (heaps, tile) -> {
