@@ -26,7 +26,9 @@ final class OsqSearch {
         int planeWords = db.planeWords();
         long planeBytes = (long) db.planes().words() * Long.BYTES;
         long corrBytes = OsqScores.CORRECTIONS * Float.BYTES;
-        long chunkRows = Math.max(1, Math.min(n, Math.min(maxChunkBytes / (planeBytes + corrBytes), KEY_BYTES / Integer.BYTES)));
+        // A chunk's planes must fit one device allocation, as must its keys (KEY_BYTES keeps them small).
+        long limit = Math.min(maxChunkBytes / (planeBytes + corrBytes), calls.device().maxAllocation() / planeBytes);
+        long chunkRows = Math.max(1, Math.min(n, Math.min(limit, KEY_BYTES / Integer.BYTES)));
         int pass = (int) Math.max(1, Math.min(nq, KEY_BYTES / Integer.BYTES / chunkRows));
         long queryBytes = (long) queries.planes().words() * Long.BYTES;
         B queryPlanes = calls.buffer("osq-queries", pass * queryBytes);
