@@ -15,8 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A backend that runs {@link BlockedSearch} with some kernel on a thread pool of its own, created on first use and
- * shut down by {@link #close()}. Subclasses say which kernel and how it is described.
+ * A backend that runs {@link BlockedSearch} with some kernel on the calling thread and a pool of {@code threads - 1}
+ * helpers of its own, created on first use and shut down by {@link #close()}. Searches are not serialized: concurrent
+ * callers each scan on their own thread and share the helpers, so N client threads keep N cores busy without
+ * oversubscribing them. Subclasses say which kernel and how it is described.
  */
 public abstract class BlockedBackend implements SearchBackend {
     private final BlockedSearch.Settings settings;
@@ -34,7 +36,7 @@ public abstract class BlockedBackend implements SearchBackend {
     protected abstract HammingKernel kernel();
 
     @Override
-    public synchronized SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
         SearchBackend.requireValid(database, queries, k);
         try {
             return searcher().search(database, queries, k);
@@ -47,7 +49,7 @@ public abstract class BlockedBackend implements SearchBackend {
     protected abstract OsqKernel osqKernel();
 
     @Override
-    public synchronized ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
         OsqCodes.requireSearchable(database, queries, k);
         BlockedSearch searcher = searcher();
         try {
@@ -63,7 +65,7 @@ public abstract class BlockedBackend implements SearchBackend {
      * A database above a quarter of the heap is searched in place, as {@link #search} does.
      */
     @Override
-    public synchronized BinaryIndex index(BinaryCodeBatch database) {
+    public BinaryIndex index(BinaryCodeBatch database) {
         BlockedSearch searcher = searcher();
         long bytes = database.segment().byteSize();
         if (bytes > Runtime.getRuntime().maxMemory() / 4) {
@@ -93,9 +95,7 @@ public abstract class BlockedBackend implements SearchBackend {
             if (laid == null) { // closed by another thread since the check
                 requireOpen();
             }
-            synchronized (BlockedBackend.this) {
-                return searcher().search(codes(), laid, queries, k);
-            }
+            return searcher().search(codes(), laid, queries, k);
         }
 
         @Override
@@ -111,12 +111,12 @@ public abstract class BlockedBackend implements SearchBackend {
     }
 
     /** A search over this backend's kernel and threads (the pool is created on first use and again after close). */
-    private BlockedSearch searcher() {
+    private synchronized BlockedSearch searcher() {
         if (!availability().available()) {
             throw new IllegalStateException(name() + " is unavailable: " + availability().detail());
         }
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(settings.threads(), r -> {
+            pool = Executors.newFixedThreadPool(Math.max(1, settings.threads() - 1), r -> {
                 Thread t = new Thread(r, "binaryllm-" + name());
                 t.setDaemon(true);
                 return t;

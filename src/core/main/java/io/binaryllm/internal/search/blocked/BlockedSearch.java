@@ -305,22 +305,31 @@ public final class BlockedSearch {
         });
     }
 
-    /** Runs one task per thread and returns their results in thread order. */
+    /**
+     * Runs one task per thread and returns their results in thread order: task 0 on the calling thread, the others on
+     * the pool's {@code threads - 1} helpers. The tasks claim work from shared counters, so a helper that starts late
+     * (busy with another caller's search) finds little left and returns: concurrent searches share the cores without
+     * a lock and without more runnable threads than cores plus callers.
+     */
     private <T> List<T> runWorkers(Function<Integer, T> work) {
         List<Future<T>> futures = new ArrayList<>();
-        for (int t = 0; t < settings.threads(); t++) {
-            int id = t;
-            futures.add(pool.submit(() -> work.apply(id)));
-        }
-        List<T> out = new ArrayList<>();
         try {
+            for (int t = 1; t < settings.threads(); t++) {
+                int id = t;
+                futures.add(pool.submit(() -> work.apply(id)));
+            }
+            List<T> out = new ArrayList<>();
+            out.add(work.apply(0));
             for (Future<T> f : futures) {
                 out.add(f.get());
             }
+            return out;
         } catch (InterruptedException e) {
             futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the backend was closed during a search", e);
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));
             // Rethrown as they are: a worker's bad input, out-of-memory or fault in a mapped file (InternalError) is
@@ -332,7 +341,9 @@ public final class BlockedSearch {
                 throw err;
             }
             throw new IllegalStateException("search worker failed", e.getCause());
+        } catch (RuntimeException | Error e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
         }
-        return out;
     }
 }

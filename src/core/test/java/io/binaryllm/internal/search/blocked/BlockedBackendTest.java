@@ -11,7 +11,17 @@ import io.binaryllm.seed.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
+
 import java.io.RandomAccessFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -63,6 +73,44 @@ class BlockedBackendTest {
              BinaryCodeBatch mib = RandomCodes.generate(new Seeds(1).stream("m"), 3 * 1024 * 1024 / 16, 128, "m");
              BinaryIndex laid = cpu.index(mib)) {
             assertThat(laid.residence()).isEqualTo("in memory, re-laid in blocks: 3.0 MiB");
+        }
+    }
+
+    /**
+     * Searches are not serialized: eight client threads search one backend at once (directly and through one shared
+     * index; heap and counting selections; tie-heavy codes) and every answer is the oracle's.
+     */
+    @Test
+    void concurrentSearchesEachGetTheExactAnswer() throws Exception {
+        int[][] rows = CodeGen.tieHeavy(5, 3001, 97);
+        int[][] queries = CodeGen.random(6, 24, 97);
+        int[] ks = {1, 10, 300, 3001};
+        SearchResult[] expected = new SearchResult[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            expected[i] = Oracle.topK(rows, queries, ks[i]);
+        }
+        BlockedSearch.Settings small = new BlockedSearch.Settings(2, 2048, 256, 1024);
+        for (SearchBackend backend : List.<SearchBackend>of(new CpuBackend(small, io.binaryllm.internal.vectorization.VectorizationProvider.get()),
+                new NativeBackend(small, -1))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(backend.availability().available(), backend.availability().detail());
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try (backend; BinaryCodeBatch db = Oracle.codes(rows, 97); BinaryCodeBatch q = Oracle.codes(queries, 97);
+                 BinaryIndex index = backend.index(db)) {
+                List<Future<Boolean>> answers = new ArrayList<>();
+                for (int c = 0; c < 64; c++) {
+                    int which = c % ks.length;
+                    boolean viaIndex = c % 2 == 0;
+                    answers.add(clients.submit(() -> {
+                        SearchResult r = viaIndex ? index.search(q, ks[which]) : backend.search(db, q, ks[which]);
+                        return r.equals(expected[which]);
+                    }));
+                }
+                for (Future<Boolean> a : answers) {
+                    assertThat(a.get()).as(backend.name()).isTrue();
+                }
+            } finally {
+                clients.shutdownNow();
+            }
         }
     }
 }
