@@ -10,22 +10,20 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import io.binaryllm.BadArgumentException;
-import io.binaryllm.binarize.Binarized;
-import io.binaryllm.binarize.Binarizer;
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.langchain4j.internal.HammingCodec;
 import io.binaryllm.langchain4j.internal.MappedFloatRows;
+import io.binaryllm.langchain4j.internal.OsqCodec;
+import io.binaryllm.langchain4j.internal.StoreCodes;
 import io.binaryllm.langchain4j.internal.StoreFiles;
 import io.binaryllm.metric.Cosine;
-import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.SearchResult;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,30 +31,38 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntPredicate;
 
 import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
 
 /**
- * A langchain4j {@link EmbeddingStore} that searches binary codes: each added embedding is binarized (sign by
- * default: one bit per dimension, 32x smaller than floats) and searched by exact Hamming top-k on the engine's
- * backend; with rescoring (the default) the binary top-(maxResults x factor) is re-ranked by exact cosine against
- * the float vectors, which the store keeps in a memory-mapped scratch file. That file's name leaves the directory as
- * soon as it is open, so a store that is never closed (or whose process is killed) leaves nothing behind.
+ * A langchain4j {@link EmbeddingStore} that searches compact codes of its embeddings: binary codes ranked by exact
+ * Hamming distance (sign by default: one bit a dimension, 32x smaller than floats), or {@code osq} codes ranked by
+ * their asymmetric score against a 4-bit query, on the engine's backend. With rescoring (the default) the top
+ * (maxResults x factor) candidates are re-ranked by exact cosine against the float vectors, which the store keeps in
+ * a memory-mapped scratch file. That file's name leaves the directory as soon as it is open, so a store that is never
+ * closed (or whose process is killed) leaves nothing behind.
  * <ul>
  *   <li>Scores are langchain4j relevance scores, {@code (cos + 1) / 2}: of the exact cosine with rescoring; without
- *       it, of the angle the Hamming distance estimates, {@code cos(pi h / bits)} (exact in expectation for
- *       hyperplane codes, a heuristic for sign codes).</li>
- *   <li>Order: by score, then by insertion order; so equal inputs always give equal results.</li>
- *   <li>Filters: every langchain4j metadata filter ({@link Filter#test}), applied before the search, so
- *       {@code maxResults} counts only matching entries. Entries added without a segment have empty metadata.</li>
- *   <li>Removal by id, ids, filter or everything. A removed entry's slot is skipped, not reused, until
- *       {@code removeAll()}.</li>
- *   <li>{@link #save} writes the live entries to a new directory and {@link Builder#load} reads them back: the
- *       same ids, segments (metadata types kept), float vectors and codes (re-binarized: the same bits).</li>
+ *       it, of the cosine the codes estimate ({@code cos(pi h / bits)} for Hamming distance h, exact in expectation
+ *       for hyperplane codes, a heuristic for sign codes; osq's score, an estimate of the cosine itself).</li>
+ *   <li>Order: by score, then by insertion order; so equal inputs always give equal results, however the store
+ *       happens to be laid out inside (see below).</li>
+ *   <li>Filters: every langchain4j metadata filter ({@link Filter#test}), applied exactly, so {@code maxResults}
+ *       counts only matching entries. Entries added without a segment have empty metadata. A filter is tested on
+ *       the best candidates first; only one that few entries pass is tested on every entry.</li>
+ *   <li>Removal by id, ids, filter or everything; a removed entry is skipped by searches at almost no cost.</li>
+ *   <li>{@code osq}: its centroid is fitted on the first {@value #OSQ_FIT_ENTRIES} entries (in insertion order);
+ *       until the store has held that many, it is searched by exact cosine (a few hundred microseconds).</li>
+ *   <li>{@link #save} streams the live entries to a new directory and {@link Builder#load} streams them back: the
+ *       same ids, segments (metadata types kept), float vectors and codes (re-encoded: the same bits).</li>
  * </ul>
- * Thread-safe: searches share a read lock, changes take the write lock.
+ * Inside, recent additions are searched beside the main index and merged into it now and then, and removed entries
+ * are dropped from it when a quarter of it is removed: no change rebuilds the whole index, and the answer never
+ * depends on when that happened. Thread-safe: searches run in parallel (on the caller's thread plus the backend's
+ * helpers), changes take a write lock and are linearizable.
  *
  * <pre>{@code
  * EmbeddingModel model = TextEmbedders.miniLmModel();   // all-MiniLM-L6-v2, in-process
@@ -72,6 +78,10 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  * }</pre>
  */
 public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
+    /** osq fits its centroid on this many entries: enough to estimate a mean, few enough to search exactly until then. */
+    public static final int OSQ_FIT_ENTRIES = 1024;
+    private static final int ENCODE_BATCH = 4096;
+
     private final BinaryEngine engine;
     private final String binarizerName;
     private final Integer bits;
@@ -80,23 +90,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final Path directory;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-    // Slot i holds the i-th embedding ever added (since the last removeAll()); removed slots are cleared in `live`.
+    // Slot i holds the i-th embedding added since the last removeAll(); a removed slot's id and segment are null.
     private final List<String> ids = new ArrayList<>();
     private final List<TextSegment> segments = new ArrayList<>();
     private final Map<String, Integer> slotOfId = new HashMap<>();
     private final BitSet live = new BitSet();
-    private Binarizer binarizer;
+    private int liveCount;
     private MappedFloatRows vectors;
-    private long[] codes = new long[0];
-    private int words;
-    private int codeBits;
-    /**
-     * Every live slot's codes as an index (laid out, or kept on the GPU, once), made by the first search that
-     * reaches all of them and dropped by the next change: a store is searched far more often than it changes.
-     * Made under the read lock, so guarded by its own monitor; dropped under the write lock.
-     */
-    private BinaryIndex index;
-    private final Object indexLock = new Object();
+    /** Every live slot's codes; null before the first add, and for osq until its centroid is fitted. */
+    private StoreCodes<?> codes;
+    /** A loaded osq store's centroid, used instead of a fit. */
+    private float[] osqCentroid;
 
     private BinaryEmbeddingStore(Builder b) {
         this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
@@ -105,7 +109,13 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         this.seed = b.seed;
         this.rescoreFactor = b.rescoreFactor;
         this.directory = b.directory;
-        engine.binarizer(binarizerName, bits); // refuse a bad name or bit count now, not at the first add
+        if (isOsq()) { // refuse a bad name or bit count now, not at the first add
+            if (bits != null && !OsqCodes.documentBits(bits)) {
+                throw new BadArgumentException("bits", "osq takes 1, 2 or 4 bits a dimension, got " + bits);
+            }
+        } else {
+            engine.binarizer(binarizerName, bits);
+        }
     }
 
     public static Builder builder() {
@@ -130,13 +140,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             return this;
         }
 
-        /** sign (default), scaled-sign or hyperplane. */
+        /**
+         * sign (default), scaled-sign, hyperplane (binary codes ranked by Hamming distance) or osq (optimized scalar
+         * quantization: 1, 2 or 4 bits a dimension plus four floats a vector, ranked asymmetrically; the best
+         * candidates per byte).
+         */
         public Builder binarizer(String binarizer) {
             this.binarizer = binarizer;
             return this;
         }
 
-        /** Code length for hyperplane. */
+        /** Code length for hyperplane; bits a dimension for osq (1, the default, 2 or 4). */
         public Builder bits(int bits) {
             this.bits = bits;
             return this;
@@ -148,7 +162,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             return this;
         }
 
-        /** Re-rank the binary top-(maxResults x factor) by exact cosine (default 4); 0 ranks by Hamming alone. */
+        /** Re-rank the top-(maxResults x factor) candidates by exact cosine (default 4); 0 ranks by the codes alone. */
         public Builder rescoreFactor(int factor) {
             if (factor < 0) {
                 throw new BadArgumentException("rescoreFactor", "the rescore factor must be 0 (off) or positive, got " + factor);
@@ -168,9 +182,9 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
 
         /**
-         * A store with the entries {@link #save} wrote to {@code saved}. The binarizer, bits, seed and rescoring
-         * are the saved store's (they decide its codes); backend and scratch directory are this builder's. The builder
-         * itself is left as it was: it still builds stores with its own options.
+         * A store with the entries {@link #save} wrote to {@code saved}, streamed in batches. The binarizer, bits, seed,
+         * rescoring and osq centroid are the saved store's (they decide its codes); backend and scratch directory are
+         * this builder's. The builder itself is left as it was: it still builds stores with its own options.
          */
         public BinaryEmbeddingStore load(Path saved) {
             StoreFiles.Saved files = StoreFiles.read(saved);
@@ -182,10 +196,9 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             options.seed = files.options().seed();
             options.rescoreFactor = files.options().rescoreFactor();
             BinaryEmbeddingStore store = new BinaryEmbeddingStore(options);
+            store.osqCentroid = files.options().centroid();
             try {
-                if (!files.ids().isEmpty()) {
-                    store.addAll(files.ids(), files.embeddings(), files.segments());
-                }
+                files.entries(batch -> store.addLoaded(saved.resolve("entries.jsonl"), batch));
             } catch (RuntimeException e) {
                 store.close();
                 throw e;
@@ -198,7 +211,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public int size() {
         lock.readLock().lock();
         try {
-            return live.cardinality();
+            return liveCount;
         } finally {
             lock.readLock().unlock();
         }
@@ -242,38 +255,100 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         if (embeddings.isEmpty()) {
             return;
         }
+        float[][] rows = embeddings.stream().map(Embedding::vector).toArray(float[][]::new);
         lock.writeLock().lock();
         try {
-            dropIndex();
-            float[][] rows = embeddings.stream().map(Embedding::vector).toArray(float[][]::new);
-            if (vectors == null) {
-                open(rows[0].length);
-            }
+            int dims = vectors == null ? rows[0].length : dims();
             for (int i = 0; i < rows.length; i++) {
-                if (rows[i].length != dims()) {
-                    throw new IllegalArgumentException("embedding " + i + " has " + rows[i].length + " dimensions, the store " + dims());
+                if (rows[i].length != dims) {
+                    throw new IllegalArgumentException("embedding " + i + " has " + rows[i].length + " dimensions, the store " + dims);
+                }
+                for (int j = 0; j < dims; j++) {
+                    if (!Float.isFinite(rows[i][j])) {
+                        throw new IllegalArgumentException("embedding " + i + " has " + rows[i][j] + " at " + j);
+                    }
                 }
                 ensureNotBlank(newIds.get(i), "id");
             }
-            long[] newCodes = encode(rows);
+            if (vectors == null) {
+                vectors = new MappedFloatRows(directory, dims);
+                if (!isOsq()) {
+                    codes = new StoreCodes<>(new HammingCodec(engine, engine.binarizer(binarizerName, bits), dims));
+                }
+            }
+            io.binaryllm.langchain4j.internal.StoreCodec.Encoded encoded = codes == null ? null : codes.codec().encode(rows); // fails before any change
+            int[] slots = new int[rows.length];
+            List<Integer> replaced = new ArrayList<>();
             for (int i = 0; i < rows.length; i++) {
                 Integer old = slotOfId.get(newIds.get(i));
-                if (old != null) {
-                    live.clear(old); // the same id again replaces the entry, as langchain4j's stores do
+                if (old != null) { // the same id again replaces the entry, as langchain4j's stores do
+                    forget(old);
+                    replaced.add(old);
                 }
-                int slot = Math.toIntExact(vectors.append(rows[i]));
+                slots[i] = Math.toIntExact(vectors.append(rows[i]));
                 ids.add(newIds.get(i));
                 segments.add(embedded == null ? null : embedded.get(i));
-                slotOfId.put(newIds.get(i), slot);
-                live.set(slot);
-                if ((long) (slot + 1) * words > codes.length) {
-                    codes = Arrays.copyOf(codes, Math.max(words * 1024, codes.length * 2));
-                }
-                System.arraycopy(newCodes, i * words, codes, slot * words, words);
+                slotOfId.put(newIds.get(i), slots[i]);
+                live.set(slots[i]);
+                liveCount++;
+            }
+            if (codes != null) {
+                codes.append(slots, encoded);
+                replaced.forEach(codes::removed);
+                codes.maintain(live::get);
+            } else if (osqCentroid != null || liveCount >= OSQ_FIT_ENTRIES) {
+                fitOsq();
             }
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** A loaded batch, whose ids must be new (a saved store has each once); errors name the line. */
+    private void addLoaded(Path entries, StoreFiles.Batch batch) {
+        Map<String, Long> lineOfId = new HashMap<>();
+        for (int i = 0; i < batch.ids().size(); i++) {
+            String id = batch.ids().get(i);
+            Integer slot = slotOfId.get(id);
+            Long earlier = slot != null ? Long.valueOf(slot + 1L) : lineOfId.putIfAbsent(id, batch.firstLine() + i);
+            if (earlier != null) {
+                throw new BadInputException(entries + ":" + (batch.firstLine() + i) + ": id '" + id + "' was already used on line " + earlier);
+            }
+        }
+        addAll(batch.ids(), batch.embeddings(), batch.segments());
+    }
+
+    /**
+     * osq's codes, made once the store has its first {@link #OSQ_FIT_ENTRIES} entries: the centroid of those (in slot
+     * order; a loaded store's own), then every live entry encoded.
+     */
+    private void fitOsq() {
+        int docBits = bits == null ? 1 : bits;
+        OsqQuantizer quantizer;
+        if (osqCentroid != null) {
+            quantizer = OsqQuantizer.of(osqCentroid, docBits);
+        } else {
+            float[][] sample = new float[OSQ_FIT_ENTRIES][];
+            int n = 0;
+            for (int slot = live.nextSetBit(0); n < sample.length; slot = live.nextSetBit(slot + 1)) {
+                sample[n++] = vectors.row(slot);
+            }
+            try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(sample)) {
+                quantizer = OsqQuantizer.fit(batch, docBits);
+            }
+        }
+        StoreCodes<?> made = new StoreCodes<>(new OsqCodec(engine, quantizer));
+        int[] slots = live.stream().toArray();
+        for (int from = 0; from < slots.length; from += ENCODE_BATCH) {
+            int[] chunk = java.util.Arrays.copyOfRange(slots, from, Math.min(slots.length, from + ENCODE_BATCH));
+            float[][] rows = new float[chunk.length][];
+            for (int i = 0; i < chunk.length; i++) {
+                rows[i] = vectors.row(chunk[i]);
+            }
+            made.append(chunk, made.codec().encode(rows));
+        }
+        made.maintain(live::get);
+        codes = made;
     }
 
     @Override
@@ -287,12 +362,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         ensureNotEmpty(idsToRemove, "ids");
         lock.writeLock().lock();
         try {
-            dropIndex();
             for (String id : idsToRemove) {
                 Integer slot = slotOfId.remove(id);
                 if (slot != null) {
-                    live.clear(slot);
+                    forget(slot);
+                    if (codes != null) {
+                        codes.removed(slot);
+                    }
                 }
+            }
+            if (codes != null) {
+                codes.maintain(live::get);
             }
         } finally {
             lock.writeLock().unlock();
@@ -304,29 +384,45 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         ensureNotNull(filter, "filter");
         lock.writeLock().lock();
         try {
-            dropIndex();
             for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
                 if (filter.test(metadata(slot))) {
                     slotOfId.remove(ids.get(slot));
-                    live.clear(slot);
+                    forget(slot);
+                    if (codes != null) {
+                        codes.removed(slot);
+                    }
                 }
+            }
+            if (codes != null) {
+                codes.maintain(live::get);
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
+    /** Marks a live slot removed (its id's mapping is the caller's business). */
+    private void forget(int slot) {
+        live.clear(slot);
+        liveCount--;
+        ids.set(slot, null);
+        segments.set(slot, null);
+    }
+
     @Override
     public void removeAll() {
         lock.writeLock().lock();
         try {
-            dropIndex();
             ids.clear();
             segments.clear();
             slotOfId.clear();
             live.clear();
+            liveCount = 0;
             if (vectors != null) {
                 vectors.clear();
+            }
+            if (codes != null) {
+                codes.clear();
             }
         } finally {
             lock.writeLock().unlock();
@@ -338,22 +434,16 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         lock.readLock().lock();
         try {
             float[] query = request.queryEmbedding().vector();
-            int[] eligible = eligibleSlots(request.filter());
-            if (eligible.length == 0 || request.maxResults() <= 0) {
+            if (liveCount == 0 || request.maxResults() <= 0) {
                 return new EmbeddingSearchResult<>(List.of());
             }
             if (query.length != dims()) {
                 throw new IllegalArgumentException("the query has " + query.length + " dimensions, the store " + dims());
             }
-            int depth = (int) Math.min(eligible.length, (long) request.maxResults() * Math.max(1, rescoreFactor));
-            SearchResult binary = hammingTopK(query, eligible, depth);
-            List<Candidate> ranked = new ArrayList<>(depth);
-            for (int r = 0; r < depth; r++) {
-                int slot = eligible[Math.toIntExact(binary.indices()[r])];
-                double cosine = rescoreFactor > 0 ? Cosine.similarity(query, vectors.row(slot))
-                        : Math.cos(Math.PI * binary.distances()[r] / codeBits);
-                ranked.add(new Candidate(slot, RelevanceScore.fromCosineSimilarity(cosine)));
-            }
+            Filter filter = request.filter();
+            IntPredicate accept = filter == null ? live::get : slot -> live.get(slot) && filter.test(metadata(slot));
+            int depth = (int) Math.min(liveCount, (long) request.maxResults() * Math.max(1, rescoreFactor));
+            List<Candidate> ranked = codes == null ? exactTopK(query, accept) : candidates(query, depth, accept, filter != null);
             ranked.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparingInt(Candidate::slot));
             List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
             for (Candidate c : ranked) {
@@ -371,45 +461,26 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private record Candidate(int slot, double score) {
     }
 
-    /** Exact Hamming top-depth of the query among the eligible slots (indices are positions in {@code eligible}). */
-    private SearchResult hammingTopK(float[] query, int[] eligible, int depth) {
-        try (BinaryCodeBatch q = BinaryCodeBatch.ofWords(encode(new float[][]{query}), 1, codeBits)) {
-            if (eligible.length == ids.size()) { // every slot is live and passes the filter: the whole store's index
-                return wholeStoreIndex().search(q, depth);
-            }
-            long[] packed = new long[eligible.length * words];
-            for (int i = 0; i < eligible.length; i++) {
-                System.arraycopy(codes, eligible[i] * words, packed, i * words, words);
-            }
-            try (BinaryCodeBatch db = BinaryCodeBatch.wrap(MemorySegment.ofArray(packed), eligible.length, codeBits, "store", null)) {
-                return engine.backend().search(db, q, depth);
-            }
+    /** The codes' top-depth, scored by exact cosine (rescoring) or the cosine their key estimates. */
+    private List<Candidate> candidates(float[] query, int depth, IntPredicate accept, boolean filtered) {
+        List<StoreCodes.Hit> hits = codes.topK(query, depth, accept, filtered);
+        List<Candidate> ranked = new ArrayList<>(hits.size());
+        for (StoreCodes.Hit h : hits) {
+            double cosine = rescoreFactor > 0 ? Cosine.similarity(query, vectors.row(h.slot())) : codes.codec().cosine(h.key());
+            ranked.add(new Candidate(h.slot(), RelevanceScore.fromCosineSimilarity(cosine)));
         }
+        return ranked;
     }
 
-    /** The index of every slot (all live: callers check), made on first use after a change. Under the read lock. */
-    private BinaryIndex wholeStoreIndex() {
-        synchronized (indexLock) {
-            if (index == null) {
-                index = engine.index(BinaryCodeBatch.wrap(MemorySegment.ofArray(codes)
-                        .asSlice(0, (long) ids.size() * words * Long.BYTES), ids.size(), codeBits, "store", null));
-            }
-            return index;
-        }
-    }
-
-    /** Called under the write lock by every change: the next full search makes a new index. */
-    private void dropIndex() {
-        synchronized (indexLock) {
-            if (index != null) {
-                index.close();
-                index = null;
+    /** Every accepted entry by exact cosine: an osq store before its fit (fewer than {@link #OSQ_FIT_ENTRIES}). */
+    private List<Candidate> exactTopK(float[] query, IntPredicate accept) {
+        List<Candidate> ranked = new ArrayList<>();
+        for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
+            if (accept.test(slot)) {
+                ranked.add(new Candidate(slot, RelevanceScore.fromCosineSimilarity(Cosine.similarity(query, vectors.row(slot)))));
             }
         }
-    }
-
-    private int[] eligibleSlots(Filter filter) {
-        return live.stream().filter(slot -> filter == null || filter.test(metadata(slot))).toArray();
+        return ranked;
     }
 
     private Metadata metadata(int slot) {
@@ -417,42 +488,39 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         return s == null ? new Metadata() : s.metadata();
     }
 
-    private void open(int dims) {
-        binarizer = engine.binarizer(binarizerName, bits);
-        codeBits = binarizer.bits(dims);
-        words = BinaryCodeBatch.wordsFor(codeBits);
-        vectors = new MappedFloatRows(directory, dims);
+    private boolean isOsq() {
+        return StoreFiles.OSQ.equals(binarizerName);
     }
 
     private int dims() {
         return vectors == null ? 0 : vectors.dims();
     }
 
-    private long[] encode(float[][] rows) {
-        try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(rows); Binarized b = engine.encode(binarizer, batch)) {
-            return b.codes().segment().toArray(ValueLayout.JAVA_LONG);
-        }
-    }
-
     /**
-     * Writes the live entries to the new directory {@code dir} (it must not exist; it appears whole or not at
-     * all): {@code store.json} (options, dimensions, count), {@code entries.jsonl} (ids and segments, in order) and
-     * {@code vectors.f32} (their float vectors, little-endian rows).
+     * Streams the live entries to the new directory {@code dir} (it must not exist; it appears whole or not at all,
+     * and a crash while saving leaves any earlier copy as it was): {@code store.json} (options, dimensions, count,
+     * osq's centroid), {@code entries.jsonl} (ids and segments, in order) and {@code vectors.f32} (their float vectors,
+     * little-endian rows). Searches go on meanwhile; changes wait.
      */
     public void save(Path dir) {
         lock.readLock().lock();
         try {
-            int[] slots = live.stream().toArray();
-            List<String> liveIds = new ArrayList<>(slots.length);
-            List<TextSegment> liveSegments = new ArrayList<>(slots.length);
-            List<float[]> liveVectors = new ArrayList<>(slots.length);
-            for (int slot : slots) {
-                liveIds.add(ids.get(slot));
-                liveSegments.add(segments.get(slot));
-                liveVectors.add(vectors.row(slot));
-            }
-            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, bits, seed, rescoreFactor, dims()),
-                    liveIds, liveSegments, liveVectors);
+            float[] centroid = codes != null && codes.codec() instanceof OsqCodec osq ? osq.quantizer().centroid() : osqCentroid;
+            Integer savedBits = isOsq() && bits == null ? Integer.valueOf(1) : bits;
+            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, savedBits, seed, rescoreFactor, dims(), centroid),
+                    new StoreFiles.Entries() {
+                        @Override
+                        public long count() {
+                            return liveCount;
+                        }
+
+                        @Override
+                        public void forEach(StoreFiles.EntryConsumer each) {
+                            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
+                                each.accept(ids.get(slot), segments.get(slot), vectors.row(slot));
+                            }
+                        }
+                    });
         } finally {
             lock.readLock().unlock();
         }
@@ -462,7 +530,9 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void close() {
         lock.writeLock().lock();
         try {
-            dropIndex();
+            if (codes != null) {
+                codes.close();
+            }
             if (vectors != null) {
                 vectors.close();
             }

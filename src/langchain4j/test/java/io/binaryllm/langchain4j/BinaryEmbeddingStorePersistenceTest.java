@@ -168,7 +168,7 @@ class BinaryEmbeddingStorePersistenceTest {
                 {new Edit(json("").replace("\"dims\": 4", "\"dims\": 4294967300"), null, null), "store.json: dims: expected an integer between 1 and 2147483647, got 4294967300"},
                 {new Edit(json("").replace("\"entries\": 2", "\"entries\": 2147483648"), null, null), "store.json: entries: expected an integer between 0 and 2147483639, got 2147483648"},
                 {new Edit(json("").replace("\"bits\": 70", "\"bits\": 0"), null, null), "store.json: bits: expected an integer between 1 and 2147483647, got 0"},
-                {new Edit(json("").replace("hyperplane", "hyperplan"), null, null), "store.json: binarizer: expected one of sign, scaled-sign, hyperplane, got \"hyperplan\""},
+                {new Edit(json("").replace("hyperplane", "hyperplan"), null, null), "store.json: binarizer: expected one of sign, scaled-sign, hyperplane, osq, got \"hyperplan\""},
                 {new Edit(json(", \"extra\": true"), null, null), "store.json: extra: unknown key"},
                 {new Edit(json(", \"seed\": 4"), null, null), "store.json: not a saved BinaryEmbeddingStore (Duplicate field 'seed'"},
                 {new Edit(json("").replace("\"seed\": 3", "\"seed\": null"), null, null), "store.json: seed: expected a 64-bit integer, got null"},

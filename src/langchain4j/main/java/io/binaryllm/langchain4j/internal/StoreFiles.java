@@ -12,14 +12,10 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.io.FileKinds;
-import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.StagedDirectory;
 import io.binaryllm.langchain4j.BinaryEmbeddingStore;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -28,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +35,8 @@ import java.util.UUID;
  * Integer from Long and Float from Double, and JSON alone cannot carry that) and {@code vectors.f32} (the float
  * vectors, little-endian rows in entry order). Written to a hidden staging directory beside the target and renamed
  * into place ({@link StagedDirectory}), so a store appears whole or not at all; an existing directory is never
- * replaced.
+ * replaced. Both directions stream: entries are written and read a batch at a time, sizes are 64-bit, and the heap
+ * holds one batch beyond the store itself.
  *
  * <p>Reading trusts nothing: the files were written by us but may have been edited, cut short or swapped since. Every
  * value of {@code store.json} is checked for type and range as the builder checks it, unknown and duplicate keys are
@@ -50,54 +46,89 @@ import java.util.UUID;
 public final class StoreFiles {
     public static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    /** {@code store.json} is a few hundred bytes. */
-    static final long MAX_OPTIONS_BYTES = 1 << 20;
+    /** {@code store.json} is a few hundred bytes, or a few kilobytes with an osq centroid. */
+    static final long MAX_OPTIONS_BYTES = 16 << 20;
+    /** Names osq takes in {@code store.json}, beside the binarizers. */
+    public static final String OSQ = "osq";
     private static final java.util.Set<String> OPTION_KEYS = java.util.Set.of("format", "binarizer", "bits", "seed",
-            "rescore_factor", "dims", "entries");
-
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            "rescore_factor", "dims", "entries", "centroid");
+    /** Entries a batch reads or writes. */
+    private static final int BATCH = 4096;
 
     private StoreFiles() {
     }
 
-    /** What decides a store's codes, and its vectors' size. */
-    public record Options(String binarizer, Integer bits, long seed, int rescoreFactor, int dims) {
+    /**
+     * What decides a store's codes, and its vectors' size: {@code bits} is the hyperplane code length, or osq's bits
+     * a dimension; {@code centroid} is the fitted osq centroid (null before the fit and for binarizers).
+     */
+    public record Options(String binarizer, Integer bits, long seed, int rescoreFactor, int dims, float[] centroid) {
     }
 
-    /** A store read back: its options and entries in order (a segment is null for an entry added without one). */
-    public record Saved(Options options, List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
+    /** What a store hands {@link #write}: its live entries, in order, one at a time. */
+    public interface Entries {
+        long count();
+
+        /** Calls {@code each} with every entry's id, segment (or null) and vector, in order. */
+        void forEach(EntryConsumer each);
     }
 
-    public static void write(Path dir, Options options, List<String> ids, List<TextSegment> segments, List<float[]> vectors) {
+    @FunctionalInterface
+    public interface EntryConsumer {
+        void accept(String id, TextSegment segment, float[] vector);
+    }
+
+    /** A batch of entries read back, the first from line {@code firstLine} of {@code entries.jsonl}. */
+    public record Batch(long firstLine, List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
+    }
+
+    public static void write(Path dir, Options options, Entries entries) {
         Path target = dir.toAbsolutePath();
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
         }
         try (StagedDirectory staged = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
-            StringBuilder lines = new StringBuilder();
-            for (int i = 0; i < ids.size(); i++) {
-                lines.append(entryLine(ids.get(i), segments.get(i))).append('\n');
-            }
             Path tmp = staged.path();
-            writeFile(tmp.resolve("entries.jsonl"), ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
-            try (FileChannel out = FileChannel.open(tmp.resolve("vectors.f32"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer row = ByteBuffer.allocate(Float.BYTES * options.dims()).order(ByteOrder.LITTLE_ENDIAN);
-                for (float[] v : vectors) {
-                    row.clear();
-                    row.asFloatBuffer().put(v);
-                    while (row.hasRemaining()) {
-                        out.write(row);
+            Path lines = tmp.resolve("entries.jsonl");
+            Path floats = tmp.resolve("vectors.f32");
+            try (java.io.Writer text = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                    Files.newOutputStream(lines, StandardOpenOption.CREATE_NEW), StandardCharsets.UTF_8), 1 << 16);
+                 FileChannel out = FileChannel.open(floats, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer rows = ByteBuffer.allocate(Math.toIntExact(Math.max(1, (1 << 20) / (Float.BYTES * (long) options.dims()))
+                        * Float.BYTES * options.dims())).order(ByteOrder.LITTLE_ENDIAN);
+                entries.forEach((id, segment, vector) -> {
+                    try {
+                        text.write(entryLine(id, segment));
+                        text.write('\n');
+                        if (rows.remaining() < vector.length * Float.BYTES) {
+                            drain(rows, out);
+                        }
+                        for (float f : vector) {
+                            rows.putFloat(f);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
-                }
+                });
+                drain(rows, out);
                 out.force(false);
             } catch (IOException e) {
                 throw BadInputException.in(dir, "cannot save the store: " + FileKinds.reason(e));
+            } catch (java.io.UncheckedIOException e) {
+                throw BadInputException.in(dir, "cannot save the store: " + FileKinds.reason(e.getCause()));
             }
+            force(lines);
             ObjectNode o = JSON.createObjectNode();
             o.put("format", 1).put("binarizer", options.binarizer()).put("seed", options.seed())
-                    .put("rescore_factor", options.rescoreFactor()).put("dims", options.dims()).put("entries", ids.size());
+                    .put("rescore_factor", options.rescoreFactor()).put("dims", options.dims()).put("entries", entries.count());
             if (options.bits() != null) {
                 o.put("bits", options.bits());
+            }
+            if (options.centroid() != null) {
+                com.fasterxml.jackson.databind.node.ArrayNode c = o.putArray("centroid");
+                for (float f : options.centroid()) {
+                    c.add(f);
+                }
             }
             String json;
             try {
@@ -110,6 +141,22 @@ public final class StoreFiles {
         }
     }
 
+    private static void drain(ByteBuffer rows, FileChannel out) throws IOException {
+        rows.flip();
+        while (rows.hasRemaining()) {
+            out.write(rows);
+        }
+        rows.clear();
+    }
+
+    private static void force(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        } catch (IOException e) {
+            throw BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
+        }
+    }
+
     private static void writeFile(Path file, ByteBuffer bytes) {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             while (bytes.hasRemaining()) {
@@ -118,6 +165,62 @@ public final class StoreFiles {
             out.force(false);
         } catch (IOException e) {
             throw BadInputException.in(file, "cannot write: " + FileKinds.reason(e));
+        }
+    }
+
+    /**
+     * A saved store, checked as far as it can be without reading its entries: {@code store.json} in full, the size of
+     * {@code vectors.f32} and the number of lines of {@code entries.jsonl}. {@link #entries} then streams them.
+     */
+    public record Saved(Path dir, Options options, long count) {
+        /** Reads the entries a batch at a time, each checked (ids non-blank, metadata typed, vectors finite). */
+        public void entries(java.util.function.Consumer<Batch> each) {
+            Path lines = dir.resolve("entries.jsonl");
+            Path floats = dir.resolve("vectors.f32");
+            int dims = options.dims();
+            java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            try (java.io.BufferedReader text = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(lines), utf8), 1 << 16);
+                 FileChannel vectors = FileChannel.open(floats, StandardOpenOption.READ)) {
+                ByteBuffer rows = ByteBuffer.allocate(Math.toIntExact((long) BATCH * dims * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+                for (long first = 0; first < count; first += BATCH) {
+                    int n = (int) Math.min(BATCH, count - first);
+                    rows.clear().limit(n * dims * Float.BYTES);
+                    while (rows.hasRemaining()) {
+                        if (vectors.read(rows) < 0) {
+                            throw BadInputException.in(floats, "ends early, at vector " + (first + rows.position() / (dims * Float.BYTES)));
+                        }
+                    }
+                    rows.flip();
+                    List<String> ids = new ArrayList<>(n);
+                    List<Embedding> embeddings = new ArrayList<>(n);
+                    List<TextSegment> segments = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        long line = first + i + 1;
+                        String raw = text.readLine();
+                        if (raw == null) {
+                            throw BadInputException.in(lines, "ends early, at line " + line);
+                        }
+                        Entry e = parseEntry(lines + ":" + line, raw);
+                        float[] v = new float[dims];
+                        rows.asFloatBuffer().position(i * dims).get(v);
+                        for (int j = 0; j < dims; j++) {
+                            if (!Float.isFinite(v[j])) {
+                                throw BadInputException.in(floats, "vector " + (first + i) + " (id '" + e.id() + "') has " + v[j] + " at " + j);
+                            }
+                        }
+                        ids.add(e.id());
+                        embeddings.add(Embedding.from(v));
+                        segments.add(e.segment());
+                    }
+                    each.accept(new Batch(first + 1, ids, embeddings, segments));
+                }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw BadInputException.in(lines, "not valid UTF-8");
+            } catch (IOException e) {
+                throw BadInputException.in(lines, "cannot read: " + FileKinds.reason(e));
+            }
         }
     }
 
@@ -154,40 +257,32 @@ public final class StoreFiles {
             throw BadInputException.in(floats, actual + " bytes, expected " + expected + " (" + count + " vectors of "
                     + options.dims() + " floats, as store.json says)");
         }
-        // The vectors become one float[] each, and the store keeps another copy: check before reading anything.
-        MemoryBudget.requireHeap(MemoryBudget.bytes(count, (long) options.dims() * Float.BYTES + 16, 2), floats,
-                count + " vectors of " + options.dims() + " floats");
-        List<String> lines = entryLines(entries, count);
-        List<String> ids = new ArrayList<>(count);
-        List<Embedding> embeddings = new ArrayList<>(count);
-        List<TextSegment> segments = new ArrayList<>(count);
-        Map<String, Integer> lineOfId = new HashMap<>();
-        try (FileChannel ch = FileChannel.open(floats, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-            MemorySegment rows = ch.map(FileChannel.MapMode.READ_ONLY, 0, expected, arena);
-            for (int i = 0; i < count; i++) {
-                String where = entries + ":" + (i + 1);
-                Entry e = parseEntry(where, lines.get(i));
-                Integer earlier = lineOfId.putIfAbsent(e.id(), i + 1);
-                if (earlier != null) {
-                    throw new BadInputException(where + ": id '" + e.id() + "' was already used on line " + earlier);
-                }
-                float[] v = new float[options.dims()];
-                MemorySegment.copy(rows, F32, (long) i * options.dims() * Float.BYTES, v, 0, v.length);
-                for (int j = 0; j < v.length; j++) {
-                    if (!Float.isFinite(v[j])) {
-                        throw BadInputException.in(floats, "vector " + i + " (id '" + e.id() + "') has " + v[j] + " at " + j);
+        long lines = countLines(entries);
+        if (lines != count) {
+            throw BadInputException.in(entries, lines + " entries, store.json says " + count);
+        }
+        return new Saved(dir, options, count);
+    }
+
+    /** Lines of a file (a last line without its newline counts), read in blocks. */
+    private static long countLines(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer block = ByteBuffer.allocate(1 << 16);
+            long lines = 0;
+            byte last = '\n';
+            while (ch.read(block.clear()) > 0) {
+                block.flip();
+                while (block.hasRemaining()) {
+                    last = block.get();
+                    if (last == '\n') {
+                        lines++;
                     }
                 }
-                ids.add(e.id());
-                embeddings.add(Embedding.from(v));
-                segments.add(e.segment());
             }
+            return last == '\n' ? lines : lines + 1;
         } catch (IOException e) {
-            throw BadInputException.in(floats, "cannot read: " + FileKinds.reason(e));
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, floats.toString());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
-        return new Saved(options, ids, embeddings, segments);
     }
 
     /** The options of {@code store.json}, each checked as the builder checks it. */
@@ -205,15 +300,22 @@ public final class StoreFiles {
             }
         }
         JsonNode b = o.get("binarizer");
-        if (b == null || !b.isTextual() || !Binarizers.NAMES.contains(b.asText())) {
-            throw BadInputException.in(json, "binarizer: expected one of " + String.join(", ", Binarizers.NAMES) + ", got " + b);
+        List<String> names = new ArrayList<>(Binarizers.NAMES);
+        names.add(OSQ);
+        if (b == null || !b.isTextual() || !names.contains(b.asText())) {
+            throw BadInputException.in(json, "binarizer: expected one of " + String.join(", ", names) + ", got " + b);
         }
         String binarizer = b.asText();
         Integer bits = null;
         if (binarizer.equals("hyperplane")) {
             bits = intIn(json, o, "bits", 1, Integer.MAX_VALUE);
+        } else if (binarizer.equals(OSQ)) {
+            bits = intIn(json, o, "bits", 1, 4);
+            if (!io.binaryllm.quantize.OsqCodes.documentBits(bits)) {
+                throw BadInputException.in(json, "bits: osq takes 1, 2 or 4 bits a dimension, got " + bits);
+            }
         } else if (o.has("bits")) {
-            throw BadInputException.in(json, "bits: applies to hyperplane only, the binarizer is " + binarizer);
+            throw BadInputException.in(json, "bits: applies to hyperplane and osq only, the binarizer is " + binarizer);
         }
         JsonNode seed = o.get("seed");
         if (seed == null || !seed.isIntegralNumber() || !seed.canConvertToLong()) {
@@ -221,7 +323,25 @@ public final class StoreFiles {
         }
         int rescore = intIn(json, o, "rescore_factor", 0, Integer.MAX_VALUE);
         int dims = intIn(json, o, "dims", 1, Integer.MAX_VALUE);
-        return new Options(binarizer, bits, seed.longValue(), rescore, dims);
+        float[] centroid = null;
+        JsonNode c = o.get("centroid");
+        if (c != null) {
+            if (!binarizer.equals(OSQ)) {
+                throw BadInputException.in(json, "centroid: applies to osq only, the binarizer is " + binarizer);
+            }
+            if (!c.isArray() || c.size() != dims) {
+                throw BadInputException.in(json, "centroid: expected an array of " + dims + " numbers (dims)");
+            }
+            centroid = new float[dims];
+            for (int i = 0; i < dims; i++) {
+                JsonNode v = c.get(i);
+                if (!v.isNumber() || !Float.isFinite(v.floatValue())) {
+                    throw BadInputException.in(json, "centroid: element " + i + " is not a finite number: " + v);
+                }
+                centroid[i] = v.floatValue();
+            }
+        }
+        return new Options(binarizer, bits, seed.longValue(), rescore, dims, centroid);
     }
 
     /** The integer {@code key} of {@code o}, which must be present and within [min, max]. */
@@ -235,30 +355,6 @@ public final class StoreFiles {
         }
         return (int) v.longValue();
     }
-
-    /** The lines of {@code entries.jsonl}, which must be {@code count}, read strictly as UTF-8. */
-    private static List<String> entryLines(Path entries, int count) {
-        List<String> lines;
-        try {
-            MemoryBudget.requireHeap(MemoryBudget.bytes(Files.size(entries), 3), entries, "its entries");
-            lines = new ArrayList<>(List.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(entries)))
-                    .toString().split("\n", -1)));
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw BadInputException.in(entries, "not valid UTF-8");
-        } catch (IOException e) {
-            throw BadInputException.in(entries, "cannot read: " + FileKinds.reason(e));
-        } catch (OutOfMemoryError e) {
-            throw BadInputException.in(entries, "too large to read: " + MemoryBudget.heapAdvice());
-        }
-        if (!lines.isEmpty() && lines.getLast().isEmpty()) {
-            lines.removeLast();
-        }
-        if (lines.size() != count) {
-            throw BadInputException.in(entries, lines.size() + " entries, store.json says " + count);
-        }
-        return lines;
-    }
-
 
     /** {@code {"id": ..., "text": ... or null, "metadata": {"key": {"type": "int", "value": 1}, ...}}} */
     public static String entryLine(String id, TextSegment segment) {

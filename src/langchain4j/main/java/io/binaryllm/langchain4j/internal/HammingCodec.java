@@ -1,0 +1,80 @@
+package io.binaryllm.langchain4j.internal;
+
+import io.binaryllm.binarize.Binarized;
+import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchResult;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** Binarizer codes ranked by Hamming distance on the engine's backend (key = distance). */
+public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
+    private final BinaryEngine engine;
+    private final Binarizer binarizer;
+    private final int bits;
+    private final int words;
+
+    public HammingCodec(BinaryEngine engine, Binarizer binarizer, int dims) {
+        this.engine = engine;
+        this.binarizer = binarizer;
+        this.bits = binarizer.bits(dims);
+        this.words = BinaryCodeBatch.wordsFor(bits);
+    }
+
+    @Override
+    public int rowWords() {
+        return words;
+    }
+
+    @Override
+    public int rowFloats() {
+        return 0;
+    }
+
+    @Override
+    public Encoded encode(float[][] rows) {
+        try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(rows); Binarized b = engine.encode(binarizer, batch)) {
+            return new Encoded(b.codes().segment().toArray(ValueLayout.JAVA_LONG), new float[0]);
+        }
+    }
+
+    @Override
+    public BinaryCodeBatch query(float[] vector) {
+        return BinaryCodeBatch.ofWords(encode(new float[][]{vector}).words(), 1, bits);
+    }
+
+    @Override
+    public Part<BinaryCodeBatch> part(long[] codes, float[] floats, int rows, boolean often) {
+        BinaryCodeBatch batch = BinaryCodeBatch.wrap(MemorySegment.ofArray(codes).asSlice(0, (long) rows * words * Long.BYTES),
+                rows, bits, "store", null);
+        BinaryIndex index = often ? engine.index(batch) : null;
+        return new Part<>() {
+            @Override
+            public Ranked topK(BinaryCodeBatch query, int k) {
+                SearchResult r = index != null ? index.search(query, k) : engine.backend().search(batch, query, k);
+                return new Ranked(r.indices(), r.distances());
+            }
+
+            @Override
+            public void close() {
+                if (index != null) {
+                    index.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void release(BinaryCodeBatch query) {
+        query.close();
+    }
+
+    @Override
+    public double cosine(int key) {
+        return Math.cos(Math.PI * key / bits); // the angle a Hamming distance estimates (exact in expectation for hyperplanes)
+    }
+}

@@ -1,0 +1,51 @@
+package io.binaryllm.langchain4j.internal;
+
+/**
+ * How a store turns float vectors into fixed-size code rows and ranks rows against a query: Hamming codes of a
+ * binarizer ({@link HammingCodec}) or osq codes scored asymmetrically ({@link OsqCodec}). A row is
+ * {@link #rowWords()} longs and {@link #rowFloats()} floats; a ranking is by ascending int key, ties by ascending row.
+ *
+ * @param <Q> an encoded query
+ */
+public interface StoreCodec<Q> {
+    /** Longs a row holds. */
+    int rowWords();
+
+    /** Floats a row holds (per-row corrections; 0 for Hamming codes). */
+    int rowFloats();
+
+    /** {@code rows.length} rows: words {@code [rows][rowWords]} and floats {@code [rows][rowFloats]}, row-major. */
+    Encoded encode(float[][] rows);
+
+    /** The query, encoded to be ranked against rows; {@link #release} frees it. */
+    Q query(float[] vector);
+
+    /** Frees what an encoded query holds. */
+    void release(Q query);
+
+    /**
+     * The first {@code rows} rows of {@code words}/{@code floats} made searchable; {@code often}: it will be searched
+     * many times (worth laying out once, or keeping on a device). The arrays must not change while it is open.
+     */
+    Part<Q> part(long[] words, float[] floats, int rows, boolean often);
+
+    /** The cosine a key estimates, for relevance scores without rescoring. */
+    double cosine(int key);
+
+    /** Encoded rows. */
+    record Encoded(long[] words, float[] floats) {
+    }
+
+    /** Rows that can be ranked against a query. */
+    interface Part<Q> extends AutoCloseable {
+        /** The exact top-k rows (1 <= k <= rows): {@code rows[i]} with key {@code keys[i]}, by (key, row) ascending. */
+        Ranked topK(Q query, int k);
+
+        @Override
+        void close();
+    }
+
+    /** A ranking: rows and their keys, best first. */
+    record Ranked(long[] rows, int[] keys) {
+    }
+}
