@@ -306,22 +306,28 @@ public final class BlockedSearch {
     }
 
     /**
-     * Runs one task per thread and returns their results in thread order: task 0 on the calling thread, the others on
-     * the pool's {@code threads - 1} helpers. The tasks claim work from shared counters, so a helper that starts late
-     * (busy with another caller's search) finds little left and returns: concurrent searches share the cores without
-     * a lock and without more runnable threads than cores plus callers.
+     * Runs one task per thread and returns the results of those that ran, in thread order: task 0 on the calling
+     * thread, the others on the pool's {@code threads - 1} helpers. The tasks claim work from shared counters, so the
+     * caller alone can finish a search; a helper still queued when the caller is done (the pool busy with another
+     * caller's search) is called off instead of waited for. Concurrent searches thus share the cores without a lock
+     * and without waiting on each other's queue.
      */
     private <T> List<T> runWorkers(Function<Integer, T> work) {
-        List<Future<T>> futures = new ArrayList<>();
+        int helpers = settings.threads() - 1;
+        List<Future<T>> futures = new ArrayList<>(helpers);
+        java.util.concurrent.atomic.AtomicBoolean[] started = new java.util.concurrent.atomic.AtomicBoolean[helpers];
         try {
-            for (int t = 1; t < settings.threads(); t++) {
-                int id = t;
-                futures.add(pool.submit(() -> work.apply(id)));
+            for (int t = 0; t < helpers; t++) {
+                int id = t + 1;
+                java.util.concurrent.atomic.AtomicBoolean mine = started[t] = new java.util.concurrent.atomic.AtomicBoolean();
+                futures.add(pool.submit(() -> mine.compareAndSet(false, true) ? work.apply(id) : null));
             }
             List<T> out = new ArrayList<>();
             out.add(work.apply(0));
-            for (Future<T> f : futures) {
-                out.add(f.get());
+            for (int t = 0; t < helpers; t++) {
+                if (!started[t].compareAndSet(false, true)) { // it started: it may hold claimed work
+                    out.add(futures.get(t).get());
+                }
             }
             return out;
         } catch (InterruptedException e) {
