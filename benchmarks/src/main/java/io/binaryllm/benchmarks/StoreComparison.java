@@ -74,7 +74,7 @@ public final class StoreComparison {
             float[][] corpus = pad(base, n);
             long[][] exact = exactTop(corpus, queries);
             List<Row> rows = new ArrayList<>();
-            for (String config : List.of("sign", "osq-1", "osq-2")) {
+            for (String config : System.getProperty("store.configs", "sign,osq-1,osq-2").split(",")) {
                 rows.add(binary(config, corpus, queries, exact, out.getParent()));
                 System.out.println(rows.getLast());
             }

@@ -15,6 +15,7 @@ import io.binaryllm.metric.RetrievalMetrics;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.OsqIndex;
 import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
@@ -72,7 +73,7 @@ public final class BinaryEngine implements AutoCloseable {
     private final SearchBackend backend;
     private final Seeds seeds;
     /** Indexes not yet closed: they may hold device memory, freed at the latest by {@link #close()}. */
-    private final Set<BinaryIndex> open = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
 
     private BinaryEngine(SearchBackend backend, Seeds seeds) {
         this.backend = backend;
@@ -198,6 +199,42 @@ public final class BinaryEngine implements AutoCloseable {
         TrackedIndex index = new TrackedIndex(backend.index(codes), open::remove);
         open.add(index);
         return index;
+    }
+
+    /**
+     * An exact osq index over {@code documents} on this engine's backend (on the CPU backends, the planes laid out in
+     * blocks now; the codes must stay open and unchanged while the index is). For one search, {@link #searchOsq} does
+     * the same without keeping anything.
+     */
+    public OsqIndex indexOsq(OsqCodes documents) {
+        OsqIndex made = backend.indexOsq(documents);
+        OsqIndex tracked = new OsqIndex() {
+            @Override
+            public OsqCodes codes() {
+                return made.codes();
+            }
+
+            @Override
+            public ScoredResult search(OsqCodes queries, int k) {
+                return made.search(queries, k);
+            }
+
+            @Override
+            public String residence() {
+                return made.residence();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    made.close();
+                } finally {
+                    open.remove(this);
+                }
+            }
+        };
+        open.add(tracked);
+        return tracked;
     }
 
     /**

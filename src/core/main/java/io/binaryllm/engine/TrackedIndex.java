@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 /** A backend's index as the engine hands it out: the engine learns when it is closed, and closes it if it is not. */
 final class TrackedIndex implements BinaryIndex {
     private final BinaryIndex index;
-    private final Consumer<BinaryIndex> onClose;
+    private final Consumer<AutoCloseable> onClose;
 
-    TrackedIndex(BinaryIndex index, Consumer<BinaryIndex> onClose) {
+    TrackedIndex(BinaryIndex index, Consumer<AutoCloseable> onClose) {
         this.index = index;
         this.onClose = onClose;
     }

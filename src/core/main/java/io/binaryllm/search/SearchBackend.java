@@ -46,6 +46,14 @@ public interface SearchBackend extends AutoCloseable {
         return new InPlaceIndex(this, database);
     }
 
+    /**
+     * {@code database} made ready for repeated osq searches: an {@link OsqIndex} that may keep its planes where this
+     * backend searches fastest. The default searches them in place.
+     */
+    default OsqIndex indexOsq(OsqCodes database) {
+        return new InPlaceOsqIndex(this, database);
+    }
+
     /** Releases devices and memory; the default holds none. */
     @Override
     default void close() {

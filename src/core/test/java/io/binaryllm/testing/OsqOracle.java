@@ -76,10 +76,14 @@ public final class OsqOracle {
                     var docs = vectors(n * 31L + dims, n, dims, kind);
                     OsqQuantizer quantizer = OsqQuantizer.fit(docs, bits[0]);
                     try (OsqCodes db = quantizer.encodeDocuments(docs);
-                         OsqCodes q = quantizer.encodeQueries(vectors(dims, 11, dims, "clustered"), bits[1])) {
+                         OsqCodes q = quantizer.encodeQueries(vectors(dims, 11, dims, "clustered"), bits[1]);
+                         io.binaryllm.search.OsqIndex index = backend.indexOsq(db)) {
                         for (int k : new int[]{1, Math.min(3, n), n}) {
-                            assertThat(backend.searchOsq(db, q, k).firstDifference(topK(db, q, k)))
+                            ScoredResult expected = topK(db, q, k);
+                            assertThat(backend.searchOsq(db, q, k).firstDifference(expected))
                                     .as("dims=%d bits=%dx%d n=%d k=%d", dims, bits[0], bits[1], n, k).isNull();
+                            assertThat(index.search(q, k).firstDifference(expected))
+                                    .as("index: dims=%d bits=%dx%d n=%d k=%d", dims, bits[0], bits[1], n, k).isNull();
                         }
                     }
                 }

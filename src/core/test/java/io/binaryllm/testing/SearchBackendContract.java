@@ -6,6 +6,7 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.OsqIndex;
 import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
@@ -119,11 +120,14 @@ public abstract class SearchBackendContract {
         var qs = OsqOracle.vectors(seed + 1, nq, dims, kind);
         OsqQuantizer quantizer = OsqQuantizer.fit(docs, docBits);
         try (SearchBackend backend = Backends.open(name); OsqCodes db = quantizer.encodeDocuments(docs);
-             OsqCodes queries = quantizer.encodeQueries(qs, queryBits)) {
+             OsqCodes queries = quantizer.encodeQueries(qs, queryBits); OsqIndex index = backend.indexOsq(db)) {
             for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
                 ScoredResult expected = OsqOracle.topK(db, queries, k);
                 assertThat(backend.searchOsq(db, queries, k).firstDifference(expected)).as("k=%d", k).isNull();
+                assertThat(index.search(queries, k).firstDifference(expected)).as("index, k=%d", k).isNull();
             }
+            index.close();
+            assertThatThrownBy(() -> index.search(queries, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         }
     }
 

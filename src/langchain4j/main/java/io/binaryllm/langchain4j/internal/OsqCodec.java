@@ -6,6 +6,7 @@ import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
+import io.binaryllm.search.OsqIndex;
 import io.binaryllm.search.ScoredResult;
 
 import java.lang.foreign.MemorySegment;
@@ -65,10 +66,11 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
         float[] corrections = floats.length == rows * OsqScores.CORRECTIONS ? floats
                 : Arrays.copyOf(floats, rows * OsqScores.CORRECTIONS);
         OsqCodes codes = new OsqCodes(planes, corrections, quantizer.dims(), quantizer.docBits(), false, quantizer.centroidId());
+        OsqIndex index = often ? engine.indexOsq(codes) : null;
         return new Part<>() {
             @Override
             public Ranked topK(OsqCodes query, int k) {
-                ScoredResult r = engine.backend().searchOsq(codes, query, k);
+                ScoredResult r = index != null ? index.search(query, k) : engine.backend().searchOsq(codes, query, k);
                 int[] keys = new int[r.scores().length];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = OsqScores.key(r.scores()[i]);
@@ -78,6 +80,9 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
 
             @Override
             public void close() {
+                if (index != null) {
+                    index.close();
+                }
             }
         };
     }

@@ -12,8 +12,8 @@ import java.util.function.IntPredicate;
  *   <li>the <b>main</b> part, made searchable once ({@link StoreCodec#part} with {@code often}: laid out in blocks, or
  *       kept on a device) and then only read;</li>
  *   <li>the <b>delta</b>: entries added since, searched as they lie, and merged into the main part when it reaches a
- *       sixteenth of it, so a change never rebuilds the whole index and a rebuild's cost is spread over the adds
- *       that made it due.</li>
+ *       64th of it, so a change never rebuilds the whole index and a rebuild's cost is spread over the adds that
+ *       made it due.</li>
  * </ul>
  * Removed entries stay in their part, skipped by the caller's predicate; a search asks each part for a few more rows
  * than it needs (as many as removed entries would take on average) and again for more in the rare case that was not
@@ -24,7 +24,10 @@ import java.util.function.IntPredicate;
  * <p>Not thread-safe: the store reads under its read lock and changes under its write lock.
  */
 public final class StoreCodes<Q> implements AutoCloseable {
-    /** The delta is merged once it holds more than this many rows and a sixteenth of the main part. */
+    /**
+     * The delta is merged once it holds more than this many rows and a 64th of the main part: searched as it lies
+     * (copied tile by tile, a second pass of the backend), it costs more per row than the laid-out main part.
+     */
     static final int DELTA_MIN = 4096;
     /** A filtered search whose candidates would pass through more than this share of a part gathers the part. */
     private static final int GATHER_SHARE = 8;
@@ -74,7 +77,7 @@ public final class StoreCodes<Q> implements AutoCloseable {
      * part is removed; {@code live} says which slots remain. Called after every change.
      */
     public void maintain(IntPredicate live) {
-        boolean deltaFull = delta.rows > Math.max(DELTA_MIN, main.rows / 16);
+        boolean deltaFull = delta.rows > Math.max(DELTA_MIN, main.rows / 64);
         boolean mainSparse = main.dead > 0 && main.dead * 4L > main.rows;
         if (deltaFull || mainSparse) {
             rebuild(live);

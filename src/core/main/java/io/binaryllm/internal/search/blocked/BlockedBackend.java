@@ -7,6 +7,7 @@ import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.OsqIndex;
 import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
@@ -76,6 +77,53 @@ public abstract class BlockedBackend implements SearchBackend {
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source());
         }
+    }
+
+    /** The osq planes laid out once in the osq kernel's blocks, under the same quarter-of-the-heap rule as {@link #index}. */
+    @Override
+    public OsqIndex indexOsq(OsqCodes database) {
+        BlockedSearch searcher = searcher();
+        long bytes = database.planes().segment().byteSize();
+        if (bytes > Runtime.getRuntime().maxMemory() / 4) {
+            return SearchBackend.super.indexOsq(database);
+        }
+        BlockedSearch.Tiles laid;
+        try {
+            laid = searcher.layOut(database.planes(), osqKernel().lanes());
+        } catch (InternalError e) {
+            throw MappedFaults.explain(e, database.planes().source());
+        }
+        java.util.concurrent.atomic.AtomicReference<BlockedSearch.Tiles> tiles = new java.util.concurrent.atomic.AtomicReference<>(laid);
+        return new OsqIndex() {
+            @Override
+            public OsqCodes codes() {
+                return database;
+            }
+
+            @Override
+            public ScoredResult search(OsqCodes queries, int k) {
+                OsqCodes.requireSearchable(database, queries, k);
+                BlockedSearch.Tiles t = tiles.get();
+                if (t == null) {
+                    throw new IllegalStateException("this " + name() + " osq index was closed");
+                }
+                try {
+                    return OsqBlockedSearch.search(searcher(), osqKernel(), settings.threads(), database, t, queries, k);
+                } catch (InternalError e) {
+                    throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
+                }
+            }
+
+            @Override
+            public String residence() {
+                return String.format(java.util.Locale.ROOT, "in memory, re-laid in blocks: %.1f MiB", bytes / 1048576.0);
+            }
+
+            @Override
+            public void close() {
+                tiles.set(null); // the garbage collector frees the layout
+            }
+        };
     }
 
     /** An index whose tiles were laid out once; searches run on this backend's threads. */

@@ -42,8 +42,28 @@ public final class BlockedSearch {
      * @param queryChunk queries per counting pass (bounds the histogram memory)
      */
     public record Settings(int threads, int tileBytes, int heapKLimit, int queryChunk) {
+        /**
+         * Every core a search (or {@code -Dbinaryllm.threads=N}: a server with many client threads may prefer 1, so
+         * that each client's search runs on its own core instead of all of them sharing every core).
+         */
         public static Settings defaults() {
-            return new Settings(Runtime.getRuntime().availableProcessors(), 256 * 1024, 256, 1024);
+            return new Settings(defaultThreads(), 256 * 1024, 256, 1024);
+        }
+
+        static int defaultThreads() {
+            String v = System.getProperty("binaryllm.threads");
+            if (v == null) {
+                return Runtime.getRuntime().availableProcessors();
+            }
+            try {
+                int threads = Integer.parseInt(v.trim());
+                if (threads >= 1 && threads <= 4096) {
+                    return threads;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new io.binaryllm.BadInputException("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + v + "'");
         }
 
         /** Codes per tile for {@code words}-word codes, a positive multiple of {@code lanes}. */
@@ -116,14 +136,19 @@ public final class BlockedSearch {
      * give exactly the answers of {@link #search(BinaryCodeBatch, BinaryCodeBatch, int)}.
      */
     public Tiles layOut(BinaryCodeBatch db) {
-        Tiles source = onTheFly(db);
+        return layOut(db, kernel.lanes());
+    }
+
+    /** {@link #layOut(BinaryCodeBatch)} in blocks of {@code lanes} (another kernel's: the osq index). */
+    Tiles layOut(BinaryCodeBatch db, int lanes) {
+        Tiles source = onTheFly(db, lanes);
         int tileCodes = source.tileCodes();
         BlockedTile[] tiles = new BlockedTile[Math.toIntExact(source.count())];
         AtomicLong next = new AtomicLong();
         runWorkers(worker -> {
             for (long t; (t = next.getAndIncrement()) < tiles.length; ) {
                 long first = t * tileCodes;
-                tiles[(int) t] = BlockedTile.laidOut(db, first, (int) Math.min(tileCodes, db.rows() - first), kernel.lanes());
+                tiles[(int) t] = BlockedTile.laidOut(db, first, (int) Math.min(tileCodes, db.rows() - first), lanes);
             }
             return null;
         });

@@ -24,6 +24,12 @@ final class OsqBlockedSearch {
 
     /** The caller has made {@link OsqCodes#requireSearchable}'s checks. */
     static ScoredResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, OsqCodes queries, int k) {
+        return search(blocked, kernel, threads, db, blocked.onTheFly(db.planes(), kernel.lanes()), queries, k);
+    }
+
+    /** The same over tiles laid out before ({@link BlockedSearch#layOut} in the kernel's lanes) or made on the fly. */
+    static ScoredResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, BlockedSearch.Tiles tiles,
+                               OsqCodes queries, int k) {
         int nq = Math.toIntExact(queries.rows());
         MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(threads + 1L, nq, k, Long.BYTES + Integer.BYTES),
                 nq + " queries x k=" + k + " on " + threads + " threads");
@@ -36,7 +42,6 @@ final class OsqBlockedSearch {
         }
         OsqBatch batch = new OsqBatch(db.planeWords(), db.bitsPerDim(), queries.bitsPerDim(), q, queries.corrections(),
                 db.corrections());
-        BlockedSearch.Tiles tiles = blocked.onTheFly(db.planes(), kernel.lanes());
         // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile).
         List<FlatTopK> parts = blocked.scanTiles(tiles, () -> new FlatTopK(nq, k), (heaps, tile) -> {
             for (int a = 0; a < nq; a += QUERY_SLICE) {

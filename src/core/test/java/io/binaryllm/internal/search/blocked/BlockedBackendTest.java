@@ -113,4 +113,28 @@ class BlockedBackendTest {
             }
         }
     }
+
+    /** -Dbinaryllm.threads sizes every CPU search; a bad value is refused naming the property. */
+    @Test
+    void theThreadsPropertySizesSearchesAndIsChecked() {
+        String before = System.getProperty("binaryllm.threads");
+        try {
+            System.setProperty("binaryllm.threads", "1");
+            assertThat(BlockedSearch.Settings.defaults().threads()).isEqualTo(1);
+            for (String bad : new String[]{"0", "-2", "two", "5000"}) {
+                System.setProperty("binaryllm.threads", bad);
+                org.assertj.core.api.Assertions.assertThatThrownBy(BlockedSearch.Settings::defaults)
+                        .isInstanceOf(io.binaryllm.BadInputException.class)
+                        .hasMessage("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + bad + "'");
+            }
+            System.clearProperty("binaryllm.threads");
+            assertThat(BlockedSearch.Settings.defaults().threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        } finally {
+            if (before == null) {
+                System.clearProperty("binaryllm.threads");
+            } else {
+                System.setProperty("binaryllm.threads", before);
+            }
+        }
+    }
 }
