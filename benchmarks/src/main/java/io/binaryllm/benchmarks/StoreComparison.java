@@ -15,6 +15,7 @@ import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.OsqIndex;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -244,10 +245,10 @@ public final class StoreComparison {
                 try (FloatEmbeddingBatch s = FloatEmbeddingBatch.of(sample)) {
                     quantizer = OsqQuantizer.fit(s, Integer.parseInt(config.substring(4)));
                 }
-                try (OsqCodes db = quantizer.encodeDocuments(c)) {
+                try (OsqCodes db = quantizer.encodeDocuments(c); OsqIndex index = engine.indexOsq(db)) {
                     timeEach(queries, ms, qi -> {
                         try (FloatEmbeddingBatch q = FloatEmbeddingBatch.of(new float[][]{queries[qi]}); OsqCodes qc = quantizer.encodeQueries(q, 4)) {
-                            engine.backend().searchOsq(db, qc, K * RESCORE);
+                            index.search(qc, K * RESCORE);
                         }
                     });
                 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * langchain4j's own contract for stores (EmbeddingStoreIT, with metadata, filtering and min-score), from the
- * langchain4j-core test-jar, run against the binary store with the default options (sign codes, rescoring x4).
+ * langchain4j-core test-jar, run against the store with the default options (osq codes, rescoring x4: the contract's stores are smaller than
+ * osq's fit, so they are ranked exactly) and, in {@link SignStoreContractTest}, with sign codes ranked by Hamming distance.
  */
 class BinaryEmbeddingStoreContractTest extends EmbeddingStoreWithFilteringIT {
     static final BinaryEmbeddingStore STORE = BinaryEmbeddingStore.builder().build();

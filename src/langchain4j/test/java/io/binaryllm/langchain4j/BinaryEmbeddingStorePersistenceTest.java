@@ -64,8 +64,8 @@ class BinaryEmbeddingStorePersistenceTest {
             store.save(fresh);
         }
         StoreFiles.Options options = StoreFiles.read(fresh).options();
-        assertThat(options.binarizer()).isEqualTo("sign");
-        assertThat(options.bits()).isNull();
+        assertThat(options.binarizer()).isEqualTo("osq");
+        assertThat(options.bits()).isEqualTo(1);
         assertThat(options.seed()).isZero();
         assertThat(options.rescoreFactor()).isEqualTo(4);
         assertThat(StoreFiles.read(saved).options().binarizer()).isEqualTo("hyperplane");

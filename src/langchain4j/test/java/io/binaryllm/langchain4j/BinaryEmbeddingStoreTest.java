@@ -64,7 +64,7 @@ class BinaryEmbeddingStoreTest {
     void withoutRescoringMatchesAreTheExactHammingTopKInInsertionOrderOnTies() {
         List<Embedding> data = vectors(3000, 67, 1);
         Embedding query = vectors(1, 67, 2).getFirst();
-        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(0).directory(dir).build()) {
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").rescoreFactor(0).directory(dir).build()) {
             List<String> ids = store.addAll(data);
             for (int k : new int[]{1, 10, 3000}) {
                 List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(k).build()).matches();
@@ -82,7 +82,7 @@ class BinaryEmbeddingStoreTest {
     void rescoringReRanksTheBinaryShortlistByExactCosine() {
         List<Embedding> data = vectors(2000, 130, 3);
         Embedding query = vectors(1, 130, 4).getFirst();
-        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(3).directory(dir).build()) {
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").rescoreFactor(3).directory(dir).build()) {
             List<String> ids = store.addAll(data);
             List<Integer> shortlist = hammingOrder(query, data, 30);
             List<Integer> expected = shortlist.stream()
@@ -102,7 +102,7 @@ class BinaryEmbeddingStoreTest {
     /** The matches of 5 queries over 1,000 entries on {@code backend}, which must be available here. */
     private List<List<String>> matchesOn(String backend, List<Embedding> data, List<Embedding> queries) {
         Backends.open(backend).close(); // skipped (or failed in CI) where the backend cannot run
-        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().backend(backend).directory(dir).build()) {
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").backend(backend).directory(dir).build()) {
             store.addAll(IntStream.range(0, data.size()).mapToObj(i -> "id" + i).toList(), data, null);
             return queries.stream().map(q -> store.search(EmbeddingSearchRequest.builder().queryEmbedding(q)
                     .maxResults(25).build()).matches().stream().map(EmbeddingMatch::embeddingId).toList()).toList();
@@ -120,7 +120,7 @@ class BinaryEmbeddingStoreTest {
     @Test
     void filtersApplyBeforeRankingAndReAddingAnIdReplacesIt() {
         List<Embedding> data = vectors(200, 32, 7);
-        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().directory(dir).build()) {
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").directory(dir).build()) {
             List<TextSegment> segments = IntStream.range(0, 200)
                     .mapToObj(i -> TextSegment.from("t" + i, new Metadata().put("parity", i % 2).put("n", i))).toList();
             store.addAll(IntStream.range(0, 200).mapToObj(i -> "id" + i).toList(), data, segments);
@@ -165,7 +165,7 @@ class BinaryEmbeddingStoreTest {
         List<Embedding> data = vectors(120, 67, 11);
         Embedding query = data.get(7);
         Backends.open(name).close(); // skipped (or failed in CI) where the backend cannot run
-        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().backend(name).rescoreFactor(0).directory(dir).build()) {
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").backend(name).rescoreFactor(0).directory(dir).build()) {
             List<String> liveIds = new ArrayList<>();
             List<Embedding> liveVectors = new ArrayList<>();
             java.util.function.Consumer<String> check = (String step) -> {
@@ -210,6 +210,50 @@ class BinaryEmbeddingStoreTest {
                 liveVectors.add(data.get(119 - i));
             }
             check.accept("removeAll and new adds");
+        }
+    }
+
+    /**
+     * osq (the default): exact cosine while the store holds fewer than its fit; after, the osq score of a quantizer
+     * fitted on the first entries (the oracle scores the same codes bit by bit), ties by insertion order.
+     */
+    @Test
+    void osqRanksExactlyBeforeItsFitAndByTheQuantizersScoreAfter() {
+        int dims = 70;
+        List<Embedding> data = vectors(3000, dims, 31);
+        List<Embedding> queries = vectors(5, dims, 32);
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().rescoreFactor(0).directory(dir).build()) {
+            List<String> ids = new ArrayList<>(store.addAll(data.subList(0, 1000)));
+            for (Embedding q : queries) {
+                List<Double> scores = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(7).build())
+                        .matches().stream().map(EmbeddingMatch::score).toList();
+                List<Double> exact = data.subList(0, 1000).stream()
+                        .map(e -> RelevanceScore.fromCosineSimilarity(Cosine.similarity(q.vector(), e.vector())))
+                        .sorted(Comparator.reverseOrder()).limit(7).toList();
+                assertThat(scores).isEqualTo(exact);
+            }
+            ids.addAll(store.addAll(data.subList(1000, 3000)));
+            float[][] first = data.subList(0, BinaryEmbeddingStore.OSQ_FIT_ENTRIES).stream().map(Embedding::vector).toArray(float[][]::new);
+            float[][] all = data.stream().map(Embedding::vector).toArray(float[][]::new);
+            try (io.binaryllm.data.FloatEmbeddingBatch sample = io.binaryllm.data.FloatEmbeddingBatch.of(first);
+                 io.binaryllm.data.FloatEmbeddingBatch corpus = io.binaryllm.data.FloatEmbeddingBatch.of(all)) {
+                io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(sample, 1);
+                try (io.binaryllm.quantize.OsqCodes docs = quantizer.encodeDocuments(corpus)) {
+                    for (Embedding q : queries) {
+                        try (io.binaryllm.data.FloatEmbeddingBatch qb = io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{q.vector()});
+                             io.binaryllm.quantize.OsqCodes qc = quantizer.encodeQueries(qb, 4)) {
+                            io.binaryllm.search.ScoredResult expected = io.binaryllm.testing.OsqOracle.topK(docs, qc, 25);
+                            List<EmbeddingMatch<TextSegment>> got = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(25).build()).matches();
+                            for (int r = 0; r < 25; r++) {
+                                int row = (int) expected.indices()[r];
+                                assertThat(got.get(r).embeddingId()).isEqualTo(ids.get(row));
+                                assertThat(got.get(r).score()).isEqualTo(RelevanceScore.fromCosineSimilarity(expected.scores()[r]));
+                                assertThat(got.get(r).embedding()).isEqualTo(data.get(row));
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
