@@ -14,6 +14,7 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.langchain4j.internal.HammingCodec;
+import io.binaryllm.langchain4j.internal.IdTable;
 import io.binaryllm.langchain4j.internal.MappedFloatRows;
 import io.binaryllm.langchain4j.internal.OsqCodec;
 import io.binaryllm.langchain4j.internal.StoreCodes;
@@ -91,9 +92,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     // Slot i holds the i-th embedding added since the last removeAll(); a removed slot's id and segment are null.
-    private final List<String> ids = new ArrayList<>();
+    private final IdTable ids = new IdTable();
     private final List<TextSegment> segments = new ArrayList<>();
-    private final Map<String, Integer> slotOfId = new HashMap<>();
     private final BitSet live = new BitSet();
     private int liveCount;
     private MappedFloatRows vectors;
@@ -281,15 +281,16 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             int[] slots = new int[rows.length];
             List<Integer> replaced = new ArrayList<>();
             for (int i = 0; i < rows.length; i++) {
-                Integer old = slotOfId.get(newIds.get(i));
-                if (old != null) { // the same id again replaces the entry, as langchain4j's stores do
+                int old = ids.slotOf(newIds.get(i));
+                if (old >= 0) { // the same id again replaces the entry, as langchain4j's stores do
                     forget(old);
                     replaced.add(old);
                 }
                 slots[i] = Math.toIntExact(vectors.append(rows[i]));
-                ids.add(newIds.get(i));
+                if (ids.add(newIds.get(i)) != slots[i]) {
+                    throw new IllegalStateException("slots of ids and vectors disagree at " + slots[i]);
+                }
                 segments.add(embedded == null ? null : embedded.get(i));
-                slotOfId.put(newIds.get(i), slots[i]);
                 live.set(slots[i]);
                 liveCount++;
             }
@@ -310,8 +311,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         Map<String, Long> lineOfId = new HashMap<>();
         for (int i = 0; i < batch.ids().size(); i++) {
             String id = batch.ids().get(i);
-            Integer slot = slotOfId.get(id);
-            Long earlier = slot != null ? Long.valueOf(slot + 1L) : lineOfId.putIfAbsent(id, batch.firstLine() + i);
+            int slot = ids.slotOf(id);
+            Long earlier = slot >= 0 ? Long.valueOf(slot + 1L) : lineOfId.putIfAbsent(id, batch.firstLine() + i);
             if (earlier != null) {
                 throw new BadInputException(entries + ":" + (batch.firstLine() + i) + ": id '" + id + "' was already used on line " + earlier);
             }
@@ -364,8 +365,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         lock.writeLock().lock();
         try {
             for (String id : idsToRemove) {
-                Integer slot = slotOfId.remove(id);
-                if (slot != null) {
+                int slot = ids.slotOf(id);
+                if (slot >= 0) {
                     forget(slot);
                     if (codes != null) {
                         codes.removed(slot);
@@ -387,7 +388,6 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         try {
             for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
                 if (filter.test(metadata(slot))) {
-                    slotOfId.remove(ids.get(slot));
                     forget(slot);
                     if (codes != null) {
                         codes.removed(slot);
@@ -402,11 +402,11 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    /** Marks a live slot removed (its id's mapping is the caller's business). */
+    /** Marks a live slot removed, with its id. */
     private void forget(int slot) {
         live.clear(slot);
         liveCount--;
-        ids.set(slot, null);
+        ids.remove(slot);
         segments.set(slot, null);
     }
 
@@ -416,7 +416,6 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         try {
             ids.clear();
             segments.clear();
-            slotOfId.clear();
             live.clear();
             liveCount = 0;
             if (vectors != null) {
@@ -451,7 +450,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 if (matches.size() == request.maxResults() || c.score() < request.minScore()) {
                     break;
                 }
-                matches.add(new EmbeddingMatch<>(c.score(), ids.get(c.slot()), Embedding.from(vectors.row(c.slot())), segments.get(c.slot())));
+                matches.add(new EmbeddingMatch<>(c.score(), ids.id(c.slot()), Embedding.from(vectors.row(c.slot())), segments.get(c.slot())));
             }
             return new EmbeddingSearchResult<>(matches);
         } finally {
@@ -518,7 +517,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                         @Override
                         public void forEach(StoreFiles.EntryConsumer each) {
                             for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
-                                each.accept(ids.get(slot), segments.get(slot), vectors.row(slot));
+                                each.accept(ids.id(slot), segments.get(slot), vectors.row(slot));
                             }
                         }
                     });

@@ -85,6 +85,7 @@ public final class StoreCodes<Q> implements AutoCloseable {
     }
 
     private void rebuild(IntPredicate live) {
+        closeMain(); // first, so that the old layout, the old rows and the new rows are never all held at once
         Rows merged = new Rows(codec);
         merged.reserve(live());
         for (Rows part : List.of(main, delta)) {
@@ -94,7 +95,6 @@ public final class StoreCodes<Q> implements AutoCloseable {
                 }
             }
         }
-        closeMain();
         main.take(merged);
         delta.clear();
         mainPart = main.rows == 0 ? null : codec.part(main.words, main.floats, main.rows, true);
