@@ -114,29 +114,30 @@ public final class StoreComparison {
         return out;
     }
 
-    /** The first n base vectors, or all of them followed by seeded noisy copies (unit length, like MiniLM's). */
+    /** The first n base vectors, or all of them followed by seeded noisy copies ({@link #padded}). */
     static float[][] pad(float[][] base, int n) {
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
-            if (i < base.length) {
-                out[i] = base[i];
-                continue;
-            }
-            SplittableRandom r = new SplittableRandom(i);
-            float[] src = base[r.nextInt(base.length)];
-            float[] v = new float[src.length];
-            double norm = 0;
-            for (int j = 0; j < v.length; j++) {
-                v[j] = src[j] + (float) (0.04 * r.nextGaussian());
-                norm += (double) v[j] * v[j];
-            }
-            float inv = (float) (1 / Math.sqrt(norm));
-            for (int j = 0; j < v.length; j++) {
-                v[j] *= inv;
-            }
-            out[i] = v;
+            out[i] = i < base.length ? base[i] : padded(base, i);
         }
         return out;
+    }
+
+    /** Row i beyond the base: a base row chosen and perturbed by seed i, back to unit length (like MiniLM's). */
+    static float[] padded(float[][] base, int i) {
+        SplittableRandom r = new SplittableRandom(i);
+        float[] src = base[r.nextInt(base.length)];
+        float[] v = new float[src.length];
+        double norm = 0;
+        for (int j = 0; j < v.length; j++) {
+            v[j] = src[j] + (float) (0.04 * r.nextGaussian());
+            norm += (double) v[j] * v[j];
+        }
+        float inv = (float) (1 / Math.sqrt(norm));
+        for (int j = 0; j < v.length; j++) {
+            v[j] *= inv;
+        }
+        return v;
     }
 
     private static long[][] exactTop(float[][] corpus, float[][] queries) {

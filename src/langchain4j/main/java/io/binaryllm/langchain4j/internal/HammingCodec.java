@@ -48,8 +48,8 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
     }
 
     @Override
-    public Part<BinaryCodeBatch> part(long[] codes, float[] floats, int rows, boolean often) {
-        BinaryCodeBatch batch = BinaryCodeBatch.wrap(MemorySegment.ofArray(codes).asSlice(0, (long) rows * words * Long.BYTES),
+    public Part<BinaryCodeBatch> part(MemorySegment codes, float[] floats, int rows, boolean often) {
+        BinaryCodeBatch batch = BinaryCodeBatch.wrap(codes.asSlice(0, (long) rows * words * Long.BYTES),
                 rows, bits, "store", null);
         BinaryIndex index = often ? engine.index(batch) : null;
         return new Part<>() {

@@ -59,9 +59,9 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
     }
 
     @Override
-    public Part<OsqCodes> part(long[] words, float[] floats, int rows, boolean often) {
+    public Part<OsqCodes> part(MemorySegment words, float[] floats, int rows, boolean often) {
         int w = rowWords();
-        BinaryCodeBatch planes = BinaryCodeBatch.wrap(MemorySegment.ofArray(words).asSlice(0, (long) rows * w * Long.BYTES),
+        BinaryCodeBatch planes = BinaryCodeBatch.wrap(words.asSlice(0, (long) rows * w * Long.BYTES),
                 rows, w * Long.SIZE, "store", null);
         float[] corrections = floats.length == rows * OsqScores.CORRECTIONS ? floats
                 : Arrays.copyOf(floats, rows * OsqScores.CORRECTIONS);

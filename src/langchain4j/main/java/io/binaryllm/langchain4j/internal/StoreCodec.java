@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * How a store turns float vectors into fixed-size code rows and ranks rows against a query: Hamming codes of a
  * binarizer ({@link HammingCodec}) or osq codes scored asymmetrically ({@link OsqCodec}). A row is
@@ -25,9 +27,9 @@ public interface StoreCodec<Q> {
 
     /**
      * The first {@code rows} rows of {@code words}/{@code floats} made searchable; {@code often}: it will be searched
-     * many times (worth laying out once, or keeping on a device). The arrays must not change while it is open.
+     * many times (worth laying out once, or keeping on a device). They must not change while it is open.
      */
-    Part<Q> part(long[] words, float[] floats, int rows, boolean often);
+    Part<Q> part(MemorySegment words, float[] floats, int rows, boolean often);
 
     /** The cosine a key estimates, for relevance scores without rescoring. */
     double cosine(int key);

@@ -1,5 +1,8 @@
 package io.binaryllm.langchain4j.internal;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -223,12 +226,18 @@ public final class StoreCodes<Q> implements AutoCloseable {
         clear();
     }
 
-    /** Rows of codes in slot order: slots[r] and the row's words and floats. */
+    /**
+     * Rows of codes in slot order: slots[r] and the row's words and floats. The words live off the heap (a store of
+     * ten million 384-bit rows would otherwise hold half a gigabyte of them on the heap, twice while a rebuild
+     * copies), in automatic arenas: the garbage collector frees them once unreachable, so a store that is never
+     * closed (langchain4j stores usually are not) leaks nothing. The floats stay on the heap, as the osq kernels
+     * take them.
+     */
     private static final class Rows {
         private final int rowWords;
         private final int rowFloats;
         int[] slots = new int[0];
-        long[] words = new long[0];
+        MemorySegment words = MemorySegment.NULL;
         float[] floats = new float[0];
         int rows;
         int dead;
@@ -238,11 +247,17 @@ public final class StoreCodes<Q> implements AutoCloseable {
             this.rowFloats = codec.rowFloats();
         }
 
+        private long wordOffset(long row) {
+            return row * rowWords * Long.BYTES;
+        }
+
         void reserve(int capacity) {
             if (capacity > slots.length) {
                 slots = Arrays.copyOf(slots, capacity);
-                words = Arrays.copyOf(words, Math.multiplyExact(capacity, rowWords));
                 floats = Arrays.copyOf(floats, Math.multiplyExact(capacity, rowFloats));
+                MemorySegment grown = Arena.ofAuto().allocate(Math.max(Long.BYTES, wordOffset(capacity)), Long.BYTES);
+                MemorySegment.copy(words, 0, grown, 0, wordOffset(rows));
+                words = grown;
             }
         }
 
@@ -256,7 +271,7 @@ public final class StoreCodes<Q> implements AutoCloseable {
         void append(int[] newSlots, StoreCodec.Encoded e, int from, int to) {
             room(to - from);
             System.arraycopy(newSlots, from, slots, rows, to - from);
-            System.arraycopy(e.words(), from * rowWords, words, rows * rowWords, (to - from) * rowWords);
+            MemorySegment.copy(e.words(), from * rowWords, words, ValueLayout.JAVA_LONG, wordOffset(rows), (to - from) * rowWords);
             System.arraycopy(e.floats(), from * rowFloats, floats, rows * rowFloats, (to - from) * rowFloats);
             rows += to - from;
         }
@@ -264,11 +279,12 @@ public final class StoreCodes<Q> implements AutoCloseable {
         void copyRow(Rows from, int r) {
             room(1);
             slots[rows] = from.slots[r];
-            System.arraycopy(from.words, r * rowWords, words, rows * rowWords, rowWords);
+            MemorySegment.copy(from.words, from.wordOffset(r), words, wordOffset(rows), (long) rowWords * Long.BYTES);
             System.arraycopy(from.floats, r * rowFloats, floats, rows * rowFloats, rowFloats);
             rows++;
         }
 
+        /** Takes over {@code other}'s rows. */
         void take(Rows other) {
             slots = other.slots;
             words = other.words;
@@ -278,8 +294,8 @@ public final class StoreCodes<Q> implements AutoCloseable {
         }
 
         void clear() {
+            words = MemorySegment.NULL;
             slots = new int[0];
-            words = new long[0];
             floats = new float[0];
             rows = 0;
             dead = 0;

@@ -181,11 +181,16 @@ public final class StoreFiles {
             java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            if (count == 0) {
+                return;
+            }
             try (java.io.BufferedReader text = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(lines), utf8), 1 << 16);
                  FileChannel vectors = FileChannel.open(floats, StandardOpenOption.READ)) {
-                ByteBuffer rows = ByteBuffer.allocate(Math.toIntExact((long) BATCH * dims * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-                for (long first = 0; first < count; first += BATCH) {
-                    int n = (int) Math.min(BATCH, count - first);
+                // A batch is at most BATCH rows and about 16 MiB (one row, however wide, at least).
+                int batchRows = (int) Math.max(1, Math.min(Math.min(BATCH, count), (16L << 20) / ((long) dims * Float.BYTES)));
+                ByteBuffer rows = ByteBuffer.allocate(Math.toIntExact((long) batchRows * dims * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+                for (long first = 0; first < count; first += batchRows) {
+                    int n = (int) Math.min(batchRows, count - first);
                     rows.clear().limit(n * dims * Float.BYTES);
                     while (rows.hasRemaining()) {
                         if (vectors.read(rows) < 0) {
