@@ -81,6 +81,8 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
 public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
     /** osq fits its centroid on this many entries: enough to estimate a mean, few enough to search exactly until then. */
     public static final int OSQ_FIT_ENTRIES = 1024;
+    /** Removed slots are renumbered away once they are more than this many and half of all slots. */
+    static final int COMPACT_MIN = 4096;
     private static final int ENCODE_BATCH = 4096;
 
     private final BinaryEngine engine;
@@ -92,8 +94,10 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     // Slot i holds the i-th embedding added since the last removeAll(); a removed slot's id and segment are null.
-    private final IdTable ids = new IdTable();
-    private final List<TextSegment> segments = new ArrayList<>();
+    private IdTable ids = new IdTable();
+    private List<TextSegment> segments = new ArrayList<>();
+    /** Slots handed out when a compaction last failed (a full disk): it is not tried again before twice as many. */
+    private int compactionFailedAt;
     private final BitSet live = new BitSet();
     private int liveCount;
     private MappedFloatRows vectors;
@@ -301,6 +305,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             } else if (osqCentroid != null || liveCount >= OSQ_FIT_ENTRIES) {
                 fitOsq();
             }
+            compactIfDue();
         } finally {
             lock.writeLock().unlock();
         }
@@ -376,6 +381,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (codes != null) {
                 codes.maintain(live::get);
             }
+            compactIfDue();
         } finally {
             lock.writeLock().unlock();
         }
@@ -397,8 +403,63 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (codes != null) {
                 codes.maintain(live::get);
             }
+            compactIfDue();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Renumbers the live slots 0..n-1 (same order, so ranks and ties are unchanged) once removed slots are over half
+     * of all: their float rows move to a new scratch file, their ids and segments to new tables, and the codes drop
+     * the dead rows. Without it a store that keeps replacing entries would grow its scratch file and id pages without
+     * bound. Each compaction copies at most as many rows as were removed since the last, so its cost is spread over
+     * the removals. A compaction that fails (no room for the new file) leaves the store as it was.
+     */
+    private void compactIfDue() {
+        int slots = ids.slots();
+        int dead = slots - liveCount;
+        if (dead <= Math.max(COMPACT_MIN, slots / 2) || slots < 2L * compactionFailedAt) {
+            return;
+        }
+        int[] newSlot = new int[slots];
+        java.util.Arrays.fill(newSlot, -1);
+        MappedFloatRows moved = null;
+        IdTable movedIds = new IdTable();
+        List<TextSegment> movedSegments = new ArrayList<>(liveCount);
+        try {
+            moved = new MappedFloatRows(directory, dims());
+            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
+                newSlot[slot] = Math.toIntExact(moved.append(vectors.row(slot)));
+                movedIds.add(ids.id(slot));
+                movedSegments.add(segments.get(slot));
+            }
+        } catch (BadInputException e) {
+            if (moved != null) {
+                moved.close();
+            }
+            compactionFailedAt = slots;
+            return;
+        }
+        vectors.close();
+        vectors = moved;
+        ids = movedIds;
+        segments = movedSegments;
+        live.clear();
+        live.set(0, liveCount);
+        if (codes != null) {
+            codes.renumber(slot -> newSlot[slot]);
+        }
+        compactionFailedAt = 0;
+    }
+
+    /** Slots handed out since the last compaction or removeAll(): live ones and removed ones not yet compacted. */
+    int slots() {
+        lock.readLock().lock();
+        try {
+            return ids.slots();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -417,6 +478,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             ids.clear();
             segments.clear();
             live.clear();
+            compactionFailedAt = 0;
             liveCount = 0;
             if (vectors != null) {
                 vectors.clear();

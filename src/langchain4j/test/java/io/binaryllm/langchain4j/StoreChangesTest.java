@@ -237,4 +237,42 @@ class StoreChangesTest {
             threads.shutdownNow();
         }
     }
+
+    /**
+     * Once removed slots outnumber the live ones, the live entries are renumbered into a new scratch file: nothing
+     * grows without bound under churn, and no answer changes (ranks, scores, tie order).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sign", "osq"})
+    void removedSlotsAreCompactedAwayWithoutChangingAnswers(String binarizer) {
+        SplittableRandom r = new SplittableRandom(9);
+        int dims = 13;
+        try (BinaryEmbeddingStore store = builder(binarizer, 3).build()) {
+            for (int round = 0; round < 3; round++) {
+                List<Entry> batch = new ArrayList<>();
+                for (int i = 0; i < 6000; i++) { // every round re-adds ids of the last: replacements leave dead slots too
+                    batch.add(new Entry("e" + (round * 3000 + i), vector(r, dims), r.nextInt(4)));
+                }
+                addAll(store, batch);
+                List<String> drop = new ArrayList<>();
+                for (int i = 0; i < 6000; i++) {
+                    if (i % 6 != 0) {
+                        drop.add("e" + (round * 3000 + i));
+                    }
+                }
+                store.removeAll(drop);
+                assertThat(store.slots()).as("round %d", round).isLessThanOrEqualTo(store.size() + BinaryEmbeddingStore.COMPACT_MIN);
+                Path saved = dir.resolve("compacted-" + binarizer + "-" + round);
+                store.save(saved);
+                try (BinaryEmbeddingStore fresh = builder(binarizer, 3).load(saved)) {
+                    for (int qi = 0; qi < 10; qi++) {
+                        float[] q = vector(r, dims);
+                        Filter filter = qi % 2 == 0 ? null : metadataKey("group").isEqualTo(qi % 4);
+                        int k = qi == 0 ? store.size() : 1 + qi * 7;
+                        assertThat(answer(store, q, k, filter)).isEqualTo(answer(fresh, q, k, filter));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,13 +88,23 @@ public final class StoreCodes<Q> implements AutoCloseable {
     }
 
     private void rebuild(IntPredicate live) {
+        renumber(slot -> live.test(slot) ? slot : -1);
+    }
+
+    /**
+     * Every held row renumbered by {@code newSlot} (-1: dropped), which must keep the order of the rows it keeps: the
+     * store compacting its slots. The main part is rebuilt and the delta merged into it.
+     */
+    public void renumber(java.util.function.IntUnaryOperator newSlot) {
         closeMain(); // first, so that the old layout, the old rows and the new rows are never all held at once
         Rows merged = new Rows(codec);
         merged.reserve(live());
         for (Rows part : List.of(main, delta)) {
             for (int r = 0; r < part.rows; r++) {
-                if (live.test(part.slots[r])) {
+                int slot = newSlot.applyAsInt(part.slots[r]);
+                if (slot >= 0) {
                     merged.copyRow(part, r);
+                    merged.slots[merged.rows - 1] = slot;
                 }
             }
         }
