@@ -168,7 +168,7 @@ public final class StoreComparison {
         return ids;
     }
 
-    private static EmbeddingSearchRequest request(float[] q) {
+    static EmbeddingSearchRequest request(float[] q) {
         return EmbeddingSearchRequest.builder().queryEmbedding(Embedding.from(q)).maxResults(K).build();
     }
 
@@ -258,8 +258,9 @@ public final class StoreComparison {
         return percentile(ms, 50);
     }
 
+    /** Every query once untimed (the JIT compiles the whole path, the page cache holds the vectors), then timed. */
     private static void timeEach(float[][] queries, double[] ms, IntConsumer search) {
-        for (int i = 0; i < WARMUP; i++) {
+        for (int i = 0; i < Math.max(WARMUP, queries.length); i++) {
             search.accept(i % queries.length);
         }
         for (int qi = 0; qi < queries.length; qi++) {
@@ -313,8 +314,8 @@ public final class StoreComparison {
         return hits / (queries.length * (double) K);
     }
 
-    /** Searches a second of every query from {@code clients} threads at once: queries a second in all. */
-    private static double throughput(BinaryEmbeddingStore store, float[][] queries, int clients) throws Exception {
+    /** Searches for three seconds from {@code clients} threads at once: queries a second in all. */
+    static double throughput(BinaryEmbeddingStore store, float[][] queries, int clients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<Integer>> counts = new ArrayList<>();
@@ -365,7 +366,7 @@ public final class StoreComparison {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    private static double percentile(double[] v, int p) {
+    static double percentile(double[] v, int p) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];

@@ -1,7 +1,6 @@
 package io.binaryllm.benchmarks;
 
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.langchain4j.BinaryEmbeddingStore;
@@ -13,9 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@link BinaryEmbeddingStore} at a size whose vectors do not fit the heap (10M x 384 floats = 15 GB): vectors are
@@ -96,7 +92,7 @@ public final class StoreScale {
         double[] lat = latencies(store, queries);
         double recall = 0;
         for (int qi = 0; qi < recallQueries; qi++) {
-            for (var m : store.search(request(queries[qi])).matches()) {
+            for (var m : store.search(StoreComparison.request(queries[qi])).matches()) {
                 long id = Long.parseLong(m.embeddingId());
                 for (long t : bestRow[qi]) {
                     recall += t == id ? 1 : 0;
@@ -105,7 +101,7 @@ public final class StoreScale {
         }
         recall /= recallQueries * (double) K;
         double qps1 = 1000 / Arrays.stream(lat).average().orElseThrow();
-        double qps2 = throughput(store, queries);
+        double qps2 = StoreComparison.throughput(store, queries, 2);
         List<String> tenth = new ArrayList<>();
         for (int i = 0; i < n; i += 10) {
             tenth.add(Integer.toString(i));
@@ -137,8 +133,8 @@ public final class StoreScale {
         }
         System.out.printf(Locale.ROOT, "| %s%s | %,d | -Xmx%s | %,.0f | %.0f | %.2f | %.2f | %,.0f | %,.0f | %.2f | %.3f | %.2f (%.1f s) | %.1f | %.1f | %.2f | %,d | %.1f |%n",
                 binarizer, binarizer.equals("sign") ? "" : "-" + bits, n, maxHeap(), n / addSeconds, heap / 1048576.0,
-                pct(lat, 50), pct(lat, 99), qps1, qps2, qps2 / qps1, recall, pct(after, 50), removeSeconds, saveSeconds, loadSeconds,
-                pct(reloaded, 50), size, files / 1e9);
+                StoreComparison.percentile(lat, 50), StoreComparison.percentile(lat, 99), qps1, qps2, qps2 / qps1, recall, StoreComparison.percentile(after, 50), removeSeconds, saveSeconds, loadSeconds,
+                StoreComparison.percentile(reloaded, 50), size, files / 1e9);
     }
 
     private static String maxHeap() {
@@ -157,54 +153,17 @@ public final class StoreScale {
         return dot / Math.sqrt(na * nb);
     }
 
-    private static EmbeddingSearchRequest request(float[] q) {
-        return EmbeddingSearchRequest.builder().queryEmbedding(Embedding.from(q)).maxResults(K).build();
-    }
-
     private static double[] latencies(BinaryEmbeddingStore store, float[][] queries) {
         for (int i = 0; i < 50; i++) {
-            store.search(request(queries[i % queries.length]));
+            store.search(StoreComparison.request(queries[i % queries.length]));
         }
         double[] ms = new double[queries.length];
         for (int qi = 0; qi < queries.length; qi++) {
             long t = System.nanoTime();
-            store.search(request(queries[qi]));
+            store.search(StoreComparison.request(queries[qi]));
             ms[qi] = (System.nanoTime() - t) / 1e6;
         }
         return ms;
-    }
-
-    private static double throughput(BinaryEmbeddingStore store, float[][] queries) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            long t0 = System.nanoTime();
-            long end = t0 + 5_000_000_000L;
-            List<Future<Integer>> counts = new ArrayList<>();
-            for (int c = 0; c < 2; c++) {
-                int offset = c;
-                counts.add(pool.submit(() -> {
-                    int done = 0;
-                    while (System.nanoTime() < end) {
-                        store.search(request(queries[(offset + 2 * done) % queries.length]));
-                        done++;
-                    }
-                    return done;
-                }));
-            }
-            int total = 0;
-            for (Future<Integer> f : counts) {
-                total += f.get();
-            }
-            return total / ((System.nanoTime() - t0) / 1e9);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static double pct(double[] v, int p) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
     }
 
     private static long usedHeap() {

@@ -372,16 +372,10 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             for (String id : idsToRemove) {
                 int slot = ids.slotOf(id);
                 if (slot >= 0) {
-                    forget(slot);
-                    if (codes != null) {
-                        codes.removed(slot);
-                    }
+                    remove(slot);
                 }
             }
-            if (codes != null) {
-                codes.maintain(live::get);
-            }
-            compactIfDue();
+            afterRemovals();
         } finally {
             lock.writeLock().unlock();
         }
@@ -394,16 +388,10 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         try {
             for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
                 if (filter.test(metadata(slot))) {
-                    forget(slot);
-                    if (codes != null) {
-                        codes.removed(slot);
-                    }
+                    remove(slot);
                 }
             }
-            if (codes != null) {
-                codes.maintain(live::get);
-            }
-            compactIfDue();
+            afterRemovals();
         } finally {
             lock.writeLock().unlock();
         }
@@ -463,12 +451,28 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    /** Marks a live slot removed, with its id. */
+    /** Marks a live slot removed, with its id (an add tells the codes itself, once its new rows are in). */
     private void forget(int slot) {
         live.clear(slot);
         liveCount--;
         ids.remove(slot);
         segments.set(slot, null);
+    }
+
+    /** Removes a live slot, codes included. */
+    private void remove(int slot) {
+        forget(slot);
+        if (codes != null) {
+            codes.removed(slot);
+        }
+    }
+
+    /** The merges and compaction a batch of removals may have made due. */
+    private void afterRemovals() {
+        if (codes != null) {
+            codes.maintain(live::get);
+        }
+        compactIfDue();
     }
 
     @Override

@@ -1,37 +1,25 @@
 package io.binaryllm.langchain4j;
 
 import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.EmbeddingStoreWithFilteringIT;
 import org.junit.jupiter.api.AfterAll;
 
-/** langchain4j's own store contract, on sign codes ranked by Hamming distance (rescoring x4). */
-class SignStoreContractTest extends EmbeddingStoreWithFilteringIT {
-    static final BinaryEmbeddingStore STORE = BinaryEmbeddingStore.builder().binarizer("sign").build();
+/** langchain4j's own store contract (as {@link BinaryEmbeddingStoreContractTest}), on sign codes ranked by Hamming distance. */
+class SignStoreContractTest extends BinaryEmbeddingStoreContractTest {
+    static final BinaryEmbeddingStore SIGN = BinaryEmbeddingStore.builder().binarizer("sign").build();
 
     @Override
     protected EmbeddingStore<TextSegment> embeddingStore() {
-        return STORE;
-    }
-
-    @Override
-    protected EmbeddingModel embeddingModel() {
-        return TestModel.MINILM;
+        return SIGN;
     }
 
     @Override
     protected void clearStore() {
-        STORE.removeAll();
-    }
-
-    @Override
-    protected boolean supportsContains() {
-        return true;
+        SIGN.removeAll();
     }
 
     @AfterAll
-    static void close() {
-        STORE.close();
+    static void closeSign() {
+        SIGN.close();
     }
 }
