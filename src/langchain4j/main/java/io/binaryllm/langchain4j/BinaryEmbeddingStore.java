@@ -509,7 +509,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             Filter filter = request.filter();
             IntPredicate accept = filter == null ? live::get : slot -> live.get(slot) && filter.test(metadata(slot));
             int depth = (int) Math.min(liveCount, (long) request.maxResults() * Math.max(1, rescoreFactor));
-            List<Candidate> ranked = codes == null ? exactTopK(query, accept) : candidates(query, depth, accept, filter != null);
+            List<Candidate> ranked;
+            if (codes == null) {
+                ranked = exactTopK(query, accept);
+            } else {
+                codes.enterSearch();
+                try {
+                    ranked = candidates(query, depth, accept, filter != null);
+                } finally {
+                    codes.leaveSearch();
+                }
+            }
             ranked.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparingInt(Candidate::slot));
             List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
             for (Candidate c : ranked) {

@@ -275,4 +275,51 @@ class StoreChangesTest {
             }
         }
     }
+
+    /**
+     * Concurrent searches of the main part are served by shared scans (one scan, every waiting query): six clients
+     * searching at once with different k, with and without filters, each get exactly the answer a lone search gets.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sign", "osq"})
+    void sharedScansGiveEachClientItsOwnAnswer(String binarizer) throws Exception {
+        SplittableRandom r = new SplittableRandom(11);
+        int dims = 13;
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            entries.add(new Entry("e" + i, vector(r, dims), r.nextInt(4)));
+        }
+        List<float[]> queries = new ArrayList<>();
+        List<Integer> ks = new ArrayList<>();
+        List<Filter> filters = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            queries.add(vector(r, dims));
+            ks.add(i % 5 == 0 ? 1 : r.nextInt(1, 300));
+            filters.add(i % 3 == 0 ? metadataKey("group").isEqualTo(i % 4) : null);
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try (BinaryEmbeddingStore store = builder(binarizer, 2).build()) {
+            addAll(store, entries);
+            List<List<String>> alone = new ArrayList<>();
+            for (int i = 0; i < queries.size(); i++) {
+                alone.add(answer(store, queries.get(i), ks.get(i), filters.get(i)));
+            }
+            List<Future<?>> runs = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                int first = c;
+                runs.add(clients.submit(() -> {
+                    for (int n = 0; n < 120; n++) {
+                        int i = (first * 7 + n) % queries.size();
+                        assertThat(answer(store, queries.get(i), ks.get(i), filters.get(i))).as("query %d", i).isEqualTo(alone.get(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
 }

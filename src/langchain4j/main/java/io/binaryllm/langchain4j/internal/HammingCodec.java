@@ -54,9 +54,14 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
         BinaryIndex index = often ? engine.index(batch) : null;
         return new Part<>() {
             @Override
-            public Ranked topK(BinaryCodeBatch query, int k) {
-                SearchResult r = index != null ? index.search(query, k) : engine.backend().search(batch, query, k);
-                return new Ranked(r.indices(), r.distances());
+            public Ranked[] topKEach(BinaryCodeBatch queries, int count, int k) {
+                SearchResult r = index != null ? index.search(queries, k) : engine.backend().search(batch, queries, k);
+                Ranked[] out = new Ranked[count];
+                for (int q = 0; q < count; q++) {
+                    out[q] = new Ranked(java.util.Arrays.copyOfRange(r.indices(), q * k, (q + 1) * k),
+                            java.util.Arrays.copyOfRange(r.distances(), q * k, (q + 1) * k));
+                }
+                return out;
             }
 
             @Override
@@ -66,6 +71,15 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
                 }
             }
         };
+    }
+
+    @Override
+    public BinaryCodeBatch join(java.util.List<BinaryCodeBatch> queries) {
+        long[] words = new long[queries.size() * this.words];
+        for (int q = 0; q < queries.size(); q++) {
+            MemorySegment.copy(queries.get(q).segment(), BinaryCodeBatch.U64, 0, words, q * this.words, this.words);
+        }
+        return BinaryCodeBatch.ofWords(words, queries.size(), bits);
     }
 
     @Override

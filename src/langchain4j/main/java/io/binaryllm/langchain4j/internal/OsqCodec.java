@@ -69,13 +69,17 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
         OsqIndex index = often ? engine.indexOsq(codes) : null;
         return new Part<>() {
             @Override
-            public Ranked topK(OsqCodes query, int k) {
-                ScoredResult r = index != null ? index.search(query, k) : engine.backend().searchOsq(codes, query, k);
-                int[] keys = new int[r.scores().length];
-                for (int i = 0; i < keys.length; i++) {
-                    keys[i] = OsqScores.key(r.scores()[i]);
+            public Ranked[] topKEach(OsqCodes queries, int count, int k) {
+                ScoredResult r = index != null ? index.search(queries, k) : engine.backend().searchOsq(codes, queries, k);
+                Ranked[] out = new Ranked[count];
+                for (int q = 0; q < count; q++) {
+                    int[] keys = new int[k];
+                    for (int i = 0; i < k; i++) {
+                        keys[i] = OsqScores.key(r.scores()[q * k + i]);
+                    }
+                    out[q] = new Ranked(Arrays.copyOfRange(r.indices(), q * k, (q + 1) * k), keys);
                 }
-                return new Ranked(r.indices(), keys);
+                return out;
             }
 
             @Override
@@ -85,6 +89,20 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
                 }
             }
         };
+    }
+
+    @Override
+    public OsqCodes join(java.util.List<OsqCodes> queries) {
+        OsqCodes first = queries.getFirst();
+        int w = first.planes().words();
+        long[] planes = new long[queries.size() * w];
+        float[] corrections = new float[queries.size() * OsqScores.CORRECTIONS];
+        for (int q = 0; q < queries.size(); q++) {
+            MemorySegment.copy(queries.get(q).planes().segment(), BinaryCodeBatch.U64, 0, planes, q * w, w);
+            System.arraycopy(queries.get(q).corrections(), 0, corrections, q * OsqScores.CORRECTIONS, OsqScores.CORRECTIONS);
+        }
+        return new OsqCodes(BinaryCodeBatch.ofWords(planes, queries.size(), first.planes().bits()), corrections, first.dims(),
+                first.bitsPerDim(), true, first.centroid());
     }
 
     @Override

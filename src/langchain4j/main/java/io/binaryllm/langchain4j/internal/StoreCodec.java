@@ -1,6 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * How a store turns float vectors into fixed-size code rows and ranks rows against a query: Hamming codes of a
@@ -25,6 +26,9 @@ public interface StoreCodec<Q> {
     /** Frees what an encoded query holds. */
     void release(Q query);
 
+    /** Several encoded queries as one batch, in order (for one scan that serves them all); release it when done. */
+    Q join(List<Q> queries);
+
     /**
      * The first {@code rows} rows of {@code words}/{@code floats} made searchable; {@code often}: it will be searched
      * many times (worth laying out once, or keeping on a device). They must not change while it is open.
@@ -41,7 +45,12 @@ public interface StoreCodec<Q> {
     /** Rows that can be ranked against a query. */
     interface Part<Q> extends AutoCloseable {
         /** The exact top-k rows (1 <= k <= rows): {@code rows[i]} with key {@code keys[i]}, by (key, row) ascending. */
-        Ranked topK(Q query, int k);
+        default Ranked topK(Q query, int k) {
+            return topKEach(query, 1, k)[0];
+        }
+
+        /** {@link #topK} of each of the {@code count} queries of a batch ({@link #join}), in one scan. */
+        Ranked[] topKEach(Q queries, int count, int k);
 
         @Override
         void close();

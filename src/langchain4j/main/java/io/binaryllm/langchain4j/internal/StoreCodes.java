@@ -40,6 +40,8 @@ public final class StoreCodes<Q> implements AutoCloseable {
     private final Rows delta;
     private StoreCodec.Part<Q> mainPart;
     private long rebuilds;
+    /** Clients inside a store search: the main part's {@link ScanCombiner} batches their scans. */
+    private final java.util.concurrent.atomic.AtomicInteger searching = new java.util.concurrent.atomic.AtomicInteger();
 
     public StoreCodes(StoreCodec<Q> codec) {
         this.codec = codec;
@@ -68,6 +70,18 @@ public final class StoreCodes<Q> implements AutoCloseable {
     /** Live rows held. */
     public int live() {
         return main.rows - main.dead + delta.rows - delta.dead;
+    }
+
+    /**
+     * A client's search begins (the store calls this before it encodes the query and {@link #leaveSearch} after it has
+     * rescored): while several are inside, their scans of the main part are batched.
+     */
+    public void enterSearch() {
+        searching.incrementAndGet();
+    }
+
+    public void leaveSearch() {
+        searching.decrementAndGet();
     }
 
     /** Times the main part was rebuilt (for tests and benchmarks). */
@@ -110,7 +124,7 @@ public final class StoreCodes<Q> implements AutoCloseable {
         }
         main.take(merged);
         delta.clear();
-        mainPart = main.rows == 0 ? null : codec.part(main.words, main.floats, main.rows, true);
+        mainPart = main.rows == 0 ? null : new ScanCombiner<>(codec, codec.part(main.words, main.floats, main.rows, true), searching);
         rebuilds++;
     }
 
