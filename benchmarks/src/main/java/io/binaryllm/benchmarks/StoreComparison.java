@@ -192,7 +192,7 @@ public final class StoreComparison {
         double[] lat = latencies(store, queries);
         double recall = recall(store, queries, exact);
         double bare = bareScan(config, store.backendName(), corpus, queries);
-        double qps1 = 1000 / mean(lat);
+        double qps1 = throughput(store, queries, 1);
         double qps2 = throughput(store, queries, 2);
         store.remove("1");
         double afterOne = percentile(latencies(store, queries), 50);

@@ -100,7 +100,7 @@ public final class StoreScale {
             }
         }
         recall /= recallQueries * (double) K;
-        double qps1 = 1000 / Arrays.stream(lat).average().orElseThrow();
+        double qps1 = StoreComparison.throughput(store, queries, 1);
         double qps2 = StoreComparison.throughput(store, queries, 2);
         List<String> tenth = new ArrayList<>();
         for (int i = 0; i < n; i += 10) {
