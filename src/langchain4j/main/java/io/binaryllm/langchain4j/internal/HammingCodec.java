@@ -56,12 +56,7 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
             @Override
             public Ranked[] topKEach(BinaryCodeBatch queries, int count, int k) {
                 SearchResult r = index != null ? index.search(queries, k) : engine.backend().search(batch, queries, k);
-                Ranked[] out = new Ranked[count];
-                for (int q = 0; q < count; q++) {
-                    out[q] = new Ranked(java.util.Arrays.copyOfRange(r.indices(), q * k, (q + 1) * k),
-                            java.util.Arrays.copyOfRange(r.distances(), q * k, (q + 1) * k));
-                }
-                return out;
+                return Ranked.split(r.indices(), r.distances(), count, k);
             }
 
             @Override

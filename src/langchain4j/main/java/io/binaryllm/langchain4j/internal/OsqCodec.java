@@ -71,15 +71,11 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
             @Override
             public Ranked[] topKEach(OsqCodes queries, int count, int k) {
                 ScoredResult r = index != null ? index.search(queries, k) : engine.backend().searchOsq(codes, queries, k);
-                Ranked[] out = new Ranked[count];
-                for (int q = 0; q < count; q++) {
-                    int[] keys = new int[k];
-                    for (int i = 0; i < k; i++) {
-                        keys[i] = OsqScores.key(r.scores()[q * k + i]);
-                    }
-                    out[q] = new Ranked(Arrays.copyOfRange(r.indices(), q * k, (q + 1) * k), keys);
+                int[] keys = new int[r.scores().length];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = OsqScores.key(r.scores()[i]);
                 }
-                return out;
+                return Ranked.split(r.indices(), keys, count, k);
             }
 
             @Override

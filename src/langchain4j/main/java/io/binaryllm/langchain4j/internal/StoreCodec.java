@@ -58,5 +58,13 @@ public interface StoreCodec<Q> {
 
     /** A ranking: rows and their keys, best first. */
     record Ranked(long[] rows, int[] keys) {
+        /** The {@code count} rankings of a batch's row-major results, {@code k} each. */
+        static Ranked[] split(long[] rows, int[] keys, int count, int k) {
+            Ranked[] out = new Ranked[count];
+            for (int q = 0; q < count; q++) {
+                out[q] = new Ranked(java.util.Arrays.copyOfRange(rows, q * k, (q + 1) * k), java.util.Arrays.copyOfRange(keys, q * k, (q + 1) * k));
+            }
+            return out;
+        }
     }
 }
