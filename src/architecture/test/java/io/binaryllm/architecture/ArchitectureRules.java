@@ -29,11 +29,15 @@ final class ArchitectureRules {
     static final String LANGCHAIN4J = "io.binaryllm.langchain4j..";
     static final String RUNNER = "io.binaryllm.runner..";
     static final String CLI = "io.binaryllm.cli..";
+    static final String SPARK = "io.binaryllm.spark..";
 
     private ArchitectureRules() {
     }
 
-    /** Modules depend downward only: core on nothing, gpu and langchain4j on core, runner on those two, cli on all. */
+    /**
+     * Modules depend downward only: core on nothing, gpu and langchain4j on core, runner on those two, cli on all;
+     * spark on core, and nothing on spark (it brings a cluster's worth of jars).
+     */
     static ArchRule modulesDependDownward() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("core").definedBy(CORE)
@@ -41,11 +45,13 @@ final class ArchitectureRules {
                 .layer("langchain4j").definedBy(LANGCHAIN4J)
                 .layer("runner").definedBy(RUNNER)
                 .layer("cli").definedBy(CLI)
+                .layer("spark").definedBy(SPARK)
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("spark").mayNotBeAccessedByAnyLayer()
                 .whereLayer("runner").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("gpu").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("langchain4j").mayOnlyBeAccessedByLayers("runner", "cli")
-                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core");
+                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core, spark -> core");
     }
 
     /** Every module's {@code internal} packages are its own. */

@@ -1,0 +1,105 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Sharded search in Spark's local mode against one machine's search of the whole corpus. */
+class ShardedSearchTest {
+    private static JavaSparkContext spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        // Two executor threads, and a failed task tried up to three times, as on a cluster.
+        spark = new JavaSparkContext(new SparkConf().setMaster("local[2,3]").setAppName("binaryllm-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** The rows [from, to) of {@code rows} as a shard file. */
+    private Path shard(int[][] rows, int from, int to, int bits, String name) {
+        Path f = dir.resolve(name + ".npy");
+        int[][] part = Arrays.copyOfRange(rows, from, to);
+        try (BinaryCodeBatch codes = part.length == 0 ? BinaryCodeBatch.ofWords(new long[0], 0, bits) : Oracle.codes(part, bits)) {
+            Npy.writeCodes(f, false, codes);
+        }
+        return f;
+    }
+
+    /**
+     * Tie-heavy 97-bit codes cut at word-sized and odd boundaries, with an empty shard and shards smaller than k: for
+     * every k from 1 to n, on the reference and the fastest backend, the indices and distances are one machine's.
+     */
+    @Test
+    void anyShardLayoutGivesOneMachinesAnswer() {
+        int bits = 97;
+        int[][] rows = CodeGen.tieHeavy(3, 1000, bits);
+        int[][] queries = CodeGen.random(4, 7, bits);
+        int[] cuts = {0, 63, 64, 64, 65, 129, 1000};
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            files.add(shard(rows, cuts[i], cuts[i + 1], bits, "s" + i));
+        }
+        List<Shard> shards = ShardedSearch.shardsOf(files);
+        assertThat(shards).extracting(Shard::rows).containsExactly(63L, 1L, 0L, 1L, 64L, 871L);
+        assertThat(shards).extracting(Shard::firstRow).containsExactly(0L, 63L, 64L, 64L, 65L, 129L);
+        try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch q = Oracle.codes(queries, bits);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            for (int k : new int[]{1, 2, 10, 64, 129, 999, 1000}) {
+                SearchResult expected = reference.search(all, q, k);
+                for (String backend : List.of("reference", "auto")) {
+                    assertThat(ShardedSearch.search(spark, shards, q, k, backend)).as("%s k=%d", backend, k).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAndUnreadableShardsAreRefusedNamingThem() throws Exception {
+        int bits = 64;
+        int[][] rows = CodeGen.random(5, 40, bits);
+        Path a = shard(rows, 0, 20, bits, "a");
+        Path b = shard(rows, 20, 40, bits, "b");
+        List<Shard> shards = ShardedSearch.shardsOf(List.of(a, b));
+        try (BinaryCodeBatch q = Oracle.codes(CodeGen.random(6, 2, bits), bits)) {
+            assertThatThrownBy(() -> ShardedSearch.search(spark, shards, q, 41, "reference"))
+                    .isInstanceOf(BadArgumentException.class).hasMessageContaining("between 1 and the corpus size 40, got 41");
+            Files.write(b, new byte[]{1, 2, 3});
+            assertThatThrownBy(() -> ShardedSearch.search(spark, shards, q, 3, "reference"))
+                    .isInstanceOf(BadInputException.class).hasMessageStartingWith(b.toString());
+            Files.delete(b);
+            assertThatThrownBy(() -> ShardedSearch.search(spark, shards, q, 3, "reference"))
+                    .isInstanceOf(BadInputException.class).hasMessageStartingWith(b.toString());
+        }
+        assertThatThrownBy(() -> ShardedSearch.shardsOf(List.of(a, dir.resolve("missing.npy"))))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith(dir.resolve("missing.npy").toString());
+    }
+}
