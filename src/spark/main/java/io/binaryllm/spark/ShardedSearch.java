@@ -95,7 +95,8 @@ public final class ShardedSearch {
         public Iterator<TopLists> call(Iterator<Shard> shards) {
             QueryWords q = queries.value();
             TopLists merged = TopLists.empty(q.rows(), k);
-            try (BinaryEngine engine = BinaryEngine.builder().backend(backend).build(); BinaryCodeBatch qs = q.batch()) {
+            BinaryEngine engine = ExecutorEngines.get(backend);
+            try (BinaryCodeBatch qs = q.batch()) {
                 while (shards.hasNext()) {
                     Shard s = shards.next();
                     try (BinaryCodeBatch raw = Npy.readCodes(Path.of(s.path()))) {
