@@ -7,6 +7,7 @@ import io.binaryllm.data.io.Npy;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -71,6 +72,33 @@ public final class ShardedSearch {
         }
     }
 
+    /**
+     * Exact top-k over codes already in a Spark job: {@code codes} pairs each code's corpus index (any order, any
+     * partitioning; each index once: a repeat within a partition is refused, across partitions it is not seen) with its words ({@link BinaryCodeBatch#wordsFor} of the queries' bits, padding bits
+     * zero). The answer is the one {@link #search(JavaSparkContext, List, BinaryCodeBatch, int, String)} and one
+     * machine give for the codes laid out by index: within a partition the codes are searched in index order, so ties
+     * fall to the smaller index as everywhere. {@code k} must not exceed the number of codes.
+     */
+    public static SearchResult search(JavaPairRDD<Long, long[]> codes, BinaryCodeBatch queries, int k, String backend) {
+        if (k < 1) {
+            throw new BadArgumentException("k", "k must be between 1 and the corpus size, got " + k);
+        }
+        JavaSparkContext spark = JavaSparkContext.fromSparkContext(codes.context());
+        Broadcast<QueryWords> q = spark.broadcast(new QueryWords(queries.segment().toArray(ValueLayout.JAVA_LONG),
+                Math.toIntExact(queries.rows()), queries.bits()));
+        try {
+            TopLists merged = codes.mapPartitions(new SearchRows(q, k, backend)).treeReduce(TopLists::merge);
+            if (merged.sizes()[0] < k) {
+                throw new BadArgumentException("k", "k must be between 1 and the corpus size " + merged.sizes()[0] + ", got " + k);
+            }
+            return merged.result();
+        } catch (Exception e) {
+            throw unwrap(e);
+        } finally {
+            q.destroy();
+        }
+    }
+
     /** A task's bad input as it was thrown there (Spark wraps it, and says "Job aborted" around it). */
     private static RuntimeException unwrap(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -85,6 +113,45 @@ public final class ShardedSearch {
     record QueryWords(long[] words, int rows, int bits) implements java.io.Serializable {
         BinaryCodeBatch batch() {
             return BinaryCodeBatch.ofWords(words, rows, bits);
+        }
+    }
+
+    /** A task over rows in a job: its partition's codes in index order, searched, indices mapped back. */
+    private record SearchRows(Broadcast<QueryWords> queries, int k, String backend)
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<scala.Tuple2<Long, long[]>>, TopLists> {
+        @Override
+        public Iterator<TopLists> call(Iterator<scala.Tuple2<Long, long[]>> rows) {
+            QueryWords q = queries.value();
+            int words = BinaryCodeBatch.wordsFor(q.bits());
+            List<scala.Tuple2<Long, long[]>> mine = new ArrayList<>();
+            rows.forEachRemaining(mine::add);
+            if (mine.isEmpty()) {
+                return List.of(TopLists.empty(q.rows(), k)).iterator();
+            }
+            mine.sort(java.util.Comparator.comparingLong(scala.Tuple2::_1));
+            long[] packed = new long[Math.multiplyExact(mine.size(), words)];
+            long[] index = new long[mine.size()];
+            for (int i = 0; i < mine.size(); i++) {
+                long[] code = mine.get(i)._2();
+                if (code.length != words) {
+                    throw new BadArgumentException("codes", "code " + mine.get(i)._1() + " has " + code.length + " words, "
+                            + q.bits() + "-bit queries need " + words);
+                }
+                if (i > 0 && index[i - 1] == mine.get(i)._1()) {
+                    throw new BadArgumentException("codes", "corpus index " + index[i - 1] + " appears twice");
+                }
+                index[i] = mine.get(i)._1();
+                System.arraycopy(code, 0, packed, i * words, words);
+            }
+            int kk = Math.min(k, mine.size());
+            try (BinaryCodeBatch db = BinaryCodeBatch.ofWords(packed, mine.size(), q.bits()); BinaryCodeBatch qs = q.batch()) {
+                SearchResult r = ExecutorEngines.get(backend).backend().search(db, qs, kk);
+                long[] mapped = r.indices().clone();
+                for (int i = 0; i < mapped.length; i++) {
+                    mapped[i] = index[(int) mapped[i]];
+                }
+                return List.of(TopLists.of(new SearchResult(r.queries(), kk, mapped, r.distances()), k, 0)).iterator();
+            }
         }
     }
 

@@ -102,4 +102,32 @@ class ShardedSearchTest {
         assertThatThrownBy(() -> ShardedSearch.shardsOf(List.of(a, dir.resolve("missing.npy"))))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith(dir.resolve("missing.npy").toString());
     }
+
+    /**
+     * Codes already in a job, as (corpus index, words) pairs shuffled across partitions (one of them empty): the answer
+     * is one machine's for the codes laid out by index, ties to the smaller index.
+     */
+    @Test
+    void codesInAJobGiveOneMachinesAnswerWhateverTheirOrder() {
+        int bits = 97;
+        int[][] rows = CodeGen.tieHeavy(8, 500, bits);
+        int[][] queries = CodeGen.random(9, 5, bits);
+        long[] packed = Oracle.packRows(rows, bits);
+        int words = BinaryCodeBatch.wordsFor(bits);
+        List<scala.Tuple2<Long, long[]>> pairs = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            pairs.add(new scala.Tuple2<>((long) i, Arrays.copyOfRange(packed, i * words, (i + 1) * words)));
+        }
+        java.util.Collections.shuffle(pairs, new java.util.Random(10));
+        org.apache.spark.api.java.JavaPairRDD<Long, long[]> codes = org.apache.spark.api.java.JavaPairRDD.fromJavaRDD(
+                spark.parallelize(pairs, 6).union(spark.<scala.Tuple2<Long, long[]>>emptyRDD()));
+        try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch q = Oracle.codes(queries, bits);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            for (int k : new int[]{1, 7, 100, 500}) {
+                assertThat(ShardedSearch.search(codes, q, k, "auto")).as("k=%d", k).isEqualTo(reference.search(all, q, k));
+            }
+            assertThatThrownBy(() -> ShardedSearch.search(codes, q, 501, "auto")).isInstanceOf(BadArgumentException.class)
+                    .hasMessageContaining("between 1 and the corpus size 500, got 501");
+        }
+    }
 }
