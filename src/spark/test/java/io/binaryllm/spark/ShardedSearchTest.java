@@ -36,7 +36,7 @@ class ShardedSearchTest {
     static void start() {
         // Two executor threads, and a failed task tried up to three times, as on a cluster.
         spark = new JavaSparkContext(new SparkConf().setMaster("local[2,3]").setAppName("binaryllm-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.log.level", "OFF"));
     }
 
     @AfterAll
@@ -128,6 +128,21 @@ class ShardedSearchTest {
             }
             assertThatThrownBy(() -> ShardedSearch.search(codes, q, 501, "auto")).isInstanceOf(BadArgumentException.class)
                     .hasMessageContaining("between 1 and the corpus size 500, got 501");
+        }
+    }
+
+    /** A task that fails is retried by Spark (local[2,3]: up to three attempts) and the answer is the same. */
+    @Test
+    void aFailedTaskIsRetriedAndTheAnswerIsUnchanged() {
+        int bits = 65;
+        int[][] rows = CodeGen.tieHeavy(12, 300, bits);
+        List<Path> files = List.of(shard(rows, 0, 100, bits, "r0"), shard(rows, 100, 300, bits, "r1"));
+        try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch q = Oracle.codes(CodeGen.random(13, 4, bits), bits);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            FailsOnceBackend.arm();
+            SearchResult r = ShardedSearch.search(spark, ShardedSearch.shardsOf(files), q, 20, "fails-once");
+            assertThat(FailsOnceBackend.FAILED.get()).isEqualTo(1);
+            assertThat(r).isEqualTo(reference.search(all, q, 20));
         }
     }
 }

@@ -1,0 +1,46 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.search.ScoredResult;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.FakeBackend;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The reference backend, except that its first search after {@link #arm()} fails: a task that dies as on a sick
+ * executor, for Spark to retry. Registered as a service for this module's tests only.
+ */
+public final class FailsOnceBackend extends FakeBackend {
+    static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
+    static final AtomicInteger FAILED = new AtomicInteger();
+
+    public FailsOnceBackend() {
+        super("fails-once", true, -1);
+    }
+
+    static void arm() {
+        FAILURES_LEFT.set(1);
+        FAILED.set(0);
+    }
+
+    @Override
+    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        if (FAILURES_LEFT.getAndDecrement() > 0) {
+            FAILED.incrementAndGet();
+            throw new IllegalStateException("injected: the executor's search failed");
+        }
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.search(database, queries, k);
+        }
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.searchOsq(database, queries, k);
+        }
+    }
+}
