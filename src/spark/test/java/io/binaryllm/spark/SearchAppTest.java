@@ -1,0 +1,101 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The spark-submit program: search's options and outputs, one machine's answer, exit 2 for bad input. */
+class SearchAppTest {
+    @TempDir
+    Path dir;
+
+    private static final Supplier<JavaSparkContext> LOCAL = () -> new JavaSparkContext(new SparkConf().setMaster("local[2]")
+            .setAppName("search-app-test").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+            .set("spark.log.level", "OFF"));
+    private static final Supplier<JavaSparkContext> NEVER = () -> {
+        throw new AssertionError("bad input must be refused before a cluster is asked for anything");
+    };
+
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private void write(int[][] rows, int from, int to, int bits, Path f) {
+        try (BinaryCodeBatch c = Oracle.codes(Arrays.copyOfRange(rows, from, to), bits)) {
+            Npy.writeCodes(f, false, c);
+        }
+    }
+
+    @Test
+    void aDirectoryOfShardsAndAFileGiveOneMachinesOutputs() throws Exception {
+        int bits = 97;
+        int[][] rows = CodeGen.tieHeavy(21, 400, bits);
+        int[][] queries = CodeGen.random(22, 6, bits);
+        Path shards = Files.createDirectories(dir.resolve("shards"));
+        write(rows, 0, 65, bits, shards.resolve("a.npy"));
+        write(rows, 65, 200, bits, shards.resolve("b.npy"));
+        write(rows, 200, 400, bits, dir.resolve("c.npy"));
+        Path q = dir.resolve("q.npy");
+        write(queries, 0, queries.length, bits, q);
+        String[] args = {"--database", shards.toString(), "--database", dir.resolve("c.npy").toString(), "--queries", q.toString(),
+                "--k", "25", "--bits", "97", "--indices", dir.resolve("i.npy").toString(), "--distances", dir.resolve("d.npy").toString()};
+        assertThat(SearchApp.run(args, err, LOCAL)).as(err()).isZero();
+        try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch qs = Oracle.codes(queries, bits);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            SearchResult expected = reference.search(all, qs, 25);
+            assertThat(Npy.readHeap(dir.resolve("i.npy")).longs()).isEqualTo(expected.indices());
+            assertThat(Npy.readHeap(dir.resolve("d.npy")).shape()).containsExactly(6, 25);
+        }
+        // Again without --force: refused, the outputs untouched, before any cluster work.
+        byte[] before = Files.readAllBytes(dir.resolve("i.npy"));
+        assertThat(SearchApp.run(args, err, NEVER)).isEqualTo(2);
+        assertThat(err()).contains("i.npy").contains("exists");
+        assertThat(Files.readAllBytes(dir.resolve("i.npy"))).isEqualTo(before);
+    }
+
+    @Test
+    void badOptionsAndInputsAreOneLineAndExitTwo() throws Exception {
+        int bits = 64;
+        int[][] rows = CodeGen.random(23, 30, bits);
+        Path db = dir.resolve("db.npy");
+        write(rows, 0, 30, bits, db);
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        String out = dir.resolve("o.npy").toString();
+        String[][] cases = {
+                {"--database", db.toString(), "--queries", db.toString(), "--k", "31", "--indices", out},
+                {"--database", db.toString(), "--queries", db.toString(), "--k", "ten", "--indices", out},
+                {"--database", db.toString(), "--queries", db.toString(), "--k", "3"},
+                {"--database", empty.toString(), "--queries", db.toString(), "--k", "3", "--indices", out},
+                {"--database", db.toString(), "--queries", db.toString(), "--k", "3", "--indices", out, "--top", "2"},
+        };
+        String[] expected = {"--k: k must be between 1 and the corpus size 30, got 31", "--k: expected an integer, got 'ten'",
+                "--indices: required", empty + ": a directory without .npy shards", "--top: unknown option --top"};
+        for (int i = 0; i < cases.length; i++) {
+            errBytes.reset();
+            assertThat(SearchApp.run(cases[i], err, NEVER)).as(expected[i]).isEqualTo(2);
+            assertThat(err()).startsWith("binaryllm-spark: " + expected[i]).hasLineCount(1);
+        }
+        assertThat(dir.resolve("o.npy")).doesNotExist();
+    }
+}
