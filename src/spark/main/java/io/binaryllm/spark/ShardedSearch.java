@@ -5,6 +5,10 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.quantize.OsqScores;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -69,6 +73,72 @@ public final class ShardedSearch {
             throw unwrap(e);
         } finally {
             q.destroy();
+        }
+    }
+
+    /**
+     * Exact osq top-k over shards that {@code pack --binarizer osq} wrote (each {@code CODES.npy} with its
+     * corrections and centroid beside it, all of one quantizer): for each query the k documents with the highest
+     * score, ties by corpus index; the scores and order one machine's {@code searchOsq} gives. Shards of another
+     * quantizer than the queries' are refused naming them.
+     */
+    public static ScoredResult searchOsq(JavaSparkContext spark, List<Shard> shards, OsqCodes queries, int k, String backend) {
+        long total = shards.stream().mapToLong(Shard::rows).sum();
+        if (k < 1 || k > total) {
+            throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + k);
+        }
+        Broadcast<OsqQueries> q = spark.broadcast(OsqQueries.of(queries));
+        List<Shard> nonEmpty = shards.stream().filter(s -> s.rows() > 0).toList();
+        try {
+            TopLists keys = spark.parallelize(nonEmpty, nonEmpty.size()).mapPartitions(new SearchOsqShards(q, k, backend))
+                    .treeReduce(TopLists::merge);
+            return ScoredResult.ofKeys(keys.result());
+        } catch (Exception e) {
+            throw unwrap(e);
+        } finally {
+            q.destroy();
+        }
+    }
+
+    /** osq queries as every executor receives them once. */
+    record OsqQueries(long[] planes, int rows, int planeBits, float[] corrections, int dims, int bitsPerDim, long centroid)
+            implements java.io.Serializable {
+        static OsqQueries of(OsqCodes q) {
+            return new OsqQueries(q.planes().segment().toArray(ValueLayout.JAVA_LONG), Math.toIntExact(q.rows()), q.planes().bits(),
+                    q.corrections().clone(), q.dims(), q.bitsPerDim(), q.centroid());
+        }
+
+        OsqCodes codes() {
+            return new OsqCodes(BinaryCodeBatch.ofWords(planes, rows, planeBits), corrections, dims, bitsPerDim, true, centroid);
+        }
+    }
+
+    /** A task over osq shards: each scored against the queries, keys (ascending = best) with corpus indices. */
+    private record SearchOsqShards(Broadcast<OsqQueries> queries, int k, String backend)
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
+        @Override
+        public Iterator<TopLists> call(Iterator<Shard> shards) {
+            OsqQueries q = queries.value();
+            TopLists merged = TopLists.empty(q.rows(), k);
+            try (OsqCodes qs = q.codes()) {
+                while (shards.hasNext()) {
+                    Shard s = shards.next();
+                    try (OsqFiles.Stored stored = OsqFiles.read(Path.of(s.path()))) {
+                        OsqCodes db = stored.codes();
+                        if (db.rows() != s.rows()) {
+                            throw BadInputException.in(s.path(), db.rows() + " rows, " + s.rows() + " when the search began");
+                        }
+                        int kk = (int) Math.min(k, db.rows());
+                        ScoredResult r = ExecutorEngines.get(backend).backend().searchOsq(db, qs, kk);
+                        int[] keys = new int[r.scores().length];
+                        for (int i = 0; i < keys.length; i++) {
+                            keys[i] = OsqScores.key(r.scores()[i]);
+                        }
+                        merged = TopLists.merge(merged, TopLists.of(new SearchResult(r.queries(), kk, r.indices(), keys), k, s.firstRow()));
+                    }
+                }
+            }
+            return List.of(merged).iterator();
         }
     }
 

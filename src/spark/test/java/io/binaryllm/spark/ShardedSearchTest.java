@@ -145,4 +145,42 @@ class ShardedSearchTest {
             assertThat(r).isEqualTo(reference.search(all, q, 20));
         }
     }
+
+    /**
+     * osq shards of one quantizer (pack's three files each), cut at odd rows: every k from 1 to n gives one machine's
+     * scores and order (ties by corpus index on tie-heavy vectors); queries of another quantizer are refused.
+     */
+    @Test
+    void osqShardsGiveOneMachinesScores() {
+        int dims = 70;
+        var docs = io.binaryllm.testing.OsqOracle.vectors(31, 300, dims, "tie-heavy");
+        var qs = io.binaryllm.testing.OsqOracle.vectors(32, 5, dims, "clustered");
+        io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 2);
+        float[][] rows = new float[300][];
+        for (int i = 0; i < 300; i++) {
+            rows[i] = docs.row(i);
+        }
+        int[] cuts = {0, 1, 64, 65, 300};
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            Path f = dir.resolve("osq" + i + ".npy");
+            try (io.binaryllm.data.FloatEmbeddingBatch part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cuts[i], cuts[i + 1]));
+                 io.binaryllm.quantize.OsqCodes codes = quantizer.encodeDocuments(part)) {
+                io.binaryllm.quantize.OsqFiles.write(f, false, codes, quantizer);
+            }
+            files.add(f);
+        }
+        List<Shard> shards = ShardedSearch.shardsOf(files);
+        try (io.binaryllm.quantize.OsqCodes all = quantizer.encodeDocuments(docs); io.binaryllm.quantize.OsqCodes q = quantizer.encodeQueries(qs, 4);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            for (int k : new int[]{1, 3, 64, 299, 300}) {
+                assertThat(ShardedSearch.searchOsq(spark, shards, q, k, "auto").firstDifference(reference.searchOsq(all, q, k)))
+                        .as("k=%d", k).isNull();
+            }
+            io.binaryllm.quantize.OsqQuantizer other = io.binaryllm.quantize.OsqQuantizer.fit(qs, 2);
+            try (io.binaryllm.quantize.OsqCodes foreign = other.encodeQueries(qs, 4)) {
+                assertThatThrownBy(() -> ShardedSearch.searchOsq(spark, shards, foreign, 3, "auto")).isInstanceOf(BadInputException.class);
+            }
+        }
+    }
 }
