@@ -22,15 +22,22 @@ import java.util.concurrent.Executors;
  * oversubscribing them. Subclasses say which kernel and how it is described.
  */
 public abstract class BlockedBackend implements SearchBackend {
-    private final BlockedSearch.Settings settings;
+    /** Null until first use for the defaults: the constructor must succeed everywhere, a bad -Dbinaryllm.threads too. */
+    private volatile BlockedSearch.Settings settings;
     private ExecutorService pool;
 
+    /** @param settings threads, tiles and selection; null for {@link BlockedSearch.Settings#defaults()}, read at first use */
     protected BlockedBackend(BlockedSearch.Settings settings) {
         this.settings = settings;
     }
 
+    /** The settings; the defaults are read on first call, which throws a bad {@code -Dbinaryllm.threads} as bad input. */
     public BlockedSearch.Settings settings() {
-        return settings;
+        BlockedSearch.Settings s = settings;
+        if (s == null) {
+            settings = s = BlockedSearch.Settings.defaults();
+        }
+        return s;
     }
 
     /** The kernel to search with; called only when {@link #availability()} says the backend is available. */
@@ -54,7 +61,7 @@ public abstract class BlockedBackend implements SearchBackend {
         OsqCodes.requireSearchable(database, queries, k);
         BlockedSearch searcher = searcher();
         try {
-            return OsqBlockedSearch.search(searcher, osqKernel(), settings.threads(), database, queries, k);
+            return OsqBlockedSearch.search(searcher, osqKernel(), settings().threads(), database, queries, k);
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
         }
@@ -108,7 +115,7 @@ public abstract class BlockedBackend implements SearchBackend {
                     throw new IllegalStateException("this " + name() + " osq index was closed");
                 }
                 try {
-                    return OsqBlockedSearch.search(searcher(), osqKernel(), settings.threads(), database, t, queries, k);
+                    return OsqBlockedSearch.search(searcher(), osqKernel(), settings().threads(), database, t, queries, k);
                 } catch (InternalError e) {
                     throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
                 }
@@ -164,13 +171,13 @@ public abstract class BlockedBackend implements SearchBackend {
             throw new IllegalStateException(name() + " is unavailable: " + availability().detail());
         }
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(Math.max(1, settings.threads() - 1), r -> {
+            pool = Executors.newFixedThreadPool(Math.max(1, settings().threads() - 1), r -> {
                 Thread t = new Thread(r, "binaryllm-" + name());
                 t.setDaemon(true);
                 return t;
             });
         }
-        return new BlockedSearch(kernel(), pool, settings);
+        return new BlockedSearch(kernel(), pool, settings());
     }
 
     @Override

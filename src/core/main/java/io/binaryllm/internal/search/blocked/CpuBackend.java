@@ -15,7 +15,7 @@ public final class CpuBackend extends BlockedBackend {
     private final OsqKernel osqKernel;
 
     public CpuBackend() {
-        this(BlockedSearch.Settings.defaults(), VectorizationProvider.get());
+        this(null, VectorizationProvider.get());
     }
 
     /** For tests and benchmarks: explicit threads, tile size and selection, and the kernels of {@code kernels}. */

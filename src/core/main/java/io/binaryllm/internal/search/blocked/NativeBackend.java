@@ -16,7 +16,7 @@ public final class NativeBackend extends BlockedBackend {
     private final int forceVariant;
 
     public NativeBackend() {
-        this(BlockedSearch.Settings.defaults(), -1);
+        this(null, -1);
     }
 
     /** For tests: explicit settings and C variant (0 scalar, 1 AVX2, 2 AVX-512; -1 the best available). */

@@ -126,6 +126,11 @@ class BlockedBackendTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(BlockedSearch.Settings::defaults)
                         .isInstanceOf(io.binaryllm.BadInputException.class)
                         .hasMessage("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + bad + "'");
+                // A backend is still constructed (the SPI's constructors succeed everywhere); using it reports the value.
+                try (CpuBackend cpu = new CpuBackend()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(cpu::availability)
+                            .isInstanceOf(io.binaryllm.BadInputException.class).hasMessageContaining("binaryllm.threads");
+                }
             }
             System.clearProperty("binaryllm.threads");
             assertThat(BlockedSearch.Settings.defaults().threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
