@@ -17,6 +17,7 @@ import io.binaryllm.langchain4j.internal.HammingCodec;
 import io.binaryllm.langchain4j.internal.IdTable;
 import io.binaryllm.langchain4j.internal.MappedFloatRows;
 import io.binaryllm.langchain4j.internal.OsqCodec;
+import io.binaryllm.langchain4j.internal.StoreCodec;
 import io.binaryllm.langchain4j.internal.StoreCodes;
 import io.binaryllm.langchain4j.internal.StoreFiles;
 import io.binaryllm.metric.Cosine;
@@ -281,7 +282,9 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                     codes = new StoreCodes<>(new HammingCodec(engine, engine.binarizer(binarizerName, bits), dims));
                 }
             }
-            io.binaryllm.langchain4j.internal.StoreCodec.Encoded encoded = codes == null ? null : codes.codec().encode(rows); // fails before any change
+            // Everything that can fail (encoding, the scratch file's growth: a full disk) happens before any change.
+            StoreCodec.Encoded encoded = codes == null ? null : codes.codec().encode(rows);
+            vectors.reserve(rows.length);
             int[] slots = new int[rows.length];
             List<Integer> replaced = new ArrayList<>();
             for (int i = 0; i < rows.length; i++) {

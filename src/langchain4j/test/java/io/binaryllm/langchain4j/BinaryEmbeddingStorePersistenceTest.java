@@ -215,6 +215,10 @@ class BinaryEmbeddingStorePersistenceTest {
              BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().directory(small).build()) {
             assertThatThrownBy(() -> store.addAll(vectors(400, 64, 9))).isInstanceOf(BadInputException.class)
                     .hasMessageContaining(": cannot grow to ").hasMessageEndingWith(" vectors: No space left on device");
+            // Nothing of the refused batch is half in: the store is as it was, and still answers.
+            assertThat(store.size()).isZero();
+            assertThat(store.search(EmbeddingSearchRequest.builder().queryEmbedding(vectors(1, 64, 10).getFirst()).maxResults(3).build())
+                    .matches()).isEmpty();
         }
     }
 }

@@ -70,6 +70,17 @@ public final class MappedFloatRows implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Makes room for {@code more} rows beyond those held, growing the file now: a caller that must not change half
+     * of its state (a batch of adds) asks first, and then no append of those rows can fail.
+     */
+    public void reserve(long more) {
+        long needed = Math.addExact(rows, more);
+        if (needed > capacity) {
+            grow(Math.max(needed, Math.max(64, 2 * capacity)));
+        }
+    }
+
     /** Appends a row and returns its number. */
     public long append(float[] v) {
         if (v.length != dims) {

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 /**
@@ -39,9 +40,8 @@ public final class StoreCodes<Q> implements AutoCloseable {
     private final Rows main;
     private final Rows delta;
     private StoreCodec.Part<Q> mainPart;
-    private long rebuilds;
     /** Clients inside a store search: the main part's {@link ScanCombiner} batches their scans. */
-    private final java.util.concurrent.atomic.AtomicInteger searching = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger searching = new AtomicInteger();
 
     public StoreCodes(StoreCodec<Q> codec) {
         this.codec = codec;
@@ -84,11 +84,6 @@ public final class StoreCodes<Q> implements AutoCloseable {
         searching.decrementAndGet();
     }
 
-    /** Times the main part was rebuilt (for tests and benchmarks). */
-    public long rebuilds() {
-        return rebuilds;
-    }
-
     /**
      * Merges the delta into the main part, dropping removed rows, when the delta is large or a quarter of the main
      * part is removed; {@code live} says which slots remain. Called after every change.
@@ -125,7 +120,6 @@ public final class StoreCodes<Q> implements AutoCloseable {
         main.take(merged);
         delta.clear();
         mainPart = main.rows == 0 ? null : new ScanCombiner<>(codec, codec.part(main.words, main.floats, main.rows, true), searching);
-        rebuilds++;
     }
 
     /** Forgets every row. */
