@@ -207,32 +207,7 @@ public final class BinaryEngine implements AutoCloseable {
      * the same without keeping anything.
      */
     public OsqIndex indexOsq(OsqCodes documents) {
-        OsqIndex made = backend.indexOsq(documents);
-        OsqIndex tracked = new OsqIndex() {
-            @Override
-            public OsqCodes codes() {
-                return made.codes();
-            }
-
-            @Override
-            public ScoredResult search(OsqCodes queries, int k) {
-                return made.search(queries, k);
-            }
-
-            @Override
-            public String residence() {
-                return made.residence();
-            }
-
-            @Override
-            public void close() {
-                try {
-                    made.close();
-                } finally {
-                    open.remove(this);
-                }
-            }
-        };
+        TrackedOsqIndex tracked = new TrackedOsqIndex(backend.indexOsq(documents), open::remove);
         open.add(tracked);
         return tracked;
     }
