@@ -7,16 +7,14 @@ import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.search.SearchResult;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The program {@code spark-submit} runs: {@code bin/binaryllm search}'s options and outputs over a sharded corpus.
@@ -25,7 +23,8 @@ import java.util.stream.Stream;
  *     --database DIR_OR_FILE [--database ...] --queries Q.npy --k K [--bits B] [--backend NAME] \
  *     --indices I.npy [--distances D.npy] [--force]
  * </pre>
- * A directory means its {@code *.npy} files in name order. Outputs are written as {@code search} writes them
+ * A directory means its {@code *.npy} files in name order; shards may lie on any file system the installation
+ * reads (a path without a scheme is on its default file system: HDFS on most clusters). Outputs are written as {@code search} writes them
  * ({@code <i8} indices, {@code <i4} distances, queries x k), together or not at all; bad input is exit code 2 and one
  * line naming the option or file.
  */
@@ -44,15 +43,11 @@ public final class SearchApp {
     static int run(String[] args, PrintStream err, java.util.function.Supplier<JavaSparkContext> spark) {
         try {
             Options o = Options.parse(args);
-            List<Path> files = new ArrayList<>();
-            for (Path d : o.databases()) {
-                files.addAll(shardFiles(d));
-            }
             AtomicOutput.requireWritable(o.indices(), o.force());
             if (o.distances() != null) {
                 AtomicOutput.requireWritable(o.distances(), o.force());
             }
-            List<Shard> shards = ShardedSearch.shardsOf(files);
+            List<Shard> shards = ShardedSearch.shardsOf(hadoopConfiguration(new SparkConf()), o.databases());
             long total = shards.stream().mapToLong(Shard::rows).sum();
             if (o.k() < 1 || o.k() > total) { // before a cluster is asked for anything
                 throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + o.k());
@@ -91,27 +86,23 @@ public final class SearchApp {
         }
     }
 
-    /** A file, or a directory's {@code *.npy} files in name order (none is an error naming it). */
-    static List<Path> shardFiles(Path database) {
-        if (!Files.isDirectory(database)) {
-            return List.of(database);
+    /**
+     * The Hadoop configuration the context will have, before there is one (so that bad shards are found before a
+     * cluster is asked for anything): the installation's files plus the {@code spark.hadoop.*} settings.
+     */
+    static Configuration hadoopConfiguration(SparkConf spark) {
+        Configuration conf = new Configuration();
+        for (scala.Tuple2<String, String> e : spark.getAllWithPrefix("spark.hadoop.")) {
+            conf.set(e._1(), e._2());
         }
-        try (Stream<Path> s = Files.list(database)) {
-            List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".npy")).sorted().toList();
-            if (files.isEmpty()) {
-                throw BadInputException.in(database, "a directory without .npy shards");
-            }
-            return files;
-        } catch (IOException e) {
-            throw BadInputException.in(database, "cannot list: " + e.getMessage());
-        }
+        return conf;
     }
 
     /** The options, as {@code search} names them. */
-    record Options(List<Path> databases, Path queries, int k, Integer bits, String backend, Path indices, Path distances,
+    record Options(List<String> databases, Path queries, int k, Integer bits, String backend, Path indices, Path distances,
                    boolean force) {
         static Options parse(String[] args) {
-            List<Path> databases = new ArrayList<>();
+            List<String> databases = new ArrayList<>();
             Path queries = null;
             Integer k = null;
             Integer bits = null;
@@ -130,7 +121,7 @@ public final class SearchApp {
                 }
                 String v = args[++i];
                 switch (name) {
-                    case "--database" -> databases.add(Path.of(v));
+                    case "--database" -> databases.add(v);
                     case "--queries" -> queries = Path.of(v);
                     case "--k" -> k = integer("k", v);
                     case "--bits" -> bits = integer("bits", v);

@@ -3,13 +3,15 @@ package io.binaryllm.spark;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -33,19 +36,36 @@ public final class ShardedSearch {
     }
 
     /**
-     * The shards of {@code files}, in order: corpus rows are numbered across them. Reads each file's header (on the
-     * driver, which must see the files as the executors do); a file that is not a 2-D {@code <u8} array is refused
+     * The shards of local {@code files}, in order: corpus rows are numbered across them. Reads each file's header (on
+     * the driver, which must see the files as the executors do); a file that is not a 2-D {@code <u8} array is refused
      * naming it.
      */
     public static List<Shard> shardsOf(List<Path> files) {
-        List<Shard> shards = new ArrayList<>(files.size());
+        return numbered(files.stream().map(f -> f.toAbsolutePath().toUri().toString()).toList(), null);
+    }
+
+    /**
+     * The shards at {@code paths} on any file system {@code hadoop} reads ({@code spark.hadoopConfiguration()}: local,
+     * HDFS, S3A...; a path without a scheme is on the default file system), in order, a directory meaning its
+     * {@code *.npy} files in name order. Reads each file's header on the driver; a missing, unreadable or malformed
+     * file is refused naming it.
+     */
+    public static List<Shard> shardsOf(Configuration hadoop, List<String> paths) {
+        return numbered(ShardFiles.expand(hadoop, paths), hadoop);
+    }
+
+    private static List<Shard> numbered(List<String> uris, Configuration hadoop) {
+        List<Shard> shards = new ArrayList<>(uris.size());
         long next = 0;
-        for (Path f : files) {
-            try (Npy.Mapped m = Npy.map(f)) {
-                long rows = m.rows();
-                shards.add(new Shard(f.toString(), next, rows));
-                next = Math.addExact(next, rows);
+        for (String uri : uris) {
+            NpyHeader h = ShardFiles.header(hadoop, uri);
+            if (h.dtype() != NpyDtype.U8 || h.shape().length != 2) {
+                throw BadInputException.in(uri, "expected packed codes (rows, words) of <u8, got " + h.dtype().descr() + " "
+                        + Arrays.toString(h.shape()));
             }
+            long rows = h.shape()[0];
+            shards.add(new Shard(uri, next, rows));
+            next = Math.addExact(next, rows);
         }
         return shards;
     }
@@ -62,16 +82,18 @@ public final class ShardedSearch {
         }
         Broadcast<QueryWords> q = spark.broadcast(new QueryWords(queries.segment().toArray(ValueLayout.JAVA_LONG),
                 Math.toIntExact(queries.rows()), queries.bits()));
+        Broadcast<HadoopConf> hadoop = spark.broadcast(HadoopConf.of(spark.hadoopConfiguration()));
         List<Shard> nonEmpty = shards.stream().filter(s -> s.rows() > 0).toList();
         try {
             return spark.parallelize(nonEmpty, nonEmpty.size())
-                    .mapPartitions(new SearchShards(q, k, backend))
-                    .treeReduce(TopLists::merge)
+                    .mapPartitions(new SearchShards(q, hadoop, k, backend))
+                    .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()))
                     .result();
         } catch (Exception e) { // Spark rethrows a task's failure (a checked SparkException, thrown unchecked)
             throw unwrap(e);
         } finally {
             q.destroy();
+            hadoop.destroy();
         }
     }
 
@@ -87,15 +109,17 @@ public final class ShardedSearch {
             throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + k);
         }
         Broadcast<OsqQueries> q = spark.broadcast(OsqQueries.of(queries));
+        Broadcast<HadoopConf> hadoop = spark.broadcast(HadoopConf.of(spark.hadoopConfiguration()));
         List<Shard> nonEmpty = shards.stream().filter(s -> s.rows() > 0).toList();
         try {
-            TopLists keys = spark.parallelize(nonEmpty, nonEmpty.size()).mapPartitions(new SearchOsqShards(q, k, backend))
-                    .treeReduce(TopLists::merge);
+            TopLists keys = spark.parallelize(nonEmpty, nonEmpty.size()).mapPartitions(new SearchOsqShards(q, hadoop, k, backend))
+                    .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()));
             return ScoredResult.ofKeys(keys.result());
         } catch (Exception e) {
             throw unwrap(e);
         } finally {
             q.destroy();
+            hadoop.destroy();
         }
     }
 
@@ -113,7 +137,7 @@ public final class ShardedSearch {
     }
 
     /** A task over osq shards: each scored against the queries, keys (ascending = best) with corpus indices. */
-    private record SearchOsqShards(Broadcast<OsqQueries> queries, int k, String backend)
+    private record SearchOsqShards(Broadcast<OsqQueries> queries, Broadcast<HadoopConf> hadoop, int k, String backend)
             implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
         @Override
         public Iterator<TopLists> call(Iterator<Shard> shards) {
@@ -122,7 +146,8 @@ public final class ShardedSearch {
             try (OsqCodes qs = q.codes()) {
                 while (shards.hasNext()) {
                     Shard s = shards.next();
-                    try (OsqFiles.Stored stored = OsqFiles.read(Path.of(s.path()))) {
+                    try (ShardFiles.LocalCopy local = ShardFiles.osqLocal(hadoop.value().get(), s.path());
+                         OsqFiles.Stored stored = OsqFiles.read(local.file())) {
                         OsqCodes db = stored.codes();
                         if (db.rows() != s.rows()) {
                             throw BadInputException.in(s.path(), db.rows() + " rows, " + s.rows() + " when the search began");
@@ -156,7 +181,8 @@ public final class ShardedSearch {
         Broadcast<QueryWords> q = spark.broadcast(new QueryWords(queries.segment().toArray(ValueLayout.JAVA_LONG),
                 Math.toIntExact(queries.rows()), queries.bits()));
         try {
-            TopLists merged = codes.mapPartitions(new SearchRows(q, k, backend)).treeReduce(TopLists::merge);
+            TopLists merged = codes.mapPartitions(new SearchRows(q, k, backend))
+                    .treeReduce(TopLists::merge, mergeDepth(codes.getNumPartitions()));
             if (merged.queries() > 0 && merged.sizes()[0] < k) { // every query sees every code: sizes[0] is the corpus size
                 throw new BadArgumentException("k", "k must be between 1 and the corpus size " + merged.sizes()[0] + ", got " + k);
             }
@@ -167,6 +193,17 @@ public final class ShardedSearch {
             q.destroy();
         }
     }
+
+    /**
+     * Levels of the merge tree: up to {@value #DRIVER_MERGES} partial lists the driver merges itself as the tasks end
+     * (it holds the answer and the list in hand, never all of them); a shuffle level above that, which costs a
+     * stage (tens of milliseconds) but keeps thousands of lists off the driver.
+     */
+    static int mergeDepth(int partitions) {
+        return partitions <= DRIVER_MERGES ? 1 : 2;
+    }
+
+    private static final int DRIVER_MERGES = 64;
 
     /** A task's bad input as it was thrown there (Spark wraps it, and says "Job aborted" around it). */
     private static RuntimeException unwrap(Exception e) {
@@ -225,7 +262,7 @@ public final class ShardedSearch {
     }
 
     /** A task: search each shard of its partition, return the lists (one element: the partition's merge). */
-    private record SearchShards(Broadcast<QueryWords> queries, int k, String backend)
+    private record SearchShards(Broadcast<QueryWords> queries, Broadcast<HadoopConf> hadoop, int k, String backend)
             implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
         @Override
         public Iterator<TopLists> call(Iterator<Shard> shards) {
@@ -235,7 +272,7 @@ public final class ShardedSearch {
             try (BinaryCodeBatch qs = q.batch()) {
                 while (shards.hasNext()) {
                     Shard s = shards.next();
-                    try (BinaryCodeBatch raw = Npy.readCodes(Path.of(s.path()))) {
+                    try (BinaryCodeBatch raw = ShardFiles.readCodes(hadoop.value().get(), s.path())) {
                         if (raw.rows() != s.rows()) {
                             throw BadInputException.in(s.path(), raw.rows() + " rows, " + s.rows() + " when the search began");
                         }

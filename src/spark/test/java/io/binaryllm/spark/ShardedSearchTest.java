@@ -36,7 +36,8 @@ class ShardedSearchTest {
     static void start() {
         // Two executor threads, and a failed task tried up to three times, as on a cluster.
         spark = new JavaSparkContext(new SparkConf().setMaster("local[2,3]").setAppName("binaryllm-test")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.log.level", "OFF"));
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.log.level", "OFF")
+                .set("spark.hadoop.fs." + OtherFileSystem.SCHEME + ".impl", OtherFileSystem.class.getName()));
     }
 
     @AfterAll
@@ -126,6 +127,10 @@ class ShardedSearchTest {
             for (int k : new int[]{1, 7, 100, 500}) {
                 assertThat(ShardedSearch.search(codes, q, k, "auto")).as("k=%d", k).isEqualTo(reference.search(all, q, k));
             }
+            // More partitions than the driver merges itself: a shuffle level in the merge tree, the same answer.
+            var many = org.apache.spark.api.java.JavaPairRDD.fromJavaRDD(spark.parallelize(pairs, 70));
+            assertThat(ShardedSearch.mergeDepth(many.getNumPartitions())).isEqualTo(2);
+            assertThat(ShardedSearch.search(many, q, 7, "auto")).isEqualTo(reference.search(all, q, 7));
             assertThatThrownBy(() -> ShardedSearch.search(codes, q, 501, "auto")).isInstanceOf(BadArgumentException.class)
                     .hasMessageContaining("between 1 and the corpus size 500, got 501");
         }
@@ -181,6 +186,68 @@ class ShardedSearchTest {
             try (io.binaryllm.quantize.OsqCodes foreign = other.encodeQueries(qs, 4)) {
                 assertThatThrownBy(() -> ShardedSearch.searchOsq(spark, shards, foreign, 3, "auto")).isInstanceOf(BadInputException.class);
             }
+        }
+    }
+
+    /**
+     * Shards on a file system that is not the local one (as HDFS or S3A would be): named by URI, a directory listed
+     * through it, Hamming shards streamed into memory and osq shards copied to the executor: one machine's answers;
+     * a truncated or missing file there is refused naming its URI.
+     */
+    @Test
+    void shardsOnAnotherFileSystemGiveOneMachinesAnswer() throws Exception {
+        int bits = 129;
+        int[][] rows = CodeGen.tieHeavy(40, 400, bits);
+        Path sub = Files.createDirectories(dir.resolve("remote"));
+        int[] cuts = {0, 64, 65, 400};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            Path f = shard(rows, cuts[i], cuts[i + 1], bits, "part-" + i);
+            Files.move(f, sub.resolve(f.getFileName()));
+        }
+        org.apache.hadoop.conf.Configuration hadoop = spark.hadoopConfiguration();
+        List<Shard> shards = ShardedSearch.shardsOf(hadoop, List.of(OtherFileSystem.uri(sub)));
+        assertThat(shards).extracting(Shard::path).allMatch(p -> p.startsWith(OtherFileSystem.SCHEME + ":"));
+        assertThat(shards).extracting(Shard::rows).containsExactly(64L, 1L, 335L);
+        try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch q = Oracle.codes(CodeGen.random(41, 6, bits), bits);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            for (int k : new int[]{1, 65, 400}) {
+                assertThat(ShardedSearch.search(spark, shards, q, k, "auto")).as("k=%d", k).isEqualTo(reference.search(all, q, k));
+            }
+            Path last = sub.resolve("part-2.npy");
+            byte[] bytes = Files.readAllBytes(last);
+            Files.write(last, Arrays.copyOf(bytes, bytes.length - 8));
+            assertThatThrownBy(() -> ShardedSearch.search(spark, shards, q, 3, "auto")).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(OtherFileSystem.uri(last)).hasMessageContaining("truncated");
+            Files.delete(last);
+            assertThatThrownBy(() -> ShardedSearch.search(spark, shards, q, 3, "auto")).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(OtherFileSystem.uri(last)).hasMessageContaining("no such file");
+        }
+        assertThatThrownBy(() -> ShardedSearch.shardsOf(hadoop, List.of(OtherFileSystem.uri(dir.resolve("nothing")))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no such file or directory");
+
+        int dims = 33;
+        var docs = io.binaryllm.testing.OsqOracle.vectors(42, 120, dims, "tie-heavy");
+        var qs = io.binaryllm.testing.OsqOracle.vectors(43, 3, dims, "clustered");
+        io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 1);
+        Path osqDir = Files.createDirectories(dir.resolve("remote-osq"));
+        float[][] vectors = new float[120][];
+        for (int i = 0; i < 120; i++) {
+            vectors[i] = docs.row(i);
+        }
+        for (int[] cut : new int[][]{{0, 70}, {70, 120}}) {
+            try (var part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(vectors, cut[0], cut[1]));
+                 var codes = quantizer.encodeDocuments(part)) {
+                io.binaryllm.quantize.OsqFiles.write(osqDir.resolve("c" + cut[0] + ".npy"), false, codes, quantizer);
+            }
+        }
+        List<Shard> osqShards = ShardedSearch.shardsOf(hadoop, List.of(OtherFileSystem.uri(osqDir)));
+        assertThat(osqShards).extracting(Shard::rows).containsExactly(70L, 50L); // the side files are not shards
+        try (var all = quantizer.encodeDocuments(docs); var q = quantizer.encodeQueries(qs, 4);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            assertThat(ShardedSearch.searchOsq(spark, osqShards, q, 9, "auto").firstDifference(reference.searchOsq(all, q, 9))).isNull();
+            Files.delete(osqDir.resolve("c70.corrections.npy"));
+            assertThatThrownBy(() -> ShardedSearch.searchOsq(spark, osqShards, q, 9, "auto")).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(OtherFileSystem.uri(osqDir.resolve("c70.corrections.npy"))).hasMessageContaining("missing");
         }
     }
 }

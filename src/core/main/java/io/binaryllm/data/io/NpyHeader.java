@@ -5,9 +5,8 @@ import io.binaryllm.BadInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,13 +58,16 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         return true;
     }
 
-    /** Reads and validates the header of {@code file}; the channel is left positioned anywhere. */
-    public static NpyHeader read(Path file, FileChannel channel) throws IOException {
+    /**
+     * Reads and validates the header of {@code source} (a path or URI, named in errors) from {@code channel}: a local
+     * file's, or a stream's on another file system; the channel is left positioned anywhere.
+     */
+    public static NpyHeader read(Object source, SeekableByteChannel channel) throws IOException {
         long size = channel.size();
         ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        channel.read(prefix, 0);
+        readAt(channel, prefix, 0);
         if (prefix.position() < 10 || !Arrays.equals(Arrays.copyOf(prefix.array(), 6), MAGIC)) {
-            throw BadInputException.in(file, "not an .npy file (no \\x93NUMPY magic at the start)");
+            throw BadInputException.in(source, "not an .npy file (no \\x93NUMPY magic at the start)");
         }
         int major = prefix.get(6) & 0xff;
         int minor = prefix.get(7) & 0xff;
@@ -76,31 +78,39 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
             lengthFieldEnd = 10;
         } else if (major == 2 || major == 3) {
             if (prefix.position() < 12) {
-                throw BadInputException.in(file, "truncated .npy header");
+                throw BadInputException.in(source, "truncated .npy header");
             }
             headerLength = prefix.getInt(8) & 0xffffffffL;
             lengthFieldEnd = 12;
         } else {
-            throw BadInputException.in(file, "unsupported .npy format version " + major + "." + minor + " (1.0 to 3.0 are read)");
+            throw BadInputException.in(source, "unsupported .npy format version " + major + "." + minor + " (1.0 to 3.0 are read)");
         }
         if (minor != 0) {
-            throw BadInputException.in(file, "unsupported .npy format version " + major + "." + minor);
+            throw BadInputException.in(source, "unsupported .npy format version " + major + "." + minor);
         }
         long dataOffset = lengthFieldEnd + headerLength;
         if (dataOffset > size) {
-            throw BadInputException.in(file, "truncated .npy header: it claims " + headerLength + " bytes, the file has " + size);
+            throw BadInputException.in(source, "truncated .npy header: it claims " + headerLength + " bytes, the file has " + size);
         }
         if (headerLength > 1 << 20) {
-            throw BadInputException.in(file, "implausible .npy header length " + headerLength);
+            throw BadInputException.in(source, "implausible .npy header length " + headerLength);
         }
         ByteBuffer text = ByteBuffer.allocate((int) headerLength);
-        channel.read(text, lengthFieldEnd);
+        readAt(channel, text, lengthFieldEnd);
         // Version 3 allows UTF-8 in the header (field names of structured types); 1 and 2 are latin-1.
         String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        return parseDict(file, dict, dataOffset);
+        return parseDict(source, dict, dataOffset);
     }
 
-    private static NpyHeader parseDict(Path file, String text, long dataOffset) {
+    /** Fills {@code buffer} from {@code position} on, or up to the end of the channel. */
+    private static void readAt(SeekableByteChannel channel, ByteBuffer buffer, long position) throws IOException {
+        channel.position(position);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+            // a stream may return fewer bytes than asked for
+        }
+    }
+
+    private static NpyHeader parseDict(Object file, String text, long dataOffset) {
         Map<String, Object> dict;
         try {
             dict = new DictParser(text).parse();

@@ -1,0 +1,270 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.quantize.OsqFiles;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Shard files on whatever file system the Spark installation reads (local, HDFS, S3A...), through Hadoop's
+ * {@link FileSystem}. A path without a scheme means the default file system, as everywhere in Spark. Local files are
+ * memory-mapped as one machine maps them; others are streamed into memory, checked as strictly (header, size).
+ */
+final class ShardFiles {
+    private static final int CHUNK = 1 << 20;
+
+    private ShardFiles() {
+    }
+
+    /**
+     * {@code paths} qualified, a directory replaced by its {@code *.npy} files in name order (none is an error; osq
+     * shards' {@code .corrections.npy} and {@code .centroid.npy} files are not shards).
+     */
+    static List<String> expand(Configuration conf, List<String> paths) {
+        List<String> files = new ArrayList<>();
+        for (String p : paths) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(p);
+            try {
+                FileSystem fs = path.getFileSystem(conf);
+                FileStatus status = fs.getFileStatus(path);
+                if (!status.isDirectory()) {
+                    files.add(status.getPath().toString());
+                    continue;
+                }
+                List<String> shards = Arrays.stream(fs.listStatus(path)).filter(FileStatus::isFile)
+                        .map(s -> s.getPath().getName()).filter(n -> n.endsWith(".npy"))
+                        .filter(n -> !n.endsWith(".corrections.npy") && !n.endsWith(".centroid.npy")) // osq shards' side files
+                        .sorted(Comparator.naturalOrder()).map(n -> new org.apache.hadoop.fs.Path(status.getPath(), n).toString())
+                        .toList();
+                if (shards.isEmpty()) {
+                    throw BadInputException.in(p, "a directory without .npy shards");
+                }
+                files.addAll(shards);
+            } catch (FileNotFoundException e) {
+                throw BadInputException.in(p, "no such file or directory");
+            } catch (IOException e) {
+                throw BadInputException.in(p, "cannot read: " + e.getMessage());
+            }
+        }
+        return files;
+    }
+
+    /** The local file behind {@code uri}, or null when it lies on another file system. */
+    static Path local(String uri) {
+        URI u = URI.create(uri);
+        return "file".equals(u.getScheme()) ? Path.of(u) : null;
+    }
+
+    /** The header of {@code uri} (read on the driver to number the rows). */
+    static NpyHeader header(Configuration conf, String uri) {
+        Path local = local(uri);
+        if (local != null) {
+            try (Npy.Mapped m = Npy.map(local)) {
+                return m.header();
+            }
+        }
+        try (Stream s = Stream.open(conf, uri)) {
+            return s.header();
+        }
+    }
+
+    /** The packed codes in {@code uri} (a 2-D {@code <u8} array), taken as 64 bits a word as {@link Npy#readCodes} does. */
+    static BinaryCodeBatch readCodes(Configuration conf, String uri) {
+        Path local = local(uri);
+        if (local != null) {
+            return Npy.readCodes(local);
+        }
+        try (Stream s = Stream.open(conf, uri)) {
+            NpyHeader h = s.header();
+            if (h.dtype() != NpyDtype.U8 || h.shape().length != 2 || h.shape()[1] == 0) {
+                throw BadInputException.in(uri, "expected packed codes (rows, words) of <u8, got " + h.dtype().descr() + " "
+                        + Arrays.toString(h.shape()));
+            }
+            long rows = h.shape()[0];
+            int words = Math.toIntExact(h.shape()[1]);
+            BinaryCodeBatch out = BinaryCodeBatch.allocate(rows, Math.multiplyExact(words, 64), uri);
+            try {
+                s.readInto(out.segment(), h.dataOffset());
+                return out; // 64 bits a word: no padding bits to check
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * osq shard files (codes with their corrections and centroid beside them) as local files: the shard itself when
+     * it is local, else a copy of the three in a fresh temporary directory that {@link LocalCopy#close} deletes.
+     */
+    static LocalCopy osqLocal(Configuration conf, String uri) {
+        Path local = local(uri);
+        if (local != null) {
+            return new LocalCopy(local, null);
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("binaryllm-shard");
+            org.apache.hadoop.fs.Path codes = new org.apache.hadoop.fs.Path(uri);
+            FileSystem fs = codes.getFileSystem(conf);
+            Path target = dir.resolve(codes.getName());
+            for (Path sibling : List.of(target, OsqFiles.correctionsPath(target), OsqFiles.centroidPath(target))) {
+                org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(codes.getParent(), sibling.getFileName().toString());
+                try {
+                    fs.copyToLocalFile(false, from, new org.apache.hadoop.fs.Path(sibling.toUri()), true);
+                } catch (FileNotFoundException e) {
+                    throw BadInputException.in(from.toString(), "missing: osq codes " + uri
+                            + " need their corrections and centroid beside them (pack --binarizer osq writes all three)");
+                }
+            }
+            return new LocalCopy(target, dir);
+        } catch (IOException e) {
+            LocalCopy.delete(dir);
+            throw BadInputException.in(uri, "cannot copy to this executor's disk: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LocalCopy.delete(dir);
+            throw e;
+        }
+    }
+
+    /** A shard's local file; a copy's directory is deleted on close. */
+    record LocalCopy(Path file, Path copyDir) implements AutoCloseable {
+        @Override
+        public void close() {
+            delete(copyDir);
+        }
+
+        static void delete(Path dir) {
+            if (dir == null) {
+                return;
+            }
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the shard copy " + dir, e);
+            }
+        }
+    }
+
+    /** An open file on a Hadoop file system, read as a seekable channel (for the header) and in chunks. */
+    private record Stream(String uri, FSDataInputStream in, long size) implements SeekableByteChannel {
+        static Stream open(Configuration conf, String uri) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+            try {
+                FileSystem fs = path.getFileSystem(conf);
+                FileStatus status = fs.getFileStatus(path);
+                if (status.isDirectory()) {
+                    throw BadInputException.in(uri, "a directory, not an .npy file");
+                }
+                return new Stream(uri, fs.open(path), status.getLen());
+            } catch (FileNotFoundException e) {
+                throw BadInputException.in(uri, "no such file");
+            } catch (IOException e) {
+                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+            }
+        }
+
+        NpyHeader header() {
+            try {
+                NpyHeader h = NpyHeader.read(uri, this);
+                long expected = h.dataOffset() + h.dataBytes();
+                if (size < expected) {
+                    throw BadInputException.in(uri, "truncated: shape " + Arrays.toString(h.shape()) + " of "
+                            + h.dtype().descr() + " needs " + expected + " bytes, the file has " + size);
+                }
+                if (size > expected) {
+                    throw BadInputException.in(uri, (size - expected) + " unexpected bytes after the data of shape "
+                            + Arrays.toString(h.shape()));
+                }
+                return h;
+            } catch (IOException e) {
+                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+            }
+        }
+
+        /** The bytes from {@code offset} to the end into {@code target} (as long as the rest of the file). */
+        void readInto(MemorySegment target, long offset) {
+            byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, target.byteSize()))];
+            try {
+                in.seek(offset);
+                for (long done = 0; done < target.byteSize(); ) {
+                    int n = (int) Math.min(chunk.length, target.byteSize() - done);
+                    in.readFully(chunk, 0, n);
+                    MemorySegment.copy(chunk, 0, target, ValueLayout.JAVA_BYTE, done, n);
+                    done += n;
+                }
+            } catch (IOException e) {
+                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            byte[] bytes = new byte[dst.remaining()]; // not every Hadoop stream reads into buffers
+            int n = in.read(bytes);
+            if (n > 0) {
+                dst.put(bytes, 0, n);
+            }
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public long position() throws IOException {
+            return in.getPos();
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            in.seek(newPosition);
+            return this;
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long length) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close " + uri, e);
+            }
+        }
+    }
+}
