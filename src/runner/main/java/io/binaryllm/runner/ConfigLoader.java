@@ -166,6 +166,15 @@ public final class ConfigLoader {
         }
     }
 
+    /** The config {@link #toYaml} wrote (a run's resolved config, sent to other machines). */
+    public static RunConfig fromYaml(String resolved) {
+        try {
+            return YAML.readValue(resolved, RunConfig.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a resolved config back", e); // toYaml's own output: a bug
+        }
+    }
+
     /** {@code variants[1].bits}, from Jackson's path, plus {@code last} when the failing key is not on it. */
     private static String path(JsonMappingException e, String last) {
         StringBuilder out = new StringBuilder();

@@ -28,4 +28,9 @@ public final class Runner {
     public static Outcome run(Path configFile, PrintWriter out) {
         return RunPipeline.run(configFile, out);
     }
+
+    /** Runs {@code configFile} with its variants measured by {@code sweep} (see {@link Sweep}): the same run directory. */
+    public static Outcome run(Path configFile, PrintWriter out, Sweep.Executor sweep) {
+        return RunPipeline.run(configFile, out, sweep);
+    }
 }

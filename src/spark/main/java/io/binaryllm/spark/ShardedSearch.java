@@ -206,7 +206,7 @@ public final class ShardedSearch {
     private static final int DRIVER_MERGES = 64;
 
     /** A task's bad input as it was thrown there (Spark wraps it, and says "Job aborted" around it). */
-    private static RuntimeException unwrap(Exception e) {
+    static RuntimeException unwrap(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BadInputException || t instanceof BadArgumentException) {
                 return (RuntimeException) t;

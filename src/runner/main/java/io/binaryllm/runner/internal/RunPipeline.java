@@ -20,6 +20,7 @@ import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.Progress;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.Runner;
+import io.binaryllm.runner.Sweep;
 import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
@@ -55,7 +56,12 @@ public final class RunPipeline {
     }
 
     public static Runner.Outcome run(Path configFile, PrintWriter out) {
-        return run(configFile, out, c -> BinaryEngine.builder().backend(c.backend()).seed(c.seed()).build());
+        return run(configFile, out, (Sweep.Executor) null);
+    }
+
+    /** A run whose variants {@code sweep} measures (on a cluster, say); null measures them here, in turn. */
+    public static Runner.Outcome run(Path configFile, PrintWriter out, Sweep.Executor sweep) {
+        return run(configFile, out, c -> BinaryEngine.builder().backend(c.backend()).seed(c.seed()).build(), sweep);
     }
 
     /** The run's engine; its argument problems (a backend unavailable here) are the config's keys' problems. */
@@ -74,12 +80,16 @@ public final class RunPipeline {
 
     /** {@link #run(Path, PrintWriter)} with the engine {@code engines} opens for the resolved config (tests give their own). */
     static Runner.Outcome run(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
+        return run(configFile, out, engines, null);
+    }
+
+    static Runner.Outcome run(Path configFile, PrintWriter out, Function<RunConfig, BinaryEngine> engines, Sweep.Executor sweep) {
         RunConfig parsed = ConfigLoader.load(configFile).withDefaults();
         ConfigValidator.validate(configFile, parsed);
         RunConfig.Dataset ds = parsed.dataset();
         Path base = ConfigValidator.base(configFile);
         try {
-            return run(configFile, parsed, out, engines);
+            return run(configFile, parsed, out, engines, sweep);
         } catch (BadArgumentException e) {
             // A library call's argument came from the config: name its key, not a command-line option.
             throw ConfigValidator.bad(configFile, e.argument().equals("k") ? "evaluation.k" : e.argument(), e.getMessage());
@@ -90,7 +100,8 @@ public final class RunPipeline {
         }
     }
 
-    private static Runner.Outcome run(Path configFile, RunConfig parsed, PrintWriter out, Function<RunConfig, BinaryEngine> engines) {
+    private static Runner.Outcome run(Path configFile, RunConfig parsed, PrintWriter out, Function<RunConfig, BinaryEngine> engines,
+                                      Sweep.Executor sweep) {
         RunConfig.Dataset ds = parsed.dataset();
         try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
                 ds.corpusIds(), ds.queryIds(), ConfigValidator.base(configFile))) {
@@ -126,7 +137,7 @@ public final class RunPipeline {
                 Map<String, Object> metrics;
                 try (EventLog events = new EventLog(staged.path().resolve("events.jsonl"));
                      Progress progress = new Progress(config.name(), config.variants().size() + 3L)) {
-                    metrics = execute(config, data, engine, staged.path(), events, classify, out, progress);
+                    metrics = execute(config, data, engine, staged.path(), events, classify, out, progress, sweep, configFile);
                 }
                 Path dir = staged.commit();
                 out.printf("binaryllm run: wrote %s (metrics.json, report.md)%n", dir);
@@ -161,8 +172,8 @@ public final class RunPipeline {
         }
     }
 
-    private static Map<String, Object> execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir,
-                                   EventLog events, boolean classify, PrintWriter out, Progress progress) {
+    private static Map<String, Object> execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir, EventLog events,
+                                               boolean classify, PrintWriter out, Progress progress, Sweep.Executor sweep, Path configFile) {
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();
         var queries = data.queries();
@@ -204,44 +215,31 @@ public final class RunPipeline {
 
         List<Map<String, Object>> variants = new ArrayList<>();
         Map<String, double[]> distanceFractions = new LinkedHashMap<>();
+        // Measured elsewhere, variants come back in config order; the throughput is measured here on the first.
+        List<Sweep.Measured> remote = sweep == null ? null : sweep.measureAll(new Sweep.Plan(ConfigLoader.toYaml(config),
+                configFile.toAbsolutePath().toString(), floatTop, split), config.variants().size());
         // The first variant's codes stay for the throughput measurement; every variant's are closed, whatever throws.
         Workload first = null;
         Throughput throughput;
         try {
-            for (RunConfig.Variant v : config.variants()) {
+            for (int i = 0; i < config.variants().size(); i++) {
+                RunConfig.Variant v = config.variants().get(i);
                 long start = System.nanoTime();
-                VariantRun run = v.quantized() ? quantized(v, eval, corpus.vectors(), queries.vectors(), classify, split)
-                        : binarized(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split);
+                if (remote != null) {
+                    Sweep.Measured m = remote.get(i);
+                    record(v, m.metrics(), m.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
+                    events.log("variant", "name", v.name(), "bits", m.metrics().get("bits"), "measured", "by the sweep executor");
+                    if (i == 0) {
+                        first = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split).workload();
+                    }
+                    continue;
+                }
+                VariantRun run = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split);
                 try {
-                    Map<String, Object> m = run.metrics();
-                    Evaluator.BinaryRun r = run.run();
-                    if (wanted.contains("overlap")) {
-                        m.put("overlap", eval.overlap(floatTop, r.top()));
-                    }
-                    if (wanted.contains("recall_in_k_prime")) {
-                        m.put("recall_of_float_top_k_in_top_k_prime", eval.recallOfFloat(floatTop, r.top()));
-                    }
-                    if (hasQrels) {
-                        m.put("retrieval", eval.retrieval(r.top()));
-                        if (r.rescored() != null) {
-                            m.put("retrieval_rescored", eval.retrieval(r.rescored()));
-                        }
-                    }
-                    if (r.rescored() != null && wanted.contains("overlap")) {
-                        m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
-                    }
-                    if (run.classification() != null) {
-                        m.put("classification", run.classification());
-                    }
-                    variants.add(m);
-                    if (run.distanceFractions() != null) {
-                        distanceFractions.put(v.name(), run.distanceFractions());
-                    }
+                    Map<String, Object> m = measured(run, eval, floatTop, wanted, hasQrels);
                     events.log("variant", "name", v.name(), "bits", m.get("bits"), "encode_seconds", (run.encoded() - start) / 1e9,
                             "search_seconds", (run.searched() - run.encoded()) / 1e9, "evaluate_seconds", (System.nanoTime() - run.searched()) / 1e9);
-                    progress.step(v.name());
-                    out.printf("  %-24s %5d bits  %s%n", v.name(), (Integer) m.get("bits"), summary(m, hasQrels));
-                    out.flush();
+                    record(v, m, run.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
                     if (first == null) {
                         first = run.workload();
                     }
@@ -268,6 +266,71 @@ public final class RunPipeline {
         progress.step("report");
         events.log("done", "seconds", (System.nanoTime() - t0) / 1e9);
         return metrics;
+    }
+
+    private static VariantRun variantRun(RunConfig.Variant v, Evaluator eval, BinaryEngine engine, FloatEmbeddingBatch corpus,
+                                         FloatEmbeddingBatch queries, boolean classify, int[][] split) {
+        return v.quantized() ? quantized(v, eval, corpus, queries, classify, split) : binarized(v, eval, engine, corpus, queries, classify, split);
+    }
+
+    /** A variant's entry of {@code metrics.json}: its head, then the metrics asked for, in a fixed order. */
+    private static Map<String, Object> measured(VariantRun run, Evaluator eval, long[][] floatTop, List<String> wanted, boolean hasQrels) {
+        Map<String, Object> m = run.metrics();
+        Evaluator.BinaryRun r = run.run();
+        if (wanted.contains("overlap")) {
+            m.put("overlap", eval.overlap(floatTop, r.top()));
+        }
+        if (wanted.contains("recall_in_k_prime")) {
+            m.put("recall_of_float_top_k_in_top_k_prime", eval.recallOfFloat(floatTop, r.top()));
+        }
+        if (hasQrels) {
+            m.put("retrieval", eval.retrieval(r.top()));
+            if (r.rescored() != null) {
+                m.put("retrieval_rescored", eval.retrieval(r.rescored()));
+            }
+        }
+        if (r.rescored() != null && wanted.contains("overlap")) {
+            m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
+        }
+        if (run.classification() != null) {
+            m.put("classification", run.classification());
+        }
+        return m;
+    }
+
+    /** A measured variant into the run's lists, the progress bar and the terminal. */
+    private static void record(RunConfig.Variant v, Map<String, Object> m, double[] fractions, List<Map<String, Object>> variants,
+                               Map<String, double[]> distanceFractions, boolean hasQrels, PrintWriter out, Progress progress) {
+        variants.add(m);
+        if (fractions != null) {
+            distanceFractions.put(v.name(), fractions);
+        }
+        progress.step(v.name());
+        out.printf("  %-24s %5d bits  %s%n", v.name(), (Integer) m.get("bits"), summary(m, hasQrels));
+        out.flush();
+    }
+
+    /**
+     * Variant {@code index} of the run {@code plan} describes, measured in this JVM (an executor's): the dataset
+     * loaded here from the config's own paths, the float baseline and split as the plan carries them. The same
+     * entry of {@code metrics.json}, byte for byte, as the run measures itself.
+     */
+    public static Sweep.Measured measure(Sweep.Plan plan, int index) {
+        RunConfig config = ConfigLoader.fromYaml(plan.configYaml());
+        RunConfig.Dataset ds = config.dataset();
+        Path configFile = Path.of(plan.configFile());
+        boolean classify = Boolean.TRUE.equals(config.evaluation().classification().enabled());
+        try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(), ds.corpusIds(),
+                ds.queryIds(), ConfigValidator.base(configFile));
+             BinaryEngine engine = BinaryEngine.builder().backend(config.backend()).seed(config.seed()).build()) {
+            Evaluator eval = new Evaluator(config, data.corpus(), data.queries(), engine);
+            boolean hasQrels = data.queries().qrels().isPresent() && config.evaluation().metrics().contains("retrieval");
+            VariantRun run = variantRun(config.variants().get(index), eval, engine, data.corpus().vectors(), data.queries().vectors(),
+                    classify, plan.split());
+            try (Workload w = run.workload()) {
+                return new Sweep.Measured(measured(run, eval, plan.floatTop(), config.evaluation().metrics(), hasQrels), run.distanceFractions());
+            }
+        }
     }
 
     /** One line for the terminal: overlap and nDCG at every k (after rescoring, for rescored variants). */

@@ -1,0 +1,52 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.search.ScoredResult;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.FakeBackend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The reference backend, except that the first search in the whole cluster kills its JVM: an executor lost in the
+ * middle of a job. Which search is first is decided across processes by creating the file that the system property
+ * {@value #MARKER} names (its content: the process id that halted). Registered as a service for this module's tests.
+ */
+public final class HaltsOnceBackend extends FakeBackend {
+    static final String MARKER = "binaryllm.test.halt-marker";
+
+    public HaltsOnceBackend() {
+        super("halts-once", true, -1);
+    }
+
+    @Override
+    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        String marker = System.getProperty(MARKER);
+        if (marker != null) {
+            try {
+                Files.writeString(Files.createFile(Path.of(marker)), Long.toString(ProcessHandle.current().pid()));
+                Runtime.getRuntime().halt(137); // as the kernel's OOM killer or a lost node would: no shutdown hooks
+            } catch (FileAlreadyExistsException e) {
+                // another executor has died already
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.search(database, queries, k);
+        }
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.searchOsq(database, queries, k);
+        }
+    }
+}
