@@ -3,10 +3,12 @@ package io.binaryllm.cli;
 import io.binaryllm.runner.Runner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -20,10 +22,21 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "The run config (default: configs/default.yaml).")
     Path config;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = {"Measure the variants on Spark (local[4], local-cluster[2,1,1024], spark://..., yarn) through the",
+                    "installation's spark-submit; the dataset's files must be readable by the executors. The same run",
+                    "directory, metrics.json byte for byte."})
+    String spark;
+
     @Override
     public Integer call() {
-        Path file = config != null ? config
-                : Path.of(System.getProperty("binaryllm.home", ".")).resolve("configs").resolve("default.yaml");
+        String home = System.getProperty("binaryllm.home", ".");
+        Path file = config != null ? config : Path.of(home).resolve("configs").resolve("default.yaml");
+        if (spark != null) {
+            // The driver resolves the default output directory (runs/ of the home) as this JVM would.
+            return SparkHandOver.run(spark, SparkHandOver.RUN_APP, List.of(file.toAbsolutePath().toString()),
+                    List.of("--driver-java-options", "-Dbinaryllm.home=" + Path.of(home).toAbsolutePath()));
+        }
         Runner.run(file, spec.commandLine().getOut());
         return Main.OK;
     }

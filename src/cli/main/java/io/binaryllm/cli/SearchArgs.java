@@ -81,7 +81,7 @@ final class SearchArgs {
 
     private static boolean assignValid(SearchCommand c, String name, String value) {
         switch (name) {
-            case "--database" -> c.database = Path.of(value);
+            case "--database" -> c.databases = java.util.List.of(value);
             case "--queries" -> c.queries = Path.of(value);
             case "--indices" -> c.indices = Path.of(value);
             case "--distances" -> c.distances = Path.of(value);

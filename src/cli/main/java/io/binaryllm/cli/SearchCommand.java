@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
@@ -30,8 +31,15 @@ import java.util.concurrent.Callable;
                 "With --query-bits: osq codes (pack --binarizer osq) against float queries (.npy, .fvecs), quantized",
                 "to 4 or 8 bits a dimension; ordered by (score desc, index), scores (<f4, (nq, k)) to --scores."})
 final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--database", required = true, paramLabel = "CODES.npy", description = "Database codes (<u8 words).")
-    Path database;
+    @Option(names = "--database", required = true, paramLabel = "CODES.npy",
+            description = {"Database codes (<u8 words). With --spark: a file or a directory of .npy shards on any file system",
+                    "the Spark installation reads (hdfs://, s3a://...), repeatable."})
+    List<String> databases;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = {"Search on Spark instead (local[4], local-cluster[2,1,1024], spark://..., yarn): hands the search",
+                    "to the installation's spark-submit ($SPARK_HOME/bin or PATH); the same outputs, byte for byte."})
+    String spark;
 
     @Option(names = "--queries", required = true, paramLabel = "QCODES.npy",
             description = "Query codes (<u8 words); with --query-bits, float query embeddings.")
@@ -111,8 +119,15 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (spark != null) {
+            return onSpark();
+        }
+        if (databases.size() != 1) {
+            throw new BadArgumentException("database", "one database file (several shards, or a directory of them, need --spark)");
+        }
+        Path database = Path.of(databases.getFirst());
         if (queryBits != null) {
-            return searchOsq();
+            return searchOsq(database);
         }
         if (scores != null) {
             throw new BadArgumentException("scores", "scores come from an osq search: add --query-bits 4 or 8 (Hamming search writes --distances)");
@@ -148,8 +163,51 @@ final class SearchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The outputs as this command checks them, then the search on Spark through {@code spark-submit}. */
+    private int onSpark() {
+        Path second = queryBits != null ? scores : distances;
+        String secondOption = queryBits != null ? "scores" : "distances";
+        if (queryBits != null && !OsqCodes.queryBits(queryBits)) {
+            throw new BadArgumentException("query-bits", "osq queries take 4 or 8 bits a dimension, got " + queryBits);
+        }
+        if (queryBits != null && distances != null) {
+            throw new BadArgumentException("distances", "an osq search writes scores, not Hamming distances: use --scores S.npy");
+        }
+        if (queryBits == null && scores != null) {
+            throw new BadArgumentException("scores", "scores come from an osq search: add --query-bits 4 or 8 (Hamming search writes --distances)");
+        }
+        if (second == null) {
+            throw new BadArgumentException(secondOption, "a search on Spark writes --indices and --" + secondOption);
+        }
+        Outputs.requireWritable(indices, force);
+        Outputs.requireWritable(second, force);
+        return SparkHandOver.run(spark, SparkHandOver.SEARCH_APP, sparkArgs(), List.of());
+    }
+
+    /** This search's options as the Spark application reads them (local paths absolute: the driver may run elsewhere). */
+    List<String> sparkArgs() {
+        Path second = queryBits != null ? scores : distances;
+        List<String> args = new java.util.ArrayList<>();
+        for (String d : databases) {
+            args.addAll(List.of("--database", d));
+        }
+        args.addAll(List.of("--queries", queries.toAbsolutePath().toString(), "--k", Integer.toString(k), "--backend", backend,
+                "--indices", indices.toAbsolutePath().toString(), queryBits != null ? "--scores" : "--distances",
+                second.toAbsolutePath().toString()));
+        if (queryBits != null) {
+            args.addAll(List.of("--query-bits", queryBits.toString()));
+        }
+        if (bits != null) {
+            args.addAll(List.of("--bits", bits.toString()));
+        }
+        if (force) {
+            args.add("--force");
+        }
+        return args;
+    }
+
     /** osq codes and their corrections against float queries quantized here; indices and scores out. */
-    private int searchOsq() {
+    private int searchOsq(Path database) {
         if (!OsqCodes.queryBits(queryBits)) {
             throw new BadArgumentException("query-bits", "osq queries take 4 or 8 bits a dimension, got " + queryBits);
         }

@@ -20,7 +20,7 @@ class SearchArgsTest {
     }
 
     private static void assertSameFields(SearchCommand a, SearchCommand b) {
-        assertThat(a.database).isEqualTo(b.database);
+        assertThat(a.databases).isEqualTo(b.databases);
         assertThat(a.queries).isEqualTo(b.queries);
         assertThat(a.k).isEqualTo(b.k);
         assertThat(a.backend).isEqualTo(b.backend);

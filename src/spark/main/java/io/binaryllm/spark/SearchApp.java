@@ -6,6 +6,11 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.io.EmbeddingFiles;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -22,10 +27,11 @@ import java.util.List;
  * spark-submit --master MASTER --class io.binaryllm.spark.SearchApp binaryllm-spark-app.jar \
  *     --database DIR_OR_FILE [--database ...] --queries Q.npy --k K [--bits B] [--backend NAME] \
  *     --indices I.npy [--distances D.npy] [--force]
+ * spark-submit ... --database OSQ_DIR --queries FLOATS.npy --query-bits 4 --k K --indices I.npy [--scores S.npy]
  * </pre>
  * A directory means its {@code *.npy} files in name order; shards may lie on any file system the installation
  * reads (a path without a scheme is on its default file system: HDFS on most clusters). Outputs are written as {@code search} writes them
- * ({@code <i8} indices, {@code <i4} distances, queries x k), together or not at all; bad input is exit code 2 and one
+ * ({@code <i8} indices, {@code <i4} distances or {@code <f4} osq scores, queries x k), together or not at all; bad input is exit code 2 and one
  * line naming the option or file.
  */
 public final class SearchApp {
@@ -43,14 +49,23 @@ public final class SearchApp {
     static int run(String[] args, PrintStream err, java.util.function.Supplier<JavaSparkContext> spark) {
         try {
             Options o = Options.parse(args);
+            Path second = o.queryBits() == null ? o.distances() : o.scores();
             AtomicOutput.requireWritable(o.indices(), o.force());
-            if (o.distances() != null) {
-                AtomicOutput.requireWritable(o.distances(), o.force());
+            if (second != null) {
+                AtomicOutput.requireWritable(second, o.force());
+                if (o.indices().toAbsolutePath().normalize().equals(second.toAbsolutePath().normalize())) {
+                    throw new BadArgumentException(o.queryBits() == null ? "distances" : "scores", "names the same file as --indices: " + second);
+                }
             }
-            List<Shard> shards = ShardedSearch.shardsOf(hadoopConfiguration(new SparkConf()), o.databases());
+            Configuration hadoop = hadoopConfiguration(new SparkConf());
+            List<Shard> shards = ShardedSearch.shardsOf(hadoop, o.databases());
             long total = shards.stream().mapToLong(Shard::rows).sum();
             if (o.k() < 1 || o.k() > total) { // before a cluster is asked for anything
                 throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + o.k());
+            }
+            if (o.queryBits() != null) {
+                searchOsq(o, shards, ShardFiles.osqQuantizer(hadoop, shards.getFirst().path()), spark);
+                return 0;
             }
             try (BinaryCodeBatch raw = Npy.readCodes(o.queries())) {
                 BinaryCodeBatch queries = o.bits() == null ? raw : raw.withBits(o.bits());
@@ -61,7 +76,7 @@ public final class SearchApp {
                 } finally {
                     sc.stop();
                 }
-                write(r, o);
+                write(o, NpyDtype.I4, r.queries(), r.k(), r.indices(), Npy.le(r.distances()));
             }
             return 0;
         } catch (BadArgumentException e) {
@@ -73,15 +88,31 @@ public final class SearchApp {
         }
     }
 
-    private static void write(SearchResult r, Options o) {
+    /** Float queries quantized by the shards' quantizer, scored on the executors; indices and scores out. */
+    private static void searchOsq(Options o, List<Shard> shards, OsqQuantizer quantizer, java.util.function.Supplier<JavaSparkContext> spark) {
+        try (FloatEmbeddingBatch x = EmbeddingFiles.read(o.queries()); OsqCodes q = quantizer.encodeQueries(x, o.queryBits())) {
+            JavaSparkContext sc = spark.get();
+            ScoredResult r;
+            try {
+                r = ShardedSearch.searchOsq(sc, shards, q, o.k(), o.backend());
+            } finally {
+                sc.stop();
+            }
+            write(o, NpyDtype.F4, r.queries(), r.k(), r.indices(), Npy.le(r.scores()));
+        }
+    }
+
+    /** Indices, and distances or scores when asked for, together or not at all. */
+    private static void write(Options o, NpyDtype secondType, int queries, int k, long[] indices, java.lang.foreign.MemorySegment second) {
+        Path secondFile = o.queryBits() == null ? o.distances() : o.scores();
         try (AtomicOutput iOut = AtomicOutput.open(o.indices(), o.force());
-             AtomicOutput dOut = o.distances() == null ? null : AtomicOutput.open(o.distances(), o.force())) {
-            Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
-            if (dOut == null) {
+             AtomicOutput sOut = secondFile == null ? null : AtomicOutput.open(secondFile, o.force())) {
+            Npy.writeTo(iOut, NpyDtype.I8, Npy.le(indices), queries, k);
+            if (sOut == null) {
                 iOut.commit();
             } else {
-                Npy.writeTo(dOut, NpyDtype.I4, Npy.le(r.distances()), r.queries(), r.k());
-                AtomicOutput.commitTogether(AtomicOutput.of(iOut, dOut));
+                Npy.writeTo(sOut, secondType, second, queries, k);
+                AtomicOutput.commitTogether(AtomicOutput.of(iOut, sOut));
             }
         }
     }
@@ -99,8 +130,8 @@ public final class SearchApp {
     }
 
     /** The options, as {@code search} names them. */
-    record Options(List<String> databases, Path queries, int k, Integer bits, String backend, Path indices, Path distances,
-                   boolean force) {
+    record Options(List<String> databases, Path queries, Integer queryBits, int k, Integer bits, String backend, Path indices,
+                   Path distances, Path scores, boolean force) {
         static Options parse(String[] args) {
             List<String> databases = new ArrayList<>();
             Path queries = null;
@@ -109,6 +140,8 @@ public final class SearchApp {
             String backend = "auto";
             Path indices = null;
             Path distances = null;
+            Path scores = null;
+            Integer queryBits = null;
             boolean force = false;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
@@ -128,8 +161,10 @@ public final class SearchApp {
                     case "--backend" -> backend = v;
                     case "--indices" -> indices = Path.of(v);
                     case "--distances" -> distances = Path.of(v);
+                    case "--query-bits" -> queryBits = integer("query-bits", v);
+                    case "--scores" -> scores = Path.of(v);
                     default -> throw new BadArgumentException(name.replaceFirst("^--", ""), "unknown option " + name
-                            + " (options: --database, --queries, --k, --bits, --backend, --indices, --distances, --force)");
+                            + " (options: --database, --queries, --query-bits, --k, --bits, --backend, --indices, --distances, --scores, --force)");
                 }
             }
             if (databases.isEmpty()) {
@@ -144,7 +179,20 @@ public final class SearchApp {
             if (indices == null) {
                 throw new BadArgumentException("indices", "required");
             }
-            return new Options(databases, queries, k, bits, backend, indices, distances, force);
+            if (queryBits != null) {
+                if (!OsqCodes.queryBits(queryBits)) {
+                    throw new BadArgumentException("query-bits", "osq queries take 4 or 8 bits a dimension, got " + queryBits);
+                }
+                if (distances != null) {
+                    throw new BadArgumentException("distances", "an osq search writes scores, not Hamming distances: use --scores S.npy");
+                }
+                if (bits != null) {
+                    throw new BadArgumentException("bits", "osq codes carry their width in their centroid and planes; --bits is for Hamming codes");
+                }
+            } else if (scores != null) {
+                throw new BadArgumentException("scores", "scores come from an osq search: add --query-bits 4 or 8 (Hamming search writes --distances)");
+            }
+            return new Options(databases, queries, queryBits, k, bits, backend, indices, distances, scores, force);
         }
 
         private static int integer(String option, String v) {

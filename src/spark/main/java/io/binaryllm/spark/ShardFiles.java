@@ -5,7 +5,10 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.quantize.OsqQuantizer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -146,6 +149,50 @@ final class ShardFiles {
         } catch (RuntimeException e) {
             LocalCopy.delete(dir);
             throw e;
+        }
+    }
+
+    /**
+     * The quantizer of the osq shard {@code uri}: its centroid file (copied here when it is not local) and the bits a
+     * dimension its code width gives. Queries quantized by it are scored against every shard of the same quantizer.
+     */
+    static OsqQuantizer osqQuantizer(Configuration conf, String uri) {
+        NpyHeader codes = header(conf, uri);
+        Path local = local(uri);
+        Path dir = null;
+        try {
+            Path centroidFile;
+            if (local != null) {
+                centroidFile = OsqFiles.centroidPath(local);
+            } else {
+                dir = Files.createTempDirectory("binaryllm-centroid");
+                org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(uri);
+                centroidFile = OsqFiles.centroidPath(dir.resolve(from.getName()));
+                org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(from.getParent(), centroidFile.getFileName().toString());
+                try {
+                    remote.getFileSystem(conf).copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(centroidFile.toUri()), true);
+                } catch (FileNotFoundException e) {
+                    throw BadInputException.in(remote.toString(), "missing: osq codes " + uri + " need their centroid beside them");
+                }
+            }
+            if (!Files.exists(centroidFile)) {
+                throw BadInputException.in(centroidFile, "missing: osq codes " + uri + " need their centroid beside them"
+                        + " (pack --binarizer osq writes it)");
+            }
+            try (FloatEmbeddingBatch c = Npy.readFloats(centroidFile)) {
+                int planeWords = OsqCodes.planeWords(c.dims());
+                long words = codes.shape().length == 2 ? codes.shape()[1] : -1;
+                if (c.rows() != 1 || words % planeWords != 0 || !OsqCodes.documentBits((int) (words / planeWords))) {
+                    throw BadInputException.in(uri, "not osq codes of the centroid beside them (" + c.rows() + " x " + c.dims()
+                            + " centroid, " + words + " words a row)");
+                }
+                c.requireFinite();
+                return OsqQuantizer.of(c.row(0), (int) (words / planeWords));
+            }
+        } catch (IOException e) {
+            throw BadInputException.in(uri, "cannot copy its centroid here: " + e.getMessage());
+        } finally {
+            LocalCopy.delete(dir);
         }
     }
 

@@ -98,4 +98,46 @@ class SearchAppTest {
         }
         assertThat(dir.resolve("o.npy")).doesNotExist();
     }
+
+    /** osq shards and float queries: the queries quantized by the shards' quantizer, one machine's indices and scores. */
+    @Test
+    void osqShardsAndFloatQueriesGiveOneMachinesScores() throws Exception {
+        int dims = 40;
+        var docs = io.binaryllm.testing.OsqOracle.vectors(61, 200, dims, "tie-heavy");
+        var qs = io.binaryllm.testing.OsqOracle.vectors(62, 4, dims, "clustered");
+        var quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 2);
+        float[][] rows = new float[200][];
+        for (int i = 0; i < 200; i++) {
+            rows[i] = docs.row(i);
+        }
+        Path shards = Files.createDirectories(dir.resolve("osq"));
+        for (int[] cut : new int[][]{{0, 63}, {63, 200}}) {
+            try (var part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cut[0], cut[1]));
+                 var codes = quantizer.encodeDocuments(part)) {
+                io.binaryllm.quantize.OsqFiles.write(shards.resolve("p" + cut[0] + ".npy"), false, codes, quantizer);
+            }
+        }
+        Path q = dir.resolve("q.npy");
+        Npy.writeFloats(q, false, qs);
+        String[] args = {"--database", shards.toString(), "--queries", q.toString(), "--query-bits", "4", "--k", "12",
+                "--indices", dir.resolve("i.npy").toString(), "--scores", dir.resolve("s.npy").toString()};
+        assertThat(SearchApp.run(args, err, LOCAL)).as(err()).isZero();
+        try (var all = quantizer.encodeDocuments(docs); var qc = quantizer.encodeQueries(qs, 4);
+             SearchBackend reference = SearchBackends.open("reference")) {
+            var expected = reference.searchOsq(all, qc, 12);
+            assertThat(Npy.readHeap(dir.resolve("i.npy")).longs()).isEqualTo(expected.indices());
+            assertThat(Npy.readFloats(dir.resolve("s.npy")).toArray()).isEqualTo(expected.scores());
+        }
+        String[][] bad = {
+                {"--database", shards.toString(), "--queries", q.toString(), "--query-bits", "5", "--k", "3", "--indices", "x.npy"},
+                {"--database", shards.toString(), "--queries", q.toString(), "--k", "3", "--indices", "x.npy", "--scores", "y.npy"},
+                {"--database", shards.toString(), "--queries", q.toString(), "--query-bits", "4", "--k", "3", "--indices", "x.npy", "--distances", "y.npy"},
+        };
+        String[] expected = {"--query-bits: osq queries take 4 or 8", "--scores: scores come from an osq search", "--distances: an osq search writes scores"};
+        for (int i = 0; i < bad.length; i++) {
+            errBytes.reset();
+            assertThat(SearchApp.run(bad[i], err, NEVER)).isEqualTo(2);
+            assertThat(err()).startsWith("binaryllm-spark: " + expected[i]).hasLineCount(1);
+        }
+    }
 }
