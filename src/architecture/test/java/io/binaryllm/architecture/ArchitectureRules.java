@@ -30,13 +30,14 @@ final class ArchitectureRules {
     static final String RUNNER = "io.binaryllm.runner..";
     static final String CLI = "io.binaryllm.cli..";
     static final String SPARK = "io.binaryllm.spark..";
+    static final String KVCACHE = "io.binaryllm.kvcache..";
 
     private ArchitectureRules() {
     }
 
     /**
      * Modules depend downward only: core on nothing, gpu and langchain4j on core, runner on those two, cli on all;
-     * spark on runner and core, and nothing on spark (it brings a cluster's worth of jars).
+     * spark on runner and core, and nothing on spark (it brings a cluster's worth of jars); kvcache on core.
      */
     static ArchRule modulesDependDownward() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -46,12 +47,14 @@ final class ArchitectureRules {
                 .layer("runner").definedBy(RUNNER)
                 .layer("cli").definedBy(CLI)
                 .layer("spark").definedBy(SPARK)
+                .layer("kvcache").definedBy(KVCACHE)
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("spark").mayNotBeAccessedByAnyLayer()
+                .whereLayer("kvcache").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("runner").mayOnlyBeAccessedByLayers("cli", "spark")
                 .whereLayer("gpu").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("langchain4j").mayOnlyBeAccessedByLayers("runner", "cli")
-                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core, spark -> runner -> core");
+                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core, spark -> runner -> core, kvcache -> core");
     }
 
     /** Every module's {@code internal} packages are its own. */
@@ -61,6 +64,7 @@ final class ArchitectureRules {
         rules.add(internalsOf("gpu", "io.binaryllm.gpu.internal..", GPU));
         rules.add(internalsOf("langchain4j", "io.binaryllm.langchain4j.internal..", LANGCHAIN4J));
         rules.add(internalsOf("runner", "io.binaryllm.runner.internal..", RUNNER));
+        rules.add(internalsOf("kvcache", "io.binaryllm.kvcache.internal..", KVCACHE));
         return rules;
     }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Tokens/s of the Java Llama decoder (src/kvcache) on a random-weight model of a given shape (DecodeSpeed.java):
+#   benchmarks/decode-speed.sh [DIM HIDDEN LAYERS HEADS KV_HEADS VOCAB SEQ_LEN [REPEATS]]
+# Default: stories15M's shape (288, 768, 6, 6, 6, 32000, 256). One table row to the terminal.
+set -euo pipefail
+home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+JAVA_HOME="$("$home/bin/find-jdk25")"
+export JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+(cd "$home" && mvn -B -q -DskipTests install -pl src/kvcache -am)
+shape=("${@:-288 768 6 6 6 32000 256}")
+# shellcheck disable=SC2068
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
+  -cp "$home/src/kvcache/target/classes:$home/src/core/target/classes" \
+  "$home/benchmarks/kvcache/DecodeSpeed.java" ${shape[@]} 2>/dev/null

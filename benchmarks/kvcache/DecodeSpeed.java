@@ -1,0 +1,69 @@
+import io.binaryllm.kvcache.Decoder;
+import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.kvcache.LlamaModel;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Decoding speed of the Java decoder: a model of the given shape with seeded random weights, greedy decoding of a
+ * whole context from token 1, tokens/s over REPEATS passes after one untimed pass (the JIT). Usage
+ * (benchmarks/decode-speed.sh): DecodeSpeed DIM HIDDEN LAYERS HEADS KV_HEADS VOCAB SEQ_LEN [REPEATS]
+ */
+public class DecodeSpeed {
+    public static void main(String[] a) {
+        LlamaConfig c = new LlamaConfig(Integer.parseInt(a[0]), Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]), Integer.parseInt(a[6]), true);
+        int repeats = a.length > 7 ? Integer.parseInt(a[7]) : 3;
+        LlamaModel m = LlamaModel.of(c, weights(c));
+        decode(m); // warm-up
+        long best = Long.MAX_VALUE;
+        long total = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            decode(m);
+            long t = System.nanoTime() - t0;
+            best = Math.min(best, t);
+            total += t;
+        }
+        System.out.printf(Locale.ROOT, "| %d | %d | %d | %d/%d | %d | %d | %.1fM | %.1f | %.1f |%n", c.dim(), c.hiddenDim(), c.layers(),
+                c.heads(), c.kvHeads(), c.vocab(), c.seqLen(), c.parameters() / 1e6, c.seqLen() / (best / 1e9),
+                c.seqLen() * repeats / (total / 1e9));
+    }
+
+    private static void decode(LlamaModel m) {
+        Decoder d = m.decoder();
+        int token = 1;
+        for (int p = 0; p < m.config().seqLen(); p++) {
+            float[] logits = d.next(token);
+            int best = 0;
+            for (int i = 1; i < logits.length; i++) {
+                if (logits[i] > logits[best]) {
+                    best = i;
+                }
+            }
+            token = best;
+        }
+    }
+
+    private static LlamaModel.Weights weights(LlamaConfig c) {
+        SplittableRandom r = new SplittableRandom(1);
+        int d = c.dim();
+        int kv = c.kvDim();
+        int h = c.hiddenDim();
+        int l = c.layers();
+        float[] embedding = fill(r, c.vocab() * d, 1.0);
+        return new LlamaModel.Weights(embedding, fill(r, l * d, 1), fill(r, l * d * d, 1 / Math.sqrt(d)), fill(r, l * kv * d, 1 / Math.sqrt(d)),
+                fill(r, l * kv * d, 1 / Math.sqrt(d)), fill(r, l * d * d, 1 / Math.sqrt(d)), fill(r, l * d, 1),
+                fill(r, l * h * d, 1 / Math.sqrt(d)), fill(r, l * d * h, 1 / Math.sqrt(h)), fill(r, l * h * d, 1 / Math.sqrt(d)),
+                fill(r, d, 1), embedding);
+    }
+
+    private static float[] fill(SplittableRandom r, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) ((r.nextDouble() * 2 - 1) * scale * 1.7);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,41 @@
+package io.binaryllm.metric;
+
+import io.binaryllm.internal.vectorization.DotProduct;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
+
+/**
+ * The engine's dot product of float rows: products exact in double, summed in the fixed order of docs/contracts.md
+ * (eight partial sums {@code s[j % 8]}, combined {@code ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7))}), the same bits at every
+ * vectorization level and on every machine. What needs floats reproducible to the last bit (cosine baselines, a
+ * decoder's logits) computes its sums here.
+ */
+public final class Dot {
+    private Dot() {
+    }
+
+    /** {@code sum a[aOffset + j] * b[bOffset + j]} for j < d, in the fixed order. */
+    public static double dot(float[] a, int aOffset, float[] b, int bOffset, int d) {
+        return VectorizationProvider.get().dotProduct().dot(a, aOffset, b, bOffset, d);
+    }
+
+    /**
+     * A matrix-vector product: {@code out[outOffset + i] = (float) dot(row i of w, x)} for the {@code rows} rows of the
+     * row-major (rows, d) matrix starting at {@code w[wOffset]}; each row's sum in the fixed order, rounded to float
+     * once.
+     */
+    public static void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
+        DotProduct dp = VectorizationProvider.get().dotProduct();
+        double[] four = new double[4];
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int o = wOffset + i * d;
+            dp.dot4(x, xOffset, w, o, o + d, o + 2 * d, o + 3 * d, d, four);
+            for (int r = 0; r < 4; r++) {
+                out[outOffset + i + r] = (float) four[r];
+            }
+        }
+        for (; i < rows; i++) {
+            out[outOffset + i] = (float) dp.dot(x, xOffset, w, wOffset + i * d, d);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.internal.Numerics;
+import io.binaryllm.metric.Dot;
+
+/**
+ * Token-by-token decoding with a KV cache: {@link #next(int)} feeds one token at the next position and returns the
+ * logits for the token after it. The forward pass is llama2.c's ({@code run.c}): RMSNorm, rotary positions on queries
+ * and keys, grouped-query attention over every cached position, SwiGLU, a final RMSNorm and the classifier. Every sum
+ * runs in a fixed order ({@link Dot}, {@link Numerics}), so two decoders fed the same tokens return the same bits, on
+ * any machine. Not thread-safe: one decoder per sequence.
+ */
+public final class Decoder {
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final float[][] keys;    // per layer: (seqLen, kvDim), rotated
+    private final float[][] values;  // per layer: (seqLen, kvDim)
+    private final float[] x;
+    private final float[] xb;
+    private final float[] xb2;
+    private final float[] q;
+    private final float[] hb;
+    private final float[] hb2;
+    private final float[] scores;
+    private int pos;
+
+    Decoder(LlamaModel model) {
+        this.model = model;
+        this.c = model.config();
+        this.keys = new float[c.layers()][c.seqLen() * c.kvDim()];
+        this.values = new float[c.layers()][c.seqLen() * c.kvDim()];
+        this.x = new float[c.dim()];
+        this.xb = new float[c.dim()];
+        this.xb2 = new float[c.dim()];
+        this.q = new float[c.dim()];
+        this.hb = new float[c.hiddenDim()];
+        this.hb2 = new float[c.hiddenDim()];
+        this.scores = new float[c.seqLen()];
+    }
+
+    /** The position the next token goes to (the number of tokens fed so far). */
+    public int position() {
+        return pos;
+    }
+
+    /** Feeds {@code token} at {@link #position()} and returns the logits (vocab) of the next token. */
+    public float[] next(int token) {
+        if (token < 0 || token >= c.vocab()) {
+            throw new BadArgumentException("token", "token must be between 0 and " + (c.vocab() - 1) + ", got " + token);
+        }
+        if (pos >= c.seqLen()) {
+            throw new BadArgumentException("token", "the context is full: " + c.seqLen() + " positions (seq_len)");
+        }
+        LlamaModel.Weights w = model.weights();
+        int d = c.dim();
+        int kv = c.kvDim();
+        int hs = c.headSize();
+        int hid = c.hiddenDim();
+        System.arraycopy(w.embedding(), token * d, x, 0, d);
+        for (int l = 0; l < c.layers(); l++) {
+            Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d);
+            Dot.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
+            float[] k = keys[l];
+            float[] v = values[l];
+            Dot.matVec(w.wk(), l * kv * d, kv, d, xb, 0, k, pos * kv);
+            Dot.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
+            model.rope().rotate(q, 0, c.heads(), pos);
+            model.rope().rotate(k, pos * kv, c.kvHeads(), pos);
+            attend(k, v, hs, kv);
+            Dot.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);
+            for (int i = 0; i < d; i++) {
+                x[i] += xb2[i];
+            }
+            Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d);
+            Dot.matVec(w.w1(), l * hid * d, hid, d, xb, 0, hb, 0);
+            Dot.matVec(w.w3(), l * hid * d, hid, d, xb, 0, hb2, 0);
+            Numerics.swiGlu(hb, hb2, hid);
+            Dot.matVec(w.w2(), l * d * hid, d, hid, hb, 0, xb, 0);
+            for (int i = 0; i < d; i++) {
+                x[i] += xb[i];
+            }
+        }
+        Numerics.rmsNorm(xb, x, w.rmsFinal(), 0, d);
+        float[] logits = new float[c.vocab()];
+        Dot.matVec(w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
+        pos++;
+        return logits;
+    }
+
+    /**
+     * Each query head against the cached keys of its key/value head at positions 0..pos: scores q.k / sqrt(headSize),
+     * softmax, then the values summed in position order into {@code xb}.
+     */
+    private void attend(float[] k, float[] v, int hs, int kv) {
+        double scale = Math.sqrt(hs);
+        int n = pos + 1;
+        for (int h = 0; h < c.heads(); h++) {
+            int kvOffset = (h / c.groupSize()) * hs;
+            for (int t = 0; t < n; t++) {
+                scores[t] = (float) (Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale);
+            }
+            Numerics.softmax(scores, n);
+            int out = h * hs;
+            java.util.Arrays.fill(xb, out, out + hs, 0f);
+            for (int t = 0; t < n; t++) {
+                float a = scores[t];
+                int vo = t * kv + kvOffset;
+                for (int i = 0; i < hs; i++) {
+                    xb[out + i] += a * v[vo + i];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.internal.Rope;
+
+import java.nio.file.Path;
+
+/**
+ * A Llama-architecture decoder's weights, read once and shared by any number of {@link Decoder}s (each with its own
+ * KV cache). Immutable.
+ */
+public final class LlamaModel {
+    /**
+     * The weights, row-major float32, layers stacked first (llama2.c's layout). A matrix (out, in) maps an input of
+     * width {@code in} to {@code out} outputs: row i holds output i's weights.
+     *
+     * @param embedding  (vocab, dim) token embeddings
+     * @param rmsAtt     (layers, dim) attention RMSNorm weights
+     * @param wq         (layers, dim, dim) query projection
+     * @param wk         (layers, kvDim, dim) key projection
+     * @param wv         (layers, kvDim, dim) value projection
+     * @param wo         (layers, dim, dim) attention output projection
+     * @param rmsFfn     (layers, dim) feed-forward RMSNorm weights
+     * @param w1         (layers, hiddenDim, dim) gate projection
+     * @param w2         (layers, dim, hiddenDim) down projection
+     * @param w3         (layers, hiddenDim, dim) up projection
+     * @param rmsFinal   (dim) final RMSNorm weights
+     * @param classifier (vocab, dim) output classifier: the embedding array itself when shared
+     */
+    public record Weights(float[] embedding, float[] rmsAtt, float[] wq, float[] wk, float[] wv, float[] wo, float[] rmsFfn,
+                          float[] w1, float[] w2, float[] w3, float[] rmsFinal, float[] classifier) {
+    }
+
+    private final LlamaConfig config;
+    private final Weights weights;
+    private final Rope rope;
+
+    private LlamaModel(LlamaConfig config, Weights w) {
+        this.config = config;
+        this.weights = w;
+        int d = config.dim();
+        int kv = config.kvDim();
+        int h = config.hiddenDim();
+        long l = config.layers();
+        size("embedding", w.embedding(), (long) config.vocab() * d);
+        size("rmsAtt", w.rmsAtt(), l * d);
+        size("wq", w.wq(), l * d * d);
+        size("wk", w.wk(), l * kv * d);
+        size("wv", w.wv(), l * kv * d);
+        size("wo", w.wo(), l * d * d);
+        size("rmsFfn", w.rmsFfn(), l * d);
+        size("w1", w.w1(), l * h * d);
+        size("w2", w.w2(), l * d * h);
+        size("w3", w.w3(), l * h * d);
+        size("rmsFinal", w.rmsFinal(), d);
+        size("classifier", w.classifier(), (long) config.vocab() * d);
+        if (config.sharedClassifier() != (w.classifier() == w.embedding())) {
+            throw new BadArgumentException("classifier", config.sharedClassifier()
+                    ? "a shared classifier is the embedding array itself" : "the config says the classifier is not shared");
+        }
+        this.rope = new Rope(config.seqLen(), config.headSize());
+    }
+
+    private static void size(String name, float[] a, long expected) {
+        if (a == null || a.length != expected) {
+            throw new BadArgumentException(name, name + " must hold " + expected + " floats, has " + (a == null ? "none" : a.length));
+        }
+    }
+
+    /** A model of {@code config} with {@code weights} (checked against its shapes; not copied). */
+    public static LlamaModel of(LlamaConfig config, Weights weights) {
+        return new LlamaModel(config, weights);
+    }
+
+    /** Reads a llama2.c checkpoint ({@link Llama2c#read}). */
+    public static LlamaModel load(Path checkpoint) {
+        return Llama2c.read(checkpoint);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    Rope rope() {
+        return rope;
+    }
+
+    /** A decoder at position 0 with an empty cache of {@code seqLen} positions. */
+    public Decoder decoder() {
+        return new Decoder(this);
+    }
+}

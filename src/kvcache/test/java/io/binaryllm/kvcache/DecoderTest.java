@@ -1,0 +1,110 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The decoder against a plain double-precision transcription, its determinism, and its checkpoint format. */
+class DecoderTest {
+    @TempDir
+    Path dir;
+
+    /** Multi-head, a stored classifier; grouped-query (3 query heads a key/value head), a shared one; odd widths. */
+    static final LlamaConfig MHA = new LlamaConfig(24, 40, 2, 3, 3, 37, 16, false);
+    static final LlamaConfig GQA = new LlamaConfig(36, 52, 3, 6, 2, 29, 20, true);
+
+    private static final int[] TOKENS = {1, 5, 0, 28, 28, 7, 3, 19, 2, 11, 4, 4};
+
+    @Test
+    void logitsAreTheArchitecturesToFloatRounding() {
+        for (LlamaConfig c : new LlamaConfig[]{MHA, GQA}) {
+            LlamaModel m = RandomLlama.model(c, 3);
+            Decoder d = m.decoder();
+            LlamaOracle oracle = new LlamaOracle(m);
+            for (int token : TOKENS) {
+                float[] logits = d.next(token);
+                double[] expected = oracle.next(token);
+                for (int i = 0; i < logits.length; i++) {
+                    assertThat((double) logits[i]).as("%s token %d logit %d", c, token, i)
+                            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2e-4 * (1 + Math.abs(expected[i]))));
+                }
+            }
+            assertThat(d.position()).isEqualTo(TOKENS.length);
+        }
+    }
+
+    @Test
+    void twoDecodersAndAWrittenAndReadCheckpointGiveTheSameBits() {
+        for (LlamaConfig c : new LlamaConfig[]{MHA, GQA}) {
+            LlamaModel m = RandomLlama.model(c, 4);
+            Path file = dir.resolve((c.sharedClassifier() ? "shared" : "stored") + ".bin");
+            Llama2c.write(file, false, m);
+            LlamaModel read = Llama2c.read(file);
+            assertThat(read.config()).isEqualTo(c);
+            assertThat(read.weights().classifier() == read.weights().embedding()).isEqualTo(c.sharedClassifier());
+            Decoder a = m.decoder();
+            Decoder b = read.decoder();
+            for (int token : TOKENS) {
+                assertThat(Arrays.equals(a.next(token), b.next(token))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void badCheckpointsAreRefusedNamingFileAndField() throws IOException {
+        LlamaModel m = RandomLlama.model(MHA, 5);
+        Path good = dir.resolve("m.bin");
+        Llama2c.write(good, false, m);
+        byte[] bytes = Files.readAllBytes(good);
+
+        Path truncated = dir.resolve("t.bin");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 4));
+        assertThatThrownBy(() -> Llama2c.read(truncated)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(truncated.toString()).hasMessageContaining("truncated");
+        Path longer = dir.resolve("l.bin");
+        Files.write(longer, Arrays.copyOf(bytes, bytes.length + 4));
+        assertThatThrownBy(() -> Llama2c.read(longer)).hasMessageContaining("4 bytes too many");
+
+        Path badHeads = dir.resolve("h.bin");
+        byte[] h = bytes.clone();
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putInt(4 * Integer.BYTES, 2); // n_kv_heads 2 of 3 heads
+        Files.write(badHeads, h);
+        assertThatThrownBy(() -> Llama2c.read(badHeads)).isInstanceOf(BadInputException.class).hasMessageContaining("n_kv_heads");
+
+        Path negative = dir.resolve("n.bin");
+        byte[] n = bytes.clone();
+        ByteBuffer.wrap(n).order(ByteOrder.LITTLE_ENDIAN).putInt(0, -24);
+        Files.write(negative, n);
+        assertThatThrownBy(() -> Llama2c.read(negative)).hasMessageContaining("dim must be positive");
+
+        Path nan = dir.resolve("nan.bin");
+        byte[] f = bytes.clone();
+        ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putFloat(28 + 4 * 10, Float.NaN);
+        Files.write(nan, f);
+        assertThatThrownBy(() -> Llama2c.read(nan)).hasMessageContaining("token_embedding_table element 10 is NaN");
+
+        assertThatThrownBy(() -> Llama2c.read(dir.resolve("missing.bin"))).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> Llama2c.write(good, false, m)).hasMessageContaining("exists");
+    }
+
+    @Test
+    void tokensOutsideTheVocabularyOrPastTheContextAreRefused() {
+        Decoder d = RandomLlama.model(new LlamaConfig(8, 8, 1, 2, 1, 5, 3, true), 6).decoder();
+        assertThatThrownBy(() -> d.next(5)).isInstanceOf(BadArgumentException.class).hasMessageContaining("between 0 and 4, got 5");
+        d.next(0);
+        d.next(1);
+        d.next(2);
+        assertThatThrownBy(() -> d.next(3)).isInstanceOf(BadArgumentException.class).hasMessageContaining("context is full: 3");
+    }
+}

@@ -1,0 +1,117 @@
+package io.binaryllm.kvcache;
+
+/**
+ * The decoder written out plainly in double, independent of the engine's kernels and orders: what the Llama
+ * architecture computes, for checking that {@link Decoder} computes it (to float rounding, not bit for bit).
+ */
+final class LlamaOracle {
+    private final LlamaConfig c;
+    private final LlamaModel.Weights w;
+    private final double[][][] keys;
+    private final double[][][] values;
+    private int pos;
+
+    LlamaOracle(LlamaModel m) {
+        this.c = m.config();
+        this.w = m.weights();
+        this.keys = new double[c.layers()][c.seqLen()][];
+        this.values = new double[c.layers()][c.seqLen()][];
+    }
+
+    double[] next(int token) {
+        int d = c.dim();
+        int hs = c.headSize();
+        double[] x = new double[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = w.embedding()[token * d + i];
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            double[] xn = rms(x, w.rmsAtt(), l * d);
+            double[] q = mat(w.wq(), l * d * d, d, d, xn);
+            double[] k = mat(w.wk(), l * c.kvDim() * d, c.kvDim(), d, xn);
+            double[] v = mat(w.wv(), l * c.kvDim() * d, c.kvDim(), d, xn);
+            rotate(q, pos);
+            rotate(k, pos);
+            keys[l][pos] = k;
+            values[l][pos] = v;
+            double[] att = new double[d];
+            for (int h = 0; h < c.heads(); h++) {
+                int kvh = h / (c.heads() / c.kvHeads());
+                double[] s = new double[pos + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t <= pos; t++) {
+                    double dot = 0;
+                    for (int i = 0; i < hs; i++) {
+                        dot += q[h * hs + i] * keys[l][t][kvh * hs + i];
+                    }
+                    s[t] = dot / Math.sqrt(hs);
+                    max = Math.max(max, s[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t <= pos; t++) {
+                    s[t] = Math.exp(s[t] - max);
+                    sum += s[t];
+                }
+                for (int t = 0; t <= pos; t++) {
+                    for (int i = 0; i < hs; i++) {
+                        att[h * hs + i] += s[t] / sum * values[l][t][kvh * hs + i];
+                    }
+                }
+            }
+            double[] o = mat(w.wo(), l * d * d, d, d, att);
+            for (int i = 0; i < d; i++) {
+                x[i] += o[i];
+            }
+            xn = rms(x, w.rmsFfn(), l * d);
+            int hid = c.hiddenDim();
+            double[] g = mat(w.w1(), l * hid * d, hid, d, xn);
+            double[] u = mat(w.w3(), l * hid * d, hid, d, xn);
+            for (int i = 0; i < hid; i++) {
+                g[i] = g[i] / (1 + Math.exp(-g[i])) * u[i];
+            }
+            double[] down = mat(w.w2(), l * d * hid, d, hid, g);
+            for (int i = 0; i < d; i++) {
+                x[i] += down[i];
+            }
+        }
+        pos++;
+        return mat(w.classifier(), 0, c.vocab(), d, rms(x, w.rmsFinal(), 0));
+    }
+
+    private double[] rms(double[] x, float[] weight, int offset) {
+        double ss = 0;
+        for (double v : x) {
+            ss += v * v;
+        }
+        double scale = 1 / Math.sqrt(ss / x.length + 1e-5);
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = weight[offset + i] * x[i] * scale;
+        }
+        return out;
+    }
+
+    private static double[] mat(float[] m, int offset, int rows, int cols, double[] x) {
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += m[offset + r * cols + j] * x[j];
+            }
+            out[r] = s;
+        }
+        return out;
+    }
+
+    private void rotate(double[] v, int p) {
+        int hs = c.headSize();
+        for (int i = 0; i < v.length; i += 2) {
+            int pair = (i % hs) / 2;
+            double angle = p * Math.pow(10000, -2.0 * pair / hs);
+            double a = v[i];
+            double b = v[i + 1];
+            v[i] = a * Math.cos(angle) - b * Math.sin(angle);
+            v[i + 1] = a * Math.sin(angle) + b * Math.cos(angle);
+        }
+    }
+}
