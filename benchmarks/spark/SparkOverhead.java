@@ -19,15 +19,17 @@ import java.util.Locale;
 /**
  * ShardedSearch in Spark's local mode against the engine on one machine, same codes, same cores: random 256-bit codes
  * written as SHARDS .npy files, Q queries, k = 10. One machine: each shard read and searched with an index in turn,
- * merged (what a single process does with a corpus in files). Spark: local[CORES], one task a shard. Both checked
- * equal. Usage (benchmarks/spark-overhead.sh): SparkOverhead ROWS QUERIES SHARDS CORES DIR
+ * merged (what a single process does with a corpus in files). Spark: MASTER (local[CORES], or local-cluster[E,C,MB]:
+ * E executor processes of C cores and MB megabytes, which needs SPARK_HOME and SPARK_SCALA_VERSION as the script
+ * sets them), one task a shard. Both checked equal. Usage (benchmarks/spark-overhead.sh):
+ * SparkOverhead ROWS QUERIES SHARDS MASTER DIR
  */
 public class SparkOverhead {
     public static void main(String[] a) throws Exception {
         long rows = Long.parseLong(a[0]);
         int nq = Integer.parseInt(a[1]);
         int shardCount = Integer.parseInt(a[2]);
-        int cores = Integer.parseInt(a[3]);
+        String master = a[3];
         Path dir = Files.createDirectories(Path.of(a[4]));
         int bits = 256;
         List<Path> files = new ArrayList<>();
@@ -67,11 +69,21 @@ public class SparkOverhead {
                 }
             }
             long s0 = System.nanoTime();
-            JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[" + cores + "]").setAppName("overhead")
-                    .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+            SparkConf conf = new SparkConf().setMaster(master).setAppName("overhead")
+                    .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                    .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+            if (master.startsWith("local-cluster[")) { // executors as large as their workers
+                conf.set("spark.executor.memory", master.replaceAll(".*,\\s*(\\d+)\\]$", "$1") + "m");
+            }
+            if (System.getenv("TASK_THREADS") != null) { // threads a search on the executors (default: every core)
+                conf.set("spark.executor.extraJavaOptions", "-Dbinaryllm.threads=" + System.getenv("TASK_THREADS"));
+            }
+            JavaSparkContext spark = new JavaSparkContext(conf);
             double startSeconds = (System.nanoTime() - s0) / 1e9;
             List<Shard> shards = ShardedSearch.shardsOf(files);
+            long f0 = System.nanoTime();
             ShardedSearch.search(spark, shards, q, 10, "auto"); // a first job: executors and JIT warm
+            double firstSeconds = (System.nanoTime() - f0) / 1e9;
             long t1 = System.nanoTime();
             SearchResult sharded = ShardedSearch.search(spark, shards, q, 10, "auto");
             double sparkSeconds = (System.nanoTime() - t1) / 1e9;
@@ -79,8 +91,8 @@ public class SparkOverhead {
             if (!sharded.equals(single)) {
                 throw new AssertionError("Spark's answer differs from one machine's");
             }
-            System.out.printf(Locale.ROOT, "| %,d | %,d | %.1e | %d | %d | %.2f | %.2f | %.2f | %.2f | identical |%n", rows, nq, (double) rows * nq,
-                    shardCount, cores, singleSeconds, sparkSeconds, sparkSeconds / singleSeconds, startSeconds);
+            System.out.printf(Locale.ROOT, "| %,d | %,d | %.1e | %d | %s | %.2f | %.2f | %.2f | %.2f | %.2f | identical |%n", rows, nq, (double) rows * nq,
+                    shardCount, master, singleSeconds, sparkSeconds, sparkSeconds / singleSeconds, startSeconds, firstSeconds);
         }
     }
 
