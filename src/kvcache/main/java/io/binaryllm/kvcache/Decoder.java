@@ -9,9 +9,11 @@ import io.binaryllm.metric.Dot;
  * logits for the token after it. The forward pass is llama2.c's ({@code run.c}): RMSNorm, rotary positions on queries
  * and keys, grouped-query attention over every cached position, SwiGLU, a final RMSNorm and the classifier. Every sum
  * runs in a fixed order ({@link Dot}, {@link Numerics}), so two decoders fed the same tokens return the same bits, on
- * any machine. Not thread-safe: one decoder per sequence.
+ * any machine. Which cached positions a query head attends to is its {@link KvPolicy}'s choice (all of them by
+ * default); keys and values stay in full precision either way. Not thread-safe: one decoder per sequence; close it
+ * to release its policy's resources (a search backend).
  */
-public final class Decoder {
+public final class Decoder implements AutoCloseable {
     private final LlamaModel model;
     private final LlamaConfig c;
     private final float[][] keys;    // per layer: (seqLen, kvDim), rotated
@@ -23,10 +25,14 @@ public final class Decoder {
     private final float[] hb;
     private final float[] hb2;
     private final float[] scores;
+    private final KvPolicy.Selector selector;
+    private final SelectionStats stats;
     private int pos;
 
-    Decoder(LlamaModel model) {
+    Decoder(LlamaModel model, KvPolicy policy, boolean measure) {
         this.model = model;
+        this.selector = policy.open(model.config());
+        this.stats = measure ? new SelectionStats(model.config()) : null;
         this.c = model.config();
         this.keys = new float[c.layers()][c.seqLen() * c.kvDim()];
         this.values = new float[c.layers()][c.seqLen() * c.kvDim()];
@@ -67,7 +73,8 @@ public final class Decoder {
             Dot.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
             model.rope().rotate(q, 0, c.heads(), pos);
             model.rope().rotate(k, pos * kv, c.kvHeads(), pos);
-            attend(k, v, hs, kv);
+            selector.keyWritten(l, pos, k, pos * kv);
+            attend(l, k, v, hs, kv);
             Dot.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb2[i];
@@ -89,27 +96,89 @@ public final class Decoder {
     }
 
     /**
-     * Each query head against the cached keys of its key/value head at positions 0..pos: scores q.k / sqrt(headSize),
-     * softmax, then the values summed in position order into {@code xb}.
+     * Each query head against the cached keys of its key/value head at the positions its policy selects among
+     * 0..pos (all, by default): scores q.k / sqrt(headSize), softmax over them, then their values summed in position
+     * order into {@code xb}.
      */
-    private void attend(float[] k, float[] v, int hs, int kv) {
+    private void attend(int layer, float[] k, float[] v, int hs, int kv) {
         double scale = Math.sqrt(hs);
         int n = pos + 1;
         for (int h = 0; h < c.heads(); h++) {
             int kvOffset = (h / c.groupSize()) * hs;
-            for (int t = 0; t < n; t++) {
-                scores[t] = (float) (Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale);
+            int[] chosen = selector.select(layer, h, q, h * hs, n);
+            int m = chosen == null ? n : chosen.length;
+            for (int i = 0; i < m; i++) {
+                int t = chosen == null ? i : chosen[i];
+                scores[i] = (float) (Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale);
             }
-            Numerics.softmax(scores, n);
+            Numerics.softmax(scores, m);
             int out = h * hs;
             java.util.Arrays.fill(xb, out, out + hs, 0f);
-            for (int t = 0; t < n; t++) {
-                float a = scores[t];
-                int vo = t * kv + kvOffset;
-                for (int i = 0; i < hs; i++) {
-                    xb[out + i] += a * v[vo + i];
+            for (int i = 0; i < m; i++) {
+                float a = scores[i];
+                int vo = (chosen == null ? i : chosen[i]) * kv + kvOffset;
+                for (int j = 0; j < hs; j++) {
+                    xb[out + j] += a * v[vo + j];
                 }
             }
+            if (stats != null && chosen != null) {
+                measure(layer, h, chosen, k, v, hs, kv, kvOffset, scale, n);
+            }
         }
+    }
+
+    /** The selection against exact attention over all n positions, in double (see {@link SelectionStats}). */
+    private void measure(int layer, int h, int[] chosen, float[] k, float[] v, int hs, int kv, int kvOffset, double scale, int n) {
+        double[] s = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t++) {
+            s[t] = Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale;
+            max = Math.max(max, s[t]);
+        }
+        double sum = 0;
+        double[] p = new double[n];
+        for (int t = 0; t < n; t++) {
+            p[t] = StrictMath.exp(s[t] - max);
+            sum += p[t];
+        }
+        double mass = 0;
+        for (int t : chosen) {
+            mass += p[t] / sum;
+        }
+        Integer[] order = new Integer[n];
+        for (int t = 0; t < n; t++) {
+            order[t] = t;
+        }
+        java.util.Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
+        boolean[] top = new boolean[n];
+        for (int i = 0; i < chosen.length; i++) {
+            top[order[i]] = true;
+        }
+        int hits = 0;
+        for (int t : chosen) {
+            hits += top[t] ? 1 : 0;
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int j = 0; j < hs; j++) {
+            double exact = 0;
+            for (int t = 0; t < n; t++) {
+                exact += p[t] / sum * v[t * kv + kvOffset + j];
+            }
+            double d = xb[h * hs + j] - exact;
+            diff += d * d;
+            norm += exact * exact;
+        }
+        stats.add(layer, h, mass, (double) hits / chosen.length, norm == 0 ? 0 : Math.sqrt(diff / norm));
+    }
+
+    /** What the policy's selections kept of exact attention so far; null unless the decoder was opened to measure. */
+    public SelectionStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        selector.close();
     }
 }

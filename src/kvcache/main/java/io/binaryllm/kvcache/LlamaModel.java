@@ -89,8 +89,21 @@ public final class LlamaModel {
         return rope;
     }
 
-    /** A decoder at position 0 with an empty cache of {@code seqLen} positions. */
+    /** A decoder at position 0 with an empty cache of {@code seqLen} positions, attending to every position. */
     public Decoder decoder() {
-        return new Decoder(this);
+        return decoder(KvPolicies.full());
+    }
+
+    /** A decoder whose query heads attend to the positions {@code policy} selects. */
+    public Decoder decoder(KvPolicy policy) {
+        return new Decoder(this, policy, false);
+    }
+
+    /**
+     * A decoder that also measures what {@code policy}'s selections keep of exact attention ({@link Decoder#stats()}):
+     * exact attention over every position is computed beside the selected one, which doubles attention's cost.
+     */
+    public Decoder measuringDecoder(KvPolicy policy) {
+        return new Decoder(this, policy, true);
     }
 }

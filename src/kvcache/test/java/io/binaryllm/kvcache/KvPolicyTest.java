@@ -1,0 +1,247 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The cache policies: what they select, and that a budget as long as the context is full attention exactly. */
+class KvPolicyTest {
+    private static final LlamaConfig C = DecoderTest.GQA; // 6 query heads on 2 key/value heads, head size 6, 20 positions
+    private static final int[] TOKENS = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3};
+
+    private static List<KvPolicy> policies(int budget) {
+        List<KvPolicy> out = new ArrayList<>(List.of(KvPolicies.window(budget, 2), KvPolicies.random(budget, 1, 2, 7)));
+        for (String backend : available()) {
+            out.add(KvPolicies.binary(budget, 1, 2, "sign", null, 0, backend));
+            out.add(KvPolicies.binary(budget, 1, 2, "hyperplane", 13, 5, backend));
+        }
+        return out;
+    }
+
+    private static List<String> available() {
+        List<String> names = new ArrayList<>();
+        for (SearchBackend b : SearchBackends.loadAll()) {
+            try (b) {
+                if (b.availability().available()) {
+                    names.add(b.name());
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void aBudgetAsLongAsTheContextIsFullAttentionBitForBit() {
+        LlamaModel m = RandomLlama.model(C, 11);
+        for (KvPolicy p : policies(C.seqLen())) {
+            try (Decoder full = m.decoder(); Decoder d = m.decoder(p)) {
+                for (int token : TOKENS) {
+                    assertThat(Arrays.equals(d.next(token), full.next(token))).as(p.describe()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** Positions a selector returns for every layer and head as a decoder runs (the decoder's real keys and queries). */
+    private static final class Recording implements KvPolicy {
+        final KvPolicy inner;
+        final List<int[]> selections = new ArrayList<>();
+        final List<float[]> queries = new ArrayList<>();
+        final List<float[][]> keys = new ArrayList<>(); // per call: the key/value head's keys at 0..n-1
+        final float[][][] written;
+
+        Recording(KvPolicy inner, LlamaConfig c) {
+            this.inner = inner;
+            this.written = new float[c.layers()][c.seqLen()][];
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public int selectionBitsPerPosition(LlamaConfig config) {
+            return inner.selectionBitsPerPosition(config);
+        }
+
+        @Override
+        public Selector open(LlamaConfig c) {
+            Selector s = inner.open(c);
+            return new Selector() {
+                @Override
+                public void keyWritten(int layer, int pos, float[] k, int offset) {
+                    written[layer][pos] = Arrays.copyOfRange(k, offset, offset + c.kvDim());
+                    s.keyWritten(layer, pos, k, offset);
+                }
+
+                @Override
+                public int[] select(int layer, int head, float[] q, int qOffset, int n) {
+                    int[] r = s.select(layer, head, q, qOffset, n);
+                    if (r != null) {
+                        selections.add(r);
+                        queries.add(Arrays.copyOfRange(q, qOffset, qOffset + c.headSize()));
+                        float[][] ks = new float[n][];
+                        int kvh = head / c.groupSize();
+                        for (int t = 0; t < n; t++) {
+                            ks[t] = Arrays.copyOfRange(written[layer][t], kvh * c.headSize(), (kvh + 1) * c.headSize());
+                        }
+                        keys.add(ks);
+                    }
+                    return r;
+                }
+
+                @Override
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+    }
+
+    /** Sign codes by hand: bit j set when x[j] > 0. */
+    private static long sign(float[] x) {
+        long code = 0;
+        for (int j = 0; j < x.length; j++) {
+            if (x[j] > 0) {
+                code |= 1L << j;
+            }
+        }
+        return code;
+    }
+
+    @Test
+    void theBinaryCacheSelectsTheNearestSignCodesOnEveryBackendAsASortWould() {
+        LlamaModel m = RandomLlama.model(C, 12);
+        int budget = 8;
+        int sink = 1;
+        int recent = 2;
+        List<int[]> first = null;
+        for (String backend : available()) {
+            Recording rec = new Recording(KvPolicies.binary(budget, sink, recent, "sign", null, 0, backend), C);
+            try (Decoder d = m.decoder(rec)) {
+                for (int token : TOKENS) {
+                    d.next(token);
+                }
+            }
+            assertThat(rec.selections).isNotEmpty();
+            for (int i = 0; i < rec.selections.size(); i++) {
+                float[][] ks = rec.keys.get(i);
+                int n = ks.length;
+                long q = sign(rec.queries.get(i));
+                Integer[] middle = new Integer[n - recent - sink];
+                for (int t = 0; t < middle.length; t++) {
+                    middle[t] = sink + t;
+                }
+                Arrays.sort(middle, Comparator.<Integer>comparingInt(t -> Long.bitCount(sign(ks[t]) ^ q)).thenComparingInt(t -> t));
+                int[] expected = new int[budget];
+                expected[0] = 0;
+                int[] chosen = Arrays.stream(middle, 0, budget - sink - recent).mapToInt(Integer::intValue).sorted().toArray();
+                System.arraycopy(chosen, 0, expected, sink, chosen.length);
+                expected[budget - 2] = n - 2;
+                expected[budget - 1] = n - 1;
+                assertThat(rec.selections.get(i)).as("%s call %d", backend, i).containsExactly(expected);
+            }
+            if (first == null) {
+                first = rec.selections;
+            } else {
+                assertThat(rec.selections).usingRecursiveComparison().isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void windowAndRandomKeepTheirShape() {
+        KvPolicy.Selector w = KvPolicies.window(5, 2).open(C);
+        assertThat(w.select(0, 0, new float[6], 0, 5)).isNull();
+        assertThat(w.select(0, 0, new float[6], 0, 12)).containsExactly(0, 1, 9, 10, 11);
+        KvPolicy.Selector r = KvPolicies.random(6, 1, 2, 3).open(C);
+        int[] a = r.select(1, 4, new float[6], 0, 15);
+        assertThat(a).hasSize(6).startsWith(0).endsWith(13, 14).isSorted().doesNotHaveDuplicates();
+        assertThat(KvPolicies.random(6, 1, 2, 3).open(C).select(1, 4, new float[6], 0, 15)).containsExactly(a);
+        assertThat(KvPolicies.random(6, 1, 2, 4).open(C).select(1, 4, new float[6], 0, 15)).isNotEqualTo(a);
+        assertThatThrownBy(() -> KvPolicies.window(3, 4)).isInstanceOf(BadArgumentException.class).hasMessageContaining("fit the budget");
+        assertThatThrownBy(() -> KvPolicies.binary(8, 1, 1, "osq", null, 0, "reference")).hasMessageContaining("sign or hyperplane");
+        assertThat(KvPolicies.binary(8, 1, 1, "hyperplane", 32, 0, "reference").selectionBitsPerPosition(C)).isEqualTo(2 * 32);
+    }
+
+    /** A test policy: every position, named explicitly (so that the decoder measures it), or the exact top-b by q.k. */
+    private static KvPolicy explicit(Integer topB) {
+        return new KvPolicy() {
+            @Override
+            public String describe() {
+                return topB == null ? "all, explicitly" : "exact top-" + topB;
+            }
+
+            @Override
+            public int selectionBitsPerPosition(LlamaConfig config) {
+                return 0;
+            }
+
+            @Override
+            public Selector open(LlamaConfig c) {
+                float[][][] keys = new float[c.layers()][c.seqLen()][];
+                return new Selector() {
+                    @Override
+                    public void keyWritten(int layer, int pos, float[] k, int offset) {
+                        keys[layer][pos] = Arrays.copyOfRange(k, offset, offset + c.kvDim());
+                    }
+
+                    @Override
+                    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
+                        if (topB == null) {
+                            return java.util.stream.IntStream.range(0, n).toArray();
+                        }
+                        if (n <= topB) {
+                            return null;
+                        }
+                        int kvh = head / c.groupSize();
+                        double[] score = new double[n];
+                        for (int t = 0; t < n; t++) {
+                            score[t] = io.binaryllm.metric.Dot.dot(q, qOffset, keys[layer][t], kvh * c.headSize(), c.headSize());
+                        }
+                        return java.util.stream.IntStream.range(0, n).boxed()
+                                .sorted((a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b))
+                                .limit(topB).mapToInt(Integer::intValue).sorted().toArray();
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void selectionStatsMeasureAgainstExactAttention() {
+        LlamaModel m = RandomLlama.model(C, 13);
+        try (Decoder all = m.measuringDecoder(explicit(null)); Decoder full = m.measuringDecoder(KvPolicies.full())) {
+            for (int token : TOKENS) {
+                assertThat(Arrays.equals(all.next(token), full.next(token))).isTrue();
+            }
+            assertThat(full.stats().steps(0, 0)).isZero(); // attending to everything is not a selection
+            assertThat(full.stats().meanMass()).isNaN();
+            assertThat(all.stats().steps(2, 5)).isEqualTo(TOKENS.length);
+            assertThat(all.stats().meanMass()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(all.stats().meanRecall()).isEqualTo(1.0);
+            assertThat(all.stats().meanOutputError()).isLessThan(1e-5); // float against double
+        }
+        try (Decoder top = m.measuringDecoder(explicit(4)); Decoder window = m.measuringDecoder(KvPolicies.window(4, 1))) {
+            for (int token : TOKENS) {
+                top.next(token);
+                window.next(token);
+            }
+            assertThat(top.stats().steps(1, 3)).isEqualTo(TOKENS.length - 4);
+            assertThat(top.stats().meanRecall()).isEqualTo(1.0);
+            assertThat(window.stats().meanRecall()).isLessThan(1.0);
+            assertThat(top.stats().meanMass()).isBetween(0.0, 1.0).isGreaterThan(window.stats().meanMass());
+            assertThat(window.stats().meanOutputError()).isGreaterThan(top.stats().meanOutputError());
+        }
+    }
+}
