@@ -81,7 +81,10 @@ final class SearchArgs {
 
     private static boolean assignValid(SearchCommand c, String name, String value) {
         switch (name) {
-            case "--database" -> c.databases = java.util.List.of(value);
+            case "--database" -> {
+                Path.of(value); // a path no file system can hold goes to picocli and its message
+                c.databases = java.util.List.of(value);
+            }
             case "--queries" -> c.queries = Path.of(value);
             case "--indices" -> c.indices = Path.of(value);
             case "--distances" -> c.distances = Path.of(value);

@@ -31,10 +31,23 @@ import java.util.concurrent.Callable;
                 "With --query-bits: osq codes (pack --binarizer osq) against float queries (.npy, .fvecs), quantized",
                 "to 4 or 8 bits a dimension; ordered by (score desc, index), scores (<f4, (nq, k)) to --scores."})
 final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--database", required = true, paramLabel = "CODES.npy",
+    @Option(names = "--database", required = true, paramLabel = "CODES.npy", converter = PathText.class,
             description = {"Database codes (<u8 words). With --spark: a file or a directory of .npy shards on any file system",
                     "the Spark installation reads (hdfs://, s3a://...), repeatable."})
     List<String> databases;
+
+    /** A path kept as text (with --spark it may be a URI), refused as picocli refuses a bad Path when no file system can hold it. */
+    static final class PathText implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                Path.of(value);
+                return value;
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new picocli.CommandLine.TypeConversionException("not a valid path (" + e.getReason() + ")");
+            }
+        }
+    }
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = {"Search on Spark instead (local[4], local-cluster[2,1,1024], spark://..., yarn): hands the search",

@@ -128,7 +128,7 @@ class HostileInputTest {
         add(cases, "fifo-corpus.yaml: dataset.corpus: ", new String[]{"run"}, "fifo-corpus.yaml");
         add(cases, "nul-path.yaml: dataset.corpus: not a valid path: ", new String[]{"run"}, "nul-path.yaml");
         add(cases, "codes.npy: is a file, not a directory for outputs", new String[]{"run"}, "out-is-file.yaml");
-        add(cases, "Invalid value for option '--database': not a valid path (Nul character not allowed)", new String[]{"search", "--k", "1", "--indices", "out/I.npy",
+        add(cases, "Invalid value for option '--database' (CODES.npy): not a valid path (Nul character not allowed)", new String[]{"search", "--k", "1", "--indices", "out/I.npy",
                 "--distances", "out/D.npy", "--queries", "codes.npy", "--database"}, "nul\0.npy");
         add(cases, "labels-i8.npy: row 0: label 1099511627776 is beyond the 32-bit class numbers labels are", new String[]{"run"}, "labels.yaml");
         add(cases, "--n, --nq, --bits: 3000000000 database codes and 10 queries of 256 bits: ",
