@@ -65,7 +65,7 @@ public final class Decoder implements AutoCloseable {
         int hid = c.hiddenDim();
         System.arraycopy(w.embedding(), token * d, x, 0, d);
         for (int l = 0; l < c.layers(); l++) {
-            Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d);
+            Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d, c.rmsEps());
             Dot.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
             float[] k = keys[l];
             float[] v = values[l];
@@ -79,7 +79,7 @@ public final class Decoder implements AutoCloseable {
             for (int i = 0; i < d; i++) {
                 x[i] += xb2[i];
             }
-            Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d);
+            Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d, c.rmsEps());
             Dot.matVec(w.w1(), l * hid * d, hid, d, xb, 0, hb, 0);
             Dot.matVec(w.w3(), l * hid * d, hid, d, xb, 0, hb2, 0);
             Numerics.swiGlu(hb, hb2, hid);
@@ -88,7 +88,7 @@ public final class Decoder implements AutoCloseable {
                 x[i] += xb[i];
             }
         }
-        Numerics.rmsNorm(xb, x, w.rmsFinal(), 0, d);
+        Numerics.rmsNorm(xb, x, w.rmsFinal(), 0, d, c.rmsEps());
         float[] logits = new float[c.vocab()];
         Dot.matVec(w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
         pos++;

@@ -129,6 +129,10 @@ public final class Llama2c {
     /** Writes {@code model} to {@code target} (not over an existing file unless {@code overwrite}), complete or not at all. */
     public static void write(Path target, boolean overwrite, LlamaModel model) {
         LlamaConfig c = model.config();
+        if (c.rmsEps() != LlamaConfig.LLAMA2C_EPS || c.ropeTheta() != LlamaConfig.LLAMA2C_THETA) {
+            throw new BadArgumentException("model", "llama2.c's format has no field for an epsilon of " + c.rmsEps()
+                    + " or a rotary base of " + c.ropeTheta() + " (it means 1e-5 and 10000)");
+        }
         LlamaModel.Weights w = model.weights();
         long floats = floats(c);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);

@@ -13,9 +13,27 @@ import io.binaryllm.BadArgumentException;
  * @param vocab            vocabulary size
  * @param seqLen           longest context the rotary table and cache are sized for
  * @param sharedClassifier whether the output classifier is the token embedding table
+ * @param rmsEps           RMSNorm's epsilon (llama2.c: 1e-5)
+ * @param ropeTheta        the rotary base (llama2.c: 10000)
  */
-public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int seqLen, boolean sharedClassifier) {
+public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int seqLen, boolean sharedClassifier,
+                          float rmsEps, double ropeTheta) {
+    /** llama2.c's epsilon and rotary base. */
+    public static final float LLAMA2C_EPS = 1e-5f;
+    public static final double LLAMA2C_THETA = 10000.0;
+
+    /** A shape with llama2.c's epsilon and rotary base. */
+    public LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int seqLen, boolean sharedClassifier) {
+        this(dim, hiddenDim, layers, heads, kvHeads, vocab, seqLen, sharedClassifier, LLAMA2C_EPS, LLAMA2C_THETA);
+    }
+
     public LlamaConfig {
+        if (!(rmsEps > 0) || !Float.isFinite(rmsEps)) {
+            throw new BadArgumentException("rms_eps", "the RMSNorm epsilon must be positive, got " + rmsEps);
+        }
+        if (!(ropeTheta > 1) || !Double.isFinite(ropeTheta)) {
+            throw new BadArgumentException("rope_theta", "the rotary base must be above 1, got " + ropeTheta);
+        }
         positive("dim", dim);
         positive("hidden_dim", hiddenDim);
         positive("n_layers", layers);

@@ -58,7 +58,7 @@ public final class LlamaModel {
             throw new BadArgumentException("classifier", config.sharedClassifier()
                     ? "a shared classifier is the embedding array itself" : "the config says the classifier is not shared");
         }
-        this.rope = new Rope(config.seqLen(), config.headSize());
+        this.rope = new Rope(config.seqLen(), config.headSize(), config.ropeTheta());
     }
 
     private static void size(String name, float[] a, long expected) {
@@ -72,8 +72,16 @@ public final class LlamaModel {
         return new LlamaModel(config, weights);
     }
 
-    /** Reads a llama2.c checkpoint ({@link Llama2c#read}). */
+    /** Reads a GGUF file ({@link Gguf#read}, known by its magic) or else a llama2.c checkpoint ({@link Llama2c#read}). */
     public static LlamaModel load(Path checkpoint) {
+        byte[] magic = new byte[4];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(checkpoint)) {
+            if (in.readNBytes(magic, 0, 4) == 4 && new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
+                return Gguf.read(checkpoint);
+            }
+        } catch (java.io.IOException e) {
+            // Llama2c.read names the file and the problem
+        }
         return Llama2c.read(checkpoint);
     }
 

@@ -83,7 +83,7 @@ final class LlamaOracle {
         for (double v : x) {
             ss += v * v;
         }
-        double scale = 1 / Math.sqrt(ss / x.length + 1e-5);
+        double scale = 1 / Math.sqrt(ss / x.length + c.rmsEps());
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = weight[offset + i] * x[i] * scale;
@@ -107,7 +107,7 @@ final class LlamaOracle {
         int hs = c.headSize();
         for (int i = 0; i < v.length; i += 2) {
             int pair = (i % hs) / 2;
-            double angle = p * Math.pow(10000, -2.0 * pair / hs);
+            double angle = p * Math.pow(c.ropeTheta(), -2.0 * pair / hs);
             double a = v[i];
             double b = v[i + 1];
             v[i] = a * Math.cos(angle) - b * Math.sin(angle);

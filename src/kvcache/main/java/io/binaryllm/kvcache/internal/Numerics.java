@@ -7,15 +7,12 @@ import io.binaryllm.metric.Dot;
  * through {@link Dot}'s fixed order in double, transcendental functions through {@link StrictMath}.
  */
 public final class Numerics {
-    /** RMSNorm's epsilon, llama2.c's. */
-    public static final float EPS = 1e-5f;
-
     private Numerics() {
     }
 
     /** {@code out = w * x / sqrt(mean(x^2) + eps)}, the mean of squares in {@link Dot}'s order. */
-    public static void rmsNorm(float[] out, float[] x, float[] w, int wOffset, int n) {
-        double ss = Dot.dot(x, 0, x, 0, n) / n + EPS;
+    public static void rmsNorm(float[] out, float[] x, float[] w, int wOffset, int n, float eps) {
+        double ss = Dot.dot(x, 0, x, 0, n) / n + eps;
         float scale = (float) (1.0 / Math.sqrt(ss));
         for (int i = 0; i < n; i++) {
             out[i] = w[wOffset + i] * (scale * x[i]);

@@ -2,7 +2,7 @@ package io.binaryllm.kvcache.internal;
 
 /**
  * Rotary position embedding (RoPE, llama2.c's form: pairs of adjacent dimensions within a head rotated together):
- * dimension pair (2i, 2i + 1) of a head at position p turns by p * 10000^(-2i / headSize). The angles' cosines and
+ * dimension pair (2i, 2i + 1) of a head at position p turns by p * theta^(-2i / headSize) (theta: 10000 in llama2.c). The angles' cosines and
  * sines are computed once in double with {@link StrictMath} (the same bits on every JVM and CPU) and kept as floats.
  */
 public final class Rope {
@@ -10,13 +10,13 @@ public final class Rope {
     private final float[] cos;
     private final float[] sin;
 
-    public Rope(int seqLen, int headSize) {
+    public Rope(int seqLen, int headSize, double theta) {
         this.half = headSize / 2;
         this.cos = new float[seqLen * half];
         this.sin = new float[seqLen * half];
         for (int p = 0; p < seqLen; p++) {
             for (int i = 0; i < half; i++) {
-                double angle = p / StrictMath.pow(10000.0, (2.0 * i) / headSize);
+                double angle = p / StrictMath.pow(theta, (2.0 * i) / headSize);
                 cos[p * half + i] = (float) StrictMath.cos(angle);
                 sin[p * half + i] = (float) StrictMath.sin(angle);
             }

@@ -1,0 +1,68 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** GGUF files against llama2.c checkpoints of the same weights: the same model, the same logits bit for bit. */
+class GgufTest {
+    @TempDir
+    Path dir;
+
+    /** Rows of 32-multiples (Q8_0 blocks), grouped-query; stored and shared classifiers. */
+    private static final LlamaConfig STORED = new LlamaConfig(64, 96, 2, 4, 2, 40, 12, false);
+    private static final LlamaConfig SHARED = new LlamaConfig(64, 96, 2, 4, 4, 40, 12, true);
+    private static final int[] TOKENS = {1, 7, 7, 39, 0, 12, 5, 3};
+
+    @Test
+    void f32F16AndQ8_0FilesGiveTheLlama2cModelsLogits() throws Exception {
+        for (LlamaConfig c : new LlamaConfig[]{STORED, SHARED}) {
+            LlamaModel m = RandomLlama.model(c, 31);
+            for (int type : new int[]{GgufWriter.F32, GgufWriter.F16, GgufWriter.Q8_0}) {
+                Path gguf = dir.resolve("m-" + c.sharedClassifier() + "-" + type + ".gguf");
+                Path bin = dir.resolve("m-" + c.sharedClassifier() + "-" + type + ".bin");
+                GgufWriter.write(gguf, m, type);
+                Llama2c.write(bin, false, GgufWriter.rounded(m, type));
+                LlamaModel a = LlamaModel.load(gguf);
+                LlamaModel b = LlamaModel.load(bin);
+                assertThat(a.config()).isEqualTo(c);
+                try (Decoder da = a.decoder(); Decoder db = b.decoder()) {
+                    for (int token : TOKENS) {
+                        assertThat(Arrays.equals(da.next(token), db.next(token))).as("type %d shared %s", type, c.sharedClassifier()).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void otherArchitecturesMissingTensorsAndTruncatedFilesAreRefusedNamingThem() throws Exception {
+        LlamaModel m = RandomLlama.model(STORED, 32);
+        Path gpt = dir.resolve("gpt.gguf");
+        GgufWriter.write(gpt, m, GgufWriter.F32, "gpt2", null);
+        assertThatThrownBy(() -> Gguf.read(gpt)).isInstanceOf(BadInputException.class)
+                .hasMessage(gpt + ": general.architecture: 'gpt2'; only llama models are read");
+        Path missing = dir.resolve("missing.gguf");
+        GgufWriter.write(missing, m, GgufWriter.F16, "llama", "blk.1.ffn_up.weight");
+        assertThatThrownBy(() -> Gguf.read(missing)).hasMessageContaining("tensor blk.1.ffn_up.weight is missing");
+        Path good = dir.resolve("good.gguf");
+        GgufWriter.write(good, m, GgufWriter.Q8_0);
+        byte[] bytes = Files.readAllBytes(good);
+        Path cut = dir.resolve("cut.gguf");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
+        assertThatThrownBy(() -> LlamaModel.load(cut)).hasMessageContaining("runs past the end of the file");
+        Path header = dir.resolve("header.gguf");
+        Files.write(header, Arrays.copyOf(bytes, 40));
+        assertThatThrownBy(() -> Gguf.read(header)).hasMessageContaining("truncated at byte");
+        Path notGguf = dir.resolve("not.gguf");
+        Files.write(notGguf, new byte[]{1, 2, 3, 4, 5, 6, 7, 8});
+        assertThatThrownBy(() -> Gguf.read(notGguf)).hasMessageContaining("not a GGUF file");
+    }
+}
