@@ -32,7 +32,7 @@ public final class Main {
      * start-up, milliseconds that every run (and the short `search` runs most) would pay.
      */
     private static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
-            "equivalence", "embed");
+            "equivalence", "embed", "kv-eval");
 
     private static Object command(String name) {
         return switch (name) {
@@ -45,6 +45,7 @@ public final class Main {
             case "datasets" -> new DatasetsCommand();
             case "equivalence" -> new EquivalenceCommand();
             case "embed" -> new EmbedCommand();
+            case "kv-eval" -> new KvEvalCommand();
             default -> throw new IllegalArgumentException("no command " + name);
         };
     }

@@ -1,0 +1,174 @@
+package io.binaryllm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.data.io.StagedDirectory;
+import io.binaryllm.kvcache.KvEval;
+import io.binaryllm.kvcache.KvPolicies;
+import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.kvcache.LlamaModel;
+import io.binaryllm.kvcache.Sampler;
+import io.binaryllm.runner.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "kv-eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate KV cache policies on a Llama model (llama2.c .bin or GGUF): for every policy and budget,",
+                "teacher-forced perplexity and what the selection keeps of exact attention (mass, top-B recall,",
+                "output error). Sequences are drawn from the model itself (seeded, temperature 1); their tokens are",
+                "written to tokens.npy. Output: a new directory with metrics.json (same bytes on rerun), report.md,",
+                "perplexity.png and attention_mass.png."})
+final class KvEvalCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "llama2.c checkpoint or GGUF file.")
+    Path model;
+
+    @Option(names = "--sample", defaultValue = "4", paramLabel = "N", description = "Sequences to draw (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--length", paramLabel = "L", description = "Tokens a sequence (default: the context, at most 256).")
+    Integer length;
+
+    @Option(names = "--first", defaultValue = "1", paramLabel = "TOKEN", description = "First token of every sequence (default: ${DEFAULT-VALUE}, llama2.c's BOS).")
+    int first;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the sampling and of the random policy (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--budgets", split = ",", paramLabel = "B", description = "Positions a query attends to (default: L/8, L/4, L/2).")
+    List<Integer> budgets;
+
+    @Option(names = "--policies", split = ",", defaultValue = "full,window,random,binary", paramLabel = "NAME",
+            description = "full, window, random, binary, binary-hyperplane (default: ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    @Option(names = "--code-bits", defaultValue = "64", paramLabel = "M", description = "Bits of binary-hyperplane's codes (default: ${DEFAULT-VALUE}).")
+    int codeBits;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "Search backend of the binary policies (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where the run directory goes (default: runs/ of the BinaryLLM home).")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Sink positions at a budget: 1/16 of it, at least 1. */
+    static int sink(int budget) {
+        return Math.max(1, budget / 16);
+    }
+
+    /** Recent positions at a budget: a quarter of it. */
+    static int recent(int budget) {
+        return budget / 4;
+    }
+
+    @Override
+    public Integer call() {
+        LlamaModel m = LlamaModel.load(model);
+        LlamaConfig c = m.config();
+        int len = length != null ? length : Math.min(c.seqLen(), 256);
+        if (len < 2 || len > c.seqLen()) {
+            throw new BadArgumentException("length", "a sequence is 2 to " + c.seqLen() + " tokens (the model's context), got " + len);
+        }
+        if (sample < 1 || sample > 100_000) {
+            throw new BadArgumentException("sample", "1 to 100000 sequences, got " + sample);
+        }
+        List<Integer> bs = budgets != null ? budgets : List.of(Math.max(2, len / 8), Math.max(2, len / 4), Math.max(2, len / 2));
+        for (int b : bs) {
+            if (b < 2 || b > len) {
+                throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
+            }
+        }
+        List<KvEval.PolicyAtBudget> made = new ArrayList<>();
+        for (String p : policies) {
+            made.add(switch (p) {
+                case "full" -> b -> KvPolicies.full();
+                case "window" -> b -> KvPolicies.window(b, sink(b));
+                case "random" -> b -> KvPolicies.random(b, sink(b), recent(b), seed);
+                case "binary" -> b -> KvPolicies.binary(b, sink(b), recent(b), "sign", null, seed, backend);
+                case "binary-hyperplane" -> b -> KvPolicies.binary(b, sink(b), recent(b), "hyperplane", codeBits, seed, backend);
+                default -> throw new BadArgumentException("policies", "unknown policy '" + p
+                        + "' (full, window, random, binary, binary-hyperplane)");
+            });
+        }
+        for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output
+            p.at(bs.getFirst()).open(c).close();
+        }
+        Path parent = output != null ? output : Path.of(System.getProperty("binaryllm.home", ".")).resolve("runs");
+        PrintWriter out = spec.commandLine().getOut();
+        try (StagedDirectory staged = StagedDirectory.create(parent,
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-kv-eval");
+             Progress progress = new Progress("kv-eval", 1L + (long) policies.size() * bs.size())) {
+            int[][] tokens = Sampler.sample(m, sample, len, first, seed);
+            progress.step("sampled " + sample + " x " + len + " tokens");
+            List<KvEval.Row> rows = KvEval.run(m, tokens, policies, made, bs, r -> {
+                progress.step(r.policy() + " @ " + r.budget());
+                out.printf(Locale.ROOT, "  %-18s budget %4d  perplexity %9.4f  mass %.4f  recall %.4f  error %.4f%n", r.policy(), r.budget(),
+                        r.perplexity(), r.mass(), r.recall(), r.outputError());
+                out.flush();
+            });
+            write(staged.path(), c, tokens, bs, rows);
+            Path dir = staged.commit();
+            out.printf("binaryllm kv-eval: wrote %s (metrics.json, report.md, tokens.npy)%n", dir);
+        }
+        return Main.OK;
+    }
+
+    private void write(Path dir, LlamaConfig c, int[][] tokens, List<Integer> bs, List<KvEval.Row> rows) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> modelInfo = new LinkedHashMap<>();
+        modelInfo.put("file", model.getFileName().toString());
+        modelInfo.put("config", c);
+        modelInfo.put("parameters", c.parameters());
+        metrics.put("model", modelInfo);
+        metrics.put("sequences", Map.of("count", tokens.length, "length", tokens[0].length, "first", first, "seed", seed));
+        metrics.put("budgets", bs);
+        metrics.put("sink", bs.stream().map(KvEvalCommand::sink).toList());
+        metrics.put("recent", bs.stream().map(KvEvalCommand::recent).toList());
+        metrics.put("rows", rows);
+        try {
+            AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(sorted(metrics)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the metrics", e); // records of numbers and strings: a bug
+        }
+        int[] flat = new int[tokens.length * tokens[0].length];
+        for (int s = 0; s < tokens.length; s++) {
+            System.arraycopy(tokens[s], 0, flat, s * tokens[0].length, tokens[0].length);
+        }
+        Npy.write(dir.resolve("tokens.npy"), false, NpyDtype.I4, Npy.le(flat), tokens.length, tokens[0].length);
+        KvEvalReport.write(dir, model.getFileName().toString(), c, tokens.length, tokens[0].length, seed, bs, rows);
+    }
+
+    /** The sequences map with a fixed key order (Map.of has none). */
+    private static Map<String, Object> sorted(Map<String, Object> metrics) {
+        @SuppressWarnings("unchecked") Map<String, Object> seq = (Map<String, Object>) metrics.get("sequences");
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (String k : List.of("count", "length", "first", "seed")) {
+            ordered.put(k, seq.get(k));
+        }
+        metrics.put("sequences", ordered);
+        return metrics;
+    }
+
+}

@@ -1,0 +1,117 @@
+package io.binaryllm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.kvcache.Llama2c;
+import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.kvcache.LlamaModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** kv-eval end to end on a small seeded model. */
+class KvEvalCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        LlamaConfig c = new LlamaConfig(32, 48, 2, 4, 2, 50, 32, true);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] embedding = fill(r, c.vocab() * c.dim(), 1.0);
+        int d = c.dim();
+        int kv = c.kvDim();
+        int h = c.hiddenDim();
+        int l = c.layers();
+        double s = 1 / Math.sqrt(d);
+        LlamaModel m = LlamaModel.of(c, new LlamaModel.Weights(embedding, ones(l * d), fill(r, l * d * d, 3 * s), fill(r, l * kv * d, 3 * s),
+                fill(r, l * kv * d, s), fill(r, l * d * d, s), ones(l * d), fill(r, l * h * d, s), fill(r, l * d * h, 1 / Math.sqrt(h)),
+                fill(r, l * h * d, s), ones(d), embedding));
+        Path f = dir.resolve("tiny.bin");
+        Llama2c.write(f, false, m);
+        return f;
+    }
+
+    private static float[] fill(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale * 1.7);
+        }
+        return a;
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    private List<Path> runs(Path out) throws Exception {
+        try (Stream<Path> s = Files.list(out)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void writesItsRunDirectoryWithTheSameMetricsOnRerun() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("runs");
+        Object[] args = {"kv-eval", "--model", m, "--sample", "2", "--length", "24", "--budgets", "6,12,24", "--seed", "3", "--output", out};
+        CliHarness.Run first = CliHarness.cli(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        CliHarness.Run second = CliHarness.cli(args);
+        assertThat(second.code()).as(second.err()).isZero();
+        List<Path> runs = runs(out);
+        assertThat(runs).hasSize(2);
+        Path run = runs.getFirst();
+        for (String f : List.of("metrics.json", "report.md", "tokens.npy", "perplexity.png", "attention_mass.png")) {
+            assertThat(run.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readAllBytes(runs.get(1).resolve("metrics.json"))).isEqualTo(Files.readAllBytes(run.resolve("metrics.json")));
+        assertThat(Npy.readHeap(run.resolve("tokens.npy")).shape()).containsExactly(2, 24);
+
+        JsonNode rows = new ObjectMapper().readTree(run.resolve("metrics.json").toFile()).get("rows");
+        assertThat(rows).hasSize(4 * 3);
+        double full = rows.get(0).get("perplexity").asDouble();
+        for (JsonNode r : rows) {
+            assertThat(r.get("perplexity").asDouble()).isPositive();
+            if (r.get("budget").asInt() == 24) { // the whole sequence: every policy is full attention
+                assertThat(r.get("perplexity").asDouble()).as(r.toString()).isEqualTo(full);
+                assertThat(r.get("mass").asDouble()).isEqualTo(1.0);
+            }
+        }
+        JsonNode binary6 = rows.get(9); // binary at budget 6
+        assertThat(binary6.get("policy").asText()).isEqualTo("binary");
+        assertThat(binary6.get("mass").asDouble()).isBetween(0.0, 1.0);
+        assertThat(binary6.get("selectionBits").asLong()).isEqualTo(2L * 2 * 8); // 2 layers x 2 kv heads x 8 sign bits
+        assertThat(Files.readString(run.resolve("report.md"))).contains("| binary | 6 |");
+    }
+
+    @Test
+    void badInputIsOneLineAndLeavesNothing() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("runs");
+        Object[][] cases = {
+                {"kv-eval", "--model", m, "--policies", "full,oracle", "--output", out},
+                {"kv-eval", "--model", m, "--length", "24", "--budgets", "30", "--output", out},
+                {"kv-eval", "--model", m, "--length", "33", "--output", out},
+                {"kv-eval", "--model", dir.resolve("none.bin"), "--output", out},
+                {"kv-eval", "--model", m, "--backend", "nope", "--output", out},
+        };
+        String[] expected = {"unknown policy 'oracle'", "budgets are 2 to the sequence length 24, got 30", "2 to 32 tokens",
+                "none.bin: no such file", "nope"};
+        for (int i = 0; i < cases.length; i++) {
+            CliHarness.Run r = CliHarness.cli(cases[i]);
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
+            assertThat(r.err()).contains(expected[i]).hasLineCount(1);
+        }
+        assertThat(out).doesNotExist();
+    }
+}

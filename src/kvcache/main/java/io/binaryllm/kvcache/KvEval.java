@@ -1,0 +1,87 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadArgumentException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The cache evaluation: every policy at every budget over the same sequences, teacher-forced: perplexity of each
+ * sequence's tokens and, where the policy selected, attention mass, top-B recall and output error against exact
+ * attention ({@link SelectionStats}), averaged over sequences in order. A pure function of model, sequences and
+ * policies: the same numbers, bit for bit, on every run.
+ */
+public final class KvEval {
+    private KvEval() {
+    }
+
+    /** A policy at a budget (its name and bits of selection state a position, per layer). */
+    public interface PolicyAtBudget {
+        KvPolicy at(int budget);
+    }
+
+    /**
+     * One policy at one budget.
+     *
+     * @param perplexity  exp of the mean negative log-likelihood over all sequences' predictions
+     * @param mass        mean attention mass on the selection (1 where nothing was left out)
+     * @param recall      mean recall of the exact top-B keys
+     * @param outputError mean relative error of attention outputs
+     * @param selectionBits bits of selection state a cached position keeps, over all layers
+     */
+    public record Row(String policy, int budget, double perplexity, double mass, double recall, double outputError,
+                      long selectionBits) {
+    }
+
+    /** Runs every policy at every budget over {@code sequences}; {@code progress} hears each finished row. */
+    public static List<Row> run(LlamaModel model, int[][] sequences, List<String> names, List<PolicyAtBudget> policies,
+                                List<Integer> budgets, Consumer<Row> progress) {
+        if (names.size() != policies.size() || policies.isEmpty()) {
+            throw new BadArgumentException("policies", "one name a policy, at least one policy");
+        }
+        for (int b : budgets) {
+            if (b < 1) {
+                throw new BadArgumentException("budgets", "budgets are positive, got " + b);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int p = 0; p < policies.size(); p++) {
+            for (int budget : budgets) {
+                KvPolicy policy = policies.get(p).at(budget);
+                double nll = 0;
+                long predictions = 0;
+                double mass = 0;
+                double recall = 0;
+                double error = 0;
+                long measured = 0;
+                for (int[] tokens : sequences) {
+                    try (Decoder d = model.measuringDecoder(policy)) {
+                        for (int i = 0; i + 1 < tokens.length; i++) {
+                            nll += Perplexity.negativeLogLikelihood(d.next(tokens[i]), tokens[i + 1]);
+                            predictions++;
+                        }
+                        SelectionStats s = d.stats();
+                        for (int l = 0; l < model.config().layers(); l++) {
+                            for (int h = 0; h < model.config().heads(); h++) {
+                                long n = s.steps(l, h);
+                                if (n > 0) {
+                                    mass += s.mass(l, h) * n;
+                                    recall += s.recall(l, h) * n;
+                                    error += s.outputError(l, h) * n;
+                                    measured += n;
+                                }
+                            }
+                        }
+                    }
+                }
+                Row row = new Row(names.get(p), budget, Math.exp(nll / predictions), measured == 0 ? 1.0 : mass / measured,
+                        measured == 0 ? 1.0 : recall / measured, measured == 0 ? 0.0 : error / measured,
+                        (long) policy.selectionBitsPerPosition(model.config()) * model.config().layers());
+                rows.add(row);
+                progress.accept(row);
+            }
+        }
+        return rows;
+    }
+}
