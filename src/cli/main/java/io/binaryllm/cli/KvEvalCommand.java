@@ -57,12 +57,16 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--budgets", split = ",", paramLabel = "B", description = "Positions a query attends to (default: L/8, L/4, L/2).")
     List<Integer> budgets;
 
-    @Option(names = "--policies", split = ",", defaultValue = "full,window,random,binary", paramLabel = "NAME",
-            description = "full, window, random, binary, binary-hyperplane (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",
+            description = "full, window, random, pages, binary (sign codes), binary-hyperplane, binary-asym (QJL) (default: ${DEFAULT-VALUE}).")
     List<String> policies;
 
-    @Option(names = "--code-bits", defaultValue = "64", paramLabel = "M", description = "Bits of binary-hyperplane's codes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--code-bits", defaultValue = "64", paramLabel = "M",
+            description = "Bits of binary-hyperplane's codes and binary-asym's projections (default: ${DEFAULT-VALUE}).")
     int codeBits;
+
+    @Option(names = "--page", defaultValue = "8", paramLabel = "P", description = "Positions a page of the pages policy (default: ${DEFAULT-VALUE}).")
+    int page;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "Search backend of the binary policies (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -108,8 +112,10 @@ final class KvEvalCommand implements Callable<Integer> {
                 case "random" -> b -> KvPolicies.random(b, sink(b), recent(b), seed);
                 case "binary" -> b -> KvPolicies.binary(b, sink(b), recent(b), "sign", null, seed, backend);
                 case "binary-hyperplane" -> b -> KvPolicies.binary(b, sink(b), recent(b), "hyperplane", codeBits, seed, backend);
+                case "binary-asym" -> b -> KvPolicies.binaryAsym(b, sink(b), recent(b), codeBits, seed);
+                case "pages" -> b -> KvPolicies.pages(b, sink(b), recent(b), page);
                 default -> throw new BadArgumentException("policies", "unknown policy '" + p
-                        + "' (full, window, random, binary, binary-hyperplane)");
+                        + "' (full, window, random, pages, binary, binary-hyperplane, binary-asym)");
             });
         }
         for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output

@@ -78,7 +78,7 @@ class KvEvalCommandTest {
         assertThat(Npy.readHeap(run.resolve("tokens.npy")).shape()).containsExactly(2, 24);
 
         JsonNode rows = new ObjectMapper().readTree(run.resolve("metrics.json").toFile()).get("rows");
-        assertThat(rows).hasSize(4 * 3);
+        assertThat(rows).hasSize(6 * 3);
         double full = rows.get(0).get("perplexity").asDouble();
         for (JsonNode r : rows) {
             assertThat(r.get("perplexity").asDouble()).isPositive();
@@ -87,7 +87,7 @@ class KvEvalCommandTest {
                 assertThat(r.get("mass").asDouble()).isEqualTo(1.0);
             }
         }
-        JsonNode binary6 = rows.get(9); // binary at budget 6
+        JsonNode binary6 = rows.get(12); // binary at budget 6 (after full, window, random and pages)
         assertThat(binary6.get("policy").asText()).isEqualTo("binary");
         assertThat(binary6.get("mass").asDouble()).isBetween(0.0, 1.0);
         assertThat(binary6.get("selectionBits").asLong()).isEqualTo(2L * 2 * 8); // 2 layers x 2 kv heads x 8 sign bits

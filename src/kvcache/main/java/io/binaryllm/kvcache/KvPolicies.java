@@ -87,6 +87,63 @@ public final class KvPolicies {
         };
     }
 
+    /**
+     * QJL's asymmetric cache: each key keeps the signs of {@code bits} seeded Gaussian projections and its norm; the
+     * float query, projected the same way, ranks keys by |k| * (Sq . sign(Sk)); the top ones (ties to the earlier
+     * position) fill the budget beside the sink and recent positions.
+     */
+    public static KvPolicy binaryAsym(int budget, int sink, int recent, int bits, long seed) {
+        check(budget, sink, recent);
+        if (bits < 1 || bits > 4096) {
+            throw new BadArgumentException("bits", "projection bits are 1 to 4096, got " + bits);
+        }
+        String name = "binary-asym(bits=" + bits + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")";
+        return new KvPolicy() {
+            @Override
+            public String describe() {
+                return name;
+            }
+
+            @Override
+            public int selectionBitsPerPosition(LlamaConfig config) {
+                return config.kvHeads() * (bits + Float.SIZE);
+            }
+
+            @Override
+            public Selector open(LlamaConfig config) {
+                return new io.binaryllm.kvcache.internal.AsymmetricSelector(config, budget, sink, recent, bits, new Seeds(seed));
+            }
+        };
+    }
+
+    /**
+     * Quest's pages, the non-binary anchor: pages of {@code page} positions keep their keys' elementwise minimum and
+     * maximum; whole pages of highest upper bound on q.k fill the budget beside the sink and recent positions.
+     */
+    public static KvPolicy pages(int budget, int sink, int recent, int page) {
+        check(budget, sink, recent);
+        if (page < 1) {
+            throw new BadArgumentException("page", "pages hold at least one position, got " + page);
+        }
+        String name = "pages(page=" + page + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ")";
+        return new KvPolicy() {
+            @Override
+            public String describe() {
+                return name;
+            }
+
+            @Override
+            public int selectionBitsPerPosition(LlamaConfig config) {
+                return config.kvHeads() * 2 * config.headSize() * Float.SIZE / page; // a page's min and max, shared by its positions
+            }
+
+            @Override
+            public Selector open(LlamaConfig config) {
+                return new io.binaryllm.kvcache.internal.PageSelector(config, budget, sink, recent, page);
+            }
+        };
+    }
+
     private static void check(int budget, int sink, int recent) {
         if (budget < 1) {
             throw new BadArgumentException("budget", "budget must be at least 1, got " + budget);

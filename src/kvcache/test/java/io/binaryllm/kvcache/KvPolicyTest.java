@@ -19,7 +19,8 @@ class KvPolicyTest {
     private static final int[] TOKENS = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3};
 
     private static List<KvPolicy> policies(int budget) {
-        List<KvPolicy> out = new ArrayList<>(List.of(KvPolicies.window(budget, 2), KvPolicies.random(budget, 1, 2, 7)));
+        List<KvPolicy> out = new ArrayList<>(List.of(KvPolicies.window(budget, 2), KvPolicies.random(budget, 1, 2, 7),
+                KvPolicies.binaryAsym(budget, 1, 2, 24, 3), KvPolicies.pages(budget, 1, 2, 4)));
         for (String backend : available()) {
             out.add(KvPolicies.binary(budget, 1, 2, "sign", null, 0, backend));
             out.add(KvPolicies.binary(budget, 1, 2, "hyperplane", 13, 5, backend));
@@ -243,5 +244,75 @@ class KvPolicyTest {
             assertThat(top.stats().meanMass()).isBetween(0.0, 1.0).isGreaterThan(window.stats().meanMass());
             assertThat(window.stats().meanOutputError()).isGreaterThan(top.stats().meanOutputError());
         }
+    }
+
+    /** Quest's bound by hand: head size 2, query (1, 0), so a page's bound is the largest first key component in it. */
+    @Test
+    void pagesTakeWholePagesOfHighestBoundThatFit() {
+        LlamaConfig c = new LlamaConfig(2, 4, 1, 1, 1, 5, 16, true);
+        float[] first = {3, 0.1f, 0.2f, 5, 0, 1, 1, 9, 2};
+        KvPolicy.Selector four = KvPolicies.pages(4, 1, 1, 2).open(c);
+        KvPolicy.Selector five = KvPolicies.pages(5, 1, 1, 2).open(c);
+        for (int t = 0; t < first.length; t++) {
+            four.keyWritten(0, t, new float[]{first[t], -1}, 0);
+            five.keyWritten(0, t, new float[]{first[t], -1}, 0);
+        }
+        float[] q = {1, 0};
+        // Candidates 1..7 in pages {1,2} {3,4} {5,6} {7}, bounds 0.2, 5, 1, 9; sink {0}, recent {8}.
+        assertThat(four.select(0, 0, q, 0, 9)).containsExactly(0, 7, 8);
+        assertThat(five.select(0, 0, q, 0, 9)).containsExactly(0, 3, 4, 7, 8);
+        assertThat(KvPolicies.pages(4, 1, 1, 2).selectionBitsPerPosition(c)).isEqualTo(2 * 2 * 32 / 2);
+    }
+
+    /** QJL's estimate by hand-written order: the top of |k| * (Sq . sign(Sk)) over the recorded keys and queries. */
+    @Test
+    void theAsymmetricCacheSelectsTheTopEstimatedScores() {
+        LlamaModel m = RandomLlama.model(C, 14);
+        int bits = 24;
+        Recording rec = new Recording(KvPolicies.binaryAsym(8, 1, 2, bits, 9), C);
+        try (Decoder d = m.decoder(rec)) {
+            for (int token : TOKENS) {
+                d.next(token);
+            }
+        }
+        int hs = C.headSize();
+        float[] projection = new float[bits * hs];
+        io.binaryllm.seed.SplitMix64 r = new io.binaryllm.seed.Seeds(9).stream("kv-cache/qjl");
+        for (int i = 0; i < projection.length; i++) {
+            projection[i] = (float) r.nextGaussian();
+        }
+        assertThat(rec.selections).isNotEmpty();
+        for (int i = 0; i < rec.selections.size(); i++) {
+            float[][] ks = rec.keys.get(i);
+            int n = ks.length;
+            float[] pq = project(projection, rec.queries.get(i), bits, hs);
+            double[] score = new double[n];
+            for (int t = 1; t < n - 2; t++) {
+                float[] pk = project(projection, ks[t], bits, hs);
+                float[] sign = new float[bits];
+                for (int b = 0; b < bits; b++) {
+                    sign[b] = pk[b] > 0 ? 1f : -1f;
+                }
+                float norm = (float) Math.sqrt(io.binaryllm.metric.Dot.dot(ks[t], 0, ks[t], 0, hs));
+                score[t] = norm * io.binaryllm.metric.Dot.dot(pq, 0, sign, 0, bits);
+            }
+            List<Integer> middle = new ArrayList<>();
+            for (int t = 1; t < n - 2; t++) {
+                middle.add(t);
+            }
+            middle.sort((a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
+            int[] chosen = middle.subList(0, 5).stream().mapToInt(Integer::intValue).sorted().toArray();
+            int[] expected = new int[8];
+            System.arraycopy(chosen, 0, expected, 1, 5);
+            expected[6] = n - 2;
+            expected[7] = n - 1;
+            assertThat(rec.selections.get(i)).as("call %d", i).containsExactly(expected);
+        }
+    }
+
+    private static float[] project(float[] p, float[] x, int bits, int hs) {
+        float[] out = new float[bits];
+        io.binaryllm.metric.Dot.matVec(p, 0, bits, hs, x, 0, out, 0);
+        return out;
     }
 }

@@ -1,0 +1,98 @@
+package io.binaryllm.kvcache.internal;
+
+import io.binaryllm.kvcache.KvPolicy;
+import io.binaryllm.kvcache.LlamaConfig;
+
+import java.util.Arrays;
+
+/**
+ * Quest's pages: the candidate positions in pages of {@code page}; each page keeps the elementwise minimum and
+ * maximum of its keys, and a query bounds the page's best q.k by sum_j max(q_j * min_j, q_j * max_j) (in double, in
+ * dimension order). Whole pages are taken by (bound desc, page asc) while they fit the budget beside the sink and
+ * recent positions; a page that does not fit is skipped, so a query may attend to fewer positions than the budget.
+ */
+public final class PageSelector implements KvPolicy.Selector {
+    private final LlamaConfig c;
+    private final int budget;
+    private final int sink;
+    private final int recent;
+    private final int page;
+    private final float[][] keys; // [layer][position * kvDim + j]
+
+    public PageSelector(LlamaConfig config, int budget, int sink, int recent, int page) {
+        this.c = config;
+        this.budget = budget;
+        this.sink = sink;
+        this.recent = recent;
+        this.page = page;
+        this.keys = new float[config.layers()][config.seqLen() * config.kvDim()];
+    }
+
+    @Override
+    public void keyWritten(int layer, int pos, float[] k, int offset) {
+        System.arraycopy(k, offset, keys[layer], pos * c.kvDim(), c.kvDim());
+    }
+
+    @Override
+    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
+        if (n <= budget) {
+            return null;
+        }
+        int to = n - recent;
+        int pages = (to - sink + page - 1) / page;
+        int hs = c.headSize();
+        int kv = c.kvDim();
+        int kvOffset = (head / c.groupSize()) * hs;
+        double[] bound = new double[pages];
+        for (int p = 0; p < pages; p++) {
+            int start = sink + p * page;
+            int end = Math.min(to, start + page);
+            double b = 0;
+            for (int j = 0; j < hs; j++) {
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (int t = start; t < end; t++) {
+                    float v = keys[layer][t * kv + kvOffset + j];
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                double qj = q[qOffset + j];
+                b += Math.max(qj * lo, qj * hi);
+            }
+            bound[p] = b;
+        }
+        Integer[] order = new Integer[pages];
+        for (int p = 0; p < pages; p++) {
+            order[p] = p;
+        }
+        Arrays.sort(order, (a, b) -> bound[a] != bound[b] ? Double.compare(bound[b], bound[a]) : Integer.compare(a, b));
+        boolean[] take = new boolean[n];
+        int room = budget - sink - recent;
+        for (int p : order) {
+            int size = Math.min(to, sink + (p + 1) * page) - (sink + p * page);
+            if (size <= room) {
+                room -= size;
+                for (int t = sink + p * page; t < sink + p * page + size; t++) {
+                    take[t] = true;
+                }
+            }
+        }
+        for (int t = 0; t < sink; t++) {
+            take[t] = true;
+        }
+        for (int t = to; t < n; t++) {
+            take[t] = true;
+        }
+        int count = 0;
+        for (boolean b : take) {
+            count += b ? 1 : 0;
+        }
+        int[] out = new int[count];
+        for (int t = 0, i = 0; t < n; t++) {
+            if (take[t]) {
+                out[i++] = t;
+            }
+        }
+        return out;
+    }
+}
