@@ -33,8 +33,8 @@ import java.util.concurrent.Callable;
 @Command(name = "kv-eval", mixinStandardHelpOptions = true,
         description = {"Evaluate KV cache policies on a Llama model (llama2.c .bin or GGUF): for every policy and budget,",
                 "teacher-forced perplexity and what the selection keeps of exact attention (mass, top-B recall,",
-                "output error). Sequences are drawn from the model itself (seeded, temperature 1); their tokens are",
-                "written to tokens.npy. Output: a new directory with metrics.json (same bytes on rerun), report.md,",
+                "output error). Sequences are drawn from the model itself (seeded, temperature 1), or cut from --text",
+                "through --tokenizer; their tokens are written to tokens.npy. Output: a new directory with metrics.json (same bytes on rerun), report.md,",
                 "perplexity.png and attention_mass.png."})
 final class KvEvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,8 +42,15 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = "llama2.c checkpoint or GGUF file.")
     Path model;
 
-    @Option(names = "--sample", defaultValue = "4", paramLabel = "N", description = "Sequences to draw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sample", defaultValue = "4", paramLabel = "N",
+            description = "Sequences to draw, or with --text the most windows to take (default: ${DEFAULT-VALUE}).")
     int sample;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "Evaluate on this UTF-8 text instead, cut into windows of --length tokens.")
+    Path text;
+
+    @Option(names = "--tokenizer", paramLabel = "TOKENIZER.bin", description = "llama2.c's tokenizer.bin for --text.")
+    Path tokenizer;
 
     @Option(names = "--length", paramLabel = "L", description = "Tokens a sequence (default: the context, at most 256).")
     Integer length;
@@ -104,6 +111,9 @@ final class KvEvalCommand implements Callable<Integer> {
                 throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
             }
         }
+        if ((text == null) != (tokenizer == null)) {
+            throw new BadArgumentException(text == null ? "tokenizer" : "text", "--text and --tokenizer go together");
+        }
         List<KvEval.PolicyAtBudget> made = new ArrayList<>();
         for (String p : policies) {
             made.add(switch (p) {
@@ -126,8 +136,8 @@ final class KvEvalCommand implements Callable<Integer> {
         try (StagedDirectory staged = StagedDirectory.create(parent,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-kv-eval");
              Progress progress = new Progress("kv-eval", 1L + (long) policies.size() * bs.size())) {
-            int[][] tokens = Sampler.sample(m, sample, len, first, seed);
-            progress.step("sampled " + sample + " x " + len + " tokens");
+            int[][] tokens = text == null ? Sampler.sample(m, sample, len, first, seed) : windows(c, len);
+            progress.step(tokens.length + " x " + len + " tokens");
             List<KvEval.Row> rows = KvEval.run(m, tokens, policies, made, bs, r -> {
                 progress.step(r.policy() + " @ " + r.budget());
                 out.printf(Locale.ROOT, "  %-18s budget %4d  perplexity %9.4f  mass %.4f  recall %.4f  error %.4f%n", r.policy(), r.budget(),
@@ -141,6 +151,29 @@ final class KvEvalCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The text's tokens (after BOS) in consecutive windows of {@code len}, at most {@link #sample} of them. */
+    private int[][] windows(LlamaConfig c, int len) {
+        io.binaryllm.kvcache.Tokenizer t = io.binaryllm.kvcache.Tokenizer.read(tokenizer, c.vocab());
+        String s;
+        try {
+            s = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(text))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw io.binaryllm.BadInputException.in(text, "not UTF-8 text");
+        } catch (IOException e) {
+            throw io.binaryllm.BadInputException.in(text, "cannot read: " + e.getMessage());
+        }
+        int[] all = t.encode(s, true);
+        int count = Math.min(sample, all.length / len);
+        if (count == 0) {
+            throw io.binaryllm.BadInputException.in(text, all.length + " tokens, fewer than one window of --length " + len);
+        }
+        int[][] out = new int[count][];
+        for (int i = 0; i < count; i++) {
+            out[i] = java.util.Arrays.copyOfRange(all, i * len, (i + 1) * len);
+        }
+        return out;
+    }
+
     private void write(Path dir, LlamaConfig c, int[][] tokens, List<Integer> bs, List<KvEval.Row> rows) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> modelInfo = new LinkedHashMap<>();
@@ -148,7 +181,8 @@ final class KvEvalCommand implements Callable<Integer> {
         modelInfo.put("config", c);
         modelInfo.put("parameters", c.parameters());
         metrics.put("model", modelInfo);
-        metrics.put("sequences", Map.of("count", tokens.length, "length", tokens[0].length, "first", first, "seed", seed));
+        metrics.put("sequences", Map.of("count", tokens.length, "length", tokens[0].length, "first", first, "seed", seed,
+                "source", text == null ? "sampled from the model" : "text " + text.getFileName()));
         metrics.put("budgets", bs);
         metrics.put("sink", bs.stream().map(KvEvalCommand::sink).toList());
         metrics.put("recent", bs.stream().map(KvEvalCommand::recent).toList());
@@ -170,7 +204,7 @@ final class KvEvalCommand implements Callable<Integer> {
     private static Map<String, Object> sorted(Map<String, Object> metrics) {
         @SuppressWarnings("unchecked") Map<String, Object> seq = (Map<String, Object>) metrics.get("sequences");
         Map<String, Object> ordered = new LinkedHashMap<>();
-        for (String k : List.of("count", "length", "first", "seed")) {
+        for (String k : List.of("source", "count", "length", "first", "seed")) {
             ordered.put(k, seq.get(k));
         }
         metrics.put("sequences", ordered);

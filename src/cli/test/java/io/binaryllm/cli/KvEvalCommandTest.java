@@ -23,7 +23,11 @@ class KvEvalCommandTest {
     Path dir;
 
     private Path model() {
-        LlamaConfig c = new LlamaConfig(32, 48, 2, 4, 2, 50, 32, true);
+        return model(50);
+    }
+
+    private Path model(int vocab) {
+        LlamaConfig c = new LlamaConfig(32, 48, 2, 4, 2, vocab, 32, true);
         SplittableRandom r = new SplittableRandom(5);
         float[] embedding = fill(r, c.vocab() * c.dim(), 1.0);
         int d = c.dim();
@@ -34,7 +38,7 @@ class KvEvalCommandTest {
         LlamaModel m = LlamaModel.of(c, new LlamaModel.Weights(embedding, ones(l * d), fill(r, l * d * d, 3 * s), fill(r, l * kv * d, 3 * s),
                 fill(r, l * kv * d, s), fill(r, l * d * d, s), ones(l * d), fill(r, l * h * d, s), fill(r, l * d * h, 1 / Math.sqrt(h)),
                 fill(r, l * h * d, s), ones(d), embedding));
-        Path f = dir.resolve("tiny.bin");
+        Path f = dir.resolve("tiny-" + vocab + ".bin");
         Llama2c.write(f, false, m);
         return f;
     }
@@ -113,5 +117,43 @@ class KvEvalCommandTest {
             assertThat(r.err()).contains(expected[i]).hasLineCount(1);
         }
         assertThat(out).doesNotExist();
+    }
+
+    /** --text through llama2.c's tokenizer: the windows written to tokens.npy are the text's tokens after BOS. */
+    @Test
+    void aTextIsCutIntoWindowsOfItsTokens() throws Exception {
+        List<String> vocab = new java.util.ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        for (int b = 0; b < 256; b++) {
+            vocab.add(String.format("<0x%02X>", b));
+        }
+        vocab.addAll(List.of(" ", "e", "t", "a", " t", "he", " the", "n", "d", " a", "nd"));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8).array());
+        for (int i = 0; i < vocab.size(); i++) {
+            byte[] s = vocab.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(-i).putInt(s.length).array());
+            bytes.write(s);
+        }
+        Path tok = dir.resolve("tokenizer.bin");
+        Files.write(tok, bytes.toByteArray());
+        Path m = model(vocab.size());
+        Path text = Files.writeString(dir.resolve("t.txt"), "the cat and the hat and the dog and the end of the tale");
+        Path out = dir.resolve("runs");
+        CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--text", text, "--tokenizer", tok, "--length", "12", "--sample", "3",
+                "--budgets", "4,12", "--policies", "full,binary", "--output", out);
+        assertThat(r.code()).as(r.err()).isZero();
+        int[] all = io.binaryllm.kvcache.Tokenizer.read(tok, vocab.size()).encode(Files.readString(text), true);
+        Path run = runs(out).getFirst();
+        var written = Npy.readHeap(run.resolve("tokens.npy"));
+        int windows = Math.min(3, all.length / 12);
+        assertThat(written.shape()).containsExactly(windows, 12);
+        int[] flat = new int[windows * 12];
+        java.nio.ByteBuffer.wrap(written.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asIntBuffer().get(flat);
+        assertThat(flat).containsExactly(java.util.Arrays.copyOf(all, windows * 12));
+        assertThat(Files.readString(run.resolve("metrics.json"))).contains("\"source\" : \"text t.txt\"");
+        CliHarness.Run bad = CliHarness.cli("kv-eval", "--model", m, "--text", text, "--output", out);
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("--text and --tokenizer go together").hasLineCount(1);
     }
 }
