@@ -51,8 +51,21 @@ public final class BinarySelector implements KvPolicy.Selector {
         }
     }
 
-    /** The code of the head-sized vector at {@code v[offset]} into {@code out[at, at + words)}. */
+    /**
+     * The code of the head-sized vector at {@code v[offset]} into {@code out[at, at + words)}. Sign codes are written
+     * here directly (bit j of the code, bit j % 64 of word j / 64, set when v[j] > 0: the sign binarizer's layout);
+     * hyperplane codes go through the binarizer, whose projection is the point.
+     */
     private void code(float[] v, int offset, long[] out, int at) {
+        if (binarizer.name().equals("sign")) {
+            java.util.Arrays.fill(out, at, at + words, 0L);
+            for (int j = 0; j < c.headSize(); j++) {
+                if (v[offset + j] > 0) {
+                    out[at + (j >>> 6)] |= 1L << (j & 63);
+                }
+            }
+            return;
+        }
         float[] row = java.util.Arrays.copyOfRange(v, offset, offset + c.headSize());
         try (FloatEmbeddingBatch one = FloatEmbeddingBatch.of(new float[][]{row}); Binarized b = binarizer.binarize(one)) {
             for (int w = 0; w < words; w++) {
