@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.internal.Numerics;
+import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.metric.Dot;
 
 /**
@@ -66,31 +67,31 @@ public final class Decoder implements AutoCloseable {
         System.arraycopy(w.embedding(), token * d, x, 0, d);
         for (int l = 0; l < c.layers(); l++) {
             Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d, c.rmsEps());
-            Dot.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
+            ParallelMatVec.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
             float[] k = keys[l];
             float[] v = values[l];
-            Dot.matVec(w.wk(), l * kv * d, kv, d, xb, 0, k, pos * kv);
-            Dot.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
+            ParallelMatVec.matVec(w.wk(), l * kv * d, kv, d, xb, 0, k, pos * kv);
+            ParallelMatVec.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
             model.rope().rotate(q, 0, c.heads(), pos);
             model.rope().rotate(k, pos * kv, c.kvHeads(), pos);
             selector.keyWritten(l, pos, k, pos * kv);
             attend(l, k, v, hs, kv);
-            Dot.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);
+            ParallelMatVec.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb2[i];
             }
             Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d, c.rmsEps());
-            Dot.matVec(w.w1(), l * hid * d, hid, d, xb, 0, hb, 0);
-            Dot.matVec(w.w3(), l * hid * d, hid, d, xb, 0, hb2, 0);
+            ParallelMatVec.matVec(w.w1(), l * hid * d, hid, d, xb, 0, hb, 0);
+            ParallelMatVec.matVec(w.w3(), l * hid * d, hid, d, xb, 0, hb2, 0);
             Numerics.swiGlu(hb, hb2, hid);
-            Dot.matVec(w.w2(), l * d * hid, d, hid, hb, 0, xb, 0);
+            ParallelMatVec.matVec(w.w2(), l * d * hid, d, hid, hb, 0, xb, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb[i];
             }
         }
         Numerics.rmsNorm(xb, x, w.rmsFinal(), 0, d, c.rmsEps());
         float[] logits = new float[c.vocab()];
-        Dot.matVec(w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
+        ParallelMatVec.matVec(w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
         pos++;
         return logits;
     }
