@@ -1,8 +1,15 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.KvPolicy.Selector;
+import io.binaryllm.kvcache.internal.AsymmetricSelector;
 import io.binaryllm.kvcache.internal.BinarySelector;
+import io.binaryllm.kvcache.internal.PageSelector;
+import io.binaryllm.kvcache.internal.RandomSelector;
 import io.binaryllm.seed.Seeds;
+
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 
 /**
@@ -14,46 +21,48 @@ public final class KvPolicies {
     private KvPolicies() {
     }
 
+    /** A policy as its name, its selection state a position, and how a decoder's selector is opened. */
+    private record Policy(String describe, ToIntFunction<LlamaConfig> bits, Function<LlamaConfig, Selector> opener) implements KvPolicy {
+        @Override
+        public int selectionBitsPerPosition(LlamaConfig config) {
+            return bits.applyAsInt(config);
+        }
+
+        @Override
+        public Selector open(LlamaConfig config) {
+            return opener.apply(config);
+        }
+    }
+
     /** Every cached position. */
     public static KvPolicy full() {
-        return new KvPolicy() {
+        return new Policy("full", c -> 0, c -> new Selector() {
             @Override
-            public String describe() {
-                return "full";
+            public void keyWritten(int layer, int pos, float[] keys, int offset) {
             }
 
             @Override
-            public int selectionBitsPerPosition(LlamaConfig config) {
-                return 0;
+            public int[] select(int layer, int head, float[] q, int qOffset, int n) {
+                return null;
             }
-
-            @Override
-            public Selector open(LlamaConfig config) {
-                return new Selector() {
-                    @Override
-                    public void keyWritten(int layer, int pos, float[] keys, int offset) {
-                    }
-
-                    @Override
-                    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-                        return null;
-                    }
-                };
-            }
-        };
+        });
     }
 
     /** The first {@code sink} positions and the most recent {@code budget - sink} (StreamingLLM's window). */
     public static KvPolicy window(int budget, int sink) {
         check(budget, sink, 0);
-        return fixed("window(budget=" + budget + ", sink=" + sink + ")", budget, sink, budget - sink, null);
+        return new Policy("window(budget=" + budget + ", sink=" + sink + ")", c -> 0,
+                c -> new RandomSelector(budget, sink, budget - sink, new Seeds(0)));
     }
 
-    /** {@code sink} first and {@code recent} last positions, the rest of the budget drawn at random (seeded): a floor. */
+    /**
+     * {@code sink} first and {@code recent} last positions, the rest of the budget a uniform draw without replacement
+     * from those between (seeded per layer, head and step): the floor any selection must beat.
+     */
     public static KvPolicy random(int budget, int sink, int recent, long seed) {
         check(budget, sink, recent);
-        return fixed("random(budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")", budget, sink, recent,
-                new Seeds(seed));
+        return new Policy("random(budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")", c -> 0,
+                c -> new RandomSelector(budget, sink, recent, new Seeds(seed)));
     }
 
     /**
@@ -69,22 +78,8 @@ public final class KvPolicies {
         }
         String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + ", budget=" + budget + ", sink=" + sink
                 + ", recent=" + recent + ", backend=" + backend + ")";
-        return new KvPolicy() {
-            @Override
-            public String describe() {
-                return name;
-            }
-
-            @Override
-            public int selectionBitsPerPosition(LlamaConfig config) {
-                return config.kvHeads() * (bits == null ? config.headSize() : bits);
-            }
-
-            @Override
-            public Selector open(LlamaConfig config) {
-                return new BinarySelector(config, budget, sink, recent, binarizer, bits, new Seeds(seed), backend);
-            }
-        };
+        return new Policy(name, c -> c.kvHeads() * (bits == null ? c.headSize() : bits),
+                c -> new BinarySelector(c, budget, sink, recent, binarizer, bits, new Seeds(seed), backend));
     }
 
     /**
@@ -97,23 +92,8 @@ public final class KvPolicies {
         if (bits < 1 || bits > 4096) {
             throw new BadArgumentException("bits", "projection bits are 1 to 4096, got " + bits);
         }
-        String name = "binary-asym(bits=" + bits + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")";
-        return new KvPolicy() {
-            @Override
-            public String describe() {
-                return name;
-            }
-
-            @Override
-            public int selectionBitsPerPosition(LlamaConfig config) {
-                return config.kvHeads() * (bits + Float.SIZE);
-            }
-
-            @Override
-            public Selector open(LlamaConfig config) {
-                return new io.binaryllm.kvcache.internal.AsymmetricSelector(config, budget, sink, recent, bits, new Seeds(seed));
-            }
-        };
+        return new Policy("binary-asym(bits=" + bits + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")",
+                c -> c.kvHeads() * (bits + Float.SIZE), c -> new AsymmetricSelector(c, budget, sink, recent, bits, new Seeds(seed)));
     }
 
     /**
@@ -125,23 +105,9 @@ public final class KvPolicies {
         if (page < 1) {
             throw new BadArgumentException("page", "pages hold at least one position, got " + page);
         }
-        String name = "pages(page=" + page + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ")";
-        return new KvPolicy() {
-            @Override
-            public String describe() {
-                return name;
-            }
-
-            @Override
-            public int selectionBitsPerPosition(LlamaConfig config) {
-                return config.kvHeads() * 2 * config.headSize() * Float.SIZE / page; // a page's min and max, shared by its positions
-            }
-
-            @Override
-            public Selector open(LlamaConfig config) {
-                return new io.binaryllm.kvcache.internal.PageSelector(config, budget, sink, recent, page);
-            }
-        };
+        // A page's minimum and maximum, shared by its positions.
+        return new Policy("pages(page=" + page + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ")",
+                c -> c.kvHeads() * 2 * c.headSize() * Float.SIZE / page, c -> new PageSelector(c, budget, sink, recent, page));
     }
 
     private static void check(int budget, int sink, int recent) {
@@ -151,62 +117,5 @@ public final class KvPolicies {
         if (sink < 0 || recent < 0 || sink + recent > budget) {
             throw new BadArgumentException("budget", "sink " + sink + " and recent " + recent + " must fit the budget " + budget);
         }
-    }
-
-    /** Sink and recent positions plus, with seeds, random ones from between them. */
-    private static KvPolicy fixed(String name, int budget, int sink, int recent, Seeds seeds) {
-        return new KvPolicy() {
-            @Override
-            public String describe() {
-                return name;
-            }
-
-            @Override
-            public int selectionBitsPerPosition(LlamaConfig config) {
-                return 0;
-            }
-
-            @Override
-            public Selector open(LlamaConfig config) {
-                return new Selector() {
-                    @Override
-                    public void keyWritten(int layer, int pos, float[] keys, int offset) {
-                    }
-
-                    @Override
-                    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-                        if (n <= budget) {
-                            return null;
-                        }
-                        int middle = budget - sink - recent;
-                        int[] out = new int[budget];
-                        for (int i = 0; i < sink; i++) {
-                            out[i] = i;
-                        }
-                        if (middle > 0) {
-                            // A partial Fisher-Yates shuffle of [sink, n - recent), seeded by (layer, head, n).
-                            io.binaryllm.seed.SplitMix64 r = seeds.stream("random-cache/" + layer + "/" + head + "/" + n);
-                            int span = n - recent - sink;
-                            int[] pool = new int[span];
-                            for (int i = 0; i < span; i++) {
-                                pool[i] = sink + i;
-                            }
-                            for (int i = 0; i < middle; i++) {
-                                int j = i + (int) r.nextLong(span - i);
-                                int t = pool[i];
-                                pool[i] = pool[j];
-                                pool[j] = t;
-                            }
-                            java.util.Arrays.sort(pool, 0, middle);
-                            System.arraycopy(pool, 0, out, sink, middle);
-                        }
-                        for (int i = 0; i < recent; i++) {
-                            out[sink + middle + i] = n - recent + i;
-                        }
-                        return out;
-                    }
-                };
-            }
-        };
     }
 }

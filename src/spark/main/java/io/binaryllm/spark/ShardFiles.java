@@ -238,15 +238,7 @@ final class ShardFiles {
         NpyHeader header() {
             try {
                 NpyHeader h = NpyHeader.read(uri, this);
-                long expected = h.dataOffset() + h.dataBytes();
-                if (size < expected) {
-                    throw BadInputException.in(uri, "truncated: shape " + Arrays.toString(h.shape()) + " of "
-                            + h.dtype().descr() + " needs " + expected + " bytes, the file has " + size);
-                }
-                if (size > expected) {
-                    throw BadInputException.in(uri, (size - expected) + " unexpected bytes after the data of shape "
-                            + Arrays.toString(h.shape()));
-                }
+                h.requireFileSize(uri, size);
                 return h;
             } catch (IOException e) {
                 throw BadInputException.in(uri, "cannot read: " + e.getMessage());

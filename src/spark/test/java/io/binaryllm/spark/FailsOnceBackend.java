@@ -1,11 +1,7 @@
 package io.binaryllm.spark;
 
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.search.ScoredResult;
-import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
-import io.binaryllm.testing.FakeBackend;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,12 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The reference backend, except that its first search after {@link #arm()} fails: a task that dies as on a sick
  * executor, for Spark to retry. Registered as a service for this module's tests only.
  */
-public final class FailsOnceBackend extends FakeBackend {
+public final class FailsOnceBackend extends ReferenceBacked {
     static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
     static final AtomicInteger FAILED = new AtomicInteger();
 
     public FailsOnceBackend() {
-        super("fails-once", true, -1);
+        super("fails-once");
     }
 
     static void arm() {
@@ -32,15 +28,6 @@ public final class FailsOnceBackend extends FakeBackend {
             FAILED.incrementAndGet();
             throw new IllegalStateException("injected: the executor's search failed");
         }
-        try (var reference = SearchBackends.open("reference")) {
-            return reference.search(database, queries, k);
-        }
-    }
-
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        try (var reference = SearchBackends.open("reference")) {
-            return reference.searchOsq(database, queries, k);
-        }
+        return super.search(database, queries, k);
     }
 }

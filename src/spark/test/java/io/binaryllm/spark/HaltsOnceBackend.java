@@ -1,11 +1,7 @@
 package io.binaryllm.spark;
 
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.search.ScoredResult;
-import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
-import io.binaryllm.testing.FakeBackend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +14,11 @@ import java.nio.file.Path;
  * middle of a job. Which search is first is decided across processes by creating the file that the system property
  * {@value #MARKER} names (its content: the process id that halted). Registered as a service for this module's tests.
  */
-public final class HaltsOnceBackend extends FakeBackend {
+public final class HaltsOnceBackend extends ReferenceBacked {
     static final String MARKER = "binaryllm.test.halt-marker";
 
     public HaltsOnceBackend() {
-        super("halts-once", true, -1);
+        super("halts-once");
     }
 
     @Override
@@ -38,15 +34,6 @@ public final class HaltsOnceBackend extends FakeBackend {
                 throw new UncheckedIOException(e);
             }
         }
-        try (var reference = SearchBackends.open("reference")) {
-            return reference.search(database, queries, k);
-        }
-    }
-
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        try (var reference = SearchBackends.open("reference")) {
-            return reference.searchOsq(database, queries, k);
-        }
+        return super.search(database, queries, k);
     }
 }

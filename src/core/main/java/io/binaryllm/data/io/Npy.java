@@ -68,16 +68,7 @@ public final class Npy {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader header = NpyHeader.read(file, channel);
-            long expected = header.dataOffset() + header.dataBytes();
-            long size = channel.size();
-            if (size < expected) {
-                throw BadInputException.in(file, "truncated: shape " + Arrays.toString(header.shape()) + " of "
-                        + header.dtype().descr() + " needs " + expected + " bytes, the file has " + size);
-            }
-            if (size > expected) {
-                throw BadInputException.in(file, (size - expected) + " unexpected bytes after the data of shape "
-                        + Arrays.toString(header.shape()));
-            }
+            header.requireFileSize(file, channel.size());
             MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), header.dataBytes(), arena);
             return new Mapped(file, header, data, arena);
         } catch (NoSuchFileException e) {

@@ -102,6 +102,18 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         return parseDict(source, dict, dataOffset);
     }
 
+    /** Refuses a file of {@code size} bytes that is not exactly this header and its data: truncated, or with bytes after. */
+    public void requireFileSize(Object source, long size) {
+        long expected = dataOffset + dataBytes();
+        if (size < expected) {
+            throw BadInputException.in(source, "truncated: shape " + Arrays.toString(shape) + " of " + dtype.descr() + " needs "
+                    + expected + " bytes, the file has " + size);
+        }
+        if (size > expected) {
+            throw BadInputException.in(source, (size - expected) + " unexpected bytes after the data of shape " + Arrays.toString(shape));
+        }
+    }
+
     /** Fills {@code buffer} from {@code position} on, or up to the end of the channel. */
     private static void readAt(SeekableByteChannel channel, ByteBuffer buffer, long position) throws IOException {
         channel.position(position);

@@ -80,10 +80,7 @@ public final class BinarySelector implements KvPolicy.Selector {
             return null;
         }
         int middle = budget - sink - recent;
-        int[] out = new int[budget];
-        for (int i = 0; i < sink; i++) {
-            out[i] = i;
-        }
+        int[] picked = new int[Math.max(0, middle)];
         if (middle > 0) {
             long[] query = new long[words];
             code(q, qOffset, query, 0);
@@ -96,19 +93,13 @@ public final class BinarySelector implements KvPolicy.Selector {
                 r = backend.search(db, qb, k);
             }
             int taken = 0;
-            int[] picked = new int[middle];
             for (long p : r.indicesOf(0)) {
                 if (p >= sink && taken < middle) {
                     picked[taken++] = (int) p;
                 }
             }
-            java.util.Arrays.sort(picked);
-            System.arraycopy(picked, 0, out, sink, middle);
         }
-        for (int i = 0; i < recent; i++) {
-            out[sink + middle + i] = n - recent + i;
-        }
-        return out;
+        return ScoredSelector.assemble(sink, picked, recent, n);
     }
 
     @Override

@@ -31,10 +31,7 @@ public abstract class ScoredSelector implements KvPolicy.Selector {
             return null;
         }
         int middle = budget - sink - recent;
-        int[] out = new int[budget];
-        for (int i = 0; i < sink; i++) {
-            out[i] = i;
-        }
+        int[] picked = new int[Math.max(0, middle)];
         if (middle > 0) {
             int to = n - recent;
             double[] s = new double[to];
@@ -44,15 +41,24 @@ public abstract class ScoredSelector implements KvPolicy.Selector {
                 order[t - sink] = t;
             }
             Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
-            int[] picked = new int[middle];
             for (int i = 0; i < middle; i++) {
                 picked[i] = order[i];
             }
-            Arrays.sort(picked);
-            System.arraycopy(picked, 0, out, sink, middle);
         }
+        return assemble(sink, picked, recent, n);
+    }
+
+    /** Positions 0..sink-1, the {@code picked} ones (sorted here), and n-recent..n-1, ascending. */
+    public static int[] assemble(int sink, int[] picked, int recent, int n) {
+        int[] out = new int[sink + picked.length + recent];
+        for (int i = 0; i < sink; i++) {
+            out[i] = i;
+        }
+        int[] middle = picked.clone();
+        Arrays.sort(middle);
+        System.arraycopy(middle, 0, out, sink, middle.length);
         for (int i = 0; i < recent; i++) {
-            out[sink + middle + i] = n - recent + i;
+            out[sink + middle.length + i] = n - recent + i;
         }
         return out;
     }

@@ -1,0 +1,29 @@
+package io.binaryllm.spark;
+
+import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.search.ScoredResult;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+import io.binaryllm.testing.FakeBackend;
+
+/** A test backend that answers as the reference backend does, for subclasses that inject a fault first. */
+abstract class ReferenceBacked extends FakeBackend {
+    ReferenceBacked(String name) {
+        super(name, true, -1);
+    }
+
+    @Override
+    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.search(database, queries, k);
+        }
+    }
+
+    @Override
+    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+        try (var reference = SearchBackends.open("reference")) {
+            return reference.searchOsq(database, queries, k);
+        }
+    }
+}
