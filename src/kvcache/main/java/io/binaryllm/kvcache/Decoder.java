@@ -123,54 +123,9 @@ public final class Decoder implements AutoCloseable {
                 }
             }
             if (stats != null && chosen != null) {
-                measure(layer, h, chosen, k, v, hs, kv, kvOffset, scale, n);
+                stats.addQuery(layer, h, q, h * hs, k, v, kv, kvOffset, hs, n, chosen);
             }
         }
-    }
-
-    /** The selection against exact attention over all n positions, in double (see {@link SelectionStats}). */
-    private void measure(int layer, int h, int[] chosen, float[] k, float[] v, int hs, int kv, int kvOffset, double scale, int n) {
-        double[] s = new double[n];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < n; t++) {
-            s[t] = Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale;
-            max = Math.max(max, s[t]);
-        }
-        double sum = 0;
-        double[] p = new double[n];
-        for (int t = 0; t < n; t++) {
-            p[t] = StrictMath.exp(s[t] - max);
-            sum += p[t];
-        }
-        double mass = 0;
-        for (int t : chosen) {
-            mass += p[t] / sum;
-        }
-        Integer[] order = new Integer[n];
-        for (int t = 0; t < n; t++) {
-            order[t] = t;
-        }
-        java.util.Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
-        boolean[] top = new boolean[n];
-        for (int i = 0; i < chosen.length; i++) {
-            top[order[i]] = true;
-        }
-        int hits = 0;
-        for (int t : chosen) {
-            hits += top[t] ? 1 : 0;
-        }
-        double diff = 0;
-        double norm = 0;
-        for (int j = 0; j < hs; j++) {
-            double exact = 0;
-            for (int t = 0; t < n; t++) {
-                exact += p[t] / sum * v[t * kv + kvOffset + j];
-            }
-            double d = xb[h * hs + j] - exact;
-            diff += d * d;
-            norm += exact * exact;
-        }
-        stats.add(layer, h, mass, (double) hits / chosen.length, norm == 0 ? 0 : Math.sqrt(diff / norm));
     }
 
     /** What the policy's selections kept of exact attention so far; null unless the decoder was opened to measure. */
