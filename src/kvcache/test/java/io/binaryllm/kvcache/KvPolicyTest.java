@@ -261,6 +261,14 @@ class KvPolicyTest {
         // Candidates 1..7 in pages {1,2} {3,4} {5,6} {7}, bounds 0.2, 5, 1, 9; sink {0}, recent {8}.
         assertThat(four.select(0, 0, q, 0, 9)).containsExactly(0, 7, 8);
         assertThat(five.select(0, 0, q, 0, 9)).containsExactly(0, 3, 4, 7, 8);
+        // Keys written past the visible positions (a causal mask over a whole window) change nothing.
+        KvPolicy.Selector seven = KvPolicies.pages(4, 1, 1, 2).open(c);
+        for (int t = 0; t < 7; t++) {
+            seven.keyWritten(0, t, new float[]{first[t], -1}, 0);
+        }
+        for (int n = 5; n <= 7; n++) {
+            assertThat(four.select(0, 0, q, 0, n)).as("n=%d", n).containsExactly(seven.select(0, 0, q, 0, n));
+        }
         assertThat(KvPolicies.pages(4, 1, 1, 2).selectionBitsPerPosition(c)).isEqualTo(2 * 2 * 32 / 2);
     }
 

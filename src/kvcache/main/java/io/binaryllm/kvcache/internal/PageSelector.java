@@ -18,6 +18,8 @@ public final class PageSelector implements KvPolicy.Selector {
     private final int recent;
     private final int page;
     private final float[][] keys; // [layer][position * kvDim + j]
+    private final float[][] lows;  // [layer][page * kvDim + j]: the minimum of the page's keys written so far
+    private final float[][] highs; // [layer][page * kvDim + j]: the maximum
 
     public PageSelector(LlamaConfig config, int budget, int sink, int recent, int page) {
         this.c = config;
@@ -26,11 +28,26 @@ public final class PageSelector implements KvPolicy.Selector {
         this.recent = recent;
         this.page = page;
         this.keys = new float[config.layers()][config.seqLen() * config.kvDim()];
+        int pages = (config.seqLen() + page - 1) / page;
+        this.lows = new float[config.layers()][pages * config.kvDim()];
+        this.highs = new float[config.layers()][pages * config.kvDim()];
+        for (int l = 0; l < config.layers(); l++) {
+            java.util.Arrays.fill(lows[l], Float.POSITIVE_INFINITY);
+            java.util.Arrays.fill(highs[l], Float.NEGATIVE_INFINITY);
+        }
     }
 
     @Override
     public void keyWritten(int layer, int pos, float[] k, int offset) {
-        System.arraycopy(k, offset, keys[layer], pos * c.kvDim(), c.kvDim());
+        int kv = c.kvDim();
+        System.arraycopy(k, offset, keys[layer], pos * kv, kv);
+        if (pos >= sink) { // a page's bounds kept as its keys arrive: a query then reads them instead of the keys
+            int at = (pos - sink) / page * kv;
+            for (int j = 0; j < kv; j++) {
+                lows[layer][at + j] = Math.min(lows[layer][at + j], k[offset + j]);
+                highs[layer][at + j] = Math.max(highs[layer][at + j], k[offset + j]);
+            }
+        }
     }
 
     @Override
@@ -47,14 +64,22 @@ public final class PageSelector implements KvPolicy.Selector {
         for (int p = 0; p < pages; p++) {
             int start = sink + p * page;
             int end = Math.min(to, start + page);
+            boolean whole = end == start + page; // a page cut by the recent positions is bounded over its part only
             double b = 0;
             for (int j = 0; j < hs; j++) {
-                float lo = Float.POSITIVE_INFINITY;
-                float hi = Float.NEGATIVE_INFINITY;
-                for (int t = start; t < end; t++) {
-                    float v = keys[layer][t * kv + kvOffset + j];
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+                float lo;
+                float hi;
+                if (whole) {
+                    lo = lows[layer][p * kv + kvOffset + j];
+                    hi = highs[layer][p * kv + kvOffset + j];
+                } else {
+                    lo = Float.POSITIVE_INFINITY;
+                    hi = Float.NEGATIVE_INFINITY;
+                    for (int t = start; t < end; t++) {
+                        float v = keys[layer][t * kv + kvOffset + j];
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 }
                 double qj = q[qOffset + j];
                 b += Math.max(qj * lo, qj * hi);

@@ -36,16 +36,32 @@ public abstract class ScoredSelector implements KvPolicy.Selector {
             int to = n - recent;
             double[] s = new double[to];
             score(layer, head, q, qOffset, sink, to, s);
-            Integer[] order = new Integer[to - sink];
-            for (int t = sink; t < to; t++) {
-                order[t - sink] = t;
-            }
-            Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
-            for (int i = 0; i < middle; i++) {
-                picked[i] = order[i];
-            }
+            top(s, sink, to, picked);
         }
         return assemble(sink, picked, recent, n);
+    }
+
+    /**
+     * The {@code out.length} positions of [from, to) of highest score, ties to the earlier position: the
+     * out.length-th highest score found by a primitive sort of a copy, then the positions above it and the first ones
+     * equal to it, in position order (no boxed comparator: this runs for every head and token).
+     */
+    static void top(double[] s, int from, int to, int[] out) {
+        double[] sorted = Arrays.copyOfRange(s, from, to);
+        Arrays.sort(sorted);
+        double threshold = sorted[sorted.length - out.length];
+        int above = 0;
+        for (int t = from; t < to; t++) {
+            above += Double.compare(s[t], threshold) > 0 ? 1 : 0;
+        }
+        int ties = out.length - above;
+        int i = 0;
+        for (int t = from; t < to; t++) {
+            int c = Double.compare(s[t], threshold);
+            if (c > 0 || c == 0 && ties-- > 0) {
+                out[i++] = t;
+            }
+        }
     }
 
     /** Positions 0..sink-1, the {@code picked} ones (sorted here), and n-recent..n-1, ascending. */
