@@ -5,7 +5,6 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.kvcache.KvPolicy;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
@@ -18,11 +17,8 @@ import java.lang.foreign.MemorySegment;
  * The binary cache's selection: a code per cached key and key/value head, written once with the key; a query head's
  * code against its key/value head's codes by exact Hamming top-k on a search backend, (distance, position) order.
  */
-public final class BinarySelector implements KvPolicy.Selector {
+public final class BinarySelector extends BudgetSelector {
     private final LlamaConfig c;
-    private final int budget;
-    private final int sink;
-    private final int recent;
     private final Binarizer binarizer;
     private final int bits;
     private final int words;
@@ -31,10 +27,8 @@ public final class BinarySelector implements KvPolicy.Selector {
 
     public BinarySelector(LlamaConfig config, int budget, int sink, int recent, String binarizer, Integer bits, Seeds seeds,
                           String backend) {
+        super(budget, sink, recent);
         this.c = config;
-        this.budget = budget;
-        this.sink = sink;
-        this.recent = recent;
         // One binarizer for every layer and head: the same projection codes keys and queries alike.
         this.binarizer = Binarizers.create(binarizer, binarizer.equals("hyperplane") ? bits : null, seeds);
         this.bits = this.binarizer.bits(config.headSize());
@@ -74,32 +68,24 @@ public final class BinarySelector implements KvPolicy.Selector {
         }
     }
 
+    /** The query's code against [0, to): the top-(picked + sink) less the sink is the top of [from = sink, to). */
     @Override
-    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-        if (n <= budget) {
-            return null;
+    protected void choose(int layer, int head, float[] q, int qOffset, int from, int to, int[] picked) {
+        long[] query = new long[words];
+        code(q, qOffset, query, 0);
+        int k = Math.min(to, picked.length + from);
+        SearchResult r;
+        MemorySegment cached = MemorySegment.ofArray(codes[layer][head / c.groupSize()]).asSlice(0, (long) to * words * Long.BYTES);
+        try (BinaryCodeBatch db = BinaryCodeBatch.wrap(cached, to, bits, "the binary cache", null);
+             BinaryCodeBatch qb = BinaryCodeBatch.ofWords(query, 1, bits)) {
+            r = backend.search(db, qb, k);
         }
-        int middle = budget - sink - recent;
-        int[] picked = new int[Math.max(0, middle)];
-        if (middle > 0) {
-            long[] query = new long[words];
-            code(q, qOffset, query, 0);
-            int searched = n - recent; // positions [0, n - recent): the top-(middle + sink) less the sink is the top-middle of the rest
-            int k = Math.min(searched, middle + sink);
-            SearchResult r;
-            MemorySegment cached = MemorySegment.ofArray(codes[layer][head / c.groupSize()]).asSlice(0, (long) searched * words * Long.BYTES);
-            try (BinaryCodeBatch db = BinaryCodeBatch.wrap(cached, searched, bits, "the binary cache", null);
-                 BinaryCodeBatch qb = BinaryCodeBatch.ofWords(query, 1, bits)) {
-                r = backend.search(db, qb, k);
-            }
-            int taken = 0;
-            for (long p : r.indicesOf(0)) {
-                if (p >= sink && taken < middle) {
-                    picked[taken++] = (int) p;
-                }
+        int taken = 0;
+        for (long p : r.indicesOf(0)) {
+            if (p >= from && taken < picked.length) {
+                picked[taken++] = (int) p;
             }
         }
-        return ScoredSelector.assemble(sink, picked, recent, n);
     }
 
     @Override

@@ -1,22 +1,14 @@
 package io.binaryllm.kvcache.internal;
 
-import io.binaryllm.kvcache.KvPolicy;
-
 import java.util.Arrays;
 
 /**
- * A selector that keeps the sink and recent positions and fills the rest of the budget with the positions of highest
- * estimated score, ties to the earlier position; subclasses say how a position is scored against a query head.
+ * A selector that fills the budget between sink and recent positions with the positions of highest estimated score,
+ * ties to the earlier position; subclasses say how a position is scored against a query head.
  */
-public abstract class ScoredSelector implements KvPolicy.Selector {
-    protected final int budget;
-    protected final int sink;
-    protected final int recent;
-
+public abstract class ScoredSelector extends BudgetSelector {
     protected ScoredSelector(int budget, int sink, int recent) {
-        this.budget = budget;
-        this.sink = sink;
-        this.recent = recent;
+        super(budget, sink, recent);
     }
 
     /**
@@ -26,19 +18,10 @@ public abstract class ScoredSelector implements KvPolicy.Selector {
     protected abstract void score(int layer, int head, float[] q, int qOffset, int from, int to, double[] out);
 
     @Override
-    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-        if (n <= budget) {
-            return null;
-        }
-        int middle = budget - sink - recent;
-        int[] picked = new int[Math.max(0, middle)];
-        if (middle > 0) {
-            int to = n - recent;
-            double[] s = new double[to];
-            score(layer, head, q, qOffset, sink, to, s);
-            top(s, sink, to, picked);
-        }
-        return assemble(sink, picked, recent, n);
+    protected void choose(int layer, int head, float[] q, int qOffset, int from, int to, int[] picked) {
+        double[] s = new double[to];
+        score(layer, head, q, qOffset, from, to, s);
+        top(s, from, to, picked);
     }
 
     /**
@@ -62,20 +45,5 @@ public abstract class ScoredSelector implements KvPolicy.Selector {
                 out[i++] = t;
             }
         }
-    }
-
-    /** Positions 0..sink-1, the {@code picked} ones (sorted here), and n-recent..n-1, ascending. */
-    public static int[] assemble(int sink, int[] picked, int recent, int n) {
-        int[] out = new int[sink + picked.length + recent];
-        for (int i = 0; i < sink; i++) {
-            out[i] = i;
-        }
-        int[] middle = picked.clone();
-        Arrays.sort(middle);
-        System.arraycopy(middle, 0, out, sink, middle.length);
-        for (int i = 0; i < recent; i++) {
-            out[sink + middle.length + i] = n - recent + i;
-        }
-        return out;
     }
 }
