@@ -49,7 +49,8 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "TEXT", description = "Evaluate on this UTF-8 text instead, cut into windows of --length tokens.")
     Path text;
 
-    @Option(names = "--tokenizer", paramLabel = "TOKENIZER.bin", description = "llama2.c's tokenizer.bin for --text.")
+    @Option(names = "--tokenizer", paramLabel = "TOKENIZER", description = {"For --text: llama2.c's tokenizer.bin or a GGUF file's",
+            "tokenizer (default for a GGUF model: its own)."})
     Path tokenizer;
 
     @Option(names = "--length", paramLabel = "L", description = "Tokens a sequence (default: the context, at most 256).")
@@ -111,8 +112,11 @@ final class KvEvalCommand implements Callable<Integer> {
                 throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
             }
         }
-        if ((text == null) != (tokenizer == null)) {
-            throw new BadArgumentException(text == null ? "tokenizer" : "text", "--text and --tokenizer go together");
+        if (text == null && tokenizer != null) {
+            throw new BadArgumentException("tokenizer", "a tokenizer is for --text");
+        }
+        if (text != null && tokenizer == null && !isGguf(model)) {
+            throw new BadArgumentException("tokenizer", "--text with a llama2.c model needs --tokenizer tokenizer.bin");
         }
         List<KvEval.PolicyAtBudget> made = new ArrayList<>();
         for (String p : policies) {
@@ -153,7 +157,12 @@ final class KvEvalCommand implements Callable<Integer> {
 
     /** The text's tokens (after BOS) in consecutive windows of {@code len}, at most {@link #sample} of them. */
     private int[][] windows(LlamaConfig c, int len) {
-        io.binaryllm.kvcache.Tokenizer t = io.binaryllm.kvcache.Tokenizer.read(tokenizer, c.vocab());
+        Path source = tokenizer != null ? tokenizer : model;
+        io.binaryllm.kvcache.Tokenizer t = isGguf(source) ? io.binaryllm.kvcache.Gguf.readTokenizer(source)
+                : io.binaryllm.kvcache.Tokenizer.read(source, c.vocab());
+        if (t.vocab() != c.vocab()) {
+            throw io.binaryllm.BadInputException.in(source, "a tokenizer of " + t.vocab() + " tokens for a model of " + c.vocab());
+        }
         String s;
         try {
             s = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(text))).toString();
@@ -172,6 +181,15 @@ final class KvEvalCommand implements Callable<Integer> {
             out[i] = java.util.Arrays.copyOfRange(all, i * len, (i + 1) * len);
         }
         return out;
+    }
+
+    /** Whether {@code file} starts with GGUF's magic. */
+    private static boolean isGguf(Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(4), "GGUF".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            return false; // the reader that opens it names the problem
+        }
     }
 
     private void write(Path dir, LlamaConfig c, int[][] tokens, List<Integer> bs, List<KvEval.Row> rows) {

@@ -154,6 +154,6 @@ class KvEvalCommandTest {
         assertThat(Files.readString(run.resolve("metrics.json"))).contains("\"source\" : \"text t.txt\"");
         CliHarness.Run bad = CliHarness.cli("kv-eval", "--model", m, "--text", text, "--output", out);
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
-        assertThat(bad.err()).contains("--text and --tokenizer go together").hasLineCount(1);
+        assertThat(bad.err()).contains("--text with a llama2.c model needs --tokenizer").hasLineCount(1);
     }
 }

@@ -138,7 +138,11 @@ public final class Gguf {
         }
     }
 
-    private static LlamaModel parse(Path file, MemorySegment data) {
+    /** The metadata, the tensor directory and where the data section starts. */
+    private record Header(Map<String, Object> meta, Map<String, TensorInfo> infos, long base) {
+    }
+
+    private static Header header(Path file, MemorySegment data) {
         Cursor c = new Cursor(file, data);
         if (c.u32("the magic") != MAGIC) {
             throw BadInputException.in(file, "not a GGUF file (no GGUF magic at the start)");
@@ -184,7 +188,14 @@ public final class Gguf {
         if (alignment < 1 || Long.bitCount(alignment) != 1) {
             throw BadInputException.in(file, "general.alignment: " + alignment + " is not a power of two");
         }
-        long base = (c.at + alignment - 1) / alignment * alignment;
+        return new Header(meta, infos, (c.at + alignment - 1) / alignment * alignment);
+    }
+
+    private static LlamaModel parse(Path file, MemorySegment data) {
+        Header header = header(file, data);
+        Map<String, Object> meta = header.meta();
+        Map<String, TensorInfo> infos = header.infos();
+        long base = header.base();
         Object arch = meta.get("general.architecture");
         if (!"llama".equals(arch)) {
             throw BadInputException.in(file, "general.architecture: " + (arch == null ? "missing" : "'" + arch + "'")
@@ -323,6 +334,44 @@ public final class Gguf {
                 }
                 out[at + (int) i] = v;
             }
+        }
+    }
+
+    /**
+     * The tokenizer in {@code file}'s metadata: {@code tokenizer.ggml.model} "llama" (SentencePiece byte-pair merges),
+     * {@code tokenizer.ggml.tokens} and {@code .scores}; SentencePiece's word marker U+2581 becomes a space, as
+     * llama2.c's export writes it, so that {@link Tokenizer} encodes as {@code run.c} does.
+     */
+    public static Tokenizer readTokenizer(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            Map<String, Object> meta = header(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena)).meta();
+            Object model = meta.get("tokenizer.ggml.model");
+            if (!"llama".equals(model)) {
+                throw BadInputException.in(file, "tokenizer.ggml.model: " + (model == null ? "missing" : "'" + model + "'")
+                        + "; only llama (SentencePiece) tokenizers are read");
+            }
+            if (!(meta.get("tokenizer.ggml.tokens") instanceof List<?> tokens) || !(meta.get("tokenizer.ggml.scores") instanceof List<?> scores)
+                    || tokens.size() != scores.size()) {
+                throw BadInputException.in(file, "tokenizer.ggml.tokens and .scores must be arrays of one length");
+            }
+            List<String> text = new java.util.ArrayList<>(tokens.size());
+            float[] score = new float[scores.size()];
+            for (int i = 0; i < tokens.size(); i++) {
+                if (!(tokens.get(i) instanceof String t) || !(scores.get(i) instanceof Double d)) {
+                    throw BadInputException.in(file, "tokenizer.ggml token " + i + " is not a string with a float score");
+                }
+                text.add(t.replace('\u2581', ' '));
+                score[i] = d.floatValue();
+            }
+            try {
+                return Tokenizer.of(text, score);
+            } catch (io.binaryllm.BadArgumentException e) {
+                throw BadInputException.in(file, "tokenizer.ggml.tokens: " + e.getMessage());
+            }
+        } catch (NoSuchFileException e) {
+            throw BadInputException.in(file, "no such file");
+        } catch (IOException e) {
+            throw BadInputException.in(file, "cannot read: " + e.getMessage());
         }
     }
 

@@ -65,4 +65,30 @@ class GgufTest {
         Files.write(notGguf, new byte[]{1, 2, 3, 4, 5, 6, 7, 8});
         assertThatThrownBy(() -> Gguf.read(notGguf)).hasMessageContaining("not a GGUF file");
     }
+
+    /** A GGUF's own tokenizer (SentencePiece's U+2581 for spaces) encodes as llama2.c's tokenizer of the same vocabulary. */
+    @Test
+    void theTokenizerInTheMetadataEncodesAsLlama2cs() throws Exception {
+        java.util.List<String> spaced = TokenizerTest.TOKENS;
+        java.util.List<String> sentencePiece = spaced.stream().map(t -> t.replace(' ', '\u2581')).toList();
+        LlamaConfig c = new LlamaConfig(64, 96, 1, 4, 4, spaced.size(), 12, true);
+        Path f = dir.resolve("tok.gguf");
+        GgufWriter.tokens = sentencePiece;
+        GgufWriter.scores = TokenizerTest.SCORES;
+        try {
+            GgufWriter.write(f, RandomLlama.model(c, 33), GgufWriter.F32);
+        } finally {
+            GgufWriter.tokens = null;
+            GgufWriter.scores = null;
+        }
+        Tokenizer fromGguf = Gguf.readTokenizer(f);
+        Tokenizer reference = Tokenizer.of(spaced, TokenizerTest.SCORES);
+        for (String text : new String[]{"ab abb", "é€ ba", ""}) {
+            assertThat(fromGguf.encode(text, true)).as(text).containsExactly(reference.encode(text, true));
+        }
+        assertThat(LlamaModel.load(f).config()).isEqualTo(c); // the model reads past the tokenizer's metadata
+        Path none = dir.resolve("none.gguf");
+        GgufWriter.write(none, RandomLlama.model(c, 34), GgufWriter.F32);
+        assertThatThrownBy(() -> Gguf.readTokenizer(none)).hasMessageContaining("tokenizer.ggml.model: missing");
+    }
 }

@@ -65,6 +65,10 @@ final class GgufWriter {
         write(file, m, type, "llama", null);
     }
 
+    /** Tokens and scores to write as {@code tokenizer.ggml.*} (SentencePiece spelling: U+2581 for a space), or null. */
+    static List<String> tokens;
+    static float[] scores;
+
     /** With another architecture name, or without the tensor {@code skip}: files a reader must refuse. */
     static void write(Path file, LlamaModel m, int type, String arch, String skip) throws IOException {
         LlamaConfig c = m.config();
@@ -95,7 +99,7 @@ final class GgufWriter {
         out.write(le(4).putInt(0x46554747).array());
         out.write(le(4).putInt(3).array());
         out.write(le(8).putLong(tensors.size()).array());
-        out.write(le(8).putLong(9).array());
+        out.write(le(8).putLong(tokens == null ? 9 : 12).array());
         string(out, "general.architecture");
         out.write(le(4).putInt(8).array());
         string(out, arch);
@@ -111,6 +115,25 @@ final class GgufWriter {
         string(out, "llama.rope.freq_base");
         out.write(le(4).putInt(6).array());
         out.write(le(4).putFloat((float) c.ropeTheta()).array());
+        if (tokens != null) {
+            string(out, "tokenizer.ggml.model");
+            out.write(le(4).putInt(8).array());
+            string(out, "llama");
+            string(out, "tokenizer.ggml.tokens");
+            out.write(le(4).putInt(9).array());
+            out.write(le(4).putInt(8).array());
+            out.write(le(8).putLong(tokens.size()).array());
+            for (String t : tokens) {
+                string(out, t);
+            }
+            string(out, "tokenizer.ggml.scores");
+            out.write(le(4).putInt(9).array());
+            out.write(le(4).putInt(6).array());
+            out.write(le(8).putLong(scores.length).array());
+            for (float f : scores) {
+                out.write(le(4).putFloat(f).array());
+            }
+        }
         long offset = 0;
         for (Tensor t : tensors) {
             string(out, t.name());
