@@ -56,4 +56,12 @@ class MiniLmAttentionTest {
             }
         }
     }
+
+    @Test
+    void tokenIdsOutsideTheModelAreRefusedNamingThem() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.embedding(new int[]{101, 30522, 102}))
+                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("token ids are 0 to 30521, got 30522");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.embedding(new int[513]))
+                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("1 to 512 token ids, got 513");
+    }
 }

@@ -29,7 +29,7 @@ public final class BertEncoder {
     private final int dim;
     private final int heads;
     private final int layers;
-    private final int hidden;
+    private final int maxPositions;
     private final Map<String, OnnxFile.Tensor> w;
     private final Map<String, float[]> transposed = new java.util.HashMap<>();
     private static final float EPS = 1e-12f;
@@ -55,13 +55,35 @@ public final class BertEncoder {
         if (layers == 0 || dim % heads != 0) {
             throw BadInputException.in(file, "not a BERT encoder of " + heads + " heads (" + layers + " layers of width " + dim + " found)");
         }
-        this.hidden = weight(file, "encoder.layer.0.intermediate.dense.weight").length / dim;
+        this.maxPositions = (int) tensor(file, "embeddings.position_embeddings.weight").values().length / dim;
+        // Every tensor the forward pass reads, present and of its width, so that forward() never meets a missing one.
+        if (tensor(file, "embeddings.token_type_embeddings.weight").values().length < dim) { // (types, dim): type 0 is read
+            throw BadInputException.in(file, "tensor embeddings.token_type_embeddings.weight holds no row of " + dim);
+        }
+        width(file, "embeddings.LayerNorm.weight", dim);
+        width(file, "embeddings.LayerNorm.bias", dim);
         for (int i = 0; i < layers; i++) {
+            String p = "encoder.layer." + i + ".";
             for (String part : new String[]{"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                     "intermediate.dense", "output.dense"}) {
-                weight(file, "encoder.layer." + i + "." + part + ".weight");
-                tensor(file, "encoder.layer." + i + "." + part + ".bias");
+                OnnxFile.Tensor bias = tensor(file, p + part + ".bias");
+                int in = part.equals("output.dense") ? -1 : dim;
+                float[] weight = weight(file, p + part + ".weight");
+                if (weight.length % bias.values().length != 0 || in > 0 && weight.length != (long) in * bias.values().length) {
+                    throw BadInputException.in(file, p + part + ": a weight of " + weight.length + " floats for a bias of "
+                            + bias.values().length);
+                }
             }
+            for (String norm : new String[]{"attention.output.LayerNorm", "output.LayerNorm"}) {
+                width(file, p + norm + ".weight", dim);
+                width(file, p + norm + ".bias", dim);
+            }
+        }
+    }
+
+    private void width(Path file, String name, int width) {
+        if (tensor(file, name).values().length != width) {
+            throw BadInputException.in(file, "tensor " + name + " has " + tensor(file, name).values().length + " values, not " + width);
         }
     }
 
@@ -115,10 +137,21 @@ public final class BertEncoder {
         return layers;
     }
 
-    /** The last layer's hidden states (tokens, dim) of {@code ids} (with [CLS] and [SEP] as the tokenizer put them). */
+    /**
+     * The last layer's hidden states (tokens, dim) of {@code ids} (with [CLS] and [SEP] as the tokenizer put them):
+     * 1 to the model's position count of ids, each in its vocabulary.
+     */
     public float[][] forward(int[] ids, AttentionObserver observer) {
         int n = ids.length;
         float[] words = w.get("embeddings.word_embeddings.weight").values();
+        if (n < 1 || n > maxPositions) {
+            throw new io.binaryllm.BadArgumentException("ids", "1 to " + maxPositions + " token ids, got " + n);
+        }
+        for (int id : ids) {
+            if (id < 0 || (long) id * dim >= words.length) {
+                throw new io.binaryllm.BadArgumentException("ids", "token ids are 0 to " + (words.length / dim - 1) + ", got " + id);
+            }
+        }
         float[] positions = w.get("embeddings.position_embeddings.weight").values();
         float[] types = w.get("embeddings.token_type_embeddings.weight").values();
         float[][] h = new float[n][dim];

@@ -1,6 +1,7 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.internal.Heap;
 import io.binaryllm.kvcache.internal.Numerics;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.metric.Dot;
@@ -28,22 +29,39 @@ public final class Decoder implements AutoCloseable {
     private final float[] scores;
     private final KvPolicy.Selector selector;
     private final SelectionStats stats;
+    private final int positions;
+    private final float[] cos; // this token's rotary row
+    private final float[] sin;
     private int pos;
 
-    Decoder(LlamaModel model, KvPolicy policy, boolean measure) {
+    Decoder(LlamaModel model, KvPolicy policy, int positions, boolean measure) {
+        LlamaConfig config = model.config();
+        if (positions < 1 || positions > config.seqLen()) {
+            throw new BadArgumentException("positions", "a cache holds 1 to " + config.seqLen() + " positions (seq_len), got " + positions);
+        }
+        // Keys and values of every layer, in float: a model's full context (131,072 positions for some GGUF models)
+        // may be far more than the heap; refuse it in words rather than with an OutOfMemoryError.
+        long bytes = 2L * config.layers() * positions * config.kvDim() * Float.BYTES;
+        if ((long) positions * config.kvDim() > Integer.MAX_VALUE - 8 || bytes > Heap.available()) {
+            throw new BadArgumentException("positions", "a cache of " + positions + " positions needs " + Heap.mb(bytes)
+                    + " MB, this JVM has " + Heap.mb(Heap.available()) + " MB free: decode fewer positions or give it more heap");
+        }
         this.model = model;
-        this.selector = policy.open(model.config());
-        this.stats = measure ? new SelectionStats(model.config()) : null;
-        this.c = model.config();
-        this.keys = new float[c.layers()][c.seqLen() * c.kvDim()];
-        this.values = new float[c.layers()][c.seqLen() * c.kvDim()];
+        this.positions = positions;
+        this.c = config;
+        this.selector = policy.open(config.withSeqLen(positions));
+        this.stats = measure ? new SelectionStats(config) : null;
+        this.keys = new float[c.layers()][positions * c.kvDim()];
+        this.values = new float[c.layers()][positions * c.kvDim()];
         this.x = new float[c.dim()];
         this.xb = new float[c.dim()];
         this.xb2 = new float[c.dim()];
         this.q = new float[c.dim()];
         this.hb = new float[c.hiddenDim()];
         this.hb2 = new float[c.hiddenDim()];
-        this.scores = new float[c.seqLen()];
+        this.scores = new float[positions];
+        this.cos = new float[model.rope().half()];
+        this.sin = new float[model.rope().half()];
     }
 
     /** The position the next token goes to (the number of tokens fed so far). */
@@ -56,8 +74,9 @@ public final class Decoder implements AutoCloseable {
         if (token < 0 || token >= c.vocab()) {
             throw new BadArgumentException("token", "token must be between 0 and " + (c.vocab() - 1) + ", got " + token);
         }
-        if (pos >= c.seqLen()) {
-            throw new BadArgumentException("token", "the context is full: " + c.seqLen() + " positions (seq_len)");
+        if (pos >= positions) {
+            throw new BadArgumentException("token", "the context is full: " + positions + " positions"
+                    + (positions == c.seqLen() ? " (seq_len)" : " (the cache's size)"));
         }
         LlamaModel.Weights w = model.weights();
         int d = c.dim();
@@ -65,6 +84,7 @@ public final class Decoder implements AutoCloseable {
         int hs = c.headSize();
         int hid = c.hiddenDim();
         System.arraycopy(w.embedding(), token * d, x, 0, d);
+        model.rope().row(pos, cos, sin);
         for (int l = 0; l < c.layers(); l++) {
             Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d, c.rmsEps());
             ParallelMatVec.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
@@ -72,8 +92,8 @@ public final class Decoder implements AutoCloseable {
             float[] v = values[l];
             ParallelMatVec.matVec(w.wk(), l * kv * d, kv, d, xb, 0, k, pos * kv);
             ParallelMatVec.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
-            model.rope().rotate(q, 0, c.heads(), pos);
-            model.rope().rotate(k, pos * kv, c.kvHeads(), pos);
+            model.rope().rotate(q, 0, c.heads(), cos, sin);
+            model.rope().rotate(k, pos * kv, c.kvHeads(), cos, sin);
             selector.keyWritten(l, pos, k, pos * kv);
             attend(l, k, v, hs, kv);
             ParallelMatVec.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);

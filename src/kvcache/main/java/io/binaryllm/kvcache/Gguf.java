@@ -216,6 +216,7 @@ public final class Gguf {
         } catch (io.binaryllm.BadArgumentException e) {
             throw BadInputException.in(file, "llama metadata: " + e.getMessage());
         }
+        LlamaModel.requireHeapFor(file, config);
         Tensors t = new Tensors(file, data, base, infos);
         int d = config.dim();
         int kv = config.kvDim();

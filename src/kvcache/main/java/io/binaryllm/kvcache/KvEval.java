@@ -56,7 +56,7 @@ public final class KvEval {
                 double error = 0;
                 long measured = 0;
                 for (int[] tokens : sequences) {
-                    try (Decoder d = model.measuringDecoder(policy)) {
+                    try (Decoder d = model.measuringDecoder(policy, tokens.length)) {
                         for (int i = 0; i + 1 < tokens.length; i++) {
                             nll += Perplexity.negativeLogLikelihood(d.next(tokens[i]), tokens[i + 1]);
                             predictions++;

@@ -61,6 +61,7 @@ public final class Llama2c {
                 throw BadInputException.in(file, (size < expected ? "truncated" : (size - expected) + " bytes too many") + ": the header ("
                         + headerText(h) + ") needs " + expected + " bytes, the file has " + size);
             }
+            LlamaModel.requireHeapFor(file, config);
             MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return LlamaModel.of(config, weights(file, config, data));
         } catch (NoSuchFileException e) {

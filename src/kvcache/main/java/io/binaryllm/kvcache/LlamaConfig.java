@@ -58,6 +58,11 @@ public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvH
         }
     }
 
+    /** This shape with a context of {@code positions} (a cache sized for a shorter sequence than the model allows). */
+    public LlamaConfig withSeqLen(int positions) {
+        return new LlamaConfig(dim, hiddenDim, layers, heads, kvHeads, vocab, positions, sharedClassifier, rmsEps, ropeTheta);
+    }
+
     public int headSize() {
         return dim / heads;
     }

@@ -58,12 +58,26 @@ public final class LlamaModel {
             throw new BadArgumentException("classifier", config.sharedClassifier()
                     ? "a shared classifier is the embedding array itself" : "the config says the classifier is not shared");
         }
-        this.rope = new Rope(config.seqLen(), config.headSize(), config.ropeTheta());
+        this.rope = new Rope(config.headSize(), config.ropeTheta());
     }
 
     private static void size(String name, float[] a, long expected) {
         if (a == null || a.length != expected) {
             throw new BadArgumentException(name, name + " must hold " + expected + " floats, has " + (a == null ? "none" : a.length));
+        }
+    }
+
+    /**
+     * Refuses, naming {@code source}, a model whose float32 weights the heap cannot hold: a reader checks this before
+     * it allocates them, so a large checkpoint is one line, not an {@link OutOfMemoryError}.
+     */
+    static void requireHeapFor(Object source, LlamaConfig config) {
+        long bytes = config.parameters() * Float.BYTES;
+        if (bytes > io.binaryllm.kvcache.internal.Heap.available()) {
+            throw io.binaryllm.BadInputException.in(source, config.parameters() + " parameters need "
+                    + io.binaryllm.kvcache.internal.Heap.mb(bytes) + " MB of heap as float32, this JVM has "
+                    + io.binaryllm.kvcache.internal.Heap.mb(io.binaryllm.kvcache.internal.Heap.available())
+                    + " MB free (give it more, e.g. BINARYLLM_JAVA_OPTS=-Xmx16g)");
         }
     }
 
@@ -102,9 +116,17 @@ public final class LlamaModel {
         return decoder(KvPolicies.full());
     }
 
-    /** A decoder whose query heads attend to the positions {@code policy} selects. */
+    /** A decoder of the model's whole context whose query heads attend to the positions {@code policy} selects. */
     public Decoder decoder(KvPolicy policy) {
-        return new Decoder(this, policy, false);
+        return decoder(policy, config.seqLen());
+    }
+
+    /**
+     * A decoder whose cache holds {@code positions} (1 to seqLen; refused, naming the memory, when the heap cannot
+     * hold it), its query heads attending to the positions {@code policy} selects.
+     */
+    public Decoder decoder(KvPolicy policy, int positions) {
+        return new Decoder(this, policy, positions, false);
     }
 
     /**
@@ -112,6 +134,11 @@ public final class LlamaModel {
      * exact attention over every position is computed beside the selected one, which doubles attention's cost.
      */
     public Decoder measuringDecoder(KvPolicy policy) {
-        return new Decoder(this, policy, true);
+        return measuringDecoder(policy, config.seqLen());
+    }
+
+    /** {@link #measuringDecoder(KvPolicy)} with a cache of {@code positions}. */
+    public Decoder measuringDecoder(KvPolicy policy, int positions) {
+        return new Decoder(this, policy, positions, true);
     }
 }

@@ -20,7 +20,7 @@ public final class Perplexity {
             throw new BadArgumentException("tokens", tokens.length + " tokens exceed the context of " + model.config().seqLen());
         }
         double nll = 0;
-        try (Decoder d = model.decoder(policy)) {
+        try (Decoder d = model.decoder(policy, tokens.length)) {
             for (int i = 0; i + 1 < tokens.length; i++) {
                 nll += negativeLogLikelihood(d.next(tokens[i]), tokens[i + 1]);
             }

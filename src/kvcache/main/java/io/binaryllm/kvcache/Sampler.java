@@ -30,7 +30,7 @@ public final class Sampler {
         for (int s = 0; s < count; s++) {
             SplitMix64 r = seeds.stream("kv-eval/sample/" + s);
             out[s][0] = first;
-            try (Decoder d = model.decoder()) {
+            try (Decoder d = model.decoder(KvPolicies.full(), length)) {
                 for (int i = 1; i < length; i++) {
                     out[s][i] = draw(d.next(out[s][i - 1]), r.nextDouble());
                 }

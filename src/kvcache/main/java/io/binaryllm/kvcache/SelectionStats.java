@@ -41,7 +41,7 @@ public final class SelectionStats {
      * {@code values[...]} for t < n, the selection {@code chosen} (ascending). Scores q.k / sqrt(hs) in {@link Dot}'s
      * order; softmax, outputs and their error in double, in position order.
      */
-    public void addQuery(int layer, int head, float[] q, int qOffset, float[] keys, float[] values, int stride, int offset, int hs,
+    void addQuery(int layer, int head, float[] q, int qOffset, float[] keys, float[] values, int stride, int offset, int hs,
                          int n, int[] chosen) {
         double scale = Math.sqrt(hs);
         double[] s = new double[n];

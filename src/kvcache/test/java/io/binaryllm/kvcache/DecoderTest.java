@@ -107,4 +107,29 @@ class DecoderTest {
         d.next(2);
         assertThatThrownBy(() -> d.next(3)).isInstanceOf(BadArgumentException.class).hasMessageContaining("context is full: 3");
     }
+
+    /**
+     * A cache shorter than the model's context gives the same logits while it lasts and refuses the token past it; a
+     * context the heap cannot hold (as a GGUF header may claim) and weights the heap cannot hold are refused in one
+     * sentence naming the memory, never an OutOfMemoryError.
+     */
+    @Test
+    void cachesAndWeightsTheHeapCannotHoldAreRefusedInWords() {
+        LlamaModel m = RandomLlama.model(GQA, 7);
+        try (Decoder whole = m.decoder(); Decoder short4 = m.decoder(KvPolicies.full(), 4)) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(Arrays.equals(short4.next(TOKENS[i]), whole.next(TOKENS[i]))).isTrue();
+            }
+            assertThatThrownBy(() -> short4.next(1)).isInstanceOf(BadArgumentException.class)
+                    .hasMessageContaining("the context is full: 4 positions (the cache's size)");
+        }
+        assertThatThrownBy(() -> m.decoder(KvPolicies.full(), 0)).isInstanceOf(BadArgumentException.class)
+                .hasMessageContaining("1 to 20 positions");
+        LlamaModel huge = RandomLlama.model(new LlamaConfig(8, 8, 1, 2, 1, 5, Integer.MAX_VALUE, true), 8);
+        assertThatThrownBy(huge::decoder).isInstanceOf(BadArgumentException.class)
+                .hasMessageContaining("a cache of " + Integer.MAX_VALUE + " positions needs").hasMessageContaining("MB free");
+        assertThat(huge.decoder(KvPolicies.full(), 16).next(1)).hasSize(5);
+        assertThatThrownBy(() -> LlamaModel.requireHeapFor("big.gguf", new LlamaConfig(65536, 65536, 64, 64, 64, 32000, 8, true)))
+                .isInstanceOf(BadInputException.class).hasMessageStartingWith("big.gguf: ").hasMessageContaining("MB of heap");
+    }
 }
