@@ -46,11 +46,11 @@ class GgufTest {
     void otherArchitecturesMissingTensorsAndTruncatedFilesAreRefusedNamingThem() throws Exception {
         LlamaModel m = RandomLlama.model(STORED, 32);
         Path gpt = dir.resolve("gpt.gguf");
-        GgufWriter.write(gpt, m, GgufWriter.F32, "gpt2", null);
+        GgufWriter.write(gpt, m, GgufWriter.F32, "gpt2", null, null, null);
         assertThatThrownBy(() -> Gguf.read(gpt)).isInstanceOf(BadInputException.class)
                 .hasMessage(gpt + ": general.architecture: 'gpt2'; only llama models are read");
         Path missing = dir.resolve("missing.gguf");
-        GgufWriter.write(missing, m, GgufWriter.F16, "llama", "blk.1.ffn_up.weight");
+        GgufWriter.write(missing, m, GgufWriter.F16, "llama", "blk.1.ffn_up.weight", null, null);
         assertThatThrownBy(() -> Gguf.read(missing)).hasMessageContaining("tensor blk.1.ffn_up.weight is missing");
         Path good = dir.resolve("good.gguf");
         GgufWriter.write(good, m, GgufWriter.Q8_0);
@@ -73,14 +73,7 @@ class GgufTest {
         java.util.List<String> sentencePiece = spaced.stream().map(t -> t.replace(' ', '\u2581')).toList();
         LlamaConfig c = new LlamaConfig(64, 96, 1, 4, 4, spaced.size(), 12, true);
         Path f = dir.resolve("tok.gguf");
-        GgufWriter.tokens = sentencePiece;
-        GgufWriter.scores = TokenizerTest.SCORES;
-        try {
-            GgufWriter.write(f, RandomLlama.model(c, 33), GgufWriter.F32);
-        } finally {
-            GgufWriter.tokens = null;
-            GgufWriter.scores = null;
-        }
+        GgufWriter.write(f, RandomLlama.model(c, 33), GgufWriter.F32, "llama", null, sentencePiece, TokenizerTest.SCORES);
         Tokenizer fromGguf = Gguf.readTokenizer(f);
         Tokenizer reference = Tokenizer.of(spaced, TokenizerTest.SCORES);
         for (String text : new String[]{"ab abb", "é€ ba", ""}) {

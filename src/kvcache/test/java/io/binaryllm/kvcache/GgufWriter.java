@@ -62,15 +62,15 @@ final class GgufWriter {
     }
 
     static void write(Path file, LlamaModel m, int type) throws IOException {
-        write(file, m, type, "llama", null);
+        write(file, m, type, "llama", null, null, null);
     }
 
-    /** Tokens and scores to write as {@code tokenizer.ggml.*} (SentencePiece spelling: U+2581 for a space), or null. */
-    static List<String> tokens;
-    static float[] scores;
-
-    /** With another architecture name, or without the tensor {@code skip}: files a reader must refuse. */
-    static void write(Path file, LlamaModel m, int type, String arch, String skip) throws IOException {
+    /**
+     * With another architecture name, or without the tensor {@code skip} (files a reader must refuse), and with
+     * {@code tokens} and {@code scores} as {@code tokenizer.ggml.*} (SentencePiece spelling: U+2581 for a space) when
+     * not null.
+     */
+    static void write(Path file, LlamaModel m, int type, String arch, String skip, List<String> tokens, float[] scores) throws IOException {
         LlamaConfig c = m.config();
         LlamaModel.Weights w = m.weights();
         int d = c.dim();

@@ -41,14 +41,19 @@ public final class SparkSweep implements Sweep.Executor {
     @Override
     public List<Sweep.Measured> measureAll(Sweep.Plan plan, int variants) {
         JavaSparkContext sc = spark.get();
+        Broadcast<Sweep.Plan> shared = null;
         try {
-            Broadcast<Sweep.Plan> shared = sc.broadcast(plan);
+            shared = sc.broadcast(plan);
+            Broadcast<Sweep.Plan> p = shared;
             List<Integer> indices = IntStream.range(0, variants).boxed().toList();
             // One partition a variant: collect() returns them in partition order, which is config order.
-            return sc.parallelize(indices, variants).map(i -> Sweep.measure(shared.value(), i)).collect();
+            return sc.parallelize(indices, variants).map(i -> Sweep.measure(p.value(), i)).collect();
         } catch (Exception e) {
             throw ShardedSearch.unwrap(e);
         } finally {
+            if (shared != null && !stopAfter) {
+                shared.destroy(); // an application's context lives on: the float baseline must not stay on every executor
+            }
             if (stopAfter) {
                 sc.stop();
             }
