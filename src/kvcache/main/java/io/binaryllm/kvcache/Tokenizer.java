@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.AtomicOutput;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * llama2.c's tokenizer ({@code tokenizer.bin}: an int32 max token length, then per token a float32 merge score, an
@@ -85,12 +88,58 @@ public final class Tokenizer {
         return tokens.length;
     }
 
-    /** {@code text}'s tokens, after {@link #BOS} when {@code bos}. */
+    /**
+     * {@code text}'s tokens, after {@link #BOS} when {@code bos}: run.c's result (highest-scoring merge first, the
+     * leftmost on ties; a merge scored NaN or -infinity never wins there, so never here), found with a heap of candidate
+     * pairs over a linked list of tokens, so a novel encodes in a second rather than run.c's quadratic rescans.
+     */
     public int[] encode(String text, boolean bos) {
-        List<Integer> out = new ArrayList<>();
-        if (bos) {
-            out.add(BOS);
+        int[] t = initialTokens(text);
+        int n = t.length;
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        int[] stamp = new int[n]; // bumped whenever the pair starting at a node changes, which retires its heap entries
+        for (int i = 0; i < n; i++) {
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
         }
+        PriorityQueue<long[]> heap = new PriorityQueue<>(Math.max(1, n), Tokenizer::higherScoreThenLeftmost);
+        for (int i = 0; i + 1 < n; i++) {
+            offer(heap, t, next, stamp, i);
+        }
+        while (!heap.isEmpty()) {
+            long[] e = heap.poll();
+            int at = (int) e[1];
+            if (t[at] < 0 || stamp[at] != (int) e[2]) {
+                continue;
+            }
+            int right = next[at];
+            t[at] = (int) e[3];
+            t[right] = -1;
+            next[at] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = at;
+            }
+            stamp[at]++;
+            if (prev[at] >= 0) {
+                stamp[prev[at]]++;
+                offer(heap, t, next, stamp, prev[at]);
+            }
+            offer(heap, t, next, stamp, at);
+        }
+        int[] out = new int[(bos ? 1 : 0) + n];
+        int size = 0;
+        if (bos) {
+            out[size++] = BOS;
+        }
+        for (int i = n > 0 ? 0 : -1; i >= 0; i = next[i]) {
+            out[size++] = t[i];
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    /** The dummy-prefix space and each code point as its token or its UTF-8 byte tokens, before any merge. */
+    private int[] initialTokens(String text) {
         List<Integer> t = new ArrayList<>();
         if (!text.isEmpty()) {
             Integer space = ids.get(" ");
@@ -109,26 +158,61 @@ public final class Tokenizer {
                 }
             }
         });
-        while (true) {
-            float best = Float.NEGATIVE_INFINITY;
-            int bestId = -1;
-            int bestAt = -1;
-            for (int i = 0; i + 1 < t.size(); i++) {
-                Integer id = ids.get(tokens[t.get(i)] + tokens[t.get(i + 1)]);
-                if (id != null && scores[id] > best) {
-                    best = scores[id];
-                    bestId = id;
-                    bestAt = i;
-                }
-            }
-            if (bestAt < 0) {
-                break;
-            }
-            t.set(bestAt, bestId);
-            t.remove(bestAt + 1);
+        return t.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Queues the merge of the pair starting at node {@code at} as {score bits, at, stamp, merged id}, if it is a token. */
+    private void offer(PriorityQueue<long[]> heap, int[] t, int[] next, int[] stamp, int at) {
+        int right = next[at];
+        if (right < 0) {
+            return;
         }
-        out.addAll(t);
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        Integer id = ids.get(tokens[t[at]] + tokens[t[right]]);
+        if (id == null || Float.isNaN(scores[id]) || scores[id] == Float.NEGATIVE_INFINITY) {
+            return;
+        }
+        heap.add(new long[]{Float.floatToRawIntBits(scores[id]), at, stamp[at], id});
+    }
+
+    private static int higherScoreThenLeftmost(long[] a, long[] b) {
+        float x = Float.intBitsToFloat((int) a[0]);
+        float y = Float.intBitsToFloat((int) b[0]);
+        if (x != y) { // == rather than Float.compare: run.c's > treats 0.0 and -0.0 as one score
+            return x > y ? -1 : 1;
+        }
+        return Long.compare(a[1], b[1]);
+    }
+
+    /** Writes this vocabulary as llama2.c's {@code tokenizer.bin} (not over an existing file unless {@code overwrite}). */
+    public void write(Path target, boolean overwrite) {
+        byte[][] bytes = new byte[tokens.length][];
+        int maxLength = 0;
+        long size = Integer.BYTES;
+        for (int i = 0; i < tokens.length; i++) {
+            bytes[i] = tokens[i].getBytes(StandardCharsets.UTF_8);
+            maxLength = Math.max(maxLength, bytes[i].length);
+            size += Float.BYTES + Integer.BYTES + bytes[i].length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(maxLength);
+        for (int i = 0; i < tokens.length; i++) {
+            b.putFloat(scores[i]).putInt(bytes[i].length).put(bytes[i]);
+        }
+        AtomicOutput.writeBytes(target, overwrite, b.array());
+    }
+
+    /** Token {@code id}'s text ({@code <0xXX>} for a byte token). */
+    public String token(int id) {
+        if (id < 0 || id >= tokens.length) {
+            throw new BadArgumentException("id", "token must be between 0 and " + (tokens.length - 1) + ", got " + id);
+        }
+        return tokens[id];
+    }
+
+    /** Token {@code id}'s merge score. */
+    public float score(int id) {
+        token(id);
+        return scores[id];
     }
 
     /** The text of {@code tokens} (byte tokens as their bytes; the space after BOS dropped, as run.c prints). */

@@ -78,4 +78,101 @@ class TokenizerTest {
         assertThatThrownBy(() -> Tokenizer.read(f, TOKENS.size() - 1)).hasMessageContaining("bytes after the model's");
         assertThatThrownBy(() -> Tokenizer.read(dir.resolve("none.bin"), 10)).hasMessageContaining("no such file");
     }
+
+    /**
+     * run.c's loop, transcribed: rescan every adjacent pair, merge the first of highest score, until none merges. The
+     * oracle for the heap-based {@link Tokenizer#encode}.
+     */
+    private static List<Integer> runC(Tokenizer t, String text) {
+        List<Integer> ids = new ArrayList<>();
+        java.util.Map<String, Integer> lookup = new java.util.HashMap<>();
+        for (int i = t.vocab() - 1; i >= 0; i--) {
+            lookup.put(t.token(i), i);
+        }
+        if (!text.isEmpty() && lookup.containsKey(" ")) {
+            ids.add(lookup.get(" "));
+        }
+        text.codePoints().forEach(cp -> {
+            String s = new String(Character.toChars(cp));
+            if (lookup.containsKey(s)) {
+                ids.add(lookup.get(s));
+            } else {
+                for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+                    ids.add((x & 0xff) + 3);
+                }
+            }
+        });
+        while (true) {
+            float best = Float.NEGATIVE_INFINITY;
+            int bestId = -1;
+            int bestAt = -1;
+            for (int i = 0; i + 1 < ids.size(); i++) {
+                Integer id = lookup.get(t.token(ids.get(i)) + t.token(ids.get(i + 1)));
+                if (id != null && t.score(id) > best) {
+                    best = t.score(id);
+                    bestId = id;
+                    bestAt = i;
+                }
+            }
+            if (bestAt < 0) {
+                return ids;
+            }
+            ids.set(bestAt, bestId);
+            ids.remove(bestAt + 1);
+        }
+    }
+
+    @Test
+    void theHeapEncodingIsRunCsOnRandomVocabulariesWithTiedAndSpecialScores() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        String alphabet = " abcé";
+        float[] special = {0f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, -1f, -1f, -2f};
+        for (int trial = 0; trial < 300; trial++) {
+            List<String> tokens = new ArrayList<>(TOKENS.subList(0, 3 + 256));
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            for (char c : alphabet.toCharArray()) {
+                if (r.nextInt(6) > 0) {
+                    seen.add(String.valueOf(c));
+                }
+            }
+            int merges = 1 + r.nextInt(25);
+            for (int m = 0; m < merges; m++) {
+                StringBuilder b = new StringBuilder();
+                for (int len = 2 + r.nextInt(4); len > 0; len--) {
+                    b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+                seen.add(b.toString());
+            }
+            tokens.addAll(seen);
+            if (r.nextInt(4) == 0) {
+                tokens.add(tokens.get(3 + 256)); // a repeated string: the first id wins the lookup
+            }
+            float[] scores = new float[tokens.size()];
+            for (int i = 3 + 256; i < scores.length; i++) {
+                scores[i] = r.nextInt(3) == 0 ? special[r.nextInt(special.length)] : -r.nextInt(8);
+            }
+            Tokenizer t = Tokenizer.of(tokens, scores);
+            StringBuilder text = new StringBuilder();
+            for (int len = r.nextInt(60); len > 0; len--) {
+                text.append((alphabet + "x€").charAt(r.nextInt(alphabet.length() + 2)));
+            }
+            int[] fast = t.encode(text.toString(), false);
+            assertThat(fast).as("trial %d: %s", trial, text).containsExactly(runC(t, text.toString()).stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    @Test
+    void writesWhatItReads() throws Exception {
+        Tokenizer t = Tokenizer.read(write(TOKENS, SCORES), TOKENS.size());
+        Path again = dir.resolve("again.bin");
+        t.write(again, false);
+        Tokenizer back = Tokenizer.read(again, TOKENS.size());
+        for (int i = 0; i < TOKENS.size(); i++) {
+            assertThat(back.token(i)).isEqualTo(TOKENS.get(i));
+            assertThat(back.score(i)).isEqualTo(SCORES[i]);
+        }
+        // the header's max_token_length is the longest token in bytes ("<0x00>"), as llama2.c's export writes it
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(again)).order(ByteOrder.LITTLE_ENDIAN).getInt()).isEqualTo(6);
+        assertThatThrownBy(() -> t.write(again, false)).hasMessageContaining("exists");
+    }
 }
