@@ -7,6 +7,7 @@ import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.StagedDirectory;
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvEval;
 import io.binaryllm.kvcache.KvPolicies;
 import io.binaryllm.kvcache.LlamaConfig;
@@ -62,8 +63,9 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the sampling and of the random policy (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--budgets", split = ",", paramLabel = "B", description = "Positions a query attends to (default: L/8, L/4, L/2).")
-    List<Integer> budgets;
+    @Option(names = "--budgets", split = ",", paramLabel = "B", description = {"Positions a query attends to, or a share of the cached",
+            "positions at every step as P% (default: L/8, L/4, L/2)."})
+    List<String> budgets;
 
     @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",
             description = "full, window, random, pages, binary (sign codes), binary-hyperplane, binary-asym (QJL) (default: ${DEFAULT-VALUE}).")
@@ -95,6 +97,30 @@ final class KvEvalCommand implements Callable<Integer> {
         return budget / 4;
     }
 
+    /**
+     * A --budgets entry: N positions (sink N/16, recent N/4), or P% of the cached positions at every step with the
+     * sink of the budget P% reaches at the sequence's end and a quarter of each step's budget recent.
+     */
+    static KvBudget budget(String spec, int len) {
+        String s = spec.strip();
+        try {
+            if (s.endsWith("%")) {
+                double share = Double.parseDouble(s.substring(0, s.length() - 1)) / 100;
+                if (!(share > 0 && share <= 1)) {
+                    throw new BadArgumentException("budgets", "a share is more than 0% and at most 100%, got " + spec);
+                }
+                return KvBudget.share(share, sink((int) Math.floor(share * len)), 0.25);
+            }
+            int b = Integer.parseInt(s);
+            if (b < 2 || b > len) {
+                throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
+            }
+            return KvBudget.positions(b, sink(b), recent(b));
+        } catch (NumberFormatException e) {
+            throw new BadArgumentException("budgets", "a budget is a number of positions or a share like 25%, got '" + spec + "'");
+        }
+    }
+
     @Override
     public Integer call() {
         LlamaModel m = LlamaModel.load(model);
@@ -106,12 +132,9 @@ final class KvEvalCommand implements Callable<Integer> {
         if (sample < 1 || sample > 100_000) {
             throw new BadArgumentException("sample", "1 to 100000 sequences, got " + sample);
         }
-        List<Integer> bs = budgets != null ? budgets : List.of(Math.max(2, len / 8), Math.max(2, len / 4), Math.max(2, len / 2));
-        for (int b : bs) {
-            if (b < 2 || b > len) {
-                throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
-            }
-        }
+        List<String> specs = budgets != null ? budgets
+                : List.of(String.valueOf(Math.max(2, len / 8)), String.valueOf(Math.max(2, len / 4)), String.valueOf(Math.max(2, len / 2)));
+        List<KvBudget> bs = specs.stream().map(b -> budget(b, len)).toList();
         if (text == null && tokenizer != null) {
             throw new BadArgumentException("tokenizer", "a tokenizer is for --text");
         }
@@ -122,12 +145,12 @@ final class KvEvalCommand implements Callable<Integer> {
         for (String p : policies) {
             made.add(switch (p) {
                 case "full" -> b -> KvPolicies.full();
-                case "window" -> b -> KvPolicies.window(b, sink(b));
-                case "random" -> b -> KvPolicies.random(b, sink(b), recent(b), seed);
-                case "binary" -> b -> KvPolicies.binary(b, sink(b), recent(b), "sign", null, seed, backend);
-                case "binary-hyperplane" -> b -> KvPolicies.binary(b, sink(b), recent(b), "hyperplane", codeBits, seed, backend);
-                case "binary-asym" -> b -> KvPolicies.binaryAsym(b, sink(b), recent(b), codeBits, seed);
-                case "pages" -> b -> KvPolicies.pages(b, sink(b), recent(b), page);
+                case "window" -> b -> KvPolicies.window(b);
+                case "random" -> b -> KvPolicies.random(b, seed);
+                case "binary" -> b -> KvPolicies.binary(b, "sign", null, seed, backend);
+                case "binary-hyperplane" -> b -> KvPolicies.binary(b, "hyperplane", codeBits, seed, backend);
+                case "binary-asym" -> b -> KvPolicies.binaryAsym(b, codeBits, seed);
+                case "pages" -> b -> KvPolicies.pages(b, page);
                 default -> throw new BadArgumentException("policies", "unknown policy '" + p
                         + "' (full, window, random, pages, binary, binary-hyperplane, binary-asym)");
             });
@@ -143,8 +166,8 @@ final class KvEvalCommand implements Callable<Integer> {
             int[][] tokens = text == null ? Sampler.sample(m, sample, len, first, seed) : windows(c, len);
             progress.step(tokens.length + " x " + len + " tokens");
             List<KvEval.Row> rows = KvEval.run(m, tokens, policies, made, bs, r -> {
-                progress.step(r.policy() + " @ " + r.budget());
-                out.printf(Locale.ROOT, "  %-18s budget %4d  perplexity %9.4f  mass %.4f  recall %.4f  error %.4f%n", r.policy(), r.budget(),
+                progress.step(r.policy() + " @ " + r.budget().label());
+                out.printf(Locale.ROOT, "  %-18s budget %4s  perplexity %9.4f  mass %.4f  recall %.4f  error %.4f%n", r.policy(), r.budget().label(),
                         r.perplexity(), r.mass(), r.recall(), r.outputError());
                 out.flush();
             });
@@ -192,7 +215,7 @@ final class KvEvalCommand implements Callable<Integer> {
         }
     }
 
-    private void write(Path dir, LlamaConfig c, int[][] tokens, List<Integer> bs, List<KvEval.Row> rows) {
+    private void write(Path dir, LlamaConfig c, int[][] tokens, List<KvBudget> bs, List<KvEval.Row> rows) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> modelInfo = new LinkedHashMap<>();
         modelInfo.put("file", model.getFileName().toString());
@@ -201,9 +224,9 @@ final class KvEvalCommand implements Callable<Integer> {
         metrics.put("model", modelInfo);
         metrics.put("sequences", Map.of("count", tokens.length, "length", tokens[0].length, "first", first, "seed", seed,
                 "source", text == null ? "sampled from the model" : "text " + text.getFileName()));
-        metrics.put("budgets", bs);
-        metrics.put("sink", bs.stream().map(KvEvalCommand::sink).toList());
-        metrics.put("recent", bs.stream().map(KvEvalCommand::recent).toList());
+        metrics.put("budgets", bs.stream().map(KvBudget::label).toList());
+        metrics.put("sink", bs.stream().map(KvBudget::sink).toList());
+        metrics.put("recent", bs.stream().map(b -> b.share() == 0 ? (Object) b.recent() : b.recentShare() * 100 + "% of the step's budget").toList());
         metrics.put("rows", rows);
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(sorted(metrics)));
@@ -215,7 +238,8 @@ final class KvEvalCommand implements Callable<Integer> {
             System.arraycopy(tokens[s], 0, flat, s * tokens[0].length, tokens[0].length);
         }
         Npy.write(dir.resolve("tokens.npy"), false, NpyDtype.I4, Npy.le(flat), tokens.length, tokens[0].length);
-        KvEvalReport.write(dir, model.getFileName().toString(), c, tokens.length, tokens[0].length, seed, bs, rows);
+        KvEvalReport.write(dir, model.getFileName().toString(), c, tokens.length, tokens[0].length,
+                text == null ? "drawn from the model (seed " + seed + ")" : "cut from " + text.getFileName(), rows);
     }
 
     /** The sequences map with a fixed key order (Map.of has none). */

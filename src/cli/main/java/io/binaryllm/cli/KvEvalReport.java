@@ -28,33 +28,47 @@ final class KvEvalReport {
     private KvEvalReport() {
     }
 
-    static void write(Path dir, String model, LlamaConfig c, int sequences, int length, long seed, List<Integer> budgets, List<KvEval.Row> rows) {
+    static void write(Path dir, String model, LlamaConfig c, int sequences, int length, String source, List<KvEval.Row> rows) {
         StringBuilder md = new StringBuilder();
         md.append("# kv-eval of `").append(model).append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d layers, %d heads (%d key/value), head size %d, vocabulary %d, %,d parameters. "
-                        + "%d sequences of %d tokens drawn from the model (seed %d), teacher-forced.%n%n", c.layers(), c.heads(), c.kvHeads(),
-                c.headSize(), c.vocab(), c.parameters(), sequences, length, seed));
-        md.append("Sink positions: budget/16 (at least 1); recent: budget/4; the rest of the budget is the policy's choice.\n\n");
+                        + "%d sequences of %d tokens %s, teacher-forced.%n%n", c.layers(), c.heads(), c.kvHeads(),
+                c.headSize(), c.vocab(), c.parameters(), sequences, length, source));
+        md.append("Sink positions: budget/16 (at least 1); recent: budget/4; the rest of the budget is the policy's choice. A budget P% "
+                + "attends to P% of the cached positions at every step (its sink: that of the budget P% reaches at the end; a quarter of "
+                + "each step's budget recent); a fixed budget attends to everything until the context outgrows it.\n\n");
         md.append("| policy | budget | perplexity | attention mass | top-B recall | output error | selection bits a position |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (KvEval.Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f | %d |%n", r.policy(), r.budget(), r.perplexity(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.4f | %d |%n", r.policy(), r.budget().label(), r.perplexity(),
                     r.mass(), r.recall(), r.outputError(), r.selectionBits()));
         }
-        md.append("\n![perplexity against budget](perplexity.png)\n\n![attention mass against budget](attention_mass.png)\n");
-        chart(dir.resolve("perplexity.png"), "perplexity against budget", "perplexity", rows, KvEval.Row::perplexity);
-        chart(dir.resolve("attention_mass.png"), "attention mass on the selection against budget", "attention mass", rows, KvEval.Row::mass);
+        List<KvEval.Row> fixed = rows.stream().filter(r -> r.budget().share() == 0).toList();
+        List<KvEval.Row> shares = rows.stream().filter(r -> r.budget().share() > 0).toList();
+        if (!fixed.isEmpty()) {
+            md.append("\n![perplexity against budget](perplexity.png)\n\n![attention mass against budget](attention_mass.png)\n");
+            chart(dir.resolve("perplexity.png"), "perplexity against budget", "perplexity", fixed, KvEval.Row::perplexity);
+            chart(dir.resolve("attention_mass.png"), "attention mass on the selection against budget", "attention mass", fixed, KvEval.Row::mass);
+        }
+        if (!shares.isEmpty()) {
+            md.append("\n![perplexity against share](perplexity_share.png)\n\n![attention mass against share](attention_mass_share.png)\n");
+            chart(dir.resolve("perplexity_share.png"), "perplexity against share of positions attended", "perplexity", shares, KvEval.Row::perplexity);
+            chart(dir.resolve("attention_mass_share.png"), "attention mass on the selection against share of positions attended",
+                    "attention mass", shares, KvEval.Row::mass);
+        }
         AtomicOutput.writeBytes(dir.resolve("report.md"), false, md.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void chart(Path file, String title, String y, List<KvEval.Row> rows, ToDoubleFunction<KvEval.Row> value) {
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("budget (positions attended)").yAxisTitle(y).build();
+        boolean share = rows.getFirst().budget().share() > 0;
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title)
+                .xAxisTitle(share ? "budget (% of cached positions attended)" : "budget (positions attended)").yAxisTitle(y).build();
         Map<String, List<KvEval.Row>> byPolicy = new LinkedHashMap<>();
         for (KvEval.Row r : rows) {
             byPolicy.computeIfAbsent(r.policy(), k -> new java.util.ArrayList<>()).add(r);
         }
         for (var e : byPolicy.entrySet()) {
-            double[] xs = e.getValue().stream().mapToDouble(KvEval.Row::budget).toArray();
+            double[] xs = e.getValue().stream().mapToDouble(r -> share ? r.budget().share() * 100 : r.budget().keys()).toArray();
             double[] ys = e.getValue().stream().mapToDouble(value).toArray();
             chart.addSeries(e.getKey(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }

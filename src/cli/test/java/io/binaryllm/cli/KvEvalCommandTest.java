@@ -86,7 +86,7 @@ class KvEvalCommandTest {
         double full = rows.get(0).get("perplexity").asDouble();
         for (JsonNode r : rows) {
             assertThat(r.get("perplexity").asDouble()).isPositive();
-            if (r.get("budget").asInt() == 24) { // the whole sequence: every policy is full attention
+            if (r.get("budget").get("keys").asInt() == 24) { // the whole sequence: every policy is full attention
                 assertThat(r.get("perplexity").asDouble()).as(r.toString()).isEqualTo(full);
                 assertThat(r.get("mass").asDouble()).isEqualTo(1.0);
             }
@@ -99,6 +99,31 @@ class KvEvalCommandTest {
     }
 
     @Test
+    void aShareBudgetAttendsToThatShareAtEveryStep() throws Exception {
+        Path m = model();
+        Path out = dir.resolve("runs");
+        CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--sample", "2", "--length", "24", "--budgets", "25%,100%",
+                "--policies", "full,window,binary", "--output", out);
+        assertThat(r.code()).as(r.err()).isZero();
+        Path run = runs(out).getFirst();
+        JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        assertThat(metrics.get("budgets").toString()).isEqualTo("[\"25%\",\"100%\"]");
+        JsonNode rows = metrics.get("rows");
+        double full = rows.get(0).get("perplexity").asDouble();
+        for (JsonNode row : rows) {
+            if (row.get("budget").get("share").asDouble() == 1.0) {
+                assertThat(row.get("perplexity").asDouble()).as(row.toString()).isEqualTo(full);
+            }
+        }
+        JsonNode binaryQuarter = rows.get(4);
+        assertThat(binaryQuarter.get("policy").asText()).isEqualTo("binary");
+        assertThat(binaryQuarter.get("mass").asDouble()).isLessThan(1.0);
+        assertThat(Files.readString(run.resolve("report.md"))).contains("| binary | 25% |").contains("attention_mass_share.png");
+        assertThat(run.resolve("attention_mass_share.png")).isRegularFile();
+        assertThat(run.resolve("perplexity.png")).doesNotExist();
+    }
+
+    @Test
     void badInputIsOneLineAndLeavesNothing() throws Exception {
         Path m = model();
         Path out = dir.resolve("runs");
@@ -108,9 +133,12 @@ class KvEvalCommandTest {
                 {"kv-eval", "--model", m, "--length", "33", "--output", out},
                 {"kv-eval", "--model", dir.resolve("none.bin"), "--output", out},
                 {"kv-eval", "--model", m, "--backend", "nope", "--output", out},
+                {"kv-eval", "--model", m, "--budgets", "0%", "--output", out},
+                {"kv-eval", "--model", m, "--budgets", "half", "--output", out},
         };
         String[] expected = {"unknown policy 'oracle'", "budgets are 2 to the sequence length 24, got 30", "2 to 32 tokens",
-                "none.bin: no such file", "nope"};
+                "none.bin: no such file", "nope", "a share is more than 0% and at most 100%, got 0%",
+                "a budget is a number of positions or a share like 25%, got 'half'"};
         for (int i = 0; i < cases.length; i++) {
             CliHarness.Run r = CliHarness.cli(cases[i]);
             assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);

@@ -18,7 +18,7 @@ public final class KvEval {
 
     /** A policy at a budget (its name and bits of selection state a position, per layer). */
     public interface PolicyAtBudget {
-        KvPolicy at(int budget);
+        KvPolicy at(KvBudget budget);
     }
 
     /**
@@ -30,24 +30,22 @@ public final class KvEval {
      * @param outputError mean relative error of attention outputs
      * @param selectionBits bits of selection state a cached position keeps, over all layers
      */
-    public record Row(String policy, int budget, double perplexity, double mass, double recall, double outputError,
+    public record Row(String policy, KvBudget budget, double perplexity, double mass, double recall, double outputError,
                       long selectionBits) {
     }
 
     /** Runs every policy at every budget over {@code sequences}; {@code progress} hears each finished row. */
     public static List<Row> run(LlamaModel model, int[][] sequences, List<String> names, List<PolicyAtBudget> policies,
-                                List<Integer> budgets, Consumer<Row> progress) {
+                                List<KvBudget> budgets, Consumer<Row> progress) {
         if (names.size() != policies.size() || policies.isEmpty()) {
             throw new BadArgumentException("policies", "one name a policy, at least one policy");
         }
-        for (int b : budgets) {
-            if (b < 1) {
-                throw new BadArgumentException("budgets", "budgets are positive, got " + b);
-            }
+        if (budgets.isEmpty()) {
+            throw new BadArgumentException("budgets", "at least one budget");
         }
         List<Row> rows = new ArrayList<>();
         for (int p = 0; p < policies.size(); p++) {
-            for (int budget : budgets) {
+            for (KvBudget budget : budgets) {
                 KvPolicy policy = policies.get(p).at(budget);
                 double nll = 0;
                 long predictions = 0;

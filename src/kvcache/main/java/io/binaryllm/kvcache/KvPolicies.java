@@ -13,7 +13,7 @@ import java.util.function.ToIntFunction;
 
 
 /**
- * The KV cache policies. Each keeps at most {@code budget} positions for a query (the first {@code sink} and the last
+ * The KV cache policies. Each keeps at most a {@link KvBudget}'s positions for a query (the first {@code sink} and the last
  * {@code recent} always among them) and attends to every position while the context is no longer than the budget,
  * so with the budget equal to the context every policy is {@link #full()} exactly.
  */
@@ -50,9 +50,13 @@ public final class KvPolicies {
 
     /** The first {@code sink} positions and the most recent {@code budget - sink} (StreamingLLM's window). */
     public static KvPolicy window(int budget, int sink) {
-        check(budget, sink, 0);
-        return new Policy("window(budget=" + budget + ", sink=" + sink + ")", c -> 0,
-                c -> new RandomSelector(budget, sink, budget - sink, new Seeds(0)));
+        return window(KvBudget.positions(budget, sink, budget - sink));
+    }
+
+    /** The budget's sink positions and the most recent ones for the rest of it (its own recent count is not used). */
+    public static KvPolicy window(KvBudget budget) {
+        KvBudget w = budget.allRecent();
+        return new Policy("window(budget=" + w.label() + ", sink=" + w.sink() + ")", c -> 0, c -> new RandomSelector(w, new Seeds(0)));
     }
 
     /**
@@ -60,9 +64,12 @@ public final class KvPolicies {
      * from those between (seeded per layer, head and step): the floor any selection must beat.
      */
     public static KvPolicy random(int budget, int sink, int recent, long seed) {
-        check(budget, sink, recent);
-        return new Policy("random(budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")", c -> 0,
-                c -> new RandomSelector(budget, sink, recent, new Seeds(seed)));
+        return random(KvBudget.positions(budget, sink, recent), seed);
+    }
+
+    /** {@link #random(int, int, int, long)} within any budget. */
+    public static KvPolicy random(KvBudget budget, long seed) {
+        return new Policy("random(" + budget.describe() + ", seed=" + seed + ")", c -> 0, c -> new RandomSelector(budget, new Seeds(seed)));
     }
 
     /**
@@ -72,14 +79,17 @@ public final class KvPolicies {
      * of smallest Hamming distance, ties to the earlier position, besides the sink and recent ones.
      */
     public static KvPolicy binary(int budget, int sink, int recent, String binarizer, Integer bits, long seed, String backend) {
-        check(budget, sink, recent);
+        return binary(KvBudget.positions(budget, sink, recent), binarizer, bits, seed, backend);
+    }
+
+    /** {@link #binary(int, int, int, String, Integer, long, String)} within any budget. */
+    public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, long seed, String backend) {
         if (!binarizer.equals("sign") && !binarizer.equals("hyperplane")) {
             throw new BadArgumentException("binarizer", "a binary cache codes keys with sign or hyperplane, got " + binarizer);
         }
-        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + ", budget=" + budget + ", sink=" + sink
-                + ", recent=" + recent + ", backend=" + backend + ")";
+        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + ", " + budget.describe() + ", backend=" + backend + ")";
         return new Policy(name, c -> c.kvHeads() * (bits == null ? c.headSize() : bits),
-                c -> new BinarySelector(c, budget, sink, recent, binarizer, bits, new Seeds(seed), backend));
+                c -> new BinarySelector(c, budget, binarizer, bits, new Seeds(seed), backend));
     }
 
     /**
@@ -88,12 +98,16 @@ public final class KvPolicies {
      * position) fill the budget beside the sink and recent positions.
      */
     public static KvPolicy binaryAsym(int budget, int sink, int recent, int bits, long seed) {
-        check(budget, sink, recent);
+        return binaryAsym(KvBudget.positions(budget, sink, recent), bits, seed);
+    }
+
+    /** {@link #binaryAsym(int, int, int, int, long)} within any budget. */
+    public static KvPolicy binaryAsym(KvBudget budget, int bits, long seed) {
         if (bits < 1 || bits > 4096) {
             throw new BadArgumentException("bits", "projection bits are 1 to 4096, got " + bits);
         }
-        return new Policy("binary-asym(bits=" + bits + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ", seed=" + seed + ")",
-                c -> c.kvHeads() * (bits + Float.SIZE), c -> new AsymmetricSelector(c, budget, sink, recent, bits, new Seeds(seed)));
+        return new Policy("binary-asym(bits=" + bits + ", " + budget.describe() + ", seed=" + seed + ")",
+                c -> c.kvHeads() * (bits + Float.SIZE), c -> new AsymmetricSelector(c, budget, bits, new Seeds(seed)));
     }
 
     /**
@@ -101,21 +115,16 @@ public final class KvPolicies {
      * maximum; whole pages of highest upper bound on q.k fill the budget beside the sink and recent positions.
      */
     public static KvPolicy pages(int budget, int sink, int recent, int page) {
-        check(budget, sink, recent);
+        return pages(KvBudget.positions(budget, sink, recent), page);
+    }
+
+    /** {@link #pages(int, int, int, int)} within any budget (pages counted from the sink on). */
+    public static KvPolicy pages(KvBudget budget, int page) {
         if (page < 1) {
             throw new BadArgumentException("page", "pages hold at least one position, got " + page);
         }
         // A page's minimum and maximum, shared by its positions.
-        return new Policy("pages(page=" + page + ", budget=" + budget + ", sink=" + sink + ", recent=" + recent + ")",
-                c -> c.kvHeads() * 2 * c.headSize() * Float.SIZE / page, c -> new PageSelector(c, budget, sink, recent, page));
-    }
-
-    private static void check(int budget, int sink, int recent) {
-        if (budget < 1) {
-            throw new BadArgumentException("budget", "budget must be at least 1, got " + budget);
-        }
-        if (sink < 0 || recent < 0 || sink + recent > budget) {
-            throw new BadArgumentException("budget", "sink " + sink + " and recent " + recent + " must fit the budget " + budget);
-        }
+        return new Policy("pages(page=" + page + ", " + budget.describe() + ")",
+                c -> c.kvHeads() * 2 * c.headSize() * Float.SIZE / page, c -> new PageSelector(c, budget, page));
     }
 }

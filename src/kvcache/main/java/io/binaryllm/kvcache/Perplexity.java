@@ -11,16 +11,20 @@ public final class Perplexity {
     private Perplexity() {
     }
 
-    /** Perplexity of {@code tokens} (at least two) under {@code model} with {@code policy}'s cache. */
+    /**
+     * Perplexity of {@code tokens} (at least two, at most the context + 1: the last token is only predicted, never
+     * fed) under {@code model} with {@code policy}'s cache.
+     */
     public static double of(LlamaModel model, KvPolicy policy, int[] tokens) {
         if (tokens.length < 2) {
             throw new BadArgumentException("tokens", "perplexity needs at least 2 tokens, got " + tokens.length);
         }
-        if (tokens.length > model.config().seqLen()) {
-            throw new BadArgumentException("tokens", tokens.length + " tokens exceed the context of " + model.config().seqLen());
+        if (tokens.length > model.config().seqLen() + 1) {
+            throw new BadArgumentException("tokens", tokens.length + " tokens need " + (tokens.length - 1)
+                    + " positions, more than the context of " + model.config().seqLen());
         }
         double nll = 0;
-        try (Decoder d = model.decoder(policy, tokens.length)) {
+        try (Decoder d = model.decoder(policy, tokens.length - 1)) {
             for (int i = 0; i + 1 < tokens.length; i++) {
                 nll += negativeLogLikelihood(d.next(tokens[i]), tokens[i + 1]);
             }

@@ -52,6 +52,59 @@ class KvPolicyTest {
         }
     }
 
+    private static List<KvPolicy> sharePolicies(KvBudget b) {
+        List<KvPolicy> out = new ArrayList<>(List.of(KvPolicies.window(b), KvPolicies.random(b, 7), KvPolicies.binaryAsym(b, 24, 3),
+                KvPolicies.pages(b, 2)));
+        for (String backend : available()) {
+            out.add(KvPolicies.binary(b, "sign", null, 0, backend));
+        }
+        return out;
+    }
+
+    @Test
+    void aShareOfAllPositionsIsFullAttentionBitForBit() {
+        LlamaModel m = RandomLlama.model(C, 11);
+        for (KvPolicy p : sharePolicies(KvBudget.share(1.0, 1, 0.25))) {
+            try (Decoder full = m.decoder(); Decoder d = m.decoder(p)) {
+                for (int token : TOKENS) {
+                    assertThat(Arrays.equals(d.next(token), full.next(token))).as(p.describe()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aShareKeepsAtMostItsFractionAtEveryStepWithItsSinkAndRecentPositions() {
+        KvBudget quarter = KvBudget.share(0.25, 1, 0.25);
+        LlamaModel m = RandomLlama.model(C, 5);
+        for (KvPolicy p : sharePolicies(quarter)) {
+            Recording rec = new Recording(p, C);
+            try (Decoder d = m.decoder(rec)) {
+                for (int token : TOKENS) {
+                    d.next(token);
+                }
+            }
+            assertThat(rec.selections).as(p.describe()).isNotEmpty();
+            for (int i = 0; i < rec.selections.size(); i++) {
+                int[] chosen = rec.selections.get(i);
+                int n = rec.keys.get(i).length;
+                assertThat(chosen.length).as(p.describe()).isLessThanOrEqualTo(Math.max(2, n / 4));
+                assertThat(chosen).startsWith(0).isSorted().doesNotHaveDuplicates();
+                assertThat(chosen[chosen.length - 1]).as(p.describe()).isEqualTo(n - 1);
+            }
+        }
+        // n = 20: floor(0.25 * 20) = 5 positions, the sink, floor(0.25 * 5) = 1 recent, 3 chosen
+        assertThat(quarter.keysAt(20)).isEqualTo(5);
+        assertThat(quarter.recentAt(20)).isEqualTo(1);
+        assertThat(quarter.keysAt(3)).isEqualTo(2); // never below sink + 1
+        assertThat(KvPolicies.window(quarter).open(C).select(0, 0, new float[6], 0, 20)).containsExactly(0, 16, 17, 18, 19);
+        assertThat(quarter.label()).isEqualTo("25%");
+        assertThat(KvBudget.share(0.125, 2, 0.25).describe()).isEqualTo("budget=12.5%, sink=2, recent=25% of it");
+        assertThat(KvBudget.positions(128, 8, 32).describe()).isEqualTo("budget=128, sink=8, recent=32");
+        assertThatThrownBy(() -> KvBudget.share(1.5, 1, 0.25)).isInstanceOf(BadArgumentException.class).hasMessageContaining("in (0, 1]");
+        assertThatThrownBy(() -> KvBudget.share(0.5, 1, 2)).hasMessageContaining("recent share");
+    }
+
     /** Positions a selector returns for every layer and head as a decoder runs (the decoder's real keys and queries). */
     private static final class Recording implements KvPolicy {
         final KvPolicy inner;

@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.metric.Dot;
 import io.binaryllm.seed.Seeds;
@@ -17,8 +18,8 @@ public final class AsymmetricSelector extends ScoredSelector {
     private final float[][][] signs;  // [layer][kvHead][position * bits + i]: +1 or -1
     private final float[][][] norms;  // [layer][kvHead][position]
 
-    public AsymmetricSelector(LlamaConfig config, int budget, int sink, int recent, int bits, Seeds seeds) {
-        super(budget, sink, recent);
+    public AsymmetricSelector(LlamaConfig config, KvBudget budget, int bits, Seeds seeds) {
+        super(budget);
         this.c = config;
         this.bits = bits;
         int hs = config.headSize();

@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
@@ -25,9 +26,8 @@ public final class BinarySelector extends BudgetSelector {
     private final long[][][] codes; // [layer][kvHead][position * words + w]
     private final SearchBackend backend;
 
-    public BinarySelector(LlamaConfig config, int budget, int sink, int recent, String binarizer, Integer bits, Seeds seeds,
-                          String backend) {
-        super(budget, sink, recent);
+    public BinarySelector(LlamaConfig config, KvBudget budget, String binarizer, Integer bits, Seeds seeds, String backend) {
+        super(budget);
         this.c = config;
         // One binarizer for every layer and head: the same projection codes keys and queries alike.
         this.binarizer = Binarizers.create(binarizer, binarizer.equals("hyperplane") ? bits : null, seeds);

@@ -1,22 +1,19 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvPolicy;
 
 import java.util.Arrays;
 
 /**
  * A selector within a budget: everything while the context fits it; else the first {@code sink} and the last
- * {@code recent} positions and the {@code budget - sink - recent} a subclass chooses from those between.
+ * {@code recent} positions and the rest of the step's budget, which a subclass chooses from those between.
  */
 public abstract class BudgetSelector implements KvPolicy.Selector {
-    protected final int budget;
-    protected final int sink;
-    protected final int recent;
+    protected final KvBudget budget;
 
-    protected BudgetSelector(int budget, int sink, int recent) {
+    protected BudgetSelector(KvBudget budget) {
         this.budget = budget;
-        this.sink = sink;
-        this.recent = recent;
     }
 
     /**
@@ -27,10 +24,13 @@ public abstract class BudgetSelector implements KvPolicy.Selector {
 
     @Override
     public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-        if (n <= budget) {
+        int keys = budget.keysAt(n);
+        if (n <= keys) {
             return null;
         }
-        int[] picked = new int[Math.max(0, budget - sink - recent)];
+        int sink = budget.sink();
+        int recent = budget.recentAt(n);
+        int[] picked = new int[Math.max(0, keys - sink - recent)];
         if (picked.length > 0) {
             choose(layer, head, q, qOffset, sink, n - recent, picked);
         }

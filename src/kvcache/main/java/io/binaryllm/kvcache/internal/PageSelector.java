@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvPolicy;
 import io.binaryllm.kvcache.LlamaConfig;
 
@@ -13,19 +14,17 @@ import java.util.Arrays;
  */
 public final class PageSelector implements KvPolicy.Selector {
     private final LlamaConfig c;
-    private final int budget;
+    private final KvBudget budget;
     private final int sink;
-    private final int recent;
     private final int page;
     private final float[][] keys; // [layer][position * kvDim + j]
     private final float[][] lows;  // [layer][page * kvDim + j]: the minimum of the page's keys written so far
     private final float[][] highs; // [layer][page * kvDim + j]: the maximum
 
-    public PageSelector(LlamaConfig config, int budget, int sink, int recent, int page) {
+    public PageSelector(LlamaConfig config, KvBudget budget, int page) {
         this.c = config;
         this.budget = budget;
-        this.sink = sink;
-        this.recent = recent;
+        this.sink = budget.sink();
         this.page = page;
         this.keys = new float[config.layers()][config.seqLen() * config.kvDim()];
         int pages = (config.seqLen() + page - 1) / page;
@@ -52,9 +51,11 @@ public final class PageSelector implements KvPolicy.Selector {
 
     @Override
     public int[] select(int layer, int head, float[] q, int qOffset, int n) {
-        if (n <= budget) {
+        int attended = budget.keysAt(n);
+        if (n <= attended) {
             return null;
         }
+        int recent = budget.recentAt(n);
         int to = n - recent;
         int pages = (to - sink + page - 1) / page;
         int hs = c.headSize();
@@ -92,7 +93,7 @@ public final class PageSelector implements KvPolicy.Selector {
         }
         Arrays.sort(order, (a, b) -> bound[a] != bound[b] ? Double.compare(bound[b], bound[a]) : Integer.compare(a, b));
         boolean[] take = new boolean[n];
-        int room = budget - sink - recent;
+        int room = attended - sink - recent;
         for (int p : order) {
             int size = Math.min(to, sink + (p + 1) * page) - (sink + p * page);
             if (size <= room) {

@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.seed.SplitMix64;
 
@@ -10,8 +11,8 @@ import io.binaryllm.seed.SplitMix64;
 public final class RandomSelector extends ScoredSelector {
     private final Seeds seeds;
 
-    public RandomSelector(int budget, int sink, int recent, Seeds seeds) {
-        super(budget, sink, recent);
+    public RandomSelector(KvBudget budget, Seeds seeds) {
+        super(budget);
         this.seeds = seeds;
     }
 

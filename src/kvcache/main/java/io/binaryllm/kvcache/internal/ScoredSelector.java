@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache.internal;
 
+import io.binaryllm.kvcache.KvBudget;
 import java.util.Arrays;
 
 /**
@@ -7,8 +8,8 @@ import java.util.Arrays;
  * ties to the earlier position; subclasses say how a position is scored against a query head.
  */
 public abstract class ScoredSelector extends BudgetSelector {
-    protected ScoredSelector(int budget, int sink, int recent) {
-        super(budget, sink, recent);
+    protected ScoredSelector(KvBudget budget) {
+        super(budget);
     }
 
     /**
