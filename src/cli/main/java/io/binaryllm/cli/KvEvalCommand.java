@@ -68,7 +68,8 @@ final class KvEvalCommand implements Callable<Integer> {
     List<String> budgets;
 
     @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",
-            description = "full, window, random, pages, binary (sign codes), binary-hyperplane, binary-asym (QJL) (default: ${DEFAULT-VALUE}).")
+            description = {"full, window, random, pages, binary (sign codes), binary-hyperplane, binary-centred and",
+                    "binary-hyperplane-centred (keys coded on their mean), binary-asym (QJL) (default: ${DEFAULT-VALUE})."})
     List<String> policies;
 
     @Option(names = "--code-bits", defaultValue = "64", paramLabel = "M",
@@ -149,10 +150,12 @@ final class KvEvalCommand implements Callable<Integer> {
                 case "random" -> b -> KvPolicies.random(b, seed);
                 case "binary" -> b -> KvPolicies.binary(b, "sign", null, seed, backend);
                 case "binary-hyperplane" -> b -> KvPolicies.binary(b, "hyperplane", codeBits, seed, backend);
+                case "binary-centred" -> b -> KvPolicies.binary(b, "sign", null, true, seed, backend);
+                case "binary-hyperplane-centred" -> b -> KvPolicies.binary(b, "hyperplane", codeBits, true, seed, backend);
                 case "binary-asym" -> b -> KvPolicies.binaryAsym(b, codeBits, seed);
                 case "pages" -> b -> KvPolicies.pages(b, page);
                 default -> throw new BadArgumentException("policies", "unknown policy '" + p
-                        + "' (full, window, random, pages, binary, binary-hyperplane, binary-asym)");
+                        + "' (full, window, random, pages, binary, binary-hyperplane, binary-centred, binary-hyperplane-centred, binary-asym)");
             });
         }
         for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output

@@ -84,12 +84,23 @@ public final class KvPolicies {
 
     /** {@link #binary(int, int, int, String, Integer, long, String)} within any budget. */
     public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, long seed, String backend) {
+        return binary(budget, binarizer, bits, false, seed, backend);
+    }
+
+    /**
+     * The binary cache, its keys coded {@code centred} on their mean or not: a centred cache codes k - mu, mu the mean
+     * of a key/value head's first m keys (m the largest power of two not above the positions cached at a selection;
+     * the cached keys recoded when m doubles), and the query as it is: q.(k - mu) ranks keys as q.k does, while the
+     * keys' common direction no longer decides their signs (MagicPIG's observation).
+     */
+    public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, boolean centred, long seed, String backend) {
         if (!binarizer.equals("sign") && !binarizer.equals("hyperplane")) {
             throw new BadArgumentException("binarizer", "a binary cache codes keys with sign or hyperplane, got " + binarizer);
         }
-        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + ", " + budget.describe() + ", backend=" + backend + ")";
+        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + (centred ? ", centred" : "") + ", "
+                + budget.describe() + ", backend=" + backend + ")";
         return new Policy(name, c -> c.kvHeads() * (bits == null ? c.headSize() : bits),
-                c -> new BinarySelector(c, budget, binarizer, bits, new Seeds(seed), backend));
+                c -> new BinarySelector(c, budget, binarizer, bits, centred, new Seeds(seed), backend));
     }
 
     /**

@@ -17,7 +17,11 @@ public interface KvPolicy {
 
     /** One decoder's selection state; closed with the decoder's sequence. */
     interface Selector extends AutoCloseable {
-        /** The keys of {@code pos} in {@code layer} have been written (rotated): {@code keys[offset, offset + kvDim)}. */
+        /**
+         * The keys of {@code pos} in {@code layer} have been written (rotated): {@code keys[offset, offset + kvDim)}.
+         * {@code keys} is the decoder's key cache of the layer (offset = pos x kvDim): earlier positions stay readable
+         * there while the selector is open.
+         */
         void keyWritten(int layer, int pos, float[] keys, int offset);
 
         /**

@@ -24,6 +24,7 @@ class KvPolicyTest {
         for (String backend : available()) {
             out.add(KvPolicies.binary(budget, 1, 2, "sign", null, 0, backend));
             out.add(KvPolicies.binary(budget, 1, 2, "hyperplane", 13, 5, backend));
+            out.add(KvPolicies.binary(KvBudget.positions(budget, 1, 2), "hyperplane", 13, true, 5, backend));
         }
         return out;
     }
@@ -57,6 +58,7 @@ class KvPolicyTest {
                 KvPolicies.pages(b, 2)));
         for (String backend : available()) {
             out.add(KvPolicies.binary(b, "sign", null, 0, backend));
+            out.add(KvPolicies.binary(b, "sign", null, true, 0, backend));
         }
         return out;
     }
@@ -175,13 +177,40 @@ class KvPolicyTest {
 
     @Test
     void theBinaryCacheSelectsTheNearestSignCodesOnEveryBackendAsASortWould() {
+        nearestSignCodes(false);
+    }
+
+    /**
+     * Centred: each key's sign code is that of k - mu, mu the float mean (summed in double, position order) of the
+     * first m keys, m the largest power of two <= n; the query's code is its own signs.
+     */
+    @Test
+    void theCentredCacheSelectsTheNearestCentredSignCodesOnEveryBackend() {
+        // and centring changes what is chosen (else this test could not tell the two apart)
+        assertThat(nearestSignCodes(true)).usingRecursiveComparison().isNotEqualTo(nearestSignCodes(false));
+    }
+
+    private static float[] centredOn(float[][] ks, int t) {
+        int m = Integer.highestOneBit(ks.length);
+        float[] out = new float[ks[t].length];
+        for (int j = 0; j < out.length; j++) {
+            double sum = 0;
+            for (int i = 0; i < m; i++) {
+                sum += ks[i][j];
+            }
+            out[j] = ks[t][j] - (float) (sum / m);
+        }
+        return out;
+    }
+
+    private static List<int[]> nearestSignCodes(boolean centred) {
         LlamaModel m = RandomLlama.model(C, 12);
         int budget = 8;
         int sink = 1;
         int recent = 2;
         List<int[]> first = null;
         for (String backend : available()) {
-            Recording rec = new Recording(KvPolicies.binary(budget, sink, recent, "sign", null, 0, backend), C);
+            Recording rec = new Recording(KvPolicies.binary(KvBudget.positions(budget, sink, recent), "sign", null, centred, 0, backend), C);
             try (Decoder d = m.decoder(rec)) {
                 for (int token : TOKENS) {
                     d.next(token);
@@ -196,7 +225,8 @@ class KvPolicyTest {
                 for (int t = 0; t < middle.length; t++) {
                     middle[t] = sink + t;
                 }
-                Arrays.sort(middle, Comparator.<Integer>comparingInt(t -> Long.bitCount(sign(ks[t]) ^ q)).thenComparingInt(t -> t));
+                Arrays.sort(middle, Comparator.<Integer>comparingInt(t -> Long.bitCount(sign(centred ? centredOn(ks, t) : ks[t]) ^ q))
+                        .thenComparingInt(t -> t));
                 int[] expected = new int[budget];
                 expected[0] = 0;
                 int[] chosen = Arrays.stream(middle, 0, budget - sink - recent).mapToInt(Integer::intValue).sorted().toArray();
@@ -211,6 +241,7 @@ class KvPolicyTest {
                 assertThat(rec.selections).usingRecursiveComparison().isEqualTo(first);
             }
         }
+        return first;
     }
 
     @Test

@@ -17,6 +17,12 @@ import java.lang.foreign.MemorySegment;
 /**
  * The binary cache's selection: a code per cached key and key/value head, written once with the key; a query head's
  * code against its key/value head's codes by exact Hamming top-k on a search backend, (distance, position) order.
+ * <p>
+ * Centred codes code k - mu instead of k (the query stays as it is: q.(k - mu) ranks keys as q.k does, but the keys'
+ * common component, which makes them all point one way, no longer decides their signs). mu is the mean of a key/value
+ * head's first m keys, m the largest power of two not above the positions cached when the selection runs (sums in
+ * double, in position order); when m doubles, the centre is recomputed and the cached keys recoded from the decoder's
+ * key cache, so every code is always against one centre of at least half the keys, at about twice the coding work.
  */
 public final class BinarySelector extends BudgetSelector {
     private final LlamaConfig c;
@@ -25,9 +31,18 @@ public final class BinarySelector extends BudgetSelector {
     private final int words;
     private final long[][][] codes; // [layer][kvHead][position * words + w]
     private final SearchBackend backend;
+    private final boolean centred;
+    private final float[][][] centres;  // [layer][kvHead][j]; centred codes only
+    private final int[][] centredOver;  // [layer][kvHead]: the m the centre is the mean of (0: none yet)
+    private final float[][] cache;      // [layer]: the decoder's key cache, for recoding
 
-    public BinarySelector(LlamaConfig config, KvBudget budget, String binarizer, Integer bits, Seeds seeds, String backend) {
+    public BinarySelector(LlamaConfig config, KvBudget budget, String binarizer, Integer bits, boolean centred, Seeds seeds,
+                          String backend) {
         super(budget);
+        this.centred = centred;
+        this.centres = centred ? new float[config.layers()][config.kvHeads()][config.headSize()] : null;
+        this.centredOver = new int[config.layers()][config.kvHeads()];
+        this.cache = new float[config.layers()][];
         this.c = config;
         // One binarizer for every layer and head: the same projection codes keys and queries alike.
         this.binarizer = Binarizers.create(binarizer, binarizer.equals("hyperplane") ? bits : null, seeds);
@@ -39,9 +54,48 @@ public final class BinarySelector extends BudgetSelector {
 
     @Override
     public void keyWritten(int layer, int pos, float[] keys, int offset) {
+        cache[layer] = keys;
         int hs = c.headSize();
         for (int h = 0; h < c.kvHeads(); h++) {
-            code(keys, offset + h * hs, codes[layer][h], pos * words);
+            codeKey(layer, h, keys, offset + h * hs, pos);
+        }
+    }
+
+    /** Key/value head h's key at {@code keys[offset...]}, position pos, coded (against the current centre if centred). */
+    private void codeKey(int layer, int h, float[] keys, int offset, int pos) {
+        if (!centred) {
+            code(keys, offset, codes[layer][h], pos * words);
+            return;
+        }
+        float[] mu = centres[layer][h];
+        float[] d = new float[c.headSize()];
+        for (int j = 0; j < d.length; j++) {
+            d[j] = keys[offset + j] - mu[j];
+        }
+        code(d, 0, codes[layer][h], pos * words);
+    }
+
+    /** Recentres key/value head h of the layer on its first m keys, m the largest power of two <= n, if m grew. */
+    private void recentre(int layer, int h, int n) {
+        int m = Integer.highestOneBit(n);
+        if (m <= centredOver[layer][h]) {
+            return;
+        }
+        int hs = c.headSize();
+        int kv = c.kvDim();
+        float[] k = cache[layer];
+        double[] sum = new double[hs];
+        for (int t = 0; t < m; t++) {
+            for (int j = 0; j < hs; j++) {
+                sum[j] += k[t * kv + h * hs + j];
+            }
+        }
+        for (int j = 0; j < hs; j++) {
+            centres[layer][h][j] = (float) (sum[j] / m);
+        }
+        centredOver[layer][h] = m;
+        for (int t = 0; t < n; t++) {
+            codeKey(layer, h, k, t * kv + h * hs, t);
         }
     }
 
@@ -66,6 +120,15 @@ public final class BinarySelector extends BudgetSelector {
                 out[at + w] = b.codes().word(0, w);
             }
         }
+    }
+
+    /** Centred codes are brought to the centre of this step's epoch before the selection reads them. */
+    @Override
+    public int[] select(int layer, int head, float[] q, int qOffset, int n) {
+        if (centred && n > budget.keysAt(n)) {
+            recentre(layer, head / c.groupSize(), n);
+        }
+        return super.select(layer, head, q, qOffset, n);
     }
 
     /** The query's code against [0, to): the top-(picked + sink) less the sink is the top of [from = sink, to). */
