@@ -31,13 +31,15 @@ final class ArchitectureRules {
     static final String CLI = "io.binaryllm.cli..";
     static final String SPARK = "io.binaryllm.spark..";
     static final String KVCACHE = "io.binaryllm.kvcache..";
+    static final String TRAIN = "io.binaryllm.train..";
 
     private ArchitectureRules() {
     }
 
     /**
      * Modules depend downward only: core on nothing, gpu and langchain4j on core, runner on those two, cli on all;
-     * spark on runner and core, and nothing on spark (it brings a cluster's worth of jars); kvcache on core.
+     * spark on runner and core, and nothing on spark (it brings a cluster's worth of jars); kvcache on core; train on
+     * kvcache and core, and nothing on train (it brings PyTorch).
      */
     static ArchRule modulesDependDownward() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -48,13 +50,15 @@ final class ArchitectureRules {
                 .layer("cli").definedBy(CLI)
                 .layer("spark").definedBy(SPARK)
                 .layer("kvcache").definedBy(KVCACHE)
+                .layer("train").definedBy(TRAIN)
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("spark").mayNotBeAccessedByAnyLayer()
-                .whereLayer("kvcache").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("train").mayNotBeAccessedByAnyLayer()
+                .whereLayer("kvcache").mayOnlyBeAccessedByLayers("cli", "train")
                 .whereLayer("runner").mayOnlyBeAccessedByLayers("cli", "spark")
                 .whereLayer("gpu").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("langchain4j").mayOnlyBeAccessedByLayers("runner", "cli")
-                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core, spark -> runner -> core, kvcache -> core");
+                .as("modules depend downward: cli -> runner -> langchain4j -> core, cli -> gpu -> core, spark -> runner -> core, train -> kvcache -> core");
     }
 
     /** Every module's {@code internal} packages are its own. */
@@ -65,6 +69,7 @@ final class ArchitectureRules {
         rules.add(internalsOf("langchain4j", "io.binaryllm.langchain4j.internal..", LANGCHAIN4J));
         rules.add(internalsOf("runner", "io.binaryllm.runner.internal..", RUNNER));
         rules.add(internalsOf("kvcache", "io.binaryllm.kvcache.internal..", KVCACHE));
+        rules.add(internalsOf("train", "io.binaryllm.train.internal..", TRAIN));
         return rules;
     }
 

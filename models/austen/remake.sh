@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Remakes the project's Jane Austen model (this folder's model.bin, tokenizer.bin, held-out.txt, training.*):
+#   models/austen/remake.sh [OUT_DIR [train-llama options...]]      (default OUT_DIR: this folder, replaced)
+# The text is Debian's r-cran-janeaustenr (apt-get install r-cran-janeaustenr; it brings R): five novels train,
+# Persuasion is held out. The trainer (src/train) runs PyTorch's CPU library through DJL; same weights every run on
+# the same thread count (2 here: DJL uses every core).
+set -euo pipefail
+home="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+out="${1:-$home/models/austen}"
+shift || true
+command -v Rscript >/dev/null || { echo "remake.sh: Rscript not found: apt-get install r-cran-janeaustenr" >&2; exit 2; }
+books="$(mktemp -d)"
+trap 'rm -rf "$books"' EXIT
+Rscript -e 'library(janeaustenr); d <- commandArgs(TRUE)[1]; b <- austen_books();
+  for (n in levels(b$book)) writeLines(b$text[b$book == n], file.path(d, paste0(gsub("[^A-Za-z]+", "_", n), ".txt")))' "$books" \
+  || { echo "remake.sh: R could not read janeaustenr: apt-get install r-cran-janeaustenr" >&2; exit 2; }
+JAVA_HOME="$("$home/bin/find-jdk25")"
+export JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+(cd "$home" && mvn -B -q -DskipTests install -pl src/train -am \
+  && mvn -B -q -pl src/train dependency:build-classpath -Dmdep.outputFile="$books/classpath.txt")
+force=()
+[[ -e "$out" && "$out" == "$home/models/austen" ]] && force=(--force)
+staged="$books/model"
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
+  -Djava.util.logging.config.file=/dev/null -cp "$home/src/train/target/classes:$(cat "$books/classpath.txt")" \
+  io.binaryllm.train.TrainMain --out "$staged" \
+  --train "$books/Sense_Sensibility.txt" --train "$books/Pride_Prejudice.txt" --train "$books/Mansfield_Park.txt" \
+  --train "$books/Emma.txt" --train "$books/Northanger_Abbey.txt" --held-out "$books/Persuasion.txt" "$@"
+# this folder's own files (this script, README.md) stay; the trainer's outputs replace theirs
+mkdir -p "$out"
+if [[ -e "$out/model.bin" && ${#force[@]} -eq 0 ]]; then
+  echo "remake.sh: $out/model.bin exists (give another OUT_DIR or remove it)" >&2; exit 2
+fi
+cp "$staged"/* "$out/"
+echo "wrote $out"

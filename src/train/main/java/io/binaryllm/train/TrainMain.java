@@ -1,0 +1,164 @@
+package io.binaryllm.train;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import io.binaryllm.kvcache.Llama2c;
+import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.kvcache.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code train-llama}: learns a vocabulary on the training texts, trains the project's Llama on them and writes the
+ * model in llama2.c's format with its tokenizer, the held-out text as the model reads it, and the training log.
+ */
+@Command(name = "train-llama", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines between paragraphs) and",
+                "writes OUT/model.bin (llama2.c), OUT/tokenizer.bin, OUT/held-out.txt and OUT/training.{tsv,json}."})
+public final class TrainMain implements Callable<Integer> {
+    @Option(names = "--train", required = true, paramLabel = "TEXT", description = "A training text (repeatable; read in the order given).")
+    List<Path> train = new ArrayList<>();
+
+    @Option(names = "--held-out", required = true, paramLabel = "TEXT", description = "The held-out text for evaluation.")
+    Path heldOut;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The output directory (created; not over an existing one without --force).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps = 720;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initial weights and the window draws (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--small", description = "A tiny model for a quick check (2 layers of 64, 384 tokens, context 64).")
+    boolean small;
+
+    @Option(names = "--force", description = "Replace an existing output directory.")
+    boolean force;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs with these streams and returns the exit code: 2 and one line for bad arguments or input. */
+    public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
+        CommandLine cli = new CommandLine(new TrainMain()).setOut(stdout).setErr(stderr);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof BadArgumentException || e instanceof BadInputException) {
+                stderr.println("train-llama: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.exists(out) && !force) {
+            throw new BadArgumentException("out", out + " exists (--force to replace it)");
+        }
+        StringBuilder text = new StringBuilder();
+        for (Path p : train) {
+            text.append(TextCorpus.paragraphs(read(p)));
+        }
+        String held = TextCorpus.paragraphs(read(heldOut));
+        TrainingPlan plan = small
+                ? new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),
+                0.1f, 1.0f, seed, 10, 4)
+                : TrainingPlan.austen(steps, seed);
+        long t0 = System.nanoTime();
+        Tokenizer tokenizer = BpeTrainer.train(text.toString(), plan.model().vocab());
+        if (tokenizer.vocab() < plan.model().vocab()) {
+            throw new BadArgumentException("train", "the training text runs out of pairs to merge at " + tokenizer.vocab()
+                    + " tokens, fewer than the model's vocabulary of " + plan.model().vocab() + " (give more text)");
+        }
+        int[] trainTokens = tokenizer.encode(text.toString(), true);
+        int[] heldTokens = tokenizer.encode(held, true);
+        System.err.printf(Locale.ROOT, "vocabulary of %d in %.1f s; %d training tokens, %d held-out tokens; %,d parameters%n",
+                tokenizer.vocab(), (System.nanoTime() - t0) / 1e9, trainTokens.length, heldTokens.length, plan.model().parameters());
+        StringBuilder tsv = new StringBuilder("step\tlearning_rate\tloss\tgradient_norm\theld_out_loss\tseconds\n");
+        long start = System.nanoTime();
+        LlamaTrainer.Trained trained = LlamaTrainer.train(plan, trainTokens, heldTokens, s -> {
+            String row = String.format(Locale.ROOT, "%d\t%.6g\t%.5f\t%.4f\t%s\t%.1f", s.step(), s.learningRate(), s.loss(),
+                    s.gradientNorm(), Double.isNaN(s.heldOutLoss()) ? "" : String.format(Locale.ROOT, "%.5f", s.heldOutLoss()),
+                    (System.nanoTime() - start) / 1e9);
+            tsv.append(row).append('\n');
+            if (!Double.isNaN(s.heldOutLoss()) || s.step() % 10 == 0) {
+                System.err.println(row);
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + "-");
+        try {
+            Llama2c.write(staging.resolve("model.bin"), false, trained.model());
+            tokenizer.write(staging.resolve("tokenizer.bin"), false);
+            Files.writeString(staging.resolve("held-out.txt"), held);
+            Files.writeString(staging.resolve("training.tsv"), tsv);
+            Files.writeString(staging.resolve("training.json"), summary(plan, trainTokens.length, heldTokens.length, trained, seconds));
+            if (Files.exists(out)) {
+                deleteTree(out);
+            }
+            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(staging)) {
+                deleteTree(staging);
+            }
+        }
+        System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
+                trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
+        return 0;
+    }
+
+    private static String read(Path p) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+        } catch (CharacterCodingException e) {
+            throw BadInputException.in(p, "not UTF-8 text");
+        } catch (IOException e) {
+            throw BadInputException.in(p, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static String summary(TrainingPlan p, int trainTokens, int heldTokens, LlamaTrainer.Trained t, double seconds) {
+        LlamaConfig c = p.model();
+        return String.format(Locale.ROOT, """
+                {
+                  "model": {"dim": %d, "hidden_dim": %d, "layers": %d, "heads": %d, "kv_heads": %d, "vocab": %d, "seq_len": %d, "parameters": %d},
+                  "plan": {"steps": %d, "batch": %d, "peak_lr": %s, "min_lr": %s, "warmup": %d, "weight_decay": %s, "clip": %s, "seed": %d},
+                  "tokens": {"train": %d, "held_out": %d, "held_out_windows": %d},
+                  "held_out_loss": %.6f,
+                  "held_out_perplexity": %.4f,
+                  "training_seconds": %.1f,
+                  "threads": %d
+                }
+                """, c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.vocab(), c.seqLen(), c.parameters(),
+                p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(), p.seed(),
+                trainTokens, heldTokens, t.heldOutWindows(), t.heldOutLoss(), t.heldOutPerplexity(), seconds,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.binaryllm.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** train-llama's outputs, and its one-line refusals (exit 2). */
+class TrainMainTest {
+    @TempDir
+    Path dir;
+
+    private int run(StringWriter err, String... args) {
+        return TrainMain.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void writesTheModelItsTokenizerTheHeldOutTextAndTheLog() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), SyntheticText.sentences(1, 4000));
+        Path held = Files.writeString(dir.resolve("held.txt"), SyntheticText.sentences(2, 400));
+        Path out = dir.resolve("model");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--small", "--steps", "2", "--train", train.toString(), "--held-out", held.toString(), "--out", out.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.resolve("model.bin")).exists();
+        assertThat(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model.bin")).config().seqLen()).isEqualTo(64);
+        assertThat(io.binaryllm.kvcache.Tokenizer.read(out.resolve("tokenizer.bin"), 384).vocab()).isEqualTo(384);
+        assertThat(Files.readString(out.resolve("held-out.txt"))).isEqualTo(TextCorpus.paragraphs(Files.readString(held)));
+        assertThat(Files.readAllLines(out.resolve("training.tsv"))).hasSize(3).first().asString().startsWith("step\t");
+        assertThat(Files.readString(out.resolve("training.json"))).contains("\"held_out_perplexity\"");
+        try (var leftovers = Files.list(dir)) {
+            assertThat(leftovers.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("train.txt", "held.txt", "model");
+        }
+
+        StringWriter again = new StringWriter();
+        assertThat(run(again, "--small", "--train", train.toString(), "--held-out", held.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(again.toString()).isEqualTo("train-llama: " + out + " exists (--force to replace it)" + System.lineSeparator());
+    }
+
+    @Test
+    void aTextTooPoorForTheVocabularyIsOneLine() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), "ab ab ab ab ba ba\n".repeat(50));
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--small", "--train", train.toString(), "--held-out", train.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("runs out of pairs to merge").hasLineCount(1);
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void aMissingOrNonUtf8TextIsOneLine() throws Exception {
+        Path bad = Files.write(dir.resolve("bad.txt"), new byte[]{(byte) 0xff, (byte) 0xfe});
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--train", bad.toString(), "--held-out", bad.toString(), "--out", dir.resolve("o").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(bad.toString()).contains("not UTF-8 text").doesNotContain("Exception");
+        StringWriter missing = new StringWriter();
+        assertThat(run(missing, "--train", dir.resolve("none.txt").toString(), "--held-out", bad.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(2);
+        assertThat(missing.toString()).contains("none.txt").contains("cannot read").hasLineCount(1);
+    }
+}
