@@ -68,7 +68,7 @@ final class KvEvalCommand implements Callable<Integer> {
     List<String> budgets;
 
     @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",
-            description = {"full, window, random, pages, binary (sign codes), binary-hyperplane, binary-centred and",
+            description = {"full, exact (the oracle: top q.k), window, random, pages, binary (sign codes), binary-hyperplane, binary-centred and",
                     "binary-hyperplane-centred (keys coded on their mean), binary-asym (QJL) (default: ${DEFAULT-VALUE})."})
     List<String> policies;
 
@@ -146,6 +146,7 @@ final class KvEvalCommand implements Callable<Integer> {
         for (String p : policies) {
             made.add(switch (p) {
                 case "full" -> b -> KvPolicies.full();
+                case "exact" -> b -> KvPolicies.exact(b);
                 case "window" -> b -> KvPolicies.window(b);
                 case "random" -> b -> KvPolicies.random(b, seed);
                 case "binary" -> b -> KvPolicies.binary(b, "sign", null, seed, backend);
@@ -155,7 +156,7 @@ final class KvEvalCommand implements Callable<Integer> {
                 case "binary-asym" -> b -> KvPolicies.binaryAsym(b, codeBits, seed);
                 case "pages" -> b -> KvPolicies.pages(b, page);
                 default -> throw new BadArgumentException("policies", "unknown policy '" + p
-                        + "' (full, window, random, pages, binary, binary-hyperplane, binary-centred, binary-hyperplane-centred, binary-asym)");
+                        + "' (full, exact, window, random, pages, binary, binary-hyperplane, binary-centred, binary-hyperplane-centred, binary-asym)");
             });
         }
         for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output

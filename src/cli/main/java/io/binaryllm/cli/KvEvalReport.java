@@ -43,6 +43,19 @@ final class KvEvalReport {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.4f | %d |%n", r.policy(), r.budget().label(), r.perplexity(),
                     r.mass(), r.recall(), r.outputError(), r.selectionBits()));
         }
+        md.append("\nAttention mass by layer (mean over its heads; the weakest head in brackets):\n\n| policy | budget |");
+        for (int l = 0; l < c.layers(); l++) {
+            md.append(" layer ").append(l).append(" |");
+        }
+        md.append("\n| --- | --- |").append(" --- |".repeat(c.layers())).append('\n');
+        for (KvEval.Row r : rows) {
+            md.append("| ").append(r.policy()).append(" | ").append(r.budget().label()).append(" |");
+            for (int l = 0; l < c.layers(); l++) {
+                double weakest = java.util.Arrays.stream(r.massByHead()[l]).min().orElse(1.0);
+                md.append(String.format(Locale.ROOT, " %.3f (%.2f) |", r.layerMass(l), weakest));
+            }
+            md.append('\n');
+        }
         List<KvEval.Row> fixed = rows.stream().filter(r -> r.budget().share() == 0).toList();
         List<KvEval.Row> shares = rows.stream().filter(r -> r.budget().share() > 0).toList();
         if (!fixed.isEmpty()) {

@@ -95,7 +95,9 @@ class KvEvalCommandTest {
         assertThat(binary6.get("policy").asText()).isEqualTo("binary");
         assertThat(binary6.get("mass").asDouble()).isBetween(0.0, 1.0);
         assertThat(binary6.get("selectionBits").asLong()).isEqualTo(2L * 2 * 8); // 2 layers x 2 kv heads x 8 sign bits
-        assertThat(Files.readString(run.resolve("report.md"))).contains("| binary | 6 |");
+        assertThat(Files.readString(run.resolve("report.md"))).contains("| binary | 6 |").contains("Attention mass by layer")
+                .contains("| full | 6 | 1.000 (1.00) | 1.000 (1.00) |");
+        assertThat(binary6.get("massByHead")).hasSize(2);
     }
 
     @Test

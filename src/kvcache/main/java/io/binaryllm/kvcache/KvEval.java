@@ -29,9 +29,19 @@ public final class KvEval {
      * @param recall      mean recall of the exact top-B keys
      * @param outputError mean relative error of attention outputs
      * @param selectionBits bits of selection state a cached position keeps, over all layers
+     * @param massByHead  [layer][query head] mean attention mass on the selection (1 where nothing was left out):
+     *                    where a policy fails
      */
     public record Row(String policy, KvBudget budget, double perplexity, double mass, double recall, double outputError,
-                      long selectionBits) {
+                      long selectionBits, double[][] massByHead) {
+        /** Layer l's mean over its heads of {@link #massByHead}. */
+        public double layerMass(int l) {
+            double sum = 0;
+            for (double m : massByHead[l]) {
+                sum += m;
+            }
+            return sum / massByHead[l].length;
+        }
     }
 
     /** Runs every policy at every budget over {@code sequences}; {@code progress} hears each finished row. */
@@ -53,6 +63,10 @@ public final class KvEval {
                 double recall = 0;
                 double error = 0;
                 long measured = 0;
+                int layers = model.config().layers();
+                int heads = model.config().heads();
+                double[][] headMass = new double[layers][heads];
+                long[][] headSteps = new long[layers][heads];
                 for (int[] tokens : sequences) {
                     try (Decoder d = model.measuringDecoder(policy, tokens.length)) {
                         for (int i = 0; i + 1 < tokens.length; i++) {
@@ -64,6 +78,8 @@ public final class KvEval {
                             for (int h = 0; h < model.config().heads(); h++) {
                                 long n = s.steps(l, h);
                                 if (n > 0) {
+                                    headMass[l][h] += s.mass(l, h) * n;
+                                    headSteps[l][h] += n;
                                     mass += s.mass(l, h) * n;
                                     recall += s.recall(l, h) * n;
                                     error += s.outputError(l, h) * n;
@@ -75,7 +91,12 @@ public final class KvEval {
                 }
                 Row row = new Row(names.get(p), budget, Math.exp(nll / predictions), measured == 0 ? 1.0 : mass / measured,
                         measured == 0 ? 1.0 : recall / measured, measured == 0 ? 0.0 : error / measured,
-                        (long) policy.selectionBitsPerPosition(model.config()) * model.config().layers());
+                        (long) policy.selectionBitsPerPosition(model.config()) * model.config().layers(), headMass);
+                for (int l = 0; l < layers; l++) {
+                    for (int h = 0; h < heads; h++) {
+                        headMass[l][h] = headSteps[l][h] == 0 ? 1.0 : headMass[l][h] / headSteps[l][h];
+                    }
+                }
                 rows.add(row);
                 progress.accept(row);
             }

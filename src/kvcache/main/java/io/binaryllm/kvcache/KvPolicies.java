@@ -4,6 +4,7 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.KvPolicy.Selector;
 import io.binaryllm.kvcache.internal.AsymmetricSelector;
 import io.binaryllm.kvcache.internal.BinarySelector;
+import io.binaryllm.kvcache.internal.ExactSelector;
 import io.binaryllm.kvcache.internal.PageSelector;
 import io.binaryllm.kvcache.internal.RandomSelector;
 import io.binaryllm.seed.Seeds;
@@ -119,6 +120,15 @@ public final class KvPolicies {
         }
         return new Policy("binary-asym(bits=" + bits + ", " + budget.describe() + ", seed=" + seed + ")",
                 c -> c.kvHeads() * (bits + Float.SIZE), c -> new AsymmetricSelector(c, budget, bits, new Seeds(seed)));
+    }
+
+    /**
+     * The oracle: sink and recent positions, the rest the positions of highest exact q.k (ties to the earlier
+     * position), read from the float keys. Not a cache (it keeps nothing smaller than the keys): the ceiling of any
+     * selection by estimated score within the same budget.
+     */
+    public static KvPolicy exact(KvBudget budget) {
+        return new Policy("exact(" + budget.describe() + ")", c -> 0, c -> new ExactSelector(c, budget));
     }
 
     /**

@@ -20,6 +20,7 @@ class KvPolicyTest {
 
     private static List<KvPolicy> policies(int budget) {
         List<KvPolicy> out = new ArrayList<>(List.of(KvPolicies.window(budget, 2), KvPolicies.random(budget, 1, 2, 7),
+                KvPolicies.exact(KvBudget.positions(budget, 1, 2)),
                 KvPolicies.binaryAsym(budget, 1, 2, 24, 3), KvPolicies.pages(budget, 1, 2, 4)));
         for (String backend : available()) {
             out.add(KvPolicies.binary(budget, 1, 2, "sign", null, 0, backend));
@@ -242,6 +243,36 @@ class KvPolicyTest {
             }
         }
         return first;
+    }
+
+    @Test
+    void theOracleSelectsTheHighestExactScores() {
+        LlamaModel m = RandomLlama.model(C, 13);
+        int budget = 7;
+        Recording rec = new Recording(KvPolicies.exact(KvBudget.positions(budget, 1, 2)), C);
+        try (Decoder d = m.decoder(rec)) {
+            for (int token : TOKENS) {
+                d.next(token);
+            }
+        }
+        assertThat(rec.selections).isNotEmpty();
+        for (int i = 0; i < rec.selections.size(); i++) {
+            float[][] ks = rec.keys.get(i);
+            float[] q = rec.queries.get(i);
+            int n = ks.length;
+            Integer[] middle = new Integer[n - 3];
+            for (int t = 0; t < middle.length; t++) {
+                middle[t] = 1 + t;
+            }
+            Arrays.sort(middle, Comparator.<Integer>comparingDouble(t -> -io.binaryllm.metric.Dot.dot(q, 0, ks[t], 0, q.length))
+                    .thenComparingInt(t -> t));
+            int[] expected = new int[budget];
+            int[] chosen = Arrays.stream(middle, 0, budget - 3).mapToInt(Integer::intValue).sorted().toArray();
+            System.arraycopy(chosen, 0, expected, 1, chosen.length);
+            expected[budget - 2] = n - 2;
+            expected[budget - 1] = n - 1;
+            assertThat(rec.selections.get(i)).as("call %d", i).containsExactly(expected);
+        }
     }
 
     @Test
