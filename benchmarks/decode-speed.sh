@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tokens/s of the Java Llama decoder (src/kvcache) on a random-weight model of a given shape (DecodeSpeed.java):
 #   benchmarks/decode-speed.sh [DIM HIDDEN LAYERS HEADS KV_HEADS VOCAB SEQ_LEN [REPEATS]]
+#   benchmarks/decode-speed.sh MODEL.bin|MODEL.gguf [REPEATS]        (a checkpoint's own weights)
 # Default: stories15M's shape (288, 768, 6, 6, 6, 32000, 256). One table row to the terminal.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"

@@ -7,15 +7,25 @@ import java.util.SplittableRandom;
 
 /**
  * Decoding speed of the Java decoder: a model of the given shape with seeded random weights, greedy decoding of a
- * whole context from token 1, tokens/s over REPEATS passes after one untimed pass (the JIT). Usage
- * (benchmarks/decode-speed.sh): DecodeSpeed DIM HIDDEN LAYERS HEADS KV_HEADS VOCAB SEQ_LEN [REPEATS]
+ * whole context from token 1, tokens/s over REPEATS passes after one untimed pass (the JIT); or a checkpoint's own
+ * weights. Usage (benchmarks/decode-speed.sh): DecodeSpeed DIM HIDDEN LAYERS HEADS KV_HEADS VOCAB SEQ_LEN [REPEATS]
+ * or DecodeSpeed MODEL.bin|MODEL.gguf [REPEATS]
  */
 public class DecodeSpeed {
     public static void main(String[] a) {
-        LlamaConfig c = new LlamaConfig(Integer.parseInt(a[0]), Integer.parseInt(a[1]), Integer.parseInt(a[2]),
-                Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]), Integer.parseInt(a[6]), true);
-        int repeats = a.length > 7 ? Integer.parseInt(a[7]) : 3;
-        LlamaModel m = LlamaModel.of(c, weights(c));
+        boolean file = a[0].endsWith(".bin") || a[0].endsWith(".gguf");
+        LlamaModel m;
+        int repeats;
+        if (file) {
+            m = LlamaModel.load(java.nio.file.Path.of(a[0]));
+            repeats = a.length > 1 ? Integer.parseInt(a[1]) : 3;
+        } else {
+            LlamaConfig shape = new LlamaConfig(Integer.parseInt(a[0]), Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                    Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]), Integer.parseInt(a[6]), true);
+            m = LlamaModel.of(shape, weights(shape));
+            repeats = a.length > 7 ? Integer.parseInt(a[7]) : 3;
+        }
+        LlamaConfig c = m.config();
         decode(m); // warm-up
         long best = Long.MAX_VALUE;
         long total = 0;

@@ -204,6 +204,24 @@ class KvPolicyTest {
         return out;
     }
 
+    /**
+     * The selection of a budget with sink 1 and recent 2 out of n positions: position 0, the budget - 3 middle
+     * positions first by {@code better} (ties to the earlier position), and the last two, ascending.
+     */
+    private static int[] sinkBestAndRecent(int n, int budget, Comparator<Integer> better) {
+        Integer[] middle = new Integer[n - 3];
+        for (int t = 0; t < middle.length; t++) {
+            middle[t] = 1 + t;
+        }
+        Arrays.sort(middle, better.thenComparingInt(t -> t));
+        int[] expected = new int[budget];
+        int[] chosen = Arrays.stream(middle, 0, budget - 3).mapToInt(Integer::intValue).sorted().toArray();
+        System.arraycopy(chosen, 0, expected, 1, chosen.length);
+        expected[budget - 2] = n - 2;
+        expected[budget - 1] = n - 1;
+        return expected;
+    }
+
     private static List<int[]> nearestSignCodes(boolean centred) {
         LlamaModel m = RandomLlama.model(C, 12);
         int budget = 8;
@@ -222,18 +240,8 @@ class KvPolicyTest {
                 float[][] ks = rec.keys.get(i);
                 int n = ks.length;
                 long q = sign(rec.queries.get(i));
-                Integer[] middle = new Integer[n - recent - sink];
-                for (int t = 0; t < middle.length; t++) {
-                    middle[t] = sink + t;
-                }
-                Arrays.sort(middle, Comparator.<Integer>comparingInt(t -> Long.bitCount(sign(centred ? centredOn(ks, t) : ks[t]) ^ q))
-                        .thenComparingInt(t -> t));
-                int[] expected = new int[budget];
-                expected[0] = 0;
-                int[] chosen = Arrays.stream(middle, 0, budget - sink - recent).mapToInt(Integer::intValue).sorted().toArray();
-                System.arraycopy(chosen, 0, expected, sink, chosen.length);
-                expected[budget - 2] = n - 2;
-                expected[budget - 1] = n - 1;
+                int[] expected = sinkBestAndRecent(n, budget, Comparator.<Integer>comparingInt(
+                        t -> Long.bitCount(sign(centred ? centredOn(ks, t) : ks[t]) ^ q)));
                 assertThat(rec.selections.get(i)).as("%s call %d", backend, i).containsExactly(expected);
             }
             if (first == null) {
@@ -259,18 +267,8 @@ class KvPolicyTest {
         for (int i = 0; i < rec.selections.size(); i++) {
             float[][] ks = rec.keys.get(i);
             float[] q = rec.queries.get(i);
-            int n = ks.length;
-            Integer[] middle = new Integer[n - 3];
-            for (int t = 0; t < middle.length; t++) {
-                middle[t] = 1 + t;
-            }
-            Arrays.sort(middle, Comparator.<Integer>comparingDouble(t -> -io.binaryllm.metric.Dot.dot(q, 0, ks[t], 0, q.length))
-                    .thenComparingInt(t -> t));
-            int[] expected = new int[budget];
-            int[] chosen = Arrays.stream(middle, 0, budget - 3).mapToInt(Integer::intValue).sorted().toArray();
-            System.arraycopy(chosen, 0, expected, 1, chosen.length);
-            expected[budget - 2] = n - 2;
-            expected[budget - 1] = n - 1;
+            int[] expected = sinkBestAndRecent(ks.length, budget,
+                    Comparator.<Integer>comparingDouble(t -> -io.binaryllm.metric.Dot.dot(q, 0, ks[t], 0, q.length)));
             assertThat(rec.selections.get(i)).as("call %d", i).containsExactly(expected);
         }
     }
