@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Remakes the project's Jane Austen model (this folder's model.bin, tokenizer.bin, held-out.txt, training.*):
+# Remakes the project's Jane Austen model (this folder's model-q8.bin, tokenizer.bin, held-out.txt, training.*, and
+# model.bin, the float32 original, which git ignores: 12 MB would not fit the GPU machine's carry beside the bundle):
 #   models/austen/remake.sh [OUT_DIR [train-llama options...]]      (default OUT_DIR: this folder, replaced)
 # The text is Debian's r-cran-janeaustenr (apt-get install r-cran-janeaustenr; it brings R): five novels train,
 # Persuasion is held out. The trainer (src/train) runs PyTorch's CPU library through DJL; same weights every run on

@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  * n_layers, n_heads, n_kv_heads, vocab_size, seq_len} (a negative vocab_size means the classifier is stored, not
  * shared), then float32 tensors in this order: token embeddings, rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3,
  * rms_final, two unused rotary tables (seq_len x head_size / 2 each), and the classifier when not shared. The file
- * must be exactly that long.
+ * must be exactly that long. A file that starts with the magic "ak42" is the int8 export (version 2, {@link #writeQ8}).
  */
 public final class Llama2c {
     private static final int HEADER_BYTES = 7 * Integer.BYTES;
@@ -44,6 +44,9 @@ public final class Llama2c {
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (header.hasRemaining() && ch.read(header) >= 0) {
                 // fill the header
+            }
+            if (header.getInt(0) == Llama2cQ8.MAGIC) {
+                return Llama2cQ8.read(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), size);
             }
             int[] h = new int[7];
             for (int i = 0; i < 7; i++) {
@@ -125,6 +128,15 @@ public final class Llama2c {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes {@code model} as llama2.c's int8 checkpoint (export version 2, {@code runq.c}'s): every matrix in int8
+     * with a float32 scale a group of {@code groupSize} values (64 in llama2.c; it must divide dim and hidden_dim),
+     * the norms in float32; a quarter of the float file. {@link #read} gives the dequantized weights.
+     */
+    public static void writeQ8(Path target, boolean overwrite, LlamaModel model, int groupSize) {
+        Llama2cQ8.write(target, overwrite, model, groupSize);
     }
 
     /** Writes {@code model} to {@code target} (not over an existing file unless {@code overwrite}), complete or not at all. */

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "train-llama", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines between paragraphs) and",
-                "writes OUT/model.bin (llama2.c), OUT/tokenizer.bin, OUT/held-out.txt and OUT/training.{tsv,json}."})
+                "writes OUT/model.bin (llama2.c, float32), OUT/model-q8.bin (llama2.c's int8 export), OUT/tokenizer.bin,",
+                "OUT/held-out.txt and OUT/training.{tsv,json}."})
 public final class TrainMain implements Callable<Integer> {
     @Option(names = "--train", required = true, paramLabel = "TEXT", description = "A training text (repeatable; read in the order given).")
     List<Path> train = new ArrayList<>();
@@ -108,6 +109,7 @@ public final class TrainMain implements Callable<Integer> {
         Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + "-");
         try {
             Llama2c.write(staging.resolve("model.bin"), false, trained.model());
+            Llama2c.writeQ8(staging.resolve("model-q8.bin"), false, trained.model(), groupSize(plan.model()));
             tokenizer.write(staging.resolve("tokenizer.bin"), false);
             Files.writeString(staging.resolve("held-out.txt"), held);
             Files.writeString(staging.resolve("training.tsv"), tsv);
@@ -124,6 +126,15 @@ public final class TrainMain implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
                 trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
         return 0;
+    }
+
+    /** llama2.c's group size for its int8 export: 64, halved until it divides dim and hidden_dim. */
+    static int groupSize(LlamaConfig c) {
+        int g = 64;
+        while (c.dim() % g != 0 || c.hiddenDim() % g != 0) {
+            g /= 2;
+        }
+        return g;
     }
 
     private static String read(Path p) {

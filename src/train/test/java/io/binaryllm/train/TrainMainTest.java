@@ -29,12 +29,18 @@ class TrainMainTest {
                 .as(err.toString()).isZero();
         assertThat(out.resolve("model.bin")).exists();
         assertThat(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model.bin")).config().seqLen()).isEqualTo(64);
+        assertThat(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model-q8.bin")).config())
+                .isEqualTo(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model.bin")).config());
         assertThat(io.binaryllm.kvcache.Tokenizer.read(out.resolve("tokenizer.bin"), 384).vocab()).isEqualTo(384);
         assertThat(Files.readString(out.resolve("held-out.txt"))).isEqualTo(TextCorpus.paragraphs(Files.readString(held)));
         assertThat(Files.readAllLines(out.resolve("training.tsv"))).hasSize(3).first().asString().startsWith("step\t");
         assertThat(Files.readString(out.resolve("training.json"))).contains("\"held_out_perplexity\"");
         try (var leftovers = Files.list(dir)) {
             assertThat(leftovers.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("train.txt", "held.txt", "model");
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.bin", "model-q8.bin", "tokenizer.bin",
+                    "held-out.txt", "training.tsv", "training.json");
         }
 
         StringWriter again = new StringWriter();
