@@ -1,0 +1,27 @@
+package io.binaryllm.kvcache;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The committed model (models/austen) as the decoder reads it, frozen: its held-out text's tokens and the exact
+ * perplexity of its first window. A change here means the tokenizer, the int8 reader, the decoder's arithmetic or the
+ * committed files changed: the kv-eval results recorded for this model would no longer be reproduced.
+ */
+class AustenModelTest {
+    private static final Path DIR = Path.of(System.getProperty("binaryllm.home", ".")).resolve("models/austen");
+
+    @Test
+    void theCommittedModelReadsAsRecorded() throws Exception {
+        LlamaModel m = LlamaModel.load(DIR.resolve("model-q8.bin"));
+        assertThat(m.config()).isEqualTo(new LlamaConfig(192, 512, 6, 6, 6, 2048, 512, true));
+        int[] tokens = Tokenizer.read(DIR.resolve("tokenizer.bin"), 2048).encode(Files.readString(DIR.resolve("held-out.txt")), true);
+        assertThat(tokens).hasSize(136_445).startsWith(1, 760, 778, 271, 1373, 287, 1272, 287);
+        assertThat(Perplexity.of(m, KvPolicies.full(), Arrays.copyOf(tokens, 513))).isEqualTo(80.36488801711994);
+    }
+}
