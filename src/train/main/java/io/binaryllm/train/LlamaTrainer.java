@@ -6,13 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.LlamaModel;
+import io.binaryllm.seed.Seeds;
+import io.binaryllm.seed.SplitMix64;
 import io.binaryllm.train.internal.AdamW;
 import io.binaryllm.train.internal.TorchLlama;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +49,7 @@ public final class LlamaTrainer {
         requireTokens("heldOut", heldOut, window, plan.model().vocab());
         int[][] evalWindows = windows(heldOut, window, Integer.MAX_VALUE);
         int[][] periodic = Arrays.copyOf(evalWindows, Math.min(plan.evalWindows(), evalWindows.length));
-        SplittableRandom draws = new SplittableRandom(plan.seed() ^ 0x5DEECE66DL);
+        SplitMix64 draws = new Seeds(plan.seed()).stream("train/windows");
         List<Step> log = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager()) {
             TorchLlama model = new TorchLlama(root, plan.model(), plan.seed());
@@ -56,7 +57,7 @@ public final class LlamaTrainer {
             for (int s = 0; s < plan.steps(); s++) {
                 int[][] batch = new int[plan.batch()][];
                 for (int b = 0; b < batch.length; b++) {
-                    int start = draws.nextInt(train.length - window + 1);
+                    int start = (int) draws.nextLong(train.length - window + 1);
                     batch[b] = Arrays.copyOfRange(train, start, start + window);
                 }
                 float lr = plan.learningRate(s);

@@ -5,7 +5,8 @@ import io.binaryllm.kvcache.LlamaConfig;
 
 /**
  * How a model is trained: its shape, then {@code steps} AdamW steps on {@code batch} windows of the context drawn
- * from the training tokens with a generator seeded by {@code seed} (which also draws the initial weights), the
+ * from the training tokens by the {@code train/windows} stream of {@code seed}'s {@code Seeds} (the initial weights come
+ * from its {@code train/init} stream), the
  * learning rate rising linearly over {@code warmup} steps to {@code peakLr} and falling along a cosine to
  * {@code minLr}; every {@code evalEvery} steps the held-out loss of its first {@code evalWindows} windows is logged.
  */

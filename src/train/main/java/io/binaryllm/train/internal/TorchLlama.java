@@ -6,10 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
+import io.binaryllm.seed.Seeds;
+import io.binaryllm.seed.SplitMix64;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The Llama architecture written once more, in PyTorch tensors, so that it can be trained: the same computation as
@@ -35,15 +36,15 @@ public final class TorchLlama {
 
     /**
      * Llama2.c's initialization (train.py): weights normal with standard deviation 0.02, the residual projections (wo,
-     * w2) 0.02 / sqrt(2 layers), norms 1; drawn in Java from {@code seed} (Box-Muller with StrictMath) so that the
-     * start does not depend on PyTorch's generator.
+     * w2) 0.02 / sqrt(2 layers), norms 1; drawn from the {@code train/init} stream of {@code seed}'s {@link Seeds}
+     * (StrictMath Box-Muller) so that the start does not depend on PyTorch's generator.
      */
     public TorchLlama(NDManager manager, LlamaConfig config, long seed) {
         if (config.kvHeads() != config.heads()) {
             throw new IllegalArgumentException("the trainer has no grouped-query attention: kvHeads must equal heads");
         }
         this.c = config;
-        SplittableRandom r = new SplittableRandom(seed);
+        SplitMix64 r = new Seeds(seed).stream("train/init");
         int d = c.dim(), h = c.hiddenDim(), l = c.layers();
         double residual = 0.02 / Math.sqrt(2.0 * l);
         embedding = add(manager, "embedding", normal(manager, r, 0.02, c.vocab(), d), true);
@@ -76,16 +77,10 @@ public final class TorchLlama {
         return a;
     }
 
-    private static NDArray normal(NDManager m, SplittableRandom r, double std, int rows, int cols) {
+    private static NDArray normal(NDManager m, SplitMix64 r, double std, int rows, int cols) {
         float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i += 2) {
-            double u1 = 1.0 - r.nextDouble(); // (0, 1]: log stays finite
-            double u2 = r.nextDouble();
-            double radius = std * StrictMath.sqrt(-2.0 * StrictMath.log(u1));
-            v[i] = (float) (radius * StrictMath.cos(2 * Math.PI * u2));
-            if (i + 1 < v.length) {
-                v[i + 1] = (float) (radius * StrictMath.sin(2 * Math.PI * u2));
-            }
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (std * r.nextGaussian());
         }
         return m.create(v, new Shape(rows, cols));
     }
