@@ -222,6 +222,18 @@ class KvPolicyTest {
         return expected;
     }
 
+    /** {@code policy}'s selections as m decodes {@link #TOKENS} (at least one: the budget is below the sequence). */
+    private static Recording recorded(LlamaModel m, KvPolicy policy) {
+        Recording rec = new Recording(policy, C);
+        try (Decoder d = m.decoder(rec)) {
+            for (int token : TOKENS) {
+                d.next(token);
+            }
+        }
+        assertThat(rec.selections).as(policy.describe()).isNotEmpty();
+        return rec;
+    }
+
     private static List<int[]> nearestSignCodes(boolean centred) {
         LlamaModel m = RandomLlama.model(C, 12);
         int budget = 8;
@@ -229,13 +241,7 @@ class KvPolicyTest {
         int recent = 2;
         List<int[]> first = null;
         for (String backend : available()) {
-            Recording rec = new Recording(KvPolicies.binary(KvBudget.positions(budget, sink, recent), "sign", null, centred, 0, backend), C);
-            try (Decoder d = m.decoder(rec)) {
-                for (int token : TOKENS) {
-                    d.next(token);
-                }
-            }
-            assertThat(rec.selections).isNotEmpty();
+            Recording rec = recorded(m, KvPolicies.binary(KvBudget.positions(budget, sink, recent), "sign", null, centred, 0, backend));
             for (int i = 0; i < rec.selections.size(); i++) {
                 float[][] ks = rec.keys.get(i);
                 int n = ks.length;
@@ -257,13 +263,7 @@ class KvPolicyTest {
     void theOracleSelectsTheHighestExactScores() {
         LlamaModel m = RandomLlama.model(C, 13);
         int budget = 7;
-        Recording rec = new Recording(KvPolicies.exact(KvBudget.positions(budget, 1, 2)), C);
-        try (Decoder d = m.decoder(rec)) {
-            for (int token : TOKENS) {
-                d.next(token);
-            }
-        }
-        assertThat(rec.selections).isNotEmpty();
+        Recording rec = recorded(m, KvPolicies.exact(KvBudget.positions(budget, 1, 2)));
         for (int i = 0; i < rec.selections.size(); i++) {
             float[][] ks = rec.keys.get(i);
             float[] q = rec.queries.get(i);
