@@ -41,7 +41,8 @@ public final class TorchLlama {
      */
     public TorchLlama(NDManager manager, LlamaConfig config, long seed) {
         if (config.kvHeads() != config.heads()) {
-            throw new IllegalArgumentException("the trainer has no grouped-query attention: kvHeads must equal heads");
+            throw new io.binaryllm.BadArgumentException("config", "the trainer has no grouped-query attention: kvHeads "
+                    + config.kvHeads() + " must equal heads " + config.heads());
         }
         this.c = config;
         SplitMix64 r = new Seeds(seed).stream("train/init");
