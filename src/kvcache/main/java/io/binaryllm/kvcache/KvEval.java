@@ -89,14 +89,14 @@ public final class KvEval {
                         }
                     }
                 }
-                Row row = new Row(names.get(p), budget, Math.exp(nll / predictions), measured == 0 ? 1.0 : mass / measured,
-                        measured == 0 ? 1.0 : recall / measured, measured == 0 ? 0.0 : error / measured,
-                        (long) policy.selectionBitsPerPosition(model.config()) * model.config().layers(), headMass);
                 for (int l = 0; l < layers; l++) {
                     for (int h = 0; h < heads; h++) {
                         headMass[l][h] = headSteps[l][h] == 0 ? 1.0 : headMass[l][h] / headSteps[l][h];
                     }
                 }
+                Row row = new Row(names.get(p), budget, Math.exp(nll / predictions), measured == 0 ? 1.0 : mass / measured,
+                        measured == 0 ? 1.0 : recall / measured, measured == 0 ? 0.0 : error / measured,
+                        (long) policy.selectionBitsPerPosition(model.config()) * model.config().layers(), headMass);
                 rows.add(row);
                 progress.accept(row);
             }

@@ -67,15 +67,15 @@ final class Llama2cQ8 {
         float[] rmsAtt = floats(data, at, l * d);
         float[] rmsFfn = floats(data, at, l * d);
         float[] rmsFinal = floats(data, at, d);
-        float[] embedding = dequantize(data, at, (long) c.vocab() * d, group, 1);
-        float[] wq = dequantize(data, at, (long) d * d, group, l);
-        float[] wk = dequantize(data, at, (long) kv * d, group, l);
-        float[] wv = dequantize(data, at, (long) kv * d, group, l);
-        float[] wo = dequantize(data, at, (long) d * d, group, l);
-        float[] w1 = dequantize(data, at, (long) hid * d, group, l);
-        float[] w2 = dequantize(data, at, (long) d * hid, group, l);
-        float[] w3 = dequantize(data, at, (long) hid * d, group, l);
-        float[] classifier = shared ? embedding : dequantize(data, at, (long) c.vocab() * d, group, 1);
+        float[] embedding = dequantize(file, "token_embedding_table", data, at, (long) c.vocab() * d, group, 1);
+        float[] wq = dequantize(file, "wq", data, at, (long) d * d, group, l);
+        float[] wk = dequantize(file, "wk", data, at, (long) kv * d, group, l);
+        float[] wv = dequantize(file, "wv", data, at, (long) kv * d, group, l);
+        float[] wo = dequantize(file, "wo", data, at, (long) d * d, group, l);
+        float[] w1 = dequantize(file, "w1", data, at, (long) hid * d, group, l);
+        float[] w2 = dequantize(file, "w2", data, at, (long) d * hid, group, l);
+        float[] w3 = dequantize(file, "w3", data, at, (long) hid * d, group, l);
+        float[] classifier = shared ? embedding : dequantize(file, "wcls", data, at, (long) c.vocab() * d, group, 1);
         for (float[] t : new float[][]{rmsAtt, rmsFfn, rmsFinal, embedding, wq, wk, wv, wo, w1, w2, w3, classifier}) {
             for (float v : t) {
                 if (!Float.isFinite(v)) {
@@ -103,8 +103,11 @@ final class Llama2cQ8 {
     }
 
     /** {@code tensors} consecutive tensors of {@code each} values, each as int8 values then its scales. */
-    private static float[] dequantize(MemorySegment data, long[] at, long each, int group, int tensors) {
-        float[] out = new float[Math.toIntExact(each * tensors)];
+    private static float[] dequantize(Path file, String tensor, MemorySegment data, long[] at, long each, int group, int tensors) {
+        if (each * tensors > Integer.MAX_VALUE - 8) {
+            throw BadInputException.in(file, "tensor " + tensor + " holds " + each * tensors + " values, more than one Java array (2^31 - 9)");
+        }
+        float[] out = new float[(int) (each * tensors)];
         for (int t = 0; t < tensors; t++) {
             long q = at[0];
             long s = q + each;
@@ -129,7 +132,10 @@ final class Llama2cQ8 {
         }
         LlamaModel.Weights w = model.weights();
         long bytes = HEADER_BYTES + Float.BYTES * ((long) 2 * c.layers() * c.dim() + c.dim()) + quantizedBytes(c, group);
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new BadArgumentException("model", "an int8 checkpoint of " + bytes + " bytes is more than this writer's one 2 GB buffer");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(2).putInt(c.dim()).putInt(c.hiddenDim()).putInt(c.layers()).putInt(c.heads()).putInt(c.kvHeads())
                 .putInt(c.vocab()).putInt(c.seqLen()).put((byte) (c.sharedClassifier() ? 1 : 0)).putInt(group);
         b.position(HEADER_BYTES);

@@ -59,13 +59,26 @@ public final class TrainMain implements Callable<Integer> {
     public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
         CommandLine cli = new CommandLine(new TrainMain()).setOut(stdout).setErr(stderr);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof BadArgumentException || e instanceof BadInputException) {
+            if (e instanceof BadArgumentException a) { // the library names its argument; the command names the option
+                stderr.println("train-llama: " + option(a.argument()) + ": " + e.getMessage());
+                return 2;
+            }
+            if (e instanceof BadInputException) {
                 stderr.println("train-llama: " + e.getMessage());
                 return 2;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** The option an argument of the trainer's library comes from ({@code heldOut}: {@code --held-out}). */
+    static String option(String argument) {
+        return switch (argument) {
+            case "heldOut" -> "--held-out";
+            case "train", "out", "steps", "seed" -> "--" + argument;
+            default -> "--small"; // the plan's own shape and schedule: only --small chooses another
+        };
     }
 
     @Override
@@ -104,16 +117,29 @@ public final class TrainMain implements Callable<Integer> {
             }
         });
         double seconds = (System.nanoTime() - start) / 1e9;
+        try {
+            writeOutputs(tokenizer, held, tsv, trained, summary(plan, trainTokens.length, heldTokens.length, trained, seconds));
+        } catch (IOException e) { // disk full, a read-only directory: the outputs appear whole or not at all
+            throw BadInputException.in(out, "cannot write: " + e.getMessage());
+        }
+        System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
+                trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
+        return 0;
+    }
+
+    /** Writes every output into a hidden sibling directory, then renames it to {@link #out}. */
+    private void writeOutputs(Tokenizer tokenizer, String held, CharSequence tsv, LlamaTrainer.Trained trained, String summary)
+            throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + "-");
         try {
             Llama2c.write(staging.resolve("model.bin"), false, trained.model());
-            Llama2c.writeQ8(staging.resolve("model-q8.bin"), false, trained.model(), groupSize(plan.model()));
+            Llama2c.writeQ8(staging.resolve("model-q8.bin"), false, trained.model(), groupSize(trained.model().config()));
             tokenizer.write(staging.resolve("tokenizer.bin"), false);
             Files.writeString(staging.resolve("held-out.txt"), held);
             Files.writeString(staging.resolve("training.tsv"), tsv);
-            Files.writeString(staging.resolve("training.json"), summary(plan, trainTokens.length, heldTokens.length, trained, seconds));
+            Files.writeString(staging.resolve("training.json"), summary);
             if (Files.exists(out)) {
                 deleteTree(out);
             }
@@ -123,9 +149,6 @@ public final class TrainMain implements Callable<Integer> {
                 deleteTree(staging);
             }
         }
-        System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
-                trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
-        return 0;
     }
 
     /** llama2.c's group size for its int8 export: 64, halved until it divides dim and hidden_dim. */

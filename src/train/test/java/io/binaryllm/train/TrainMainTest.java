@@ -45,7 +45,12 @@ class TrainMainTest {
 
         StringWriter again = new StringWriter();
         assertThat(run(again, "--small", "--train", train.toString(), "--held-out", held.toString(), "--out", out.toString())).isEqualTo(2);
-        assertThat(again.toString()).isEqualTo("train-llama: " + out + " exists (--force to replace it)" + System.lineSeparator());
+        assertThat(again.toString()).isEqualTo("train-llama: --out: " + out + " exists (--force to replace it)" + System.lineSeparator());
+
+        StringWriter steps = new StringWriter(); // the library's argument, named as the option it came from
+        assertThat(run(steps, "--small", "--steps", "0", "--train", train.toString(), "--held-out", held.toString(), "--out",
+                dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(steps.toString()).isEqualTo("train-llama: --steps: steps must be at least 1, got 0" + System.lineSeparator());
     }
 
     @Test
@@ -54,7 +59,7 @@ class TrainMainTest {
         StringWriter err = new StringWriter();
         assertThat(run(err, "--small", "--train", train.toString(), "--held-out", train.toString(), "--out", dir.resolve("o").toString()))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("runs out of pairs to merge").hasLineCount(1);
+        assertThat(err.toString()).contains("--train: the training text runs out of pairs to merge").hasLineCount(1);
         assertThat(dir.resolve("o")).doesNotExist();
     }
 

@@ -1,11 +1,11 @@
 package io.binaryllm.kvcache.internal;
 
-import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;

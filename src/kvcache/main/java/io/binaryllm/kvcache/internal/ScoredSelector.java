@@ -1,6 +1,7 @@
 package io.binaryllm.kvcache.internal;
 
 import io.binaryllm.kvcache.KvBudget;
+
 import java.util.Arrays;
 
 /**
