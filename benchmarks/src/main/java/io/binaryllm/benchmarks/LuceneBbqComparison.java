@@ -10,7 +10,6 @@ import io.binaryllm.metric.RetrievalMetrics;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.runner.DatasetCatalog;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -276,7 +275,7 @@ public final class LuceneBbqComparison {
                     long[][][] top = new long[1][][];
                     // Timed: the search and, for rescoring, the float re-ranking on the same threads as Lucene's.
                     double qps = bestOfThree(() -> {
-                        ScoredResult result = backend.searchOsq(db, q, depth);
+                        SearchResult result = backend.search(db, q, depth);
                         top[0] = rescore ? rescoredAll(result.indexLists()) : result.indexLists();
                     });
                     double[] quality = quality(top[0]);

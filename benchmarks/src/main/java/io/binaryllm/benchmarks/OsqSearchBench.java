@@ -94,6 +94,6 @@ public class OsqSearchBench {
 
     @Benchmark
     public Object search() {
-        return kind.equals("hamming") ? searcher.search(docCodes.codes(), queryCodes.codes(), 10) : searcher.searchOsq(docs, queries, 10);
+        return kind.equals("hamming") ? searcher.search(docCodes.codes(), queryCodes.codes(), 10) : searcher.search(docs, queries, 10);
     }
 }

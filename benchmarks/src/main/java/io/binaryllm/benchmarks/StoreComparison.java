@@ -15,7 +15,6 @@ import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.OsqIndex;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -232,7 +231,7 @@ public final class StoreComparison {
         try (BinaryEngine engine = BinaryEngine.builder().backend(backend).build();
              FloatEmbeddingBatch c = FloatEmbeddingBatch.ofFlat(flat, corpus.length, d, "corpus")) {
             if (config.equals("sign")) {
-                try (Binarized codes = engine.encode(engine.binarizer("sign", null), c); BinaryIndex index = engine.index(codes.codes())) {
+                try (Binarized codes = engine.encode(engine.binarizer("sign", null), c); BinaryIndex<BinaryCodeBatch> index = engine.index(codes.codes())) {
                     timeEach(queries, ms, qi -> {
                         try (FloatEmbeddingBatch q = FloatEmbeddingBatch.of(new float[][]{queries[qi]});
                              Binarized qc = engine.encode(engine.binarizer("sign", null), q)) {
@@ -246,7 +245,7 @@ public final class StoreComparison {
                 try (FloatEmbeddingBatch s = FloatEmbeddingBatch.of(sample)) {
                     quantizer = OsqQuantizer.fit(s, Integer.parseInt(config.substring(4)));
                 }
-                try (OsqCodes db = quantizer.encodeDocuments(c); OsqIndex index = engine.indexOsq(db)) {
+                try (OsqCodes db = quantizer.encodeDocuments(c); BinaryIndex<OsqCodes> index = engine.index(db)) {
                     timeEach(queries, ms, qi -> {
                         try (FloatEmbeddingBatch q = FloatEmbeddingBatch.of(new float[][]{queries[qi]}); OsqCodes qc = quantizer.encodeQueries(q, 4)) {
                             index.search(qc, K * RESCORE);

@@ -225,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
             int checked = (int) Math.min(check, q.rows());
             BinaryCodeBatch checkQueries = slice(q, checked);
             for (int k : ks) {
-                SearchBackend.requireValid(db, q, k);
+                db.requireSearchable(q, k);
                 double refTime = time(() -> reference.search(db, checkQueries, k));
                 SearchResult expected = reference.search(db, checkQueries, k);
                 double refRate = (double) db.rows() * checked / refTime;
@@ -287,14 +287,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The same searches through the backend's index (BinaryIndex): kept on the device by a GPU backend (each call then
+     * The same searches through the backend's index (BinaryIndex<BinaryCodeBatch>): kept on the device by a GPU backend (each call then
      * uploads only its queries), laid out in blocks by the CPU backends (each call then reads the codes once). Checked
      * against the reference first, like every row; nothing where the backend searches in place.
      */
     private BenchRow withIndex(PrintWriter out, BenchRow row, SearchBackend b, BinaryCodeBatch db, BinaryCodeBatch q,
                                int k, BinaryCodeBatch checkQueries, SearchResult expected) {
         long start = System.nanoTime();
-        try (BinaryIndex index = b.index(db)) {
+        try (BinaryIndex<BinaryCodeBatch> index = b.index(db)) {
             double build = (System.nanoTime() - start) / 1e9;
             if (index.residence().equals("in place")) {
                 if (b instanceof GpuBackend) {

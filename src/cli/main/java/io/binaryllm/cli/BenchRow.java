@@ -1,5 +1,6 @@
 package io.binaryllm.cli;
 
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.gpu.GpuTimings;
 
 /**

@@ -6,8 +6,8 @@ import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.RandomCodes;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqScores;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.seed.SplitMix64;
 
@@ -62,20 +62,20 @@ final class OsqBench {
             int checked = (int) Math.min(c.check, q.rows());
             try (OsqCodes checkQueries = slice(q, checked)) {
                 for (int k : c.ks) {
-                    OsqCodes.requireSearchable(db, q, k);
-                    double refTime = c.time(() -> reference.searchOsq(db, checkQueries, k));
-                    ScoredResult expected = reference.searchOsq(db, checkQueries, k);
+                    db.requireSearchable(q, k);
+                    double refTime = c.time(() -> reference.search(db, checkQueries, k));
+                    SearchResult expected = reference.search(db, checkQueries, k);
                     double refRate = (double) db.rows() * checked / refTime;
                     rows.add(c.print(out, reference, widths, db.rows(), db.codeBits(), checked, k, refTime, refRate, checked));
                     for (SearchBackend b : chosen) {
                         if (b == reference) {
                             continue;
                         }
-                        String diff = expected.firstDifference(b.searchOsq(db, checkQueries, k));
+                        String diff = expected.firstDifference(b.search(db, checkQueries, k));
                         if (diff != null) {
                             throw new IllegalStateException(b.name() + " differs from reference on osq " + widths + " (" + diff + "): not reporting it");
                         }
-                        double seconds = c.time(() -> b.searchOsq(db, q, k));
+                        double seconds = c.time(() -> b.search(db, q, k));
                         rows.add(c.print(out, b, widths, db.rows(), db.codeBits(), (int) q.rows(), k, seconds, refRate, checked));
                     }
                 }
@@ -118,6 +118,6 @@ final class OsqBench {
         BinaryCodeBatch planes = BinaryCodeBatch.wrap(q.planes().segment().asSlice(0, (long) rows * q.planes().words() * Long.BYTES),
                 rows, q.planes().bits(), q.planes().source(), null);
         return new OsqCodes(planes, java.util.Arrays.copyOf(q.corrections(), rows * OsqScores.CORRECTIONS), q.dims(),
-                q.bitsPerDim(), true, q.centroid());
+                q.bitsPerDim(), true, q.centroidId());
     }
 }

@@ -12,7 +12,6 @@ import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -161,7 +160,7 @@ final class SearchCommand implements Callable<Integer> {
              SearchBackend b = SearchBackends.open(backend)) {
             BinaryCodeBatch dbCodes = bits == null ? db : db.withBits(bits);
             BinaryCodeBatch qCodes = bits == null ? q : q.withBits(bits);
-            SearchBackend.requireValid(dbCodes, qCodes, k);
+            dbCodes.requireSearchable(qCodes, k);
             long start = System.nanoTime();
             SearchResult r = b.search(dbCodes, qCodes, k);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -240,9 +239,9 @@ final class SearchCommand implements Callable<Integer> {
         }
         try (OsqFiles.Stored db = OsqFiles.read(database); FloatEmbeddingBatch x = EmbeddingFiles.read(queries);
              OsqCodes q = db.quantizer().encodeQueries(x, queryBits); SearchBackend b = SearchBackends.open(backend)) {
-            OsqCodes.requireSearchable(db.codes(), q, k);
+            db.codes().requireSearchable(q, k);
             long start = System.nanoTime();
-            ScoredResult r = b.searchOsq(db.codes(), q, k);
+            SearchResult r = b.search(db.codes(), q, k);
             double seconds = (System.nanoTime() - start) / 1e9;
             try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput sOut = AtomicOutput.open(scores, force)) {
                 Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());

@@ -6,8 +6,8 @@ import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqQuantizer;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,7 @@ class OsqCliTest {
         assertThat(Npy.readHeap(codes).shape()).containsExactly(300, 4); // 2 planes of 2 words
         OsqQuantizer quantizer = OsqQuantizer.fit(docs, 2);
         try (OsqCodes d = quantizer.encodeDocuments(docs); OsqCodes q = quantizer.encodeQueries(queries, 8)) {
-            ScoredResult expected = OsqOracle.topK(d, q, 11);
+            SearchResult expected = OsqOracle.topK(d, q, 11);
             for (String backend : Stream.concat(Stream.of("reference"), SearchBackends.loadAll().stream()
                     .filter(b -> b.availability().available()).map(b -> b.name())).distinct().toList()) {
                 Path i = dir.resolve("I-" + backend + ".npy");

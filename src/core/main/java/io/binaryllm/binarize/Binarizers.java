@@ -7,9 +7,8 @@ import java.util.List;
 
 /** Binarizers by name, as configs and the command line spell them. */
 public final class Binarizers {
+    /** The names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("sign", "scaled-sign", "hyperplane");
-    /** Every name a config or the command line accepts: the binarizers and the {@code osq} quantizer. */
-    public static final List<String> ALL = List.of("sign", "scaled-sign", "hyperplane", "osq");
 
     private Binarizers() {
     }

@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  *
  * <p>Row and word offsets are computed in {@code long}: nothing here assumes fewer than 2^31 rows or words.
  */
-public final class BinaryCodeBatch implements AutoCloseable {
+public final class BinaryCodeBatch implements Codes {
     /** Unaligned: codes may be mapped from an {@code .npy} whose data does not start on an 8-byte boundary. */
     public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -89,6 +89,7 @@ public final class BinaryCodeBatch implements AutoCloseable {
         return wrap(data, rows, newBits, source, null);
     }
 
+    @Override
     public long rows() {
         return rows;
     }
@@ -101,8 +102,26 @@ public final class BinaryCodeBatch implements AutoCloseable {
         return words;
     }
 
+    @Override
     public String source() {
         return source;
+    }
+
+    /** Hamming codes rank by distance. */
+    @Override
+    public Ranking ranking() {
+        return Ranking.DISTANCE;
+    }
+
+    /** Queries of the same code length; {@link Codes#requireResultsFit}. */
+    @Override
+    public void requireSearchable(Codes queries, int k) {
+        BinaryCodeBatch q = Codes.sameFamily(this, queries, BinaryCodeBatch.class);
+        if (bits != q.bits) {
+            throw BadInputException.in(q.source, "queries have " + q.bits + "-bit codes (" + q.words
+                    + " words), the database " + source + " has " + bits + "-bit codes (" + words + " words)");
+        }
+        Codes.requireResultsFit(this, q, k);
     }
 
     public MemorySegment segment() {

@@ -5,6 +5,7 @@ import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
@@ -12,11 +13,8 @@ import io.binaryllm.data.QueryDataset;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.metric.Overlap;
 import io.binaryllm.metric.RetrievalMetrics;
-import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.OsqIndex;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -41,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     Binarizer sign = engine.binarizer("sign", null);
  *     try (Binarized docCodes = engine.encode(sign, docs);
  *          Binarized questionCodes = engine.encode(sign, questions);
- *          BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
+ *          BinaryIndex<BinaryCodeBatch> index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
  *         SearchResult top = index.search(questionCodes.codes(), 2);
  *         long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
  *     }
@@ -49,11 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>osq keeps more of the float ranking per bit: the corpus fits a quantizer, documents and queries are encoded by it
- * (queries at 4 or 8 bits a dimension), and {@link #searchOsq} ranks by estimated cosine:
+ * (queries at 4 or 8 bits a dimension), and {@link #search} ranks them by estimated cosine:
  * <pre>{@code
  * OsqQuantizer osq = OsqQuantizer.fit(docs, 1);                  // 1 bit a dimension, plus 16 bytes of corrections
  * try (OsqCodes d = osq.encodeDocuments(docs); OsqCodes q = osq.encodeQueries(questions, 4)) {
- *     ScoredResult top = engine.searchOsq(d, q, 2);              // (score desc, index asc), the same on every backend
+ *     SearchResult top = engine.search(d, q, 2);                 // (score desc, index asc), the same on every backend
+ *     float[] scores = top.scoresOf(0);
  * }
  * }</pre>
  *
@@ -153,7 +152,7 @@ public final class BinaryEngine implements AutoCloseable {
     public Quality evaluate(Binarizer binarizer, EmbeddingDataset corpus, QueryDataset queries, int k) {
         long[][] floatTop = Cosine.topK(corpus.vectors(), queries.vectors(), k);
         try (Binarized c = encode(binarizer, corpus.vectors()); Binarized q = encode(binarizer, queries.vectors())) {
-            long[][] binaryTop = backend.search(c.codes(), q.codes(), k).indexLists();
+            long[][] binaryTop = search(c.codes(), q.codes(), k).indexLists();
             return new Quality(binarizer.name(), c.codes().bits(), k, Overlap.meanAtK(floatTop, binaryTop, k),
                     queries.qrels().map(qr -> scores(floatTop, corpus, queries, qr, k)),
                     queries.qrels().map(qr -> scores(binaryTop, corpus, queries, qr, k)));
@@ -183,33 +182,22 @@ public final class BinaryEngine implements AutoCloseable {
     }
 
     /**
-     * Exact osq top-k on this engine's backend: for every query, the k documents with the highest score (an estimate
-     * of their cosine), ties by index. Documents and queries must come from the same {@link OsqQuantizer}.
+     * Exact top-k of every query on this engine's backend, for codes of any family: Hamming codes by (distance, index),
+     * osq codes by (score desc, index). Osq documents and queries must come from the same {@link OsqQuantizer}. For
+     * repeated searches of the same codes, {@link #index} keeps them ready.
      */
-    public ScoredResult searchOsq(OsqCodes documents, OsqCodes queries, int k) {
-        return backend.searchOsq(documents, queries, k);
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
+        return backend.search(database, queries, k);
     }
 
     /**
-     * An exact Hamming index over {@code codes} on this engine's backend (on a GPU, copied to the device now; the
-     * codes must stay open and unchanged while the index is). For one search, {@code backend().search} does the same
-     * without keeping anything.
+     * An exact index over {@code codes} on this engine's backend (on a GPU, Hamming codes copied to the device now; on
+     * the CPU backends, laid out in blocks now); the codes must stay open and unchanged while the index is.
      */
-    public BinaryIndex index(BinaryCodeBatch codes) {
-        TrackedIndex index = new TrackedIndex(backend.index(codes), open::remove);
+    public <C extends Codes> BinaryIndex<C> index(C codes) {
+        TrackedIndex<C> index = new TrackedIndex<>(backend.index(codes), open::remove);
         open.add(index);
         return index;
-    }
-
-    /**
-     * An exact osq index over {@code documents} on this engine's backend (on the CPU backends, the planes laid out in
-     * blocks now; the codes must stay open and unchanged while the index is). For one search, {@link #searchOsq} does
-     * the same without keeping anything.
-     */
-    public OsqIndex indexOsq(OsqCodes documents) {
-        TrackedOsqIndex tracked = new TrackedOsqIndex(backend.indexOsq(documents), open::remove);
-        open.add(tracked);
-        return tracked;
     }
 
     /**

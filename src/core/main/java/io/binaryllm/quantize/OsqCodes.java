@@ -3,7 +3,8 @@ package io.binaryllm.quantize;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.data.Codes;
+import io.binaryllm.data.Ranking;
 
 /**
  * Rows encoded by an {@link OsqQuantizer}: bit planes and four correction floats a row. Closing releases the planes.
@@ -23,11 +24,11 @@ import io.binaryllm.data.MemoryBudget;
  * @param dims        dimensions of the vectors encoded
  * @param bitsPerDim  bits a dimension: 1, 2 or 4 for documents, 4 or 8 for queries
  * @param queries     whether these are queries (scored against documents) or documents
- * @param centroid    identifies the quantizer's centroid ({@link OsqQuantizer#centroidId()}): queries and documents
+ * @param centroidId  identifies the quantizer's centroid ({@link OsqQuantizer#centroidId()}): queries and documents
  *                    must share it
  */
 public record OsqCodes(BinaryCodeBatch planes, float[] corrections, int dims, int bitsPerDim, boolean queries,
-                       long centroid) implements AutoCloseable {
+                       long centroidId) implements Codes {
     public OsqCodes {
         if (dims < 1) {
             throw new BadArgumentException("dims", "dims must be positive, got " + dims);
@@ -70,8 +71,21 @@ public record OsqCodes(BinaryCodeBatch planes, float[] corrections, int dims, in
         return planeWords(dims);
     }
 
+    @Override
     public long rows() {
         return planes.rows();
+    }
+
+    /** The planes' source. */
+    @Override
+    public String source() {
+        return planes.source();
+    }
+
+    /** osq codes rank by score, an estimate of the cosine. */
+    @Override
+    public Ranking ranking() {
+        return Ranking.SCORE;
     }
 
     /** Bytes a row takes: its planes plus its corrections. */
@@ -85,32 +99,27 @@ public record OsqCodes(BinaryCodeBatch planes, float[] corrections, int dims, in
     }
 
     /**
-     * The checks every backend makes before an osq search: documents against queries of the same dimension and
-     * centroid, 1 <= k <= n, the results fit in memory.
+     * The checks every backend makes before an osq search (these codes the database): documents against queries of
+     * the same dimension and centroid; {@link Codes#requireResultsFit}.
      */
-    public static void requireSearchable(OsqCodes database, OsqCodes queries, int k) {
-        if (database.queries) {
-            throw BadInputException.in(database.planes.source(), "osq database holds queries, not documents");
+    @Override
+    public void requireSearchable(Codes queryCodes, int k) {
+        OsqCodes q = Codes.sameFamily(this, queryCodes, OsqCodes.class);
+        if (queries) {
+            throw BadInputException.in(planes.source(), "osq database holds queries, not documents");
         }
-        if (!queries.queries) {
-            throw BadInputException.in(queries.planes.source(), "osq queries were encoded as documents (encode them with encodeQueries)");
+        if (!q.queries) {
+            throw BadInputException.in(q.planes.source(), "osq queries were encoded as documents (encode them as queries)");
         }
-        if (database.dims != queries.dims) {
-            throw BadInputException.in(queries.planes.source(), "queries have " + queries.dims + " dims, the osq database "
-                    + database.planes.source() + " has " + database.dims);
+        if (dims != q.dims) {
+            throw BadInputException.in(q.planes.source(), "queries have " + q.dims + " dims, the osq database "
+                    + planes.source() + " has " + dims);
         }
-        if (database.centroid != queries.centroid) {
-            throw BadInputException.in(queries.planes.source(), "queries were quantized against another centroid than the osq database "
-                    + database.planes.source());
+        if (centroidId != q.centroidId) {
+            throw BadInputException.in(q.planes.source(), "queries were quantized against another centroid than the osq database "
+                    + planes.source());
         }
-        if (k < 1 || k > database.rows()) {
-            throw new BadArgumentException("k", "k must be between 1 and the database size " + database.rows() + ", got " + k);
-        }
-        if (queries.rows() * k > Integer.MAX_VALUE - 8) {
-            throw new BadArgumentException("k", queries.rows() + " queries x k=" + k + " results do not fit in one result array");
-        }
-        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(queries.rows(), k, Long.BYTES + Integer.BYTES + Float.BYTES),
-                "the results of " + queries.rows() + " queries x k=" + k);
+        Codes.requireResultsFit(this, q, k);
     }
 
     @Override

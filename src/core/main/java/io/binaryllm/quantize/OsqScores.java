@@ -15,9 +15,9 @@ package io.binaryllm.quantize;
  * unit-length vectors: {@code ax*ay*dims + ay*lx*x1 + ax*ly*y1 + lx*ly*qc + q.c + d.c - c.c}, regrouped so that
  * a pair costs four multiplications and four additions.
  *
- * <p>Ranking: higher scores first, ties by ascending index. Backends select on {@link #key(float)}, an int whose
- * ascending order is exactly that descending score order (-0.0 ranks just below +0.0), so the selection code of the
- * Hamming search serves unchanged.
+ * <p>Ranking: higher scores first, ties by ascending index. Backends select on {@link io.binaryllm.data.Ranking#keyOf(float)}, an int
+ * whose ascending order is exactly that descending score order (-0.0 ranks just below +0.0), so the selection code of
+ * the Hamming search serves unchanged.
  */
 public final class OsqScores {
     /** Floats of corrections a row holds. */
@@ -54,17 +54,5 @@ public final class OsqScores {
         s = s + w;
         s = s + query[q + 3];
         return s + doc[d + 3];
-    }
-
-    /** The selection key of a score: ascending keys are descending scores. */
-    public static int key(float score) {
-        int bits = Float.floatToRawIntBits(score);
-        return ~(bits ^ ((bits >> 31) & 0x7fffffff));
-    }
-
-    /** The score a key was made from ({@link #key} is a bijection on ints). */
-    public static float score(int key) {
-        int sortable = ~key;
-        return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
     }
 }

@@ -1,46 +1,47 @@
 package io.binaryllm.search;
 
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.io.MappedFaults;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An index that keeps a copy of its codes (laid out on the heap, or on a device), for backends to extend: the checks
- * every search makes, a close that frees the copy once, and a search after close that fails instead of reading freed
- * memory.
+ * The base of every index: the checks every search makes, a close that frees what the index holds once, and a search
+ * after close that fails instead of reading freed memory.
+ *
+ * @param <C> the code family
  */
-public abstract class AbstractBinaryIndex implements BinaryIndex {
+public abstract class AbstractBinaryIndex<C extends Codes> implements BinaryIndex<C> {
     private final String backend;
-    private final BinaryCodeBatch codes;
+    private final C codes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param backend the backend's name, for messages */
-    protected AbstractBinaryIndex(String backend, BinaryCodeBatch codes) {
+    protected AbstractBinaryIndex(String backend, C codes) {
         this.backend = backend;
         this.codes = codes;
     }
 
-    /** Searches the copy; called with valid arguments while the index is open. */
-    protected abstract SearchResult searchCopy(BinaryCodeBatch queries, int k);
+    /** Searches what the index holds; called with valid arguments while the index is open. */
+    protected abstract SearchResult searchCopy(C queries, int k);
 
-    /** Frees the copy; called once. */
+    /** Frees what the index holds; called once. */
     protected abstract void release();
 
     @Override
-    public final BinaryCodeBatch codes() {
+    public final C codes() {
         return codes;
     }
 
     @Override
-    public final SearchResult search(BinaryCodeBatch queries, int k) {
-        SearchBackend.requireValid(codes, queries, k);
+    public final SearchResult search(C queries, int k) {
+        codes.requireSearchable(queries, k);
         requireOpen();
         try {
             return searchCopy(queries, k);
         } catch (InternalError e) {
-            throw MappedFaults.explain(e, queries.source());
+            throw MappedFaults.explain(e, codes.source(), queries.source());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
  * compared entry by entry with the {@code reference} backend, the oracle (FAISS tests its GPU index against its CPU
  * index the same way). Every case is searched twice: one-shot, and through the backend's {@link BinaryIndex} (kept on a
  * GPU, laid out by the CPU backends). Then osq: every document width (1, 2, 4 bits) against both query widths (4, 8),
- * at word-boundary and prime dimensions, random and tie-heavy vectors, k from 1 to n, scores compared bit for bit.
+ * at word-boundary and prime dimensions, random and tie-heavy vectors, k from 1 to n, one-shot and through the index,
+ * scores compared bit for bit.
  * Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
  */
 public final class EquivalenceSuite {
@@ -47,17 +49,9 @@ public final class EquivalenceSuite {
         for (int n : ROWS) {
             for (int bits : BITS) {
                 for (boolean ties : new boolean[]{false, true}) {
-                    try (BinaryCodeBatch db = codes(rng, n, bits, ties); BinaryCodeBatch q = codes(rng, 13, bits, ties);
-                         BinaryIndex index = backend.index(db)) {
-                        for (int k : new int[]{1, Math.min(10, n), n}) {
-                            String what = "n=" + n + " bits=" + bits + (ties ? " tie-heavy" : " random") + " k=" + k;
-                            SearchResult expected = reference.search(db, q, k);
-                            for (Check c : List.of(new Check(backend.name(), what, expected.firstDifference(backend.search(db, q, k))),
-                                    new Check(backend.name(), what + " index", expected.firstDifference(index.search(q, k))))) {
-                                out.add(c);
-                                progress.accept(c);
-                            }
-                        }
+                    try (BinaryCodeBatch db = codes(rng, n, bits, ties); BinaryCodeBatch q = codes(rng, 13, bits, ties)) {
+                        compare(backend, reference, db, q, "n=" + n + " bits=" + bits + (ties ? " tie-heavy" : " random"),
+                                out, progress);
                     }
                 }
             }
@@ -69,18 +63,30 @@ public final class EquivalenceSuite {
                     FloatEmbeddingBatch docs = vectors(rng, n, dims, ties);
                     OsqQuantizer quantizer = OsqQuantizer.fit(docs, bits[0]);
                     try (OsqCodes db = quantizer.encodeDocuments(docs); OsqCodes q = quantizer.encodeQueries(vectors(rng, 13, dims, ties), bits[1])) {
-                        for (int k : new int[]{1, Math.min(10, n), n}) {
-                            String what = "osq n=" + n + " dims=" + dims + " bits=" + bits[0] + "x" + bits[1]
-                                    + (ties ? " tie-heavy" : " random") + " k=" + k;
-                            Check c = new Check(backend.name(), what, reference.searchOsq(db, q, k).firstDifference(backend.searchOsq(db, q, k)));
-                            out.add(c);
-                            progress.accept(c);
-                        }
+                        compare(backend, reference, db, q, "osq n=" + n + " dims=" + dims + " bits=" + bits[0] + "x" + bits[1]
+                                + (ties ? " tie-heavy" : " random"), out, progress);
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** One case at k = 1, min(10, n) and n, searched one-shot and through the backend's index. */
+    private static <C extends Codes> void compare(SearchBackend backend, SearchBackend reference, C db, C q, String what,
+                                                  List<Check> out, Consumer<Check> progress) {
+        try (BinaryIndex<C> index = backend.index(db)) {
+            long n = db.rows();
+            for (long k : new long[]{1, Math.min(10, n), n}) {
+                String at = what + " k=" + k;
+                SearchResult expected = reference.search(db, q, (int) k);
+                for (Check c : List.of(new Check(backend.name(), at, expected.firstDifference(backend.search(db, q, (int) k))),
+                        new Check(backend.name(), at + " index", expected.firstDifference(index.search(q, (int) k))))) {
+                    out.add(c);
+                    progress.accept(c);
+                }
+            }
+        }
     }
 
     /** Gaussian vectors, or tie-heavy ones: copies of 3 Gaussian vectors. */

@@ -1,12 +1,19 @@
 package io.binaryllm.search;
 
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 
 /** The default index: no copy, each search passes the codes to the backend. */
-record InPlaceIndex(SearchBackend backend, BinaryCodeBatch codes) implements BinaryIndex {
+final class InPlaceIndex<C extends Codes> extends AbstractBinaryIndex<C> {
+    private final SearchBackend backend;
+
+    InPlaceIndex(SearchBackend backend, C codes) {
+        super(backend.name(), codes);
+        this.backend = backend;
+    }
+
     @Override
-    public SearchResult search(BinaryCodeBatch queries, int k) {
-        return backend.search(codes, queries, k);
+    protected SearchResult searchCopy(C queries, int k) {
+        return backend.search(codes(), queries, k);
     }
 
     @Override
@@ -14,7 +21,8 @@ record InPlaceIndex(SearchBackend backend, BinaryCodeBatch codes) implements Bin
         return "in place";
     }
 
+    /** Holds nothing; a search after close fails all the same. */
     @Override
-    public void close() {
+    protected void release() {
     }
 }

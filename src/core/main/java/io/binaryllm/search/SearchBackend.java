@@ -2,19 +2,19 @@ package io.binaryllm.search;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.data.MemoryBudget;
-import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.data.Codes;
 
 /**
- * One way of computing exact top-k, Hamming and osq: the SPI every backend implements (reference, cpu, native, opencl,
- * cuda). Implementations are listed in {@code META-INF/services/io.binaryllm.search.SearchBackend}, so a new backend
- * only registers itself; the shared test harness then runs it against the reference.
+ * One way of computing exact top-k over codes of every family it supports: the SPI every backend implements
+ * (reference, cpu, native, opencl, cuda). Implementations are listed in
+ * {@code META-INF/services/io.binaryllm.search.SearchBackend}, so a new backend only registers itself; the shared test
+ * harness then runs it against the reference.
  *
- * <p>Contract: {@link #search} returns, for every query, the k database rows with the smallest
- * {@code (distance, index)}, the total order that makes every backend, thread count and tile size agree. The
- * constructor must succeed everywhere (a CUDA backend on a machine without a driver included): acquiring devices
- * is deferred, and {@link #availability()} explains what is missing.
+ * <p>Contract: {@link #search} returns, for every query, the k database rows with the smallest {@code (key, index)}
+ * (the codes' {@link io.binaryllm.data.Ranking}: a Hamming distance, or an osq score's order-preserving key), the
+ * total order that makes every backend, thread count and tile size agree. The constructor must succeed everywhere (a
+ * CUDA backend on a machine without a driver included): acquiring devices is deferred, and {@link #availability()}
+ * explains what is missing.
  */
 public interface SearchBackend extends AutoCloseable {
     /** The name used by {@code --backend}. */
@@ -27,31 +27,18 @@ public interface SearchBackend extends AutoCloseable {
     int autoPreference();
 
     /**
-     * Exact top-k; throws {@link BadInputException} when {@link #requireValid} does.
+     * Exact top-k of every query over {@code database}; throws {@link BadInputException} or {@link BadArgumentException}
+     * when {@link Codes#requireSearchable} does, and {@link BadArgumentException} for a family this backend does not
+     * search ({@link #unsupported}).
      */
-    SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k);
+    <C extends Codes> SearchResult search(C database, C queries, int k);
 
     /**
-     * Exact osq top-k: for every query, the k documents with the highest {@link io.binaryllm.quantize.OsqScores} score,
-     * ties by ascending index; the same scores and order as the reference. Throws {@link BadInputException} when
-     * {@link OsqCodes#requireSearchable} does.
+     * {@code database} made ready for repeated searches: an index that may keep a copy of it where this backend
+     * searches fastest (laid out, on a device). The default searches it in place.
      */
-    ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k);
-
-    /**
-     * {@code database} made ready for repeated searches: a {@link BinaryIndex} that may keep a copy of it where this
-     * backend searches fastest (laid out, on a device). The default searches it in place.
-     */
-    default BinaryIndex index(BinaryCodeBatch database) {
-        return new InPlaceIndex(this, database);
-    }
-
-    /**
-     * {@code database} made ready for repeated osq searches: an {@link OsqIndex} that may keep its planes where this
-     * backend searches fastest. The default searches them in place.
-     */
-    default OsqIndex indexOsq(OsqCodes database) {
-        return new InPlaceOsqIndex(this, database);
+    default <C extends Codes> BinaryIndex<C> index(C database) {
+        return new InPlaceIndex<>(this, database);
     }
 
     /** Releases devices and memory; the default holds none. */
@@ -59,20 +46,9 @@ public interface SearchBackend extends AutoCloseable {
     default void close() {
     }
 
-    /** The checks every backend makes before searching: equal code widths, 1 <= k <= n, the results fit in memory. */
-    static void requireValid(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        if (database.bits() != queries.bits()) {
-            throw BadInputException.in(queries.source(), "queries have " + queries.bits() + "-bit codes ("
-                    + queries.words() + " words), the database " + database.source() + " has " + database.bits()
-                    + "-bit codes (" + database.words() + " words)");
-        }
-        if (k < 1 || k > database.rows()) {
-            throw new BadArgumentException("k", "k must be between 1 and the database size " + database.rows() + ", got " + k);
-        }
-        if (queries.rows() * k > Integer.MAX_VALUE - 8) {
-            throw new BadArgumentException("k", queries.rows() + " queries x k=" + k + " results do not fit in one result array");
-        }
-        MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(queries.rows(), k, Long.BYTES + Integer.BYTES),
-                "the results of " + queries.rows() + " queries x k=" + k);
+    /** The refusal of codes of a family this backend has no kernel for. */
+    static BadArgumentException unsupported(SearchBackend backend, Codes database) {
+        return new BadArgumentException("database", backend.name() + " does not search " + database.getClass().getSimpleName()
+                + " codes (" + database.source() + ")");
     }
 }

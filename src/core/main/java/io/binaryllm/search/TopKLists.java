@@ -1,5 +1,6 @@
 package io.binaryllm.search;
 
+import io.binaryllm.data.Ranking;
 import io.binaryllm.internal.vectorization.FlatTopK;
 
 /**
@@ -11,9 +12,13 @@ public final class TopKLists {
     private final FlatTopK heaps;
     private final int queries;
 
-    public TopKLists(int queries, int k) {
+    private final Ranking ranking;
+
+    /** @param ranking what the keys mean */
+    public TopKLists(int queries, int k, Ranking ranking) {
         this.heaps = new FlatTopK(queries, k);
         this.queries = queries;
+        this.ranking = ranking;
     }
 
     /** The key a candidate of {@code query} must be below to enter ({@code Integer.MAX_VALUE} until k are kept). */
@@ -34,6 +39,6 @@ public final class TopKLists {
         for (int q = 0; q < queries; q++) {
             heaps.drainSorted(q, indices, keys, q * k);
         }
-        return new SearchResult(queries, k, indices, keys);
+        return new SearchResult(queries, k, indices, keys, ranking);
     }
 }

@@ -76,7 +76,7 @@ class MemoryBudgetTest {
     void resultsTheHeapCannotHoldAreRefusedNamingK() {
         assumeTrue(Runtime.getRuntime().maxMemory() < 2_400_000_000L, "the heap could hold 2.4 GB of results");
         try (BinaryCodeBatch db = BinaryCodeBatch.allocate(200_000, 64, "db"); BinaryCodeBatch q = BinaryCodeBatch.allocate(1_000, 64, "q")) {
-            assertThatThrownBy(() -> SearchBackend.requireValid(db, q, 200_000))
+            assertThatThrownBy(() -> db.requireSearchable(q, 200_000))
                     .isInstanceOfSatisfying(BadArgumentException.class, e -> assertThat(e.argument()).isEqualTo("k"))
                     .hasMessageStartingWith("the results of 1000 queries x k=200000: ").hasMessageContaining("of heap needed");
         }

@@ -2,6 +2,7 @@ package io.binaryllm.engine;
 
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
@@ -9,7 +10,6 @@ import io.binaryllm.data.QueryDataset;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Snippets;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class BinaryEngineExampleTest {
             Binarizer sign = engine.binarizer("sign", null);
             try (Binarized docCodes = engine.encode(sign, docs);
                  Binarized questionCodes = engine.encode(sign, questions);
-                 BinaryIndex index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
+                 BinaryIndex<BinaryCodeBatch> index = engine.index(docCodes.codes())) {  // on a GPU backend: the codes go to the device once
                 SearchResult top = index.search(questionCodes.codes(), 2);
                 long best = top.indicesOf(0)[0];   // 0: the first document has the question's signs exactly
                 // --- end ---
@@ -60,14 +60,16 @@ class BinaryEngineExampleTest {
         try (BinaryEngine engine = BinaryEngine.builder().backend("auto").build();
              FloatEmbeddingBatch docs = FloatEmbeddingBatch.of(new float[][]{{0.9f, -0.2f, 0.4f}, {-0.5f, 0.8f, 0.1f}, {0.7f, 0.1f, -0.3f}});
              FloatEmbeddingBatch questions = FloatEmbeddingBatch.of(new float[][]{{1.0f, -0.1f, 0.2f}})) {
-            ScoredResult found;
+            SearchResult found;
             // --- osq example ---
             OsqQuantizer osq = OsqQuantizer.fit(docs, 1);                  // 1 bit a dimension, plus 16 bytes of corrections
             try (OsqCodes d = osq.encodeDocuments(docs); OsqCodes q = osq.encodeQueries(questions, 4)) {
-                ScoredResult top = engine.searchOsq(d, q, 2);              // (score desc, index asc), the same on every backend
+                SearchResult top = engine.search(d, q, 2);                 // (score desc, index asc), the same on every backend
+                float[] scores = top.scoresOf(0);
                 // --- end ---
                 found = top;
-                assertThat(top).isEqualTo(engine.backend().searchOsq(d, q, 2));
+                assertThat(scores).containsExactly(top.scoresOf(0));
+                assertThat(top).isEqualTo(engine.backend().search(d, q, 2));
             }
             assertThat(found.indicesOf(0)[0]).isZero(); // the first document is the question's nearest in cosine too
             assertThat(found.scoresOf(0)[0]).isGreaterThan(found.scoresOf(0)[1]);

@@ -2,6 +2,7 @@ package io.binaryllm.engine;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
@@ -29,18 +30,18 @@ class BinaryEngineTest {
         }
 
         @Override
-        public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-            SearchBackend.requireValid(database, queries, k);
+        public <C extends Codes> SearchResult search(C database, C queries, int k) {
+            database.requireSearchable(queries, k);
             return new SearchResult((int) queries.rows(), k, new long[(int) queries.rows() * k], new int[(int) queries.rows() * k]);
         }
 
         @Override
-        public BinaryIndex index(BinaryCodeBatch database) {
+        public <C extends Codes> BinaryIndex<C> index(C database) {
             String id = "index " + built;
             boolean fails = built++ < failing;
-            return new AbstractBinaryIndex(name(), database) {
+            return new AbstractBinaryIndex<>(name(), database) {
                 @Override
-                protected SearchResult searchCopy(BinaryCodeBatch queries, int k) {
+                protected SearchResult searchCopy(C queries, int k) {
                     return Recording.this.search(database, queries, k);
                 }
 
@@ -84,7 +85,7 @@ class BinaryEngineTest {
     void anIndexClosedByItsUserIsNotClosedAgain() {
         Recording backend = new Recording(0);
         try (BinaryEngine engine = BinaryEngine.builder().backend(backend).build()) {
-            try (BinaryIndex index = engine.index(CODES)) {
+            try (BinaryIndex<BinaryCodeBatch> index = engine.index(CODES)) {
                 assertThat(index.search(CODES, 1).k()).isEqualTo(1);
                 assertThat(index.residence()).isEqualTo("recorded");
             }

@@ -3,6 +3,7 @@ package io.binaryllm.quantize;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.seed.SplitMix64;
 import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.Test;
@@ -122,15 +123,15 @@ class OsqQuantizerTest {
             if (Float.isNaN(a)) {
                 continue;
             }
-            assertThat(Float.floatToRawIntBits(OsqScores.score(OsqScores.key(a)))).isEqualTo(Float.floatToRawIntBits(a));
-            assertThat(OsqScores.key(a)).as("below the heaps' empty bound").isLessThan(Integer.MAX_VALUE);
+            assertThat(Float.floatToRawIntBits(Ranking.scoreOf(Ranking.keyOf(a)))).isEqualTo(Float.floatToRawIntBits(a));
+            assertThat(Ranking.keyOf(a)).as("below the heaps' empty bound").isLessThan(Integer.MAX_VALUE);
             for (float b : specials) {
                 if (a > b) {
-                    assertThat(OsqScores.key(a)).as("%s ranks before %s", a, b).isLessThan(OsqScores.key(b));
+                    assertThat(Ranking.keyOf(a)).as("%s ranks before %s", a, b).isLessThan(Ranking.keyOf(b));
                 }
             }
         }
-        assertThat(OsqScores.key(0f)).as("+0 ranks just before -0").isEqualTo(OsqScores.key(-0f) - 1);
+        assertThat(Ranking.keyOf(0f)).as("+0 ranks just before -0").isEqualTo(Ranking.keyOf(-0f) - 1);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.binaryllm.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.internal.search.ReferenceBackend;
-import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
@@ -17,39 +17,25 @@ class EquivalenceSuiteTest {
             super("wrong-ties", true, -1);
         }
 
+        /** The reference's answer with every pair of equal keys swapped. */
         @Override
-        public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        public <C extends Codes> SearchResult search(C database, C queries, int k) {
             SearchResult r = new ReferenceBackend().search(database, queries, k);
             long[] idx = r.indices().clone();
             for (int i = 0; i + 1 < idx.length; i++) {
-                if (r.distances()[i] == r.distances()[i + 1] && (i + 1) % k != 0) {
+                if (r.keys()[i] == r.keys()[i + 1] && (i + 1) % k != 0) {
                     long t = idx[i];
                     idx[i] = idx[i + 1];
                     idx[i + 1] = t;
                     i++;
                 }
             }
-            return new SearchResult(r.queries(), k, idx, r.distances());
-        }
-
-        @Override
-        public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-            ScoredResult r = new ReferenceBackend().searchOsq(database, queries, k);
-            long[] idx = r.indices().clone();
-            for (int i = 0; i + 1 < idx.length; i++) {
-                if (r.scores()[i] == r.scores()[i + 1] && (i + 1) % k != 0) {
-                    long t = idx[i];
-                    idx[i] = idx[i + 1];
-                    idx[i + 1] = t;
-                    i++;
-                }
-            }
-            return new ScoredResult(r.queries(), k, idx, r.scores());
+            return new SearchResult(r.queries(), k, idx, r.keys(), r.ranking());
         }
     }
 
-    /** Hamming: rows x bits x kinds x ks, one-shot and through the index; osq: dims x rows x widths x ks. */
-    private static final int CHECKS = 8 * 10 * 2 * 3 * 2 + 6 * 3 * 6 * 3;
+    /** Hamming: rows x bits x kinds x ks; osq: dims x rows x widths x ks; each one-shot and through the index. */
+    private static final int CHECKS = 8 * 10 * 2 * 3 * 2 + 6 * 3 * 6 * 3 * 2;
 
     @Test
     void theSuiteCatchesAWrongTieOrder() {

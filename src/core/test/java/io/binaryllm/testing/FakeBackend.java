@@ -1,9 +1,7 @@
 package io.binaryllm.testing;
 
-import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.data.Codes;
 import io.binaryllm.search.Availability;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -39,12 +37,7 @@ public class FakeBackend implements SearchBackend {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        throw new UnsupportedOperationException(name + " does not search");
-    }
-
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
         throw new UnsupportedOperationException(name + " does not search");
     }
 

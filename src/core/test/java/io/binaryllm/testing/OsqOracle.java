@@ -1,11 +1,12 @@
 package io.binaryllm.testing;
 
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 
 import java.util.Arrays;
@@ -37,12 +38,12 @@ public final class OsqOracle {
         return out;
     }
 
-    public static ScoredResult topK(OsqCodes db, OsqCodes queries, int k) {
+    public static SearchResult topK(OsqCodes db, OsqCodes queries, int k) {
         int n = Math.toIntExact(db.rows());
         int nq = Math.toIntExact(queries.rows());
         int[][] docs = IntStream.range(0, n).mapToObj(i -> levels(db, i)).toArray(int[][]::new);
         long[] indices = new long[nq * k];
-        float[] scores = new float[nq * k];
+        int[] keys = new int[nq * k];
         for (int q = 0; q < nq; q++) {
             int[] ql = levels(queries, q);
             float[] s = new float[n];
@@ -54,13 +55,13 @@ public final class OsqOracle {
                 s[i] = OsqScores.score(dot, db.corrections(), i * OsqScores.CORRECTIONS, queries.corrections(), q * OsqScores.CORRECTIONS);
             }
             Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-            Arrays.sort(order, Comparator.<Integer>comparingInt(i -> OsqScores.key(s[i])).thenComparingInt(i -> i));
+            Arrays.sort(order, Comparator.<Integer>comparingInt(i -> Ranking.keyOf(s[i])).thenComparingInt(i -> i));
             for (int r = 0; r < k; r++) {
                 indices[q * k + r] = order[r];
-                scores[q * k + r] = s[order[r]];
+                keys[q * k + r] = Ranking.keyOf(s[order[r]]);
             }
         }
-        return new ScoredResult(nq, k, indices, scores);
+        return new SearchResult(nq, k, indices, keys, Ranking.SCORE);
     }
 
     /**
@@ -77,10 +78,10 @@ public final class OsqOracle {
                     OsqQuantizer quantizer = OsqQuantizer.fit(docs, bits[0]);
                     try (OsqCodes db = quantizer.encodeDocuments(docs);
                          OsqCodes q = quantizer.encodeQueries(vectors(dims, 11, dims, "clustered"), bits[1]);
-                         io.binaryllm.search.OsqIndex index = backend.indexOsq(db)) {
+                         io.binaryllm.search.BinaryIndex<OsqCodes> index = backend.index(db)) {
                         for (int k : new int[]{1, Math.min(3, n), n}) {
-                            ScoredResult expected = topK(db, q, k);
-                            assertThat(backend.searchOsq(db, q, k).firstDifference(expected))
+                            SearchResult expected = topK(db, q, k);
+                            assertThat(backend.search(db, q, k).firstDifference(expected))
                                     .as("dims=%d bits=%dx%d n=%d k=%d", dims, bits[0], bits[1], n, k).isNull();
                             assertThat(index.search(q, k).firstDifference(expected))
                                     .as("index: dims=%d bits=%dx%d n=%d k=%d", dims, bits[0], bits[1], n, k).isNull();

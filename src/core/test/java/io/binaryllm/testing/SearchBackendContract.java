@@ -6,8 +6,6 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.OsqIndex;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 import org.junit.jupiter.api.DynamicContainer;
@@ -72,7 +70,7 @@ public abstract class SearchBackendContract {
         q[0] = db[n / 2].clone(); // a query equal to a database row: distance-0 ties with its duplicates
         BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
         BinaryCodeBatch qCodes = Oracle.codes(q, bits);
-        try (SearchBackend backend = Backends.open(name); BinaryIndex index = backend.index(dbCodes)) {
+        try (SearchBackend backend = Backends.open(name); BinaryIndex<BinaryCodeBatch> index = backend.index(dbCodes)) {
             for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
                 SearchResult expected = Oracle.topK(db, q, k);
                 SearchResult actual = backend.search(dbCodes, qCodes, k);
@@ -120,10 +118,10 @@ public abstract class SearchBackendContract {
         var qs = OsqOracle.vectors(seed + 1, nq, dims, kind);
         OsqQuantizer quantizer = OsqQuantizer.fit(docs, docBits);
         try (SearchBackend backend = Backends.open(name); OsqCodes db = quantizer.encodeDocuments(docs);
-             OsqCodes queries = quantizer.encodeQueries(qs, queryBits); OsqIndex index = backend.indexOsq(db)) {
+             OsqCodes queries = quantizer.encodeQueries(qs, queryBits); BinaryIndex<OsqCodes> index = backend.index(db)) {
             for (int k : new TreeSet<>(List.of(1, Math.min(2, n), Math.min(10, n), Math.max(n - 1, 1), n))) {
-                ScoredResult expected = OsqOracle.topK(db, queries, k);
-                assertThat(backend.searchOsq(db, queries, k).firstDifference(expected)).as("k=%d", k).isNull();
+                SearchResult expected = OsqOracle.topK(db, queries, k);
+                assertThat(backend.search(db, queries, k).firstDifference(expected)).as("k=%d", k).isNull();
                 assertThat(index.search(queries, k).firstDifference(expected)).as("index, k=%d", k).isNull();
             }
             index.close();
@@ -140,14 +138,14 @@ public abstract class SearchBackendContract {
         try (SearchBackend b = Backends.open(name); OsqCodes db = quantizer.encodeDocuments(docs);
              OsqCodes q = quantizer.encodeQueries(docs, 4); OsqCodes foreign = other.encodeQueries(docs, 4);
              OsqCodes docsAsQueries = quantizer.encodeDocuments(docs)) {
-            assertThatThrownBy(() -> b.searchOsq(db, q, 0)).isInstanceOf(BadArgumentException.class)
+            assertThatThrownBy(() -> b.search(db, q, 0)).isInstanceOf(BadArgumentException.class)
                     .hasMessage("k must be between 1 and the database size 20, got 0");
-            assertThatThrownBy(() -> b.searchOsq(db, q, 21)).isInstanceOf(BadArgumentException.class).hasMessageContaining("got 21");
-            assertThatThrownBy(() -> b.searchOsq(db, foreign, 1)).isInstanceOf(BadInputException.class)
+            assertThatThrownBy(() -> b.search(db, q, 21)).isInstanceOf(BadArgumentException.class).hasMessageContaining("got 21");
+            assertThatThrownBy(() -> b.search(db, foreign, 1)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining("another centroid");
-            assertThatThrownBy(() -> b.searchOsq(db, docsAsQueries, 1)).isInstanceOf(BadInputException.class)
+            assertThatThrownBy(() -> b.search(db, docsAsQueries, 1)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining("encoded as documents");
-            assertThatThrownBy(() -> b.searchOsq(q, q, 1)).isInstanceOf(BadInputException.class)
+            assertThatThrownBy(() -> b.search(q, q, 1)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining("holds queries");
         }
     }
@@ -158,7 +156,7 @@ public abstract class SearchBackendContract {
         BinaryCodeBatch db = BinaryCodeBatch.ofWords(new long[]{1, 2, 3}, 3, 64);
         BinaryCodeBatch q = BinaryCodeBatch.ofWords(new long[]{1}, 1, 64);
         BinaryCodeBatch narrow = BinaryCodeBatch.ofWords(new long[]{1}, 1, 63);
-        try (SearchBackend b = Backends.open(name); BinaryIndex index = b.index(db)) {
+        try (SearchBackend b = Backends.open(name); BinaryIndex<BinaryCodeBatch> index = b.index(db)) {
             assertThatThrownBy(() -> b.search(db, q, 0)).isInstanceOf(BadArgumentException.class)
                     .hasMessage("k must be between 1 and the database size 3, got 0")
                     .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("k");
@@ -175,17 +173,14 @@ public abstract class SearchBackendContract {
         int[][] db = CodeGen.tieHeavy(5, 40, 70);
         int[][] q = CodeGen.random(6, 3, 70);
         try (SearchBackend b = Backends.open(name)) {
-            BinaryIndex index = b.index(Oracle.codes(db, 70));
+            BinaryIndex<BinaryCodeBatch> index = b.index(Oracle.codes(db, 70));
             assertThat(index.size()).isEqualTo(40);
-            assertThat(index.bits()).isEqualTo(70);
             assertThat(index.residence()).isNotBlank();
             assertThat(index.search(Oracle.codes(q, 70), 4)).isEqualTo(Oracle.topK(db, q, 4));
             index.close();
             index.close();
-            if (!index.residence().equals("in place")) { // an index that keeps a copy has freed it
-                assertThatThrownBy(() -> index.search(Oracle.codes(q, 70), 4)).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("closed");
-            }
+            assertThatThrownBy(() -> index.search(Oracle.codes(q, 70), 4)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
         }
     }
 
@@ -206,7 +201,7 @@ public abstract class SearchBackendContract {
         BinaryCodeBatch qs = Oracle.codes(q, bits);
         int[] ks = {1, 10, 40};
         ExecutorService threads = Executors.newFixedThreadPool(6);
-        try (SearchBackend backend = Backends.open(name); BinaryIndex sharedA = backend.index(a)) {
+        try (SearchBackend backend = Backends.open(name); BinaryIndex<BinaryCodeBatch> sharedA = backend.index(a)) {
             List<Future<String>> results = new ArrayList<>();
             for (int t = 0; t < 24; t++) {
                 int task = t;
@@ -216,7 +211,7 @@ public abstract class SearchBackendContract {
                         case 0 -> sharedA.search(qs, k);              // one index, shared
                         case 1 -> backend.search(b, qs, k);           // one-shot on another database
                         default -> {                                  // an index built and closed by this thread
-                            try (BinaryIndex mine = backend.index(b)) {
+                            try (BinaryIndex<BinaryCodeBatch> mine = backend.index(b)) {
                                 yield mine.search(qs, k);
                             }
                         }

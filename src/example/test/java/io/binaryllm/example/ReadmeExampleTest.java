@@ -2,6 +2,7 @@ package io.binaryllm.example;
 
 import io.binaryllm.binarize.Binarized;
 import io.binaryllm.binarize.Binarizer;
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.search.BinaryIndex;
@@ -48,7 +49,7 @@ class ReadmeExampleTest {
             Binarizer sign = engine.binarizer("sign", null);                              // or ("hyperplane", 256)
             try (Binarized docCodes = engine.encode(sign, docs);
                  Binarized questionCodes = engine.encode(sign, questions);
-                 BinaryIndex index = engine.index(docCodes.codes())) {                    // on a GPU: kept on the device
+                 BinaryIndex<BinaryCodeBatch> index = engine.index(docCodes.codes())) {     // on a GPU: kept on the device
                 SearchResult top = index.search(questionCodes.codes(), 10);             // exact top-10, ties by index
                 long[] nearest = top.indicesOf(0);                                       // question 0's documents
                 int[] distances = top.distancesOf(0);                                    // and their Hamming distances

@@ -38,7 +38,7 @@ class MappedFaultsGpuTest {
                 ch.truncate(4096);
             }
             assertThatThrownBy(() -> {
-                try (BinaryIndex index = engine.index(db)) {
+                try (BinaryIndex<BinaryCodeBatch> index = engine.index(db)) {
                     index.search(q, 5);
                 }
             }).isInstanceOf(BadInputException.class).hasMessageStartingWith(dbFile + ": shrank to 4096 bytes");

@@ -24,7 +24,7 @@ class ResourceLeakTest {
         try (BinaryCodeBatch db = RandomCodes.generate(new Seeds(1).stream("db"), 2_000, 256, "db");
              BinaryCodeBatch q = RandomCodes.generate(new Seeds(1).stream("q"), 4, 256, "q")) {
             ResourceMeter.assertNoLeak(name + " engine and index", 200, 10_000, 256, () -> {
-                try (BinaryEngine engine = BinaryEngine.builder().backend(name).build(); BinaryIndex index = engine.index(db)) {
+                try (BinaryEngine engine = BinaryEngine.builder().backend(name).build(); BinaryIndex<BinaryCodeBatch> index = engine.index(db)) {
                     assertThat(index.residence()).isNotEqualTo("in place");
                     assertThat(probe.deviceBytesHeld()).isPositive();
                     assertThat(index.search(q, 3).k()).isEqualTo(3);

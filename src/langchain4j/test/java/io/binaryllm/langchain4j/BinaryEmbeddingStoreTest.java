@@ -242,7 +242,7 @@ class BinaryEmbeddingStoreTest {
                     for (Embedding q : queries) {
                         try (io.binaryllm.data.FloatEmbeddingBatch qb = io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{q.vector()});
                              io.binaryllm.quantize.OsqCodes qc = quantizer.encodeQueries(qb, 4)) {
-                            io.binaryllm.search.ScoredResult expected = io.binaryllm.testing.OsqOracle.topK(docs, qc, 25);
+                            io.binaryllm.search.SearchResult expected = io.binaryllm.testing.OsqOracle.topK(docs, qc, 25);
                             List<EmbeddingMatch<TextSegment>> got = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(25).build()).matches();
                             for (int r = 0; r < 25; r++) {
                                 int row = (int) expected.indices()[r];

@@ -13,6 +13,7 @@ import io.binaryllm.binarize.SignBinarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
@@ -26,7 +27,6 @@ import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.runner.internal.GoldenCase;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -168,7 +168,7 @@ public final class GoldenSet {
                     writeOsqCodes(dir, v.name() + ".corpus", d);
                     writeOsqCodes(dir, v.name() + ".queries", q);
                     for (int k : ks(c.corpus().length)) {
-                        ScoredResult r = reference.searchOsq(d, q, k);
+                        SearchResult r = reference.search(d, q, k);
                         Npy.write(dir.resolve(v.name() + ".k" + k + ".indices.npy"), false, NpyDtype.I8, Npy.le(r.indices()), r.queries(), k);
                         Npy.write(dir.resolve(v.name() + ".k" + k + ".scores.npy"), false, NpyDtype.F4, Npy.le(r.scores()), r.queries(), k);
                     }
@@ -315,16 +315,24 @@ public final class GoldenSet {
                 out.add(same(at + " query codes", q.planes().segment(), eq.planes().segment()));
                 out.add(same(at + " query corrections", MemorySegment.ofArray(q.corrections()), MemorySegment.ofArray(eq.corrections())));
                 for (int k : ks(c.corpus().length)) {
-                    ScoredResult expected = new ScoredResult(c.queries().length, k,
+                    SearchResult expected = new SearchResult(c.queries().length, k,
                             Npy.readHeap(dir.resolve(v.name() + ".k" + k + ".indices.npy")).longs(),
-                            Npy.readHeap(dir.resolve(v.name() + ".k" + k + ".scores.npy")).floats());
+                            scoreKeys(Npy.readHeap(dir.resolve(v.name() + ".k" + k + ".scores.npy")).floats()), Ranking.SCORE);
                     for (SearchBackend b : backends) {
-                        String diff = expected.firstDifference(b.searchOsq(ed, eq, k));
+                        String diff = expected.firstDifference(b.search(ed, eq, k));
                         out.add(new Finding(at + " top-" + k + " on " + b.name(), diff == null, diff == null ? "" : "expected vs computed: " + diff));
                     }
                 }
             }
         }
+    }
+
+    private static int[] scoreKeys(float[] scores) {
+        int[] keys = new int[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            keys[i] = Ranking.keyOf(scores[i]);
+        }
+        return keys;
     }
 
     private static Finding same(String what, MemorySegment actual, MemorySegment expected) {

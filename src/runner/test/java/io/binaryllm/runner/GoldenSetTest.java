@@ -9,7 +9,6 @@ import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.search.ReferenceBackend;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -124,7 +123,7 @@ class GoldenSetTest {
                      OsqCodes q = new OsqCodes(Npy.readCodes(caseDir.resolve(v.name() + ".queries.codes.npy")),
                              Npy.readHeap(caseDir.resolve(v.name() + ".queries.corrections.npy")).floats(), dims, v.queryBits(), true, id)) {
                     for (int k : GoldenSet.ks(Math.toIntExact(d.rows()))) {
-                        ScoredResult expected = OsqOracle.topK(d, q, k);
+                        SearchResult expected = OsqOracle.topK(d, q, k);
                         assertThat(Npy.readHeap(caseDir.resolve(v.name() + ".k" + k + ".indices.npy")).longs())
                                 .as("%s %s k=%d", caseDir.getFileName(), v.name(), k).containsExactly(expected.indices());
                         assertThat(Npy.readHeap(caseDir.resolve(v.name() + ".k" + k + ".scores.npy")).floats())

@@ -3,14 +3,13 @@ package io.binaryllm.spark;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
-import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -92,9 +91,9 @@ public final class SearchApp {
     private static void searchOsq(Options o, List<Shard> shards, OsqQuantizer quantizer, java.util.function.Supplier<JavaSparkContext> spark) {
         try (FloatEmbeddingBatch x = EmbeddingFiles.read(o.queries()); OsqCodes q = quantizer.encodeQueries(x, o.queryBits())) {
             JavaSparkContext sc = spark.get();
-            ScoredResult r;
+            SearchResult r;
             try {
-                r = ShardedSearch.searchOsq(sc, shards, q, o.k(), o.backend());
+                r = ShardedSearch.search(sc, shards, q, o.k(), o.backend());
             } finally {
                 sc.stop();
             }

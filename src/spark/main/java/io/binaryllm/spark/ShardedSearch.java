@@ -3,13 +3,13 @@ package io.binaryllm.spark;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqScores;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -88,7 +88,7 @@ public final class ShardedSearch {
             return spark.parallelize(nonEmpty, nonEmpty.size())
                     .mapPartitions(new SearchShards(q, hadoop, k, backend))
                     .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()))
-                    .result();
+                    .result(Ranking.DISTANCE);
         } catch (Exception e) { // Spark rethrows a task's failure (a checked SparkException, thrown unchecked)
             throw unwrap(e);
         } finally {
@@ -100,10 +100,10 @@ public final class ShardedSearch {
     /**
      * Exact osq top-k over shards that {@code pack --binarizer osq} wrote (each {@code CODES.npy} with its
      * corrections and centroid beside it, all of one quantizer): for each query the k documents with the highest
-     * score, ties by corpus index; the scores and order one machine's {@code searchOsq} gives. Shards of another
+     * score, ties by corpus index; the scores and order one machine's {@code search} gives. Shards of another
      * quantizer than the queries' are refused naming them.
      */
-    public static ScoredResult searchOsq(JavaSparkContext spark, List<Shard> shards, OsqCodes queries, int k, String backend) {
+    public static SearchResult search(JavaSparkContext spark, List<Shard> shards, OsqCodes queries, int k, String backend) {
         long total = shards.stream().mapToLong(Shard::rows).sum();
         if (k < 1 || k > total) {
             throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + k);
@@ -114,7 +114,7 @@ public final class ShardedSearch {
         try {
             TopLists keys = spark.parallelize(nonEmpty, nonEmpty.size()).mapPartitions(new SearchOsqShards(q, hadoop, k, backend))
                     .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()));
-            return ScoredResult.ofKeys(keys.result());
+            return keys.result(Ranking.SCORE);
         } catch (Exception e) {
             throw unwrap(e);
         } finally {
@@ -128,7 +128,7 @@ public final class ShardedSearch {
             implements java.io.Serializable {
         static OsqQueries of(OsqCodes q) {
             return new OsqQueries(q.planes().segment().toArray(ValueLayout.JAVA_LONG), Math.toIntExact(q.rows()), q.planes().bits(),
-                    q.corrections().clone(), q.dims(), q.bitsPerDim(), q.centroid());
+                    q.corrections().clone(), q.dims(), q.bitsPerDim(), q.centroidId());
         }
 
         OsqCodes codes() {
@@ -153,12 +153,8 @@ public final class ShardedSearch {
                             throw BadInputException.in(s.path(), db.rows() + " rows, " + s.rows() + " when the search began");
                         }
                         int kk = (int) Math.min(k, db.rows());
-                        ScoredResult r = ExecutorEngines.get(backend).backend().searchOsq(db, qs, kk);
-                        int[] keys = new int[r.scores().length];
-                        for (int i = 0; i < keys.length; i++) {
-                            keys[i] = OsqScores.key(r.scores()[i]);
-                        }
-                        merged = TopLists.merge(merged, TopLists.of(new SearchResult(r.queries(), kk, r.indices(), keys), k, s.firstRow()));
+                        SearchResult r = ExecutorEngines.get(backend).backend().search(db, qs, kk);
+                        merged = TopLists.merge(merged, TopLists.of(r, k, s.firstRow()));
                     }
                 }
             }
@@ -186,7 +182,7 @@ public final class ShardedSearch {
             if (merged.queries() > 0 && merged.sizes()[0] < k) { // every query sees every code: sizes[0] is the corpus size
                 throw new BadArgumentException("k", "k must be between 1 and the corpus size " + merged.sizes()[0] + ", got " + k);
             }
-            return merged.result();
+            return merged.result(Ranking.DISTANCE);
         } catch (Exception e) {
             throw unwrap(e);
         } finally {

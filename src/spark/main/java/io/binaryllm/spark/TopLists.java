@@ -1,15 +1,16 @@
 package io.binaryllm.spark;
 
+import io.binaryllm.data.Ranking;
 import io.binaryllm.search.SearchResult;
 
 import java.io.Serializable;
 
 /**
- * Partial answers on their way to the driver: for each of {@code queries} queries at most {@code k} (distance,
+ * Partial answers on their way to the driver: for each of {@code queries} queries at most {@code k} (key,
  * corpus index) pairs, ascending, {@code sizes[q]} of them. Two merge into one exactly, in any grouping (the order is
  * total), which is what lets Spark combine them in a tree.
  */
-record TopLists(int queries, int k, long[] indices, int[] distances, int[] sizes) implements Serializable {
+record TopLists(int queries, int k, long[] indices, int[] keys, int[] sizes) implements Serializable {
     static TopLists empty(int queries, int k) {
         return new TopLists(queries, k, new long[queries * k], new int[queries * k], new int[queries]);
     }
@@ -20,14 +21,14 @@ record TopLists(int queries, int k, long[] indices, int[] distances, int[] sizes
         for (int q = 0; q < r.queries(); q++) {
             for (int j = 0; j < r.k(); j++) {
                 out.indices[q * k + j] = r.indices()[q * r.k() + j] + firstRow;
-                out.distances[q * k + j] = r.distances()[q * r.k() + j];
+                out.keys[q * k + j] = r.keys()[q * r.k() + j];
             }
             out.sizes[q] = r.k();
         }
         return out;
     }
 
-    /** The k best of both, by (distance, index). */
+    /** The k best of both, by (key, index). */
     static TopLists merge(TopLists a, TopLists b) {
         int k = a.k;
         TopLists out = empty(a.queries, k);
@@ -37,14 +38,14 @@ record TopLists(int queries, int k, long[] indices, int[] distances, int[] sizes
             int n = 0;
             int base = q * k;
             while (n < k && (i < a.sizes[q] || j < b.sizes[q])) {
-                boolean takeA = j == b.sizes[q] || i < a.sizes[q] && (a.distances[base + i] < b.distances[base + j]
-                        || a.distances[base + i] == b.distances[base + j] && a.indices[base + i] < b.indices[base + j]);
+                boolean takeA = j == b.sizes[q] || i < a.sizes[q] && (a.keys[base + i] < b.keys[base + j]
+                        || a.keys[base + i] == b.keys[base + j] && a.indices[base + i] < b.indices[base + j]);
                 if (takeA) {
                     out.indices[base + n] = a.indices[base + i];
-                    out.distances[base + n] = a.distances[base + i++];
+                    out.keys[base + n] = a.keys[base + i++];
                 } else {
                     out.indices[base + n] = b.indices[base + j];
-                    out.distances[base + n] = b.distances[base + j++];
+                    out.keys[base + n] = b.keys[base + j++];
                 }
                 n++;
             }
@@ -53,13 +54,13 @@ record TopLists(int queries, int k, long[] indices, int[] distances, int[] sizes
         return out;
     }
 
-    /** The final answer: every query must have its k. */
-    SearchResult result() {
+    /** The final answer, keys read by {@code ranking}: every query must have its k. */
+    SearchResult result(Ranking ranking) {
         for (int q = 0; q < queries; q++) {
             if (sizes[q] != k) {
                 throw new IllegalStateException("query " + q + " has " + sizes[q] + " of its " + k + " neighbours");
             }
         }
-        return new SearchResult(queries, k, indices, distances);
+        return new SearchResult(queries, k, indices, keys, ranking);
     }
 }

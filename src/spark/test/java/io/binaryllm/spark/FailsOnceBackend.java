@@ -1,6 +1,6 @@
 package io.binaryllm.spark;
 
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.search.SearchResult;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +23,7 @@ public final class FailsOnceBackend extends ReferenceBacked {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
         if (FAILURES_LEFT.getAndDecrement() > 0) {
             FAILED.incrementAndGet();
             throw new IllegalStateException("injected: the executor's search failed");

@@ -1,6 +1,6 @@
 package io.binaryllm.spark;
 
-import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.search.SearchResult;
 
 import java.io.IOException;
@@ -22,7 +22,7 @@ public final class HaltsOnceBackend extends ReferenceBacked {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
         String marker = System.getProperty(MARKER);
         if (marker != null) {
             try {

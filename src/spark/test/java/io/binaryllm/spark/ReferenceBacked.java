@@ -1,8 +1,6 @@
 package io.binaryllm.spark;
 
-import io.binaryllm.data.BinaryCodeBatch;
-import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.search.ScoredResult;
+import io.binaryllm.data.Codes;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.FakeBackend;
@@ -14,16 +12,9 @@ abstract class ReferenceBacked extends FakeBackend {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
         try (var reference = SearchBackends.open("reference")) {
             return reference.search(database, queries, k);
-        }
-    }
-
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        try (var reference = SearchBackends.open("reference")) {
-            return reference.searchOsq(database, queries, k);
         }
     }
 }

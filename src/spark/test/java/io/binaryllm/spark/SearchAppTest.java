@@ -124,7 +124,7 @@ class SearchAppTest {
         assertThat(SearchApp.run(args, err, LOCAL)).as(err()).isZero();
         try (var all = quantizer.encodeDocuments(docs); var qc = quantizer.encodeQueries(qs, 4);
              SearchBackend reference = SearchBackends.open("reference")) {
-            var expected = reference.searchOsq(all, qc, 12);
+            var expected = reference.search(all, qc, 12);
             assertThat(Npy.readHeap(dir.resolve("i.npy")).longs()).isEqualTo(expected.indices());
             assertThat(Npy.readFloats(dir.resolve("s.npy")).toArray()).isEqualTo(expected.scores());
         }

@@ -179,12 +179,12 @@ class ShardedSearchTest {
         try (io.binaryllm.quantize.OsqCodes all = quantizer.encodeDocuments(docs); io.binaryllm.quantize.OsqCodes q = quantizer.encodeQueries(qs, 4);
              SearchBackend reference = SearchBackends.open("reference")) {
             for (int k : new int[]{1, 3, 64, 299, 300}) {
-                assertThat(ShardedSearch.searchOsq(spark, shards, q, k, "auto").firstDifference(reference.searchOsq(all, q, k)))
+                assertThat(ShardedSearch.search(spark, shards, q, k, "auto").firstDifference(reference.search(all, q, k)))
                         .as("k=%d", k).isNull();
             }
             io.binaryllm.quantize.OsqQuantizer other = io.binaryllm.quantize.OsqQuantizer.fit(qs, 2);
             try (io.binaryllm.quantize.OsqCodes foreign = other.encodeQueries(qs, 4)) {
-                assertThatThrownBy(() -> ShardedSearch.searchOsq(spark, shards, foreign, 3, "auto")).isInstanceOf(BadInputException.class);
+                assertThatThrownBy(() -> ShardedSearch.search(spark, shards, foreign, 3, "auto")).isInstanceOf(BadInputException.class);
             }
         }
     }
@@ -244,9 +244,9 @@ class ShardedSearchTest {
         assertThat(osqShards).extracting(Shard::rows).containsExactly(70L, 50L); // the side files are not shards
         try (var all = quantizer.encodeDocuments(docs); var q = quantizer.encodeQueries(qs, 4);
              SearchBackend reference = SearchBackends.open("reference")) {
-            assertThat(ShardedSearch.searchOsq(spark, osqShards, q, 9, "auto").firstDifference(reference.searchOsq(all, q, 9))).isNull();
+            assertThat(ShardedSearch.search(spark, osqShards, q, 9, "auto").firstDifference(reference.search(all, q, 9))).isNull();
             Files.delete(osqDir.resolve("c70.corrections.npy"));
-            assertThatThrownBy(() -> ShardedSearch.searchOsq(spark, osqShards, q, 9, "auto")).isInstanceOf(BadInputException.class)
+            assertThatThrownBy(() -> ShardedSearch.search(spark, osqShards, q, 9, "auto")).isInstanceOf(BadInputException.class)
                     .hasMessageStartingWith(OtherFileSystem.uri(osqDir.resolve("c70.corrections.npy"))).hasMessageContaining("missing");
         }
     }

@@ -1,19 +1,20 @@
 package io.binaryllm.internal.search;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.metric.Hamming;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.search.Availability;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
 /**
  * The specification: for every query, the Hamming distance to every database row in index order, kept in a
- * bounded heap on (distance, index); for osq, the {@link OsqScores} score of every pair, selected on its key. Scalar, single-threaded and deliberately plain; every other backend must
- * return exactly what this one returns.
+ * bounded heap on (distance, index); for osq, the {@link OsqScores} score of every pair, selected on its key.
+ * Scalar, single-threaded and deliberately plain; every other backend must return exactly what this one returns.
  */
 public final class ReferenceBackend implements SearchBackend {
     @Override
@@ -32,10 +33,14 @@ public final class ReferenceBackend implements SearchBackend {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        SearchBackend.requireValid(database, queries, k);
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
+        database.requireSearchable(queries, k);
         try {
-            return scan(database, queries, k);
+            return switch (database) {
+                case BinaryCodeBatch codes -> scan(codes, (BinaryCodeBatch) queries, k);
+                case OsqCodes codes -> scanOsq(codes, (OsqCodes) queries, k);
+                default -> throw SearchBackend.unsupported(this, database);
+            };
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source(), queries.source());
         }
@@ -60,16 +65,6 @@ public final class ReferenceBackend implements SearchBackend {
         return new SearchResult(nq, k, indices, distances);
     }
 
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        OsqCodes.requireSearchable(database, queries, k);
-        try {
-            return ScoredResult.ofKeys(scanOsq(database, queries, k));
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
-        }
-    }
-
     private static SearchResult scanOsq(OsqCodes database, OsqCodes queries, int k) {
         int nq = Math.toIntExact(queries.rows());
         long[] indices = new long[nq * k];
@@ -86,10 +81,10 @@ public final class ReferenceBackend implements SearchBackend {
                 database.planes().copyRow(i, row);
                 long dot = OsqScores.dot(row, 0, database.bitsPerDim(), query, 0, queries.bitsPerDim(), database.planeWords());
                 float score = OsqScores.score(dot, dc, (int) i * OsqScores.CORRECTIONS, qc, q * OsqScores.CORRECTIONS);
-                heap.offer(OsqScores.key(score), i);
+                heap.offer(Ranking.keyOf(score), i);
             }
             heap.drainSorted(indices, keys, q * k);
         }
-        return new SearchResult(nq, k, indices, keys);
+        return new SearchResult(nq, k, indices, keys, Ranking.SCORE);
     }
 }

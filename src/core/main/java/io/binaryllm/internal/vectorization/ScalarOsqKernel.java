@@ -1,5 +1,6 @@
 package io.binaryllm.internal.vectorization;
 
+import io.binaryllm.data.Ranking;
 import io.binaryllm.quantize.OsqScores;
 
 /** The osq loop in plain Java, one code at a time: the specification the other kernels follow. */
@@ -33,7 +34,7 @@ final class ScalarOsqKernel implements OsqKernel {
             for (int q = q0; q < q1; q++) {
                 long dot = OsqScores.dot(doc, 0, batch.docBits(), batch.queries(), q * queryWords, batch.queryBits(), planeWords);
                 float score = OsqScores.score(dot, batch.docCorrections(), d, batch.queryCorrections(), q * OsqScores.CORRECTIONS);
-                heaps.offer(q, OsqScores.key(score), index);
+                heaps.offer(q, Ranking.keyOf(score), index);
             }
         }
     }

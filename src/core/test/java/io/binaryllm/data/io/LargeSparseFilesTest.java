@@ -81,9 +81,9 @@ class LargeSparseFilesTest {
         }
         try (io.binaryllm.data.BinaryCodeBatch db = Npy.readCodes(file);
              io.binaryllm.data.BinaryCodeBatch q = io.binaryllm.data.BinaryCodeBatch.ofWords(new long[]{0}, 1, 64)) {
-            assertThatThrownBy(() -> io.binaryllm.search.SearchBackend.requireValid(db, q, Integer.MAX_VALUE - 7))
+            assertThatThrownBy(() -> db.requireSearchable(q, Integer.MAX_VALUE - 7))
                     .hasMessage("1 queries x k=2147483640 results do not fit in one result array");
-            assertThatThrownBy(() -> io.binaryllm.search.SearchBackend.requireValid(db, q, Integer.MAX_VALUE - 8))
+            assertThatThrownBy(() -> db.requireSearchable(q, Integer.MAX_VALUE - 8))
                     .hasMessageStartingWith("the results of 1 queries x k=2147483639: ").hasMessageContaining("of heap needed");
         }
     }

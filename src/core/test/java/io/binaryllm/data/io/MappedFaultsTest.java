@@ -51,7 +51,7 @@ class MappedFaultsTest {
              BinaryCodeBatch db = Npy.readCodes(dbFile); BinaryCodeBatch q = Npy.readCodes(qFile)) {
             truncate(dbFile, 4096);
             assertThatThrownBy(() -> {
-                try (BinaryIndex index = engine.index(db)) {
+                try (BinaryIndex<BinaryCodeBatch> index = engine.index(db)) {
                     index.search(q, 5);
                 }
             }).isInstanceOf(BadInputException.class)

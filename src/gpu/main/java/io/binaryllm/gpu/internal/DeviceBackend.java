@@ -5,6 +5,7 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.GpuBackend;
@@ -12,7 +13,6 @@ import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.Availability;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -72,41 +72,37 @@ public abstract class DeviceBackend implements GpuBackend {
     }
 
     @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        SearchBackend.requireValid(database, queries, k);
-        requireWithinLimits(database);
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
+        database.requireSearchable(queries, k);
         try {
-            return usable().search(database, queries, k, maxChunkBytes);
+            return switch (database) {
+                case BinaryCodeBatch codes -> usable().search(withinLimits(codes), (BinaryCodeBatch) queries, k, maxChunkBytes);
+                case OsqCodes codes -> usable().search(codes, (OsqCodes) queries, k, maxChunkBytes);
+                default -> throw SearchBackend.unsupported(this, database);
+            };
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source(), queries.source());
         }
     }
 
-    @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        OsqCodes.requireSearchable(database, queries, k);
-        try {
-            return usable().searchOsq(database, queries, k, maxChunkBytes);
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
-        }
-    }
-
     /**
-     * The database copied to the device once, FAISS's GPU index holding its vectors: each search then uploads only
-     * its queries. A database that does not fit beside a search's working memory is searched in place, in chunks
-     * sent per search, as {@link #search} does.
+     * Hamming codes copied to the device once, FAISS's GPU index holding its vectors: each search then uploads only
+     * its queries. Codes that do not fit beside a search's working memory, and other families (whose keys the device
+     * computes chunk by chunk), are searched in place, as {@link #search} does.
      */
     @Override
-    public BinaryIndex index(BinaryCodeBatch database) {
-        requireWithinLimits(database);
-        BinaryIndex kept;
+    @SuppressWarnings("unchecked") // a BinaryCodeBatch index is an index of C when the database is a C
+    public <C extends Codes> BinaryIndex<C> index(C database) {
+        if (!(database instanceof BinaryCodeBatch codes)) {
+            return GpuBackend.super.index(database);
+        }
+        BinaryIndex<BinaryCodeBatch> kept;
         try {
-            kept = usable().keep(database, maxChunkBytes);
+            kept = usable().keep(withinLimits(codes), maxChunkBytes);
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source());
         }
-        return kept != null ? kept : GpuBackend.super.index(database);
+        return kept != null ? (BinaryIndex<C>) kept : GpuBackend.super.index(database);
     }
 
     /**
@@ -120,11 +116,12 @@ public abstract class DeviceBackend implements GpuBackend {
         }
     }
 
-    private void requireWithinLimits(BinaryCodeBatch database) {
+    private BinaryCodeBatch withinLimits(BinaryCodeBatch database) {
         if (database.rows() >= Keys.MAX_ROWS || database.bits() > Keys.MAX_BITS) {
             throw BadInputException.in(database.source(), name() + " searches fewer than 2^40 rows of fewer than 2^23 bits; these are "
                     + database.rows() + " rows of " + database.bits() + " bits");
         }
+        return database;
     }
 
     /** The runtime, or why there is none; from here on this instance holds buffers. */

@@ -8,7 +8,7 @@ import io.binaryllm.search.SearchResult;
  * An index whose codes live on the device, in a buffer of their own outside the runtime's pool (FAISS
  * {@code GpuIndexBinaryFlat}'s role): a search uploads only its queries. Closing it frees the device memory.
  */
-final class DeviceIndex<B> extends AbstractBinaryIndex {
+final class DeviceIndex<B> extends AbstractBinaryIndex<BinaryCodeBatch> {
     private final GpuRuntime<B> runtime;
     final B buffer;
     final long bytes;

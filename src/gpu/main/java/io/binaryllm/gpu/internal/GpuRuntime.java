@@ -4,7 +4,6 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 
 import java.util.function.Supplier;
@@ -107,7 +106,7 @@ public final class GpuRuntime<B> {
     }
 
     /** Exact osq top-k: the device computes every key, the host selects ({@link OsqSearch}). */
-    public synchronized ScoredResult searchOsq(OsqCodes db, OsqCodes queries, int k, long maxChunkBytes) {
+    public synchronized SearchResult search(OsqCodes db, OsqCodes queries, int k, long maxChunkBytes) {
         return timed("searching osq codes", () -> OsqSearch.run(calls, db, queries, k, maxChunkBytes));
     }
 

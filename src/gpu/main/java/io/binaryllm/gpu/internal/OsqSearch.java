@@ -1,8 +1,9 @@
 package io.binaryllm.gpu.internal;
 
+import io.binaryllm.data.Ranking;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqScores;
-import io.binaryllm.search.ScoredResult;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.search.TopKLists;
 
 import java.lang.foreign.MemorySegment;
@@ -20,7 +21,7 @@ final class OsqSearch {
     private OsqSearch() {
     }
 
-    static <B> ScoredResult run(DeviceCalls<B> calls, OsqCodes db, OsqCodes queries, int k, long maxChunkBytes) {
+    static <B> SearchResult run(DeviceCalls<B> calls, OsqCodes db, OsqCodes queries, int k, long maxChunkBytes) {
         int nq = Math.toIntExact(queries.rows());
         long n = db.rows();
         int planeWords = db.planeWords();
@@ -39,7 +40,7 @@ final class OsqSearch {
         MemorySegment dbCorr = MemorySegment.ofArray(db.corrections());
         MemorySegment qCorr = MemorySegment.ofArray(queries.corrections());
         int group = calls.groupSize(Kernel.OSQ_KEYS);
-        TopKLists lists = new TopKLists(nq, k);
+        TopKLists lists = new TopKLists(nq, k, Ranking.SCORE);
         for (long first = 0; first < n; first += chunkRows) {
             long rows = Math.min(chunkRows, n - first);
             calls.send(planes, db.planes().segment().asSlice(first * planeBytes, rows * planeBytes));
@@ -67,6 +68,6 @@ final class OsqSearch {
                 }
             }
         }
-        return ScoredResult.ofKeys(lists.result());
+        return lists.result();
     }
 }

@@ -5,8 +5,6 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
-import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -51,21 +49,7 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
     public Part<BinaryCodeBatch> part(MemorySegment codes, float[] floats, int rows, boolean often) {
         BinaryCodeBatch batch = BinaryCodeBatch.wrap(codes.asSlice(0, (long) rows * words * Long.BYTES),
                 rows, bits, "store", null);
-        BinaryIndex index = often ? engine.index(batch) : null;
-        return new Part<>() {
-            @Override
-            public Ranked[] topKEach(BinaryCodeBatch queries, int count, int k) {
-                SearchResult r = index != null ? index.search(queries, k) : engine.backend().search(batch, queries, k);
-                return Ranked.split(r.indices(), r.distances(), count, k);
-            }
-
-            @Override
-            public void close() {
-                if (index != null) {
-                    index.close();
-                }
-            }
-        };
+        return Part.searching(engine, batch, often);
     }
 
     @Override

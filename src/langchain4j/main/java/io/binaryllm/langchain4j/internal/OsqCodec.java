@@ -2,12 +2,11 @@ package io.binaryllm.langchain4j.internal;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
-import io.binaryllm.search.OsqIndex;
-import io.binaryllm.search.ScoredResult;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -66,25 +65,7 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
         float[] corrections = floats.length == rows * OsqScores.CORRECTIONS ? floats
                 : Arrays.copyOf(floats, rows * OsqScores.CORRECTIONS);
         OsqCodes codes = new OsqCodes(planes, corrections, quantizer.dims(), quantizer.docBits(), false, quantizer.centroidId());
-        OsqIndex index = often ? engine.indexOsq(codes) : null;
-        return new Part<>() {
-            @Override
-            public Ranked[] topKEach(OsqCodes queries, int count, int k) {
-                ScoredResult r = index != null ? index.search(queries, k) : engine.backend().searchOsq(codes, queries, k);
-                int[] keys = new int[r.scores().length];
-                for (int i = 0; i < keys.length; i++) {
-                    keys[i] = OsqScores.key(r.scores()[i]);
-                }
-                return Ranked.split(r.indices(), keys, count, k);
-            }
-
-            @Override
-            public void close() {
-                if (index != null) {
-                    index.close();
-                }
-            }
-        };
+        return Part.searching(engine, codes, often);
     }
 
     @Override
@@ -98,7 +79,7 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
             System.arraycopy(queries.get(q).corrections(), 0, corrections, q * OsqScores.CORRECTIONS, OsqScores.CORRECTIONS);
         }
         return new OsqCodes(BinaryCodeBatch.ofWords(planes, queries.size(), first.planes().bits()), corrections, first.dims(),
-                first.bitsPerDim(), true, first.centroid());
+                first.bitsPerDim(), true, first.centroidId());
     }
 
     @Override
@@ -108,6 +89,6 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
 
     @Override
     public double cosine(int key) {
-        return OsqScores.score(key); // osq scores unit-length vectors: its estimate of q.d is the cosine's
+        return Ranking.scoreOf(key); // osq scores unit-length vectors: its estimate of q.d is the cosine's
     }
 }

@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
+import io.binaryllm.data.Codes;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * 200 microseconds) for the other clients' queries, scans for all of them, and hands each its top-k (the first k of
  * the batch's largest k: the same rows, as the order is total). Answers never depend on how queries were batched.
  */
-final class ScanCombiner<Q> implements StoreCodec.Part<Q> {
+final class ScanCombiner<Q extends Codes> implements StoreCodec.Part<Q> {
     private static final long MAX_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final StoreCodec<Q> codec;

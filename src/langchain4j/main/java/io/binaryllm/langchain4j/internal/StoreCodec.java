@@ -1,5 +1,10 @@
 package io.binaryllm.langchain4j.internal;
 
+import io.binaryllm.data.Codes;
+import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchResult;
+
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -8,9 +13,9 @@ import java.util.List;
  * binarizer ({@link HammingCodec}) or osq codes scored asymmetrically ({@link OsqCodec}). A row is
  * {@link #rowWords()} longs and {@link #rowFloats()} floats; a ranking is by ascending int key, ties by ascending row.
  *
- * @param <Q> an encoded query
+ * @param <Q> an encoded query: codes of the codec's family
  */
-public interface StoreCodec<Q> {
+public interface StoreCodec<Q extends Codes> {
     /** Longs a row holds. */
     int rowWords();
 
@@ -43,7 +48,7 @@ public interface StoreCodec<Q> {
     }
 
     /** Rows that can be ranked against a query. */
-    interface Part<Q> extends AutoCloseable {
+    interface Part<Q extends Codes> extends AutoCloseable {
         /** The exact top-k rows (1 <= k <= rows): {@code rows[i]} with key {@code keys[i]}, by (key, row) ascending. */
         default Ranked topK(Q query, int k) {
             return topKEach(query, 1, k)[0];
@@ -54,6 +59,25 @@ public interface StoreCodec<Q> {
 
         @Override
         void close();
+
+        /** {@code codes} ranked on {@code engine}'s backend: through an index when searched {@code often}, else in place. */
+        static <C extends Codes> Part<C> searching(BinaryEngine engine, C codes, boolean often) {
+            BinaryIndex<C> index = often ? engine.index(codes) : null;
+            return new Part<>() {
+                @Override
+                public Ranked[] topKEach(C queries, int count, int k) {
+                    SearchResult r = index != null ? index.search(queries, k) : engine.search(codes, queries, k);
+                    return Ranked.split(r.indices(), r.keys(), count, k);
+                }
+
+                @Override
+                public void close() {
+                    if (index != null) {
+                        index.close();
+                    }
+                }
+            };
+        }
     }
 
     /** A ranking: rows and their keys, best first. */

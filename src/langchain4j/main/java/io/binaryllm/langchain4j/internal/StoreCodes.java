@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
+import io.binaryllm.data.Codes;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,7 +29,7 @@ import java.util.function.IntPredicate;
  *
  * <p>Not thread-safe: the store reads under its read lock and changes under its write lock.
  */
-public final class StoreCodes<Q> implements AutoCloseable {
+public final class StoreCodes<Q extends Codes> implements AutoCloseable {
     /**
      * The delta is merged once it holds more than this many rows and a 64th of the main part: searched as it lies
      * (copied tile by tile, a second pass of the backend), it costs more per row than the laid-out main part.

@@ -2,8 +2,8 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
-import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchBackends;
@@ -14,9 +14,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** The checks a resolved config must pass before anything is created: each failure names the key's path. */
 final class ConfigValidator {
+    /** What a variant's {@code binarizer} key accepts: the binarizers and the {@code osq} quantizer. */
+    private static final List<String> ENCODINGS = Stream.concat(Binarizers.NAMES.stream(), Stream.of("osq")).toList();
+
     private ConfigValidator() {
     }
 
@@ -60,9 +64,9 @@ final class ConfigValidator {
         for (int i = 0; i < c.variants().size(); i++) {
             RunConfig.Variant v = c.variants().get(i);
             String at = "variants[" + i + "]";
-            if (!Binarizers.ALL.contains(v.binarizer())) {
-                throw bad(file, at + ".binarizer", "unknown binarizer '" + v.binarizer() + "'" + Nearest.hint(v.binarizer(), Binarizers.ALL)
-                        + "; known: " + String.join(", ", Binarizers.ALL));
+            if (!ENCODINGS.contains(v.binarizer())) {
+                throw bad(file, at + ".binarizer", "unknown binarizer '" + v.binarizer() + "'" + Nearest.hint(v.binarizer(), ENCODINGS)
+                        + "; known: " + String.join(", ", ENCODINGS));
             }
             if (v.binarizer().equals("hyperplane") && (v.bits() == null || v.bits() <= 0)) {
                 throw bad(file, at + ".bits", v.bits() == null ? "hyperplane needs bits" : "must be positive, got " + v.bits());

@@ -1,7 +1,7 @@
 package io.binaryllm.runner.internal;
 
-import io.binaryllm.binarize.Binarized;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.Qrels;
@@ -15,7 +15,6 @@ import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.runner.RunConfig;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 
@@ -83,21 +82,14 @@ final class Evaluator {
         return out;
     }
 
-    /**
-     * The binary top list of every query (as many as the metrics and rescoring need), and the raw result: a Hamming
-     * search's, or an osq search's (scored).
-     */
-    record BinaryRun(SearchResult result, ScoredResult scored, long[][] top, long[][] rescored) {
+    /** The binary top list of every query (as many as the metrics and rescoring need), and the raw result. */
+    record BinaryRun(SearchResult result, long[][] top, long[][] rescored) {
     }
 
-    BinaryRun search(RunConfig.Variant v, Binarized corpusCodes, Binarized queryCodes) {
-        SearchResult r = engine.backend().search(corpusCodes.codes(), queryCodes.codes(), depth(v));
-        return new BinaryRun(r, null, r.indexLists(), rescore(v, r.indexLists()));
-    }
-
-    BinaryRun searchOsq(RunConfig.Variant v, OsqCodes corpusCodes, OsqCodes queryCodes) {
-        ScoredResult r = engine.backend().searchOsq(corpusCodes, queryCodes, depth(v));
-        return new BinaryRun(null, r, r.indexLists(), rescore(v, r.indexLists()));
+    /** A variant's codes of any family searched on the run's backend, and the top lists rescored. */
+    <C extends Codes> BinaryRun search(RunConfig.Variant v, C corpusCodes, C queryCodes) {
+        SearchResult r = engine.search(corpusCodes, queryCodes, depth(v));
+        return new BinaryRun(r, r.indexLists(), rescore(v, r.indexLists()));
     }
 
     private int depth(RunConfig.Variant v) {
@@ -207,10 +199,10 @@ final class Evaluator {
             System.arraycopy(corpus.vectors().row(split[1][t]), 0, testRows, t * dims, dims);
         }
         try (OsqCodes train = new OsqCodes(gather(codes.planes(), split[0]), gatherCorrections(codes.corrections(), split[0]),
-                codes.dims(), codes.bitsPerDim(), false, codes.centroid());
+                codes.dims(), codes.bitsPerDim(), false, codes.centroidId());
              OsqCodes test = quantizer.encodeQueries(FloatEmbeddingBatch.ofFlat(testRows, split[1].length,
                      dims, corpus.name()), queryBits)) {
-            return vote(split, engine.backend().searchOsq(train, test, kn).indexLists());
+            return vote(split, engine.backend().search(train, test, kn).indexLists());
         }
     }
 

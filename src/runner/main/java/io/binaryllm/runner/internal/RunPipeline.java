@@ -21,7 +21,6 @@ import io.binaryllm.runner.Progress;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.Runner;
 import io.binaryllm.runner.Sweep;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -409,7 +408,7 @@ public final class RunPipeline {
         try {
             bq = engine.encode(b, queries);
             long encoded = System.nanoTime();
-            Evaluator.BinaryRun r = eval.search(v, bc, bq);
+            Evaluator.BinaryRun r = eval.search(v, bc.codes(), bq.codes());
             long searched = System.nanoTime();
             Map<String, Object> m = variantHead(v, bc.codes().bits(), bc.codes().words() * Long.BYTES);
             double[] fractions = new double[r.result().distances().length];
@@ -441,15 +440,15 @@ public final class RunPipeline {
         try {
             qc = quantizer.encodeQueries(queries, v.queryBits());
             long encoded = System.nanoTime();
-            Evaluator.BinaryRun r = eval.searchOsq(v, dc, qc);
+            Evaluator.BinaryRun r = eval.search(v, dc, qc);
             long searched = System.nanoTime();
             Map<String, Object> m = variantHead(v, dc.codeBits(), dc.bytesPerRow());
             m.put("query_bits", v.queryBits());
             OsqCodes docs = dc;
             OsqCodes qs = qc;
-            ScoredResult expected = r.scored();
+            SearchResult expected = r.result();
             Workload w = new Workload(v.name(), dc.rows() * qc.rows(), dc.codeBits(),
-                    backend -> backend.searchOsq(docs, qs, expected.k()), expected, dc, qc);
+                    backend -> backend.search(docs, qs, expected.k()), expected, dc, qc);
             return new VariantRun(m, r, classify ? eval.classifyOsq(split, quantizer, dc, v.queryBits()) : null, null, w, encoded, searched);
         } catch (RuntimeException | Error e) {
             dc.close();

@@ -1,6 +1,7 @@
 package io.binaryllm.runner.internal;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.FakeBackend;
@@ -25,14 +26,14 @@ class RunPipelineTest {
 
     /** A backend that remembers the codes it was asked to search, then fails. */
     private static final class FailingSearch extends FakeBackend {
-        final List<BinaryCodeBatch> seen = new ArrayList<>();
+        final List<Codes> seen = new ArrayList<>();
 
         FailingSearch() {
             super("failing", true, 0);
         }
 
         @Override
-        public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+        public <C extends Codes> SearchResult search(C database, C queries, int k) {
             seen.add(database);
             seen.add(queries);
             throw new IllegalStateException("the device fell over");
@@ -54,8 +55,8 @@ class RunPipelineTest {
                 c -> BinaryEngine.builder().backend(backend).seed(c.seed()).build()))
                 .hasMessage("the device fell over");
         assertThat(backend.seen).hasSize(2);
-        for (BinaryCodeBatch codes : backend.seen) {
-            assertThat(codes.segment().scope().isAlive()).as("the variant's codes were freed").isFalse();
+        for (Codes codes : backend.seen) {
+            assertThat(((BinaryCodeBatch) codes).segment().scope().isAlive()).as("the variant's codes were freed").isFalse();
         }
     }
 
@@ -104,7 +105,7 @@ class RunPipelineTest {
         Path config = config("key", "[{binarizer: sign}]");
         FakeBackend refusing = new FakeBackend("refusing", true, 0) {
             @Override
-            public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
+            public <C extends Codes> SearchResult search(C database, C queries, int k) {
                 throw new io.binaryllm.BadArgumentException("k", "k=" + k + " is more than this backend takes");
             }
         };

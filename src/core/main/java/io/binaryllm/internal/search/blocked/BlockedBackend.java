@@ -1,14 +1,13 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.AbstractBinaryIndex;
 import io.binaryllm.search.BinaryIndex;
-import io.binaryllm.search.OsqIndex;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
@@ -43,27 +42,27 @@ public abstract class BlockedBackend implements SearchBackend {
     /** The kernel to search with; called only when {@link #availability()} says the backend is available. */
     protected abstract HammingKernel kernel();
 
-    @Override
-    public SearchResult search(BinaryCodeBatch database, BinaryCodeBatch queries, int k) {
-        SearchBackend.requireValid(database, queries, k);
-        try {
-            return searcher().search(database, queries, k);
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, database.source(), queries.source());
-        }
-    }
-
     /** The osq loop of the same computing kind as {@link #kernel()}. */
     protected abstract OsqKernel osqKernel();
 
     @Override
-    public ScoredResult searchOsq(OsqCodes database, OsqCodes queries, int k) {
-        OsqCodes.requireSearchable(database, queries, k);
-        BlockedSearch searcher = searcher();
+    public <C extends Codes> SearchResult search(C database, C queries, int k) {
+        database.requireSearchable(queries, k);
+        return scan(searcher(), database, null, queries, k);
+    }
+
+    /** Searches {@code tiles} (laid out before) or, when null, tiles re-laid on the fly; arguments checked. */
+    private SearchResult scan(BlockedSearch searcher, Codes database, BlockedSearch.Tiles tiles, Codes queries, int k) {
         try {
-            return OsqBlockedSearch.search(searcher, osqKernel(), settings().threads(), database, queries, k);
+            return switch (database) {
+                case BinaryCodeBatch codes -> searcher.search(codes, tiles != null ? tiles : searcher.onTheFly(codes),
+                        (BinaryCodeBatch) queries, k);
+                case OsqCodes codes -> OsqBlockedSearch.search(searcher, osqKernel(), settings().threads(), codes,
+                        tiles != null ? tiles : searcher.onTheFly(codes.planes(), osqKernel().lanes()), (OsqCodes) queries, k);
+                default -> throw SearchBackend.unsupported(this, database);
+            };
         } catch (InternalError e) {
-            throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
+            throw MappedFaults.explain(e, database.source(), queries.source());
         }
     }
 
@@ -73,84 +72,43 @@ public abstract class BlockedBackend implements SearchBackend {
      * A database above a quarter of the heap is searched in place, as {@link #search} does.
      */
     @Override
-    public BinaryIndex index(BinaryCodeBatch database) {
+    public <C extends Codes> BinaryIndex<C> index(C database) {
         BlockedSearch searcher = searcher();
-        long bytes = database.segment().byteSize();
+        BinaryCodeBatch words = switch (database) {
+            case BinaryCodeBatch codes -> codes;
+            case OsqCodes codes -> codes.planes();
+            default -> throw SearchBackend.unsupported(this, database);
+        };
+        long bytes = words.segment().byteSize();
         if (bytes > Runtime.getRuntime().maxMemory() / 4) {
             return SearchBackend.super.index(database);
         }
+        int lanes = database instanceof OsqCodes ? osqKernel().lanes() : kernel().lanes();
         try {
-            return new BlockedIndex(database, searcher.layOut(database), bytes);
+            return new BlockedIndex<>(database, searcher.layOut(words, lanes), bytes);
         } catch (InternalError e) {
             throw MappedFaults.explain(e, database.source());
         }
     }
 
-    /** The osq planes laid out once in the osq kernel's blocks, under the same quarter-of-the-heap rule as {@link #index}. */
-    @Override
-    public OsqIndex indexOsq(OsqCodes database) {
-        BlockedSearch searcher = searcher();
-        long bytes = database.planes().segment().byteSize();
-        if (bytes > Runtime.getRuntime().maxMemory() / 4) {
-            return SearchBackend.super.indexOsq(database);
-        }
-        BlockedSearch.Tiles laid;
-        try {
-            laid = searcher.layOut(database.planes(), osqKernel().lanes());
-        } catch (InternalError e) {
-            throw MappedFaults.explain(e, database.planes().source());
-        }
-        java.util.concurrent.atomic.AtomicReference<BlockedSearch.Tiles> tiles = new java.util.concurrent.atomic.AtomicReference<>(laid);
-        return new OsqIndex() {
-            @Override
-            public OsqCodes codes() {
-                return database;
-            }
-
-            @Override
-            public ScoredResult search(OsqCodes queries, int k) {
-                OsqCodes.requireSearchable(database, queries, k);
-                BlockedSearch.Tiles t = tiles.get();
-                if (t == null) {
-                    throw new IllegalStateException("this " + name() + " osq index was closed");
-                }
-                try {
-                    return OsqBlockedSearch.search(searcher(), osqKernel(), settings().threads(), database, t, queries, k);
-                } catch (InternalError e) {
-                    throw MappedFaults.explain(e, database.planes().source(), queries.planes().source());
-                }
-            }
-
-            @Override
-            public String residence() {
-                return String.format(java.util.Locale.ROOT, "in memory, re-laid in blocks: %.1f MiB", bytes / 1048576.0);
-            }
-
-            @Override
-            public void close() {
-                tiles.set(null); // the garbage collector frees the layout
-            }
-        };
-    }
-
     /** An index whose tiles were laid out once; searches run on this backend's threads. */
-    private final class BlockedIndex extends AbstractBinaryIndex {
+    private final class BlockedIndex<C extends Codes> extends AbstractBinaryIndex<C> {
         private final long bytes;
         private volatile BlockedSearch.Tiles tiles;
 
-        BlockedIndex(BinaryCodeBatch codes, BlockedSearch.Tiles tiles, long bytes) {
+        BlockedIndex(C codes, BlockedSearch.Tiles tiles, long bytes) {
             super(name(), codes);
             this.tiles = tiles;
             this.bytes = bytes;
         }
 
         @Override
-        protected SearchResult searchCopy(BinaryCodeBatch queries, int k) {
+        protected SearchResult searchCopy(C queries, int k) {
             BlockedSearch.Tiles laid = tiles;
             if (laid == null) { // closed by another thread since the check
                 requireOpen();
             }
-            return searcher().search(codes(), laid, queries, k);
+            return scan(searcher(), codes(), laid, queries, k);
         }
 
         @Override

@@ -100,7 +100,7 @@ public final class BlockedSearch {
     }
 
     /** The codes re-laid per search. */
-    private Tiles onTheFly(BinaryCodeBatch db) {
+    Tiles onTheFly(BinaryCodeBatch db) {
         return onTheFly(db, kernel.lanes());
     }
 
@@ -140,7 +140,7 @@ public final class BlockedSearch {
     }
 
     /** {@link #layOut(BinaryCodeBatch)} in blocks of {@code lanes} (another kernel's: the osq index). */
-    Tiles layOut(BinaryCodeBatch db, int lanes) {
+    public Tiles layOut(BinaryCodeBatch db, int lanes) {
         Tiles source = onTheFly(db, lanes);
         int tileCodes = source.tileCodes();
         BlockedTile[] tiles = new BlockedTile[Math.toIntExact(source.count())];
@@ -176,7 +176,7 @@ public final class BlockedSearch {
 
     /** Exact top-k over {@code db}'s tiles as {@code source} provides them. */
     public SearchResult search(BinaryCodeBatch db, Tiles source, BinaryCodeBatch queries, int k) {
-        SearchBackend.requireValid(db, queries, k);
+        db.requireSearchable(queries, k);
         int nq = Math.toIntExact(queries.rows());
         int words = db.words();
         // Padded to a whole number of the kernel's query groups with copies of the last query, whose results are

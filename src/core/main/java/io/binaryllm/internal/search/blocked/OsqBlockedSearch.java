@@ -1,11 +1,11 @@
 package io.binaryllm.internal.search.blocked;
 
 import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.data.Ranking;
 import io.binaryllm.internal.vectorization.FlatTopK;
 import io.binaryllm.internal.vectorization.OsqBatch;
 import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.search.ScoredResult;
 import io.binaryllm.search.SearchResult;
 
 import java.util.List;
@@ -22,13 +22,11 @@ final class OsqBlockedSearch {
     private OsqBlockedSearch() {
     }
 
-    /** The caller has made {@link OsqCodes#requireSearchable}'s checks. */
-    static ScoredResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, OsqCodes queries, int k) {
-        return search(blocked, kernel, threads, db, blocked.onTheFly(db.planes(), kernel.lanes()), queries, k);
-    }
-
-    /** The same over tiles laid out before ({@link BlockedSearch#layOut} in the kernel's lanes) or made on the fly. */
-    static ScoredResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, BlockedSearch.Tiles tiles,
+    /**
+     * Exact osq top-k over tiles laid out before ({@link BlockedSearch#layOut} in the kernel's lanes) or made on the
+     * fly; the caller has made {@link OsqCodes#requireSearchable}'s checks.
+     */
+    static SearchResult search(BlockedSearch blocked, OsqKernel kernel, int threads, OsqCodes db, BlockedSearch.Tiles tiles,
                                OsqCodes queries, int k) {
         int nq = Math.toIntExact(queries.rows());
         MemoryBudget.requireHeapFor("k", MemoryBudget.bytes(threads + 1L, nq, k, Long.BYTES + Integer.BYTES),
@@ -51,7 +49,7 @@ final class OsqBlockedSearch {
         long[] indices = new long[nq * k];
         int[] keys = new int[nq * k];
         BlockedSearch.merge(parts, nq, k, indices, keys);
-        return ScoredResult.ofKeys(new SearchResult(nq, k, indices, keys));
+        return new SearchResult(nq, k, indices, keys, Ranking.SCORE);
     }
 
 }

@@ -7,23 +7,22 @@ import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.internal.search.ReferenceBackend;
 import io.binaryllm.search.BinaryIndex;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
+import io.binaryllm.testing.CodeGen;
+import io.binaryllm.testing.Oracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.binaryllm.search.SearchBackend;
-import io.binaryllm.search.SearchResult;
-import io.binaryllm.testing.CodeGen;
-import io.binaryllm.testing.Oracle;
-
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,15 +62,15 @@ class BlockedBackendTest {
             f.setLength(header.length + rows * 8); // sparse: no disk used
         }
         try (CpuBackend cpu = new CpuBackend(); BinaryCodeBatch db = Npy.readCodes(big);
-             BinaryIndex index = cpu.index(db);
+             BinaryIndex<BinaryCodeBatch> index = cpu.index(db);
              BinaryCodeBatch small = RandomCodes.generate(new Seeds(1).stream("s"), 1000, 64, "s");
-             BinaryIndex laid = cpu.index(small)) {
+             BinaryIndex<BinaryCodeBatch> laid = cpu.index(small)) {
             assertThat(index.residence()).isEqualTo("in place");
             assertThat(laid.residence()).isEqualTo("in memory, re-laid in blocks: 0.0 MiB");
         }
         try (CpuBackend cpu = new CpuBackend();
              BinaryCodeBatch mib = RandomCodes.generate(new Seeds(1).stream("m"), 3 * 1024 * 1024 / 16, 128, "m");
-             BinaryIndex laid = cpu.index(mib)) {
+             BinaryIndex<BinaryCodeBatch> laid = cpu.index(mib)) {
             assertThat(laid.residence()).isEqualTo("in memory, re-laid in blocks: 3.0 MiB");
         }
     }
@@ -95,7 +94,7 @@ class BlockedBackendTest {
             org.junit.jupiter.api.Assumptions.assumeTrue(backend.availability().available(), backend.availability().detail());
             ExecutorService clients = Executors.newFixedThreadPool(8);
             try (backend; BinaryCodeBatch db = Oracle.codes(rows, 97); BinaryCodeBatch q = Oracle.codes(queries, 97);
-                 BinaryIndex index = backend.index(db)) {
+                 BinaryIndex<BinaryCodeBatch> index = backend.index(db)) {
                 List<Future<Boolean>> answers = new ArrayList<>();
                 for (int c = 0; c < 64; c++) {
                     int which = c % ks.length;

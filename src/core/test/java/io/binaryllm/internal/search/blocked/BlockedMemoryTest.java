@@ -21,7 +21,7 @@ class BlockedMemoryTest {
         try (BinaryCodeBatch db = RandomCodes.generate(new Seeds(1).stream("db"), 100_000, 64, "db");
              BinaryCodeBatch q = RandomCodes.generate(new Seeds(1).stream("q"), 1_000, 64, "q");
              CpuBackend cpu = new CpuBackend()) {
-            SearchBackend.requireValid(db, q, 100_000); // one copy of the results fits
+            db.requireSearchable(q, 100_000); // one copy of the results fits
             assertThatThrownBy(() -> cpu.search(db, q, 100_000))
                     .isInstanceOfSatisfying(BadArgumentException.class, e -> assertThat(e.argument()).isEqualTo("k"))
                     .hasMessageStartingWith("1000 queries x k=100000 on " + cpu.settings().threads() + " threads: ");

@@ -50,8 +50,8 @@ class CpuBackendConfigurationsTest {
                     q[0] = db[n - 1].clone();
                     BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
                     BinaryCodeBatch qCodes = Oracle.codes(q, bits);
-                    // and through the tiles laid out once (BinaryIndex's database), with the same tile boundaries
-                    try (BinaryIndex laid = backend.index(dbCodes)) {
+                    // and through the tiles laid out once (BinaryIndex<BinaryCodeBatch>'s database), with the same tile boundaries
+                    try (BinaryIndex<BinaryCodeBatch> laid = backend.index(dbCodes)) {
                         assertThat(laid.residence()).startsWith("in memory, re-laid");
                         for (int k : new int[]{1, Math.min(3, n), n}) {
                             SearchResult expected = Oracle.topK(db, q, k);

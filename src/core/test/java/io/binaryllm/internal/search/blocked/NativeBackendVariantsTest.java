@@ -62,7 +62,7 @@ class NativeBackendVariantsTest {
                     q[3] = db[0].clone();
                     BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
                     BinaryCodeBatch qCodes = Oracle.codes(q, bits);
-                    try (io.binaryllm.search.BinaryIndex laid = backend.index(dbCodes)) { // tiles laid out once
+                    try (io.binaryllm.search.BinaryIndex<BinaryCodeBatch> laid = backend.index(dbCodes)) { // tiles laid out once
                         for (int k : new int[]{1, Math.min(4, n), n}) {
                             SearchResult expected = Oracle.topK(db, q, k);
                             assertThat(backend.search(dbCodes, qCodes, k).firstDifference(expected))

@@ -53,7 +53,7 @@ class OpenClChunkingTest {
                     for (long chunkRows : new long[]{1, 3, 64, n}) {
                         OpenClBackend backend = new OpenClBackend(chunkRows * (db.planes().words() * Long.BYTES + 16));
                         for (int k : new int[]{1, Math.min(5, n), n}) {
-                            assertThat(backend.searchOsq(db, q, k).firstDifference(OsqOracle.topK(db, q, k)))
+                            assertThat(backend.search(db, q, k).firstDifference(OsqOracle.topK(db, q, k)))
                                     .as("dims=%d n=%d chunk=%d rows k=%d", dims, n, chunkRows, k).isNull();
                         }
                     }

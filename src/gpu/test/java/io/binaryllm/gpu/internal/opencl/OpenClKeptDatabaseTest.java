@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A database kept on the device (GpuBackend.prepare, BinaryIndex on a GPU backend) uploads only the queries per
+ * A database kept on the device (GpuBackend.prepare, BinaryIndex<BinaryCodeBatch> on a GPU backend) uploads only the queries per
  * search and gives its device memory back when closed (its answers are checked case by case by EquivalenceSuite).
  */
 class OpenClKeptDatabaseTest {
@@ -30,7 +30,7 @@ class OpenClKeptDatabaseTest {
         BinaryCodeBatch qCodes = Oracle.codes(q, bits);
         long before = keptBytes();
         try (OpenClBackend backend = new OpenClBackend()) {
-            BinaryIndex kept = backend.index(dbCodes);
+            BinaryIndex<BinaryCodeBatch> kept = backend.index(dbCodes);
             assertThat(keptBytes() - before).isEqualTo(dbCodes.segment().byteSize());
             for (int k : new int[]{1, 10, 33, 500}) { // the one-pass kernel and the counting selection
                 assertThat(kept.search(qCodes, k)).as("k=%d", k).isEqualTo(Oracle.topK(db, q, k));
@@ -59,7 +59,7 @@ class OpenClKeptDatabaseTest {
         int[][] db = CodeGen.tieHeavy(21, 100, bits);
         int[][] q = CodeGen.tieHeavy(22, 6, bits);
         try (OpenClBackend backend = new OpenClBackend(30L * Long.BYTES);
-             BinaryIndex kept = backend.index(Oracle.codes(db, bits))) {
+             BinaryIndex<BinaryCodeBatch> kept = backend.index(Oracle.codes(db, bits))) {
             assertThat(kept.residence()).isEqualTo("in place");
             for (int k : new int[]{1, 40, 100}) {
                 assertThat(kept.search(Oracle.codes(q, bits), k)).isEqualTo(Oracle.topK(db, q, k));
@@ -67,7 +67,7 @@ class OpenClKeptDatabaseTest {
         }
     }
 
-    /** BinaryIndex on the opencl backend keeps its codes on the device; the engine frees what is left open. */
+    /** BinaryIndex<BinaryCodeBatch> on the opencl backend keeps its codes on the device; the engine frees what is left open. */
     @Test
     void theEnginesIndexesLiveOnTheDeviceUntilClosed() {
         OpenClTests.runtime();
@@ -76,12 +76,12 @@ class OpenClKeptDatabaseTest {
         int[][] q = CodeGen.tieHeavy(32, 5, bits);
         long before = keptBytes();
         try (BinaryEngine engine = BinaryEngine.builder().backend("opencl").build()) {
-            try (BinaryIndex index = engine.index(Oracle.codes(db, bits))) {
+            try (BinaryIndex<BinaryCodeBatch> index = engine.index(Oracle.codes(db, bits))) {
                 assertThat(index.residence()).startsWith("on the opencl device");
                 assertThat(index.search(Oracle.codes(q, bits), 12)).isEqualTo(Oracle.topK(db, q, 12));
             }
             assertThat(keptBytes()).isEqualTo(before);
-            BinaryIndex leftOpen = engine.index(Oracle.codes(db, bits));
+            BinaryIndex<BinaryCodeBatch> leftOpen = engine.index(Oracle.codes(db, bits));
             assertThat(leftOpen.search(Oracle.codes(q, bits), 3)).isEqualTo(Oracle.topK(db, q, 3));
             assertThat(keptBytes()).isGreaterThan(before);
         }
