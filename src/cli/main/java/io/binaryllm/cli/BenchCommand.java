@@ -28,11 +28,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -133,10 +132,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (json != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("machine", machine());
-            doc.put("rows", rows);
-            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
+            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(new Report(Machine.here(), rows));
             AtomicOutput.writeBytes(json, force, text);
         }
         return Main.OK;
@@ -366,14 +362,17 @@ final class BenchCommand implements Callable<Integer> {
         return BinaryCodeBatch.wrap(q.segment().asSlice(0, (long) rows * q.words() * Long.BYTES), rows, q.bits(), q.source(), null);
     }
 
-    static Map<String, Object> machine() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", cpuModel());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("date", java.time.LocalDate.now().toString());
-        return m;
+    /** What {@code --json} writes: where it ran, and every row. */
+    record Report(Machine machine, List<BenchRow> rows) {
+    }
+
+    /** The machine a benchmark ran on. */
+    record Machine(String cpu, int cores, String java, String os, String date) {
+        static Machine here() {
+            return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"), LocalDate.now().toString());
+        }
     }
 
     private static String cpuModel() {

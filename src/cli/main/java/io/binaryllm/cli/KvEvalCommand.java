@@ -25,10 +25,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "kv-eval", mixinStandardHelpOptions = true,
@@ -143,21 +141,9 @@ final class KvEvalCommand implements Callable<Integer> {
             throw new BadArgumentException("tokenizer", "--text with a llama2.c model needs --tokenizer tokenizer.bin");
         }
         List<KvEval.PolicyAtBudget> made = new ArrayList<>();
+        KvPolicies.Options options = new KvPolicies.Options(seed, codeBits, page, backend);
         for (String p : policies) {
-            made.add(switch (p) {
-                case "full" -> b -> KvPolicies.full();
-                case "exact" -> b -> KvPolicies.exact(b);
-                case "window" -> b -> KvPolicies.window(b);
-                case "random" -> b -> KvPolicies.random(b, seed);
-                case "binary" -> b -> KvPolicies.binary(b, "sign", null, seed, backend);
-                case "binary-hyperplane" -> b -> KvPolicies.binary(b, "hyperplane", codeBits, seed, backend);
-                case "binary-centred" -> b -> KvPolicies.binary(b, "sign", null, true, seed, backend);
-                case "binary-hyperplane-centred" -> b -> KvPolicies.binary(b, "hyperplane", codeBits, true, seed, backend);
-                case "binary-asym" -> b -> KvPolicies.binaryAsym(b, codeBits, seed);
-                case "pages" -> b -> KvPolicies.pages(b, page);
-                default -> throw new BadArgumentException("policies", "unknown policy '" + p
-                        + "' (full, exact, window, random, pages, binary, binary-hyperplane, binary-centred, binary-hyperplane-centred, binary-asym)");
-            });
+            made.add(KvPolicies.byName(p, options));
         }
         for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output
             p.at(bs.getFirst()).open(c).close();
@@ -220,20 +206,14 @@ final class KvEvalCommand implements Callable<Integer> {
     }
 
     private void write(Path dir, LlamaConfig c, int[][] tokens, List<KvBudget> bs, List<KvEval.Row> rows) {
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        Map<String, Object> modelInfo = new LinkedHashMap<>();
-        modelInfo.put("file", model.getFileName().toString());
-        modelInfo.put("config", c);
-        modelInfo.put("parameters", c.parameters());
-        metrics.put("model", modelInfo);
-        metrics.put("sequences", Map.of("count", tokens.length, "length", tokens[0].length, "first", first, "seed", seed,
-                "source", text == null ? "sampled from the model" : "text " + text.getFileName()));
-        metrics.put("budgets", bs.stream().map(KvBudget::label).toList());
-        metrics.put("sink", bs.stream().map(KvBudget::sink).toList());
-        metrics.put("recent", bs.stream().map(b -> b.share() == 0 ? (Object) b.recent() : b.recentShare() * 100 + "% of the step's budget").toList());
-        metrics.put("rows", rows);
+        Metrics metrics = new Metrics(new ModelInfo(model.getFileName().toString(), c, c.parameters()),
+                new Sequences(text == null ? "sampled from the model" : "text " + text.getFileName(), tokens.length,
+                        tokens[0].length, first, seed),
+                bs.stream().map(KvBudget::label).toList(), bs.stream().map(KvBudget::sink).toList(),
+                bs.stream().map(b -> b.share() == 0 ? (Object) b.recent() : b.recentShare() * 100 + "% of the step's budget").toList(),
+                rows);
         try {
-            AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(sorted(metrics)));
+            AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the metrics", e); // records of numbers and strings: a bug
         }
@@ -246,15 +226,21 @@ final class KvEvalCommand implements Callable<Integer> {
                 text == null ? "drawn from the model (seed " + seed + ")" : "cut from " + text.getFileName(), rows);
     }
 
-    /** The sequences map with a fixed key order (Map.of has none). */
-    private static Map<String, Object> sorted(Map<String, Object> metrics) {
-        @SuppressWarnings("unchecked") Map<String, Object> seq = (Map<String, Object>) metrics.get("sequences");
-        Map<String, Object> ordered = new LinkedHashMap<>();
-        for (String k : List.of("source", "count", "length", "first", "seed")) {
-            ordered.put(k, seq.get(k));
-        }
-        metrics.put("sequences", ordered);
-        return metrics;
+    /**
+     * What {@code metrics.json} holds, in this order.
+     *
+     * @param recent each budget's recent positions: a count, or a share of the step's budget in words
+     */
+    record Metrics(ModelInfo model, Sequences sequences, List<String> budgets, List<Integer> sink, List<Object> recent,
+                   List<KvEval.Row> rows) {
+    }
+
+    /** The model measured: its file, shape and parameter count. */
+    record ModelInfo(String file, LlamaConfig config, long parameters) {
+    }
+
+    /** The token windows measured: where they came from, how many, how long. */
+    record Sequences(String source, int count, int length, int first, long seed) {
     }
 
 }

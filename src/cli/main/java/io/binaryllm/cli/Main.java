@@ -146,6 +146,9 @@ public final class Main {
             default -> null;
         };
         if (line != null) {
+            if (line.contains("-Xmx")) { // the library names the JVM's option; this launcher takes it from the environment
+                line += "; bin/binaryllm passes BINARYLLM_JAVA_OPTS to the JVM";
+            }
             err.println(Messages.oneLine("binaryllm: " + line)); // one line is the contract, whatever a message quotes
             if (debug) {
                 e.printStackTrace(err);

@@ -179,7 +179,8 @@ class HostileInputTest {
         StringWriter err = new StringWriter();
         assertThat(Main.failure(new OutOfMemoryError("Java heap space"), false, new PrintWriter(err, true))).isEqualTo(Main.BAD_INPUT);
         assertThat(err.toString().lines()).singleElement().asString()
-                .startsWith("binaryllm: out of memory (Java heap space): the JVM may use at most ").contains("-Xmx");
+                .startsWith("binaryllm: out of memory (Java heap space): the JVM may use at most ").contains("-Xmx")
+                .endsWith("; bin/binaryllm passes BINARYLLM_JAVA_OPTS to the JVM");
         StringWriter fault = new StringWriter();
         assertThat(Main.failure(new InternalError("a fault occurred in an unsafe memory access operation"), false,
                 new PrintWriter(fault, true))).isEqualTo(Main.BAD_INPUT);

@@ -71,13 +71,13 @@ public final class MemoryBudget {
             return Optional.empty();
         }
         return Optional.of(size(bytes) + " of heap needed, the JVM may use at most " + size(max)
-                + " (raise it with -Xmx, e.g. BINARYLLM_JAVA_OPTS=-Xmx" + Math.max(1, (bytes >> 30) + 2) + "g)");
+                + " (raise the JVM's -Xmx, e.g. -Xmx" + Math.max(1, (bytes >> 30) + 2) + "g)");
     }
 
     /** What to do when the heap ran out: how large it may grow, and how to raise that. */
     public static String heapAdvice() {
         return "the JVM may use at most " + size(Runtime.getRuntime().maxMemory())
-                + " of heap; give it more (BINARYLLM_JAVA_OPTS=-Xmx<size>) or less data";
+                + " of heap; give it more (the JVM's -Xmx) or less data";
     }
 
     /** Why {@code bytes} of off-heap memory cannot be allocated ("89.4 GiB of memory needed, 21.0 GiB available"), if so. */

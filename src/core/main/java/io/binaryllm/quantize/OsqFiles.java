@@ -81,7 +81,7 @@ public final class OsqFiles {
         for (Path p : new Path[]{correctionsFile, centroidFile}) {
             if (!Files.exists(p)) {
                 throw BadInputException.in(p, "missing: osq codes " + codesFile + " need their corrections and centroid beside them"
-                        + " (pack --binarizer osq writes all three)");
+                        + " (an osq pack is three files: codes, corrections and centroid)");
             }
         }
         float[] centroid;

@@ -122,10 +122,10 @@ class MemoryBudgetTest {
         assertThat(MemoryBudget.heapShortfall(max)).isEmpty();
         assertThat(MemoryBudget.heapShortfall(max + 1)).get().asString()
                 .startsWith(MemoryBudget.size(max + 1) + " of heap needed, the JVM may use at most " + MemoryBudget.size(max))
-                .endsWith("BINARYLLM_JAVA_OPTS=-Xmx" + ((max + 1 >> 30) + 2) + "g)");
+                .endsWith("(raise the JVM's -Xmx, e.g. -Xmx" + ((max + 1 >> 30) + 2) + "g)");
         assertThat(MemoryBudget.heapShortfall(Long.MAX_VALUE)).get().asString().contains("-Xmx8589934593g");
         assertThat(MemoryBudget.heapAdvice()).isEqualTo("the JVM may use at most " + MemoryBudget.size(max)
-                + " of heap; give it more (BINARYLLM_JAVA_OPTS=-Xmx<size>) or less data");
+                + " of heap; give it more (the JVM's -Xmx) or less data");
         // small off-heap allocations are not checked at all
         assertThat(MemoryBudget.offHeapShortfall(MemoryBudget.UNCHECKED_OFF_HEAP - 1)).isEmpty();
         assumeTrue(MemoryBudget.offHeapAvailable() < Long.MAX_VALUE, "this system does not say how much memory is available");

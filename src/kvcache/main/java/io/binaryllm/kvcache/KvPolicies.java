@@ -9,9 +9,9 @@ import io.binaryllm.kvcache.internal.PageSelector;
 import io.binaryllm.kvcache.internal.RandomSelector;
 import io.binaryllm.seed.Seeds;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
-
 
 /**
  * The KV cache policies. Each keeps at most a {@link KvBudget}'s positions for a query (the first {@code sink} and the last
@@ -19,7 +19,42 @@ import java.util.function.ToIntFunction;
  * so with the budget equal to the context every policy is {@link #full()} exactly.
  */
 public final class KvPolicies {
+    /** The policies {@link #byName} makes, in the order a listing shows them. */
+    public static final List<String> NAMES = List.of("full", "exact", "window", "random", "pages", "binary", "binary-hyperplane",
+            "binary-centred", "binary-hyperplane-centred", "binary-asym");
+
     private KvPolicies() {
+    }
+
+    /**
+     * What a policy chosen by name may take beside its budget.
+     *
+     * @param seed     the seed of {@code random} and of the binary policies' projections
+     * @param codeBits bits a key's code for {@code binary-hyperplane}, {@code binary-hyperplane-centred} and {@code binary-asym}
+     * @param page     positions a page for {@code pages}
+     * @param backend  the search backend of the binary policies
+     */
+    public record Options(long seed, int codeBits, int page, String backend) {
+    }
+
+    /**
+     * The policy {@code name} ({@link #NAMES}) at any budget; an unknown name is a {@link BadArgumentException} for
+     * {@code policies}, with the names there are.
+     */
+    public static KvEval.PolicyAtBudget byName(String name, Options o) {
+        return switch (name) {
+            case "full" -> b -> full();
+            case "exact" -> KvPolicies::exact;
+            case "window" -> KvPolicies::window;
+            case "random" -> b -> random(b, o.seed());
+            case "binary" -> b -> binary(b, "sign", null, o.seed(), o.backend());
+            case "binary-hyperplane" -> b -> binary(b, "hyperplane", o.codeBits(), o.seed(), o.backend());
+            case "binary-centred" -> b -> binary(b, "sign", null, true, o.seed(), o.backend());
+            case "binary-hyperplane-centred" -> b -> binary(b, "hyperplane", o.codeBits(), true, o.seed(), o.backend());
+            case "binary-asym" -> b -> binaryAsym(b, o.codeBits(), o.seed());
+            case "pages" -> b -> pages(b, o.page());
+            default -> throw new BadArgumentException("policies", "unknown policy '" + name + "' (" + String.join(", ", NAMES) + ")");
+        };
     }
 
     /** A policy as its name, its selection state a position, and how a decoder's selector is opened. */

@@ -77,7 +77,7 @@ public final class LlamaModel {
             throw io.binaryllm.BadInputException.in(source, config.parameters() + " parameters need "
                     + io.binaryllm.kvcache.internal.Heap.mb(bytes) + " MB of heap as float32, this JVM has "
                     + io.binaryllm.kvcache.internal.Heap.mb(io.binaryllm.kvcache.internal.Heap.available())
-                    + " MB free (give it more, e.g. BINARYLLM_JAVA_OPTS=-Xmx16g)");
+                    + " MB free (raise the JVM's -Xmx, e.g. -Xmx16g)");
         }
     }
 

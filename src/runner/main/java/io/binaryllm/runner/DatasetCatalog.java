@@ -77,12 +77,16 @@ public final class DatasetCatalog {
         return Optional.ofNullable(ENTRIES.get(name));
     }
 
-    /** Loads a catalog dataset by name, or the files a config names (relative to {@code base}). */
-    public static Dataset load(String name, String corpus, String queries, String qrels, String labels,
-                                                String corpusIds, String queryIds, Path base) {
+    /** Loads a config's dataset: a catalog dataset by name, or the files it names (relative to {@code base}). */
+    public static Dataset load(RunConfig.Dataset dataset, Path base) {
+        String name = dataset.name();
+        String corpus = dataset.corpus();
+        String queries = dataset.queries();
+        String qrels = dataset.qrels();
+        String labels = dataset.labels();
         if (name != null) {
             return find(name).orElseThrow(() -> new BadInputException("dataset.name: unknown dataset '" + name + "'"
-                    + Nearest.hint(name, ENTRIES.keySet()) + " (see `binaryllm datasets`)")).load().get();
+                    + Nearest.hint(name, ENTRIES.keySet()) + "; known: " + String.join(", ", ENTRIES.keySet()))).load().get();
         }
         FloatEmbeddingBatch c = EmbeddingFiles.read(base.resolve(corpus));
         FloatEmbeddingBatch q = EmbeddingFiles.read(base.resolve(queries));
@@ -103,8 +107,8 @@ public final class DatasetCatalog {
             l = Optional.of(values);
         }
         return new Dataset(
-                new EmbeddingDataset(corpus, c, ids(base, corpusIds, c.rows()), l),
-                new QueryDataset(queries, q, ids(base, queryIds, q.rows()), Optional.ofNullable(qrels).map(f -> QrelsFiles.read(base.resolve(f)))));
+                new EmbeddingDataset(corpus, c, ids(base, dataset.corpusIds(), c.rows()), l),
+                new QueryDataset(queries, q, ids(base, dataset.queryIds(), q.rows()), Optional.ofNullable(qrels).map(f -> QrelsFiles.read(base.resolve(f)))));
     }
 
     /** {@code <i8} labels as ints: class numbers, which must fit. */

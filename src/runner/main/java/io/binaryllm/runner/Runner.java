@@ -4,7 +4,6 @@ import io.binaryllm.runner.internal.RunPipeline;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Evaluation runs, {@code binaryllm run}'s library form: a config (YAML or JSON, {@link RunConfig}) through dataset,
@@ -21,7 +20,7 @@ public final class Runner {
      * @param dir     the run directory
      * @param metrics what {@code metrics.json} holds
      */
-    public record Outcome(Path dir, Map<String, Object> metrics) {
+    public record Outcome(Path dir, RunMetrics metrics) {
     }
 
     /** Runs {@code configFile}, printing progress lines to {@code out}. */

@@ -4,7 +4,6 @@ import io.binaryllm.runner.internal.RunPipeline;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A run's variants measured somewhere else than in turn on this machine: on a cluster's executors, say. The run
@@ -32,7 +31,7 @@ public final class Sweep {
      * A variant's entry of {@code metrics.json} and the Hamming distances of its neighbours as fractions of its bits
      * (for the report's histogram; null for osq).
      */
-    public record Measured(Map<String, Object> metrics, double[] distanceFractions) implements Serializable {
+    public record Measured(RunMetrics.VariantMetrics metrics, double[] distanceFractions) implements Serializable {
     }
 
     /** Measures every variant of a plan, by calling {@link #measure} wherever it likes. */

@@ -2,10 +2,10 @@ package io.binaryllm.spark;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
-import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqQuantizer;
@@ -139,7 +139,7 @@ final class ShardFiles {
                     fs.copyToLocalFile(false, from, new org.apache.hadoop.fs.Path(sibling.toUri()), true);
                 } catch (FileNotFoundException e) {
                     throw BadInputException.in(from.toString(), "missing: osq codes " + uri
-                            + " need their corrections and centroid beside them (pack --binarizer osq writes all three)");
+                            + " need their corrections and centroid beside them (an osq pack is three files)");
                 }
             }
             return new LocalCopy(target, dir);
@@ -177,7 +177,7 @@ final class ShardFiles {
             }
             if (!Files.exists(centroidFile)) {
                 throw BadInputException.in(centroidFile, "missing: osq codes " + uri + " need their centroid beside them"
-                        + " (pack --binarizer osq writes it)");
+                        + " (an osq pack writes it beside the codes)");
             }
             try (FloatEmbeddingBatch c = Npy.readFloats(centroidFile)) {
                 int planeWords = OsqCodes.planeWords(c.dims());

@@ -15,6 +15,7 @@ import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.runner.RunConfig;
+import io.binaryllm.runner.RunMetrics;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
 
@@ -60,8 +61,8 @@ final class Evaluator {
         return Cosine.topK(corpus.vectors(), queries.vectors(), Math.min(Math.max(maxK(), kPrime), (int) corpus.vectors().rows()));
     }
 
-    Map<String, Object> retrieval(long[][] ranked) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, RunMetrics.Retrieval> retrieval(long[][] ranked) {
+        Map<String, RunMetrics.Retrieval> out = new LinkedHashMap<>();
         Qrels qrels = queries.qrels().orElseThrow();
         List<String> queryIds = new ArrayList<>();
         List<List<String>> docs = new ArrayList<>();
@@ -71,13 +72,8 @@ final class Evaluator {
         }
         for (int k : ks) {
             RetrievalMetrics.Scores s = RetrievalMetrics.evaluate(queryIds, docs, qrels, k);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("recall", s.recall());
-            m.put("ndcg", s.ndcg());
-            m.put("mrr", s.mrr());
-            m.put("evaluated_queries", s.evaluatedQueries());
-            m.put("queries_without_relevant", s.queriesWithoutRelevant());
-            out.put(String.valueOf(k), m);
+            out.put(String.valueOf(k), new RunMetrics.Retrieval(s.recall(), s.ndcg(), s.mrr(), s.evaluatedQueries(),
+                    s.queriesWithoutRelevant()));
         }
         return out;
     }
@@ -112,8 +108,8 @@ final class Evaluator {
         return rescored;
     }
 
-    Map<String, Object> overlap(long[][] floatTop, long[][] top) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Double> overlap(long[][] floatTop, long[][] top) {
+        Map<String, Double> out = new LinkedHashMap<>();
         for (int k : ks) {
             if (k <= floatTop[0].length && k <= top[0].length) {
                 out.put(String.valueOf(k), Overlap.meanAtK(floatTop, top, k));
@@ -123,8 +119,8 @@ final class Evaluator {
     }
 
     /** |float top-k ∩ binary top-k'| / k, for each k <= k'. */
-    Map<String, Object> recallOfFloat(long[][] floatTop, long[][] top) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Double> recallOfFloat(long[][] floatTop, long[][] top) {
+        Map<String, Double> out = new LinkedHashMap<>();
         int kp = Math.min(kPrime, top[0].length);
         for (int k : ks) {
             if (k > kp || k > floatTop[0].length) {
@@ -167,7 +163,7 @@ final class Evaluator {
         return new int[][]{train, test};
     }
 
-    Map<String, Object> classifyFloat(int[][] split) {
+    RunMetrics.ClassificationScores classifyFloat(int[][] split) {
         int[] labels = corpus.labels().orElseThrow();
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         long[] candidates = Arrays.stream(split[0]).asLongStream().toArray();
@@ -183,7 +179,7 @@ final class Evaluator {
         return scores(split, predicted);
     }
 
-    Map<String, Object> classifyBinary(int[][] split, BinaryCodeBatch codes) {
+    RunMetrics.ClassificationScores classifyBinary(int[][] split, BinaryCodeBatch codes) {
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         try (BinaryCodeBatch train = gather(codes, split[0]); BinaryCodeBatch test = gather(codes, split[1])) {
             return vote(split, engine.backend().search(train, test, kn).indexLists());
@@ -191,7 +187,7 @@ final class Evaluator {
     }
 
     /** kNN by osq score: the training rows' document codes, the test rows encoded as queries by the same quantizer. */
-    Map<String, Object> classifyOsq(int[][] split, OsqQuantizer quantizer, OsqCodes codes, int queryBits) {
+    RunMetrics.ClassificationScores classifyOsq(int[][] split, OsqQuantizer quantizer, OsqCodes codes, int queryBits) {
         int kn = Math.min(config.evaluation().classification().neighbours(), split[0].length);
         int dims = corpus.vectors().dims();
         float[] testRows = new float[Math.multiplyExact(split[1].length, dims)];
@@ -207,7 +203,7 @@ final class Evaluator {
     }
 
     /** Each held-out row's label by the vote of its neighbours among the training rows, scored. */
-    private Map<String, Object> vote(int[][] split, long[][] neighbours) {
+    private RunMetrics.ClassificationScores vote(int[][] split, long[][] neighbours) {
         int[] labels = corpus.labels().orElseThrow();
         int[] trainLabels = Arrays.stream(split[0]).map(i -> labels[i]).toArray();
         int[] predicted = new int[split[1].length];
@@ -225,16 +221,12 @@ final class Evaluator {
         return out;
     }
 
-    private Map<String, Object> scores(int[][] split, int[] predicted) {
+    private RunMetrics.ClassificationScores scores(int[][] split, int[] predicted) {
         int[] labels = corpus.labels().orElseThrow();
         int[] truth = Arrays.stream(split[1]).map(i -> labels[i]).toArray();
         Classification.Scores s = Classification.score(truth, predicted);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accuracy", s.accuracy());
-        m.put("macro_f1", s.macroF1());
-        m.put("tested", s.tested());
-        m.put("neighbours", Math.min(config.evaluation().classification().neighbours(), split[0].length));
-        return m;
+        return new RunMetrics.ClassificationScores(s.accuracy(), s.macroF1(), s.tested(),
+                Math.min(config.evaluation().classification().neighbours(), split[0].length));
     }
 
     private static BinaryCodeBatch gather(BinaryCodeBatch codes, int[] rows) {

@@ -1,8 +1,8 @@
 package io.binaryllm.runner.internal;
 
-
 import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.runner.RunConfig;
+import io.binaryllm.runner.RunMetrics;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,71 +16,67 @@ final class Report {
     private Report() {
     }
 
-    @SuppressWarnings("unchecked")
-    static void write(Path dir, RunConfig config, Map<String, Object> metrics, Map<String, double[]> distances,
+    static void write(Path dir, RunConfig config, RunMetrics metrics, Map<String, double[]> distances,
                       RunPipeline.Throughput throughput) {
-        Map<String, Object> dataset = (Map<String, Object>) metrics.get("dataset");
-        Map<String, Object> floatM = (Map<String, Object>) metrics.get("float");
-        List<Map<String, Object>> variants = (List<Map<String, Object>>) metrics.get("variants");
+        RunMetrics.DatasetSummary dataset = metrics.dataset();
+        RunMetrics.FloatMetrics floatM = metrics.floatMetrics();
+        List<RunMetrics.VariantMetrics> variants = metrics.variants();
         List<Integer> ks = config.evaluation().k().stream().distinct().sorted().toList();
-        boolean qrels = floatM.containsKey("retrieval");
-        boolean classify = floatM.containsKey("classification");
+        boolean qrels = floatM.retrieval() != null;
+        boolean classify = floatM.classification() != null;
         int mainK = ks.contains(10) ? 10 : ks.getLast();
+        String atK = String.valueOf(mainK);
+        int kPrime = config.evaluation().recallKPrime();
         StringBuilder md = new StringBuilder();
         md.append("# BinaryLLM run `").append(config.name()).append("`\n\n");
-        md.append("Dataset `").append(dataset.get("name")).append("`: ").append(dataset.get("corpus_rows")).append(" documents, ")
-                .append(dataset.get("query_rows")).append(" queries, ").append(dataset.get("dims")).append(" dimensions. Backend `")
+        md.append("Dataset `").append(dataset.name()).append("`: ").append(dataset.corpusRows()).append(" documents, ")
+                .append(dataset.queryRows()).append(" queries, ").append(dataset.dims()).append(" dimensions. Backend `")
                 .append(config.backend()).append("`, seed ").append(config.seed()).append(". Float baseline: exact cosine in double, ties by index.\n\n");
 
         md.append("## How much of the float ranking binary codes keep\n\n");
-        md.append("Overlap@k of rescored variants is that of the re-ranked list; the top-").append(config.evaluation().recallKPrime())
+        md.append("Overlap@k of rescored variants is that of the re-ranked list; the top-").append(kPrime)
                 .append(" columns are of the binary ranking alone.\n\n");
         md.append("| variant | bits | bytes/vector |");
         ks.forEach(k -> md.append(" overlap@").append(k).append(" |"));
-        ks.stream().filter(k -> k <= config.evaluation().recallKPrime()).forEach(k ->
-                md.append(" float top-").append(k).append(" in top-").append(config.evaluation().recallKPrime()).append(" |"));
-        md.append("\n|").append(" --- |".repeat(3 + ks.size() + (int) ks.stream().filter(k -> k <= config.evaluation().recallKPrime()).count())).append("\n");
-        for (Map<String, Object> v : variants) {
-            md.append("| ").append(v.get("name")).append(" | ").append(v.get("bits")).append(" | ").append(v.get("bytes_per_vector")).append(" |");
-            Map<String, Object> o = (Map<String, Object>) v.getOrDefault(v.containsKey("overlap_rescored") ? "overlap_rescored" : "overlap", Map.of());
+        ks.stream().filter(k -> k <= kPrime).forEach(k -> md.append(" float top-").append(k).append(" in top-").append(kPrime).append(" |"));
+        md.append("\n|").append(" --- |".repeat(3 + ks.size() + (int) ks.stream().filter(k -> k <= kPrime).count())).append("\n");
+        for (RunMetrics.VariantMetrics v : variants) {
+            md.append("| ").append(v.name()).append(" | ").append(v.bits()).append(" | ").append(v.bytesPerVector()).append(" |");
+            Map<String, Double> o = orEmpty(v.overlapRescored() != null ? v.overlapRescored() : v.overlap());
             ks.forEach(k -> md.append(" ").append(fmt(o.get(String.valueOf(k)))).append(" |"));
-            Map<String, Object> r = (Map<String, Object>) v.getOrDefault("recall_of_float_top_k_in_top_k_prime", Map.of());
-            ks.stream().filter(k -> k <= config.evaluation().recallKPrime()).forEach(k -> md.append(" ").append(fmt(r.get(String.valueOf(k)))).append(" |"));
+            Map<String, Double> r = orEmpty(v.recallOfFloatTopKInTopKPrime());
+            ks.stream().filter(k -> k <= kPrime).forEach(k -> md.append(" ").append(fmt(r.get(String.valueOf(k)))).append(" |"));
             md.append("\n");
         }
         if (qrels) {
-            Map<String, Map<String, Object>> fr = (Map<String, Map<String, Object>>) floatM.get("retrieval");
-            Map<String, Object> f = fr.get(String.valueOf(mainK));
+            RunMetrics.Retrieval f = floatM.retrieval().get(atK);
             md.append("\n## Retrieval against the relevance judgments (k = ").append(mainK).append(")\n\n");
-            md.append("Queries evaluated: ").append(f.get("evaluated_queries")).append("; without any relevant document (excluded): ")
-                    .append(f.get("queries_without_relevant")).append(".\n\n");
+            md.append("Queries evaluated: ").append(f.evaluatedQueries()).append("; without any relevant document (excluded): ")
+                    .append(f.queriesWithoutRelevant()).append(".\n\n");
             md.append("Kept: the share of the float32 score.\n\n");
             md.append("| variant | nDCG | kept | recall | kept | MRR | nDCG rescored | kept | recall rescored | kept |\n")
                     .append("|").append(" --- |".repeat(10)).append("\n");
-            md.append("| float32 | ").append(fmt(f.get("ndcg"))).append(" | 100% | ").append(fmt(f.get("recall"))).append(" | 100% | ")
-                    .append(fmt(f.get("mrr"))).append(" | | | | |\n");
-            for (Map<String, Object> v : variants) {
-                Map<String, Object> b = ((Map<String, Map<String, Object>>) v.get("retrieval")).get(String.valueOf(mainK));
-                Map<String, Map<String, Object>> rs = (Map<String, Map<String, Object>>) v.get("retrieval_rescored");
-                Map<String, Object> re = rs == null ? null : rs.get(String.valueOf(mainK));
-                md.append("| ").append(v.get("name")).append(" | ").append(fmt(b.get("ndcg"))).append(" | ").append(share(b.get("ndcg"), f.get("ndcg")))
-                        .append(" | ").append(fmt(b.get("recall"))).append(" | ").append(share(b.get("recall"), f.get("recall")))
-                        .append(" | ").append(fmt(b.get("mrr"))).append(" | ");
-                for (String metric : List.of("ndcg", "recall")) {
-                    md.append(re == null ? "" : fmt(re.get(metric))).append(" | ").append(re == null ? "" : share(re.get(metric), f.get(metric))).append(" | ");
-                }
-                md.setLength(md.length() - 1);
+            md.append("| float32 | ").append(fmt(f.ndcg())).append(" | 100% | ").append(fmt(f.recall())).append(" | 100% | ")
+                    .append(fmt(f.mrr())).append(" | | | | |\n");
+            for (RunMetrics.VariantMetrics v : variants) {
+                RunMetrics.Retrieval b = v.retrieval().get(atK);
+                RunMetrics.Retrieval re = v.retrievalRescored() == null ? null : v.retrievalRescored().get(atK);
+                md.append("| ").append(v.name()).append(" | ").append(fmt(b.ndcg())).append(" | ").append(share(b.ndcg(), f.ndcg()))
+                        .append(" | ").append(fmt(b.recall())).append(" | ").append(share(b.recall(), f.recall()))
+                        .append(" | ").append(fmt(b.mrr())).append(" | ");
+                md.append(re == null ? "" : fmt(re.ndcg())).append(" | ").append(re == null ? "" : share(re.ndcg(), f.ndcg())).append(" | ");
+                md.append(re == null ? "" : fmt(re.recall())).append(" | ").append(re == null ? "" : share(re.recall(), f.recall())).append(" |");
                 md.append("\n");
             }
         }
         if (classify) {
-            Map<String, Object> fc = (Map<String, Object>) floatM.get("classification");
-            md.append("\n## kNN classification (").append(fc.get("neighbours")).append(" neighbours, ").append(fc.get("tested"))
+            RunMetrics.ClassificationScores fc = floatM.classification();
+            md.append("\n## kNN classification (").append(fc.neighbours()).append(" neighbours, ").append(fc.tested())
                     .append(" held-out documents, seeded split)\n\n| variant | accuracy | macro-F1 |\n| --- | --- | --- |\n");
-            md.append("| float32 | ").append(fmt(fc.get("accuracy"))).append(" | ").append(fmt(fc.get("macro_f1"))).append(" |\n");
-            for (Map<String, Object> v : variants) {
-                Map<String, Object> c = (Map<String, Object>) v.get("classification");
-                md.append("| ").append(v.get("name")).append(" | ").append(fmt(c.get("accuracy"))).append(" | ").append(fmt(c.get("macro_f1"))).append(" |\n");
+            md.append("| float32 | ").append(fmt(fc.accuracy())).append(" | ").append(fmt(fc.macroF1())).append(" |\n");
+            for (RunMetrics.VariantMetrics v : variants) {
+                RunMetrics.ClassificationScores c = v.classification();
+                md.append("| ").append(v.name()).append(" | ").append(fmt(c.accuracy())).append(" | ").append(fmt(c.macroF1())).append(" |\n");
             }
         }
         md.append("\n## Search throughput (first variant's ").append(throughput.bits())
@@ -95,18 +91,16 @@ final class Report {
         String metric = qrels ? "nDCG@" + mainK : "overlap@" + mainK;
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         Map<String, List<double[]>> bytePoints = new LinkedHashMap<>();
-        for (Map<String, Object> v : variants) {
-            String key = v.get("binarizer") + (v.containsKey("query_bits") ? " (" + v.get("query_bits") + "-bit queries)" : "")
-                    + ((Integer) v.get("rescore") > 0 ? " + rescore x" + v.get("rescore") : "");
-            boolean rescored = (Integer) v.get("rescore") > 0;
-            Object overlap = ((Map<String, Object>) v.getOrDefault(rescored ? "overlap_rescored" : "overlap", Map.of())).get(String.valueOf(mainK));
-            double y = qrels ? ((Number) ((Map<String, Map<String, Object>>) v.get(rescored ? "retrieval_rescored" : "retrieval"))
-                    .get(String.valueOf(mainK)).get("ndcg")).doubleValue()
-                    : overlap == null ? Double.NaN : ((Number) overlap).doubleValue();
-            points.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{((Number) v.get("bits")).doubleValue(), y});
-            bytePoints.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{((Number) v.get("bytes_per_vector")).doubleValue(), y});
+        for (RunMetrics.VariantMetrics v : variants) {
+            String key = v.binarizer() + (v.queryBits() != null ? " (" + v.queryBits() + "-bit queries)" : "")
+                    + (v.rescored() ? " + rescore x" + v.rescore() : "");
+            Double overlap = orEmpty(v.rescored() ? v.overlapRescored() : v.overlap()).get(atK);
+            double y = qrels ? (v.rescored() ? v.retrievalRescored() : v.retrieval()).get(atK).ndcg()
+                    : overlap == null ? Double.NaN : overlap;
+            points.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{v.bits(), y});
+            bytePoints.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{v.bytesPerVector(), y});
         }
-        double floatValue = qrels ? ((Number) ((Map<String, Map<String, Object>>) floatM.get("retrieval")).get(String.valueOf(mainK)).get("ndcg")).doubleValue() : 1.0;
+        double floatValue = qrels ? floatM.retrieval().get(atK).ndcg() : 1.0;
         Plots.qualityVsBits(dir.resolve("quality_vs_bits.png"), metric, series(points), floatValue);
         Plots.qualityVsBytes(dir.resolve("quality_vs_bytes.png"), metric, series(bytePoints), floatValue);
         Plots.distanceHistogram(dir.resolve("hamming_distances.png"), distances, 40);
@@ -128,12 +122,15 @@ final class Report {
         return series;
     }
 
-    private static String fmt(Object value) {
-        return value == null ? "" : String.format("%.4f", ((Number) value).doubleValue());
+    private static String fmt(Double value) {
+        return value == null ? "" : String.format("%.4f", value);
     }
 
-    private static String share(Object part, Object whole) {
-        double w = ((Number) whole).doubleValue();
-        return w == 0 ? "" : String.format("%.1f%%", 100 * ((Number) part).doubleValue() / w);
+    private static String share(double part, double whole) {
+        return whole == 0 ? "" : String.format("%.1f%%", 100 * part / whole);
+    }
+
+    private static Map<String, Double> orEmpty(Map<String, Double> byK) {
+        return byK == null ? Map.of() : byK;
     }
 }

@@ -19,6 +19,7 @@ import io.binaryllm.runner.ConfigLoader;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.Progress;
 import io.binaryllm.runner.RunConfig;
+import io.binaryllm.runner.RunMetrics;
 import io.binaryllm.runner.Runner;
 import io.binaryllm.runner.Sweep;
 import io.binaryllm.search.SearchBackend;
@@ -102,8 +103,7 @@ public final class RunPipeline {
     private static Runner.Outcome run(Path configFile, RunConfig parsed, PrintWriter out, Function<RunConfig, BinaryEngine> engines,
                                       Sweep.Executor sweep) {
         RunConfig.Dataset ds = parsed.dataset();
-        try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(),
-                ds.corpusIds(), ds.queryIds(), ConfigValidator.base(configFile))) {
+        try (Dataset data = DatasetCatalog.load(ds, ConfigValidator.base(configFile))) {
             // NaN or infinity would surface only inside the evaluation, after the run directory exists: check now.
             data.corpus().vectors().requireFinite();
             data.queries().vectors().requireFinite();
@@ -133,7 +133,7 @@ public final class RunPipeline {
                             new RunConfig.Classification(classify, cl.neighbours(), cl.testFraction())), parsed.output());
             try (BinaryEngine engine = openEngine(configFile, config, engines);
                  StagedDirectory staged = StagedDirectory.create(Path.of(config.output().dir()), runName(config.name()))) {
-                Map<String, Object> metrics;
+                RunMetrics metrics;
                 try (EventLog events = new EventLog(staged.path().resolve("events.jsonl"));
                      Progress progress = new Progress(config.name(), config.variants().size() + 3L)) {
                     metrics = execute(config, data, engine, staged.path(), events, classify, out, progress, sweep, configFile);
@@ -171,7 +171,7 @@ public final class RunPipeline {
         }
     }
 
-    private static Map<String, Object> execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir, EventLog events,
+    private static RunMetrics execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir, EventLog events,
                                                boolean classify, PrintWriter out, Progress progress, Sweep.Executor sweep, Path configFile) {
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();
@@ -182,37 +182,20 @@ public final class RunPipeline {
         List<String> wanted = config.evaluation().metrics();
         boolean hasQrels = queries.qrels().isPresent() && wanted.contains("retrieval");
 
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("run", config.name());
-        Map<String, Object> dataset = new LinkedHashMap<>();
-        dataset.put("name", corpus.name());
-        dataset.put("corpus_rows", corpus.vectors().rows());
-        dataset.put("query_rows", queries.vectors().rows());
-        dataset.put("dims", corpus.vectors().dims());
-        dataset.put("qrels", queries.qrels().isPresent());
-        dataset.put("labels", corpus.labels().isPresent());
-        metrics.put("dataset", dataset);
-        metrics.put("k", config.evaluation().k());
-        metrics.put("recall_k_prime", config.evaluation().recallKPrime());
+        RunMetrics.DatasetSummary dataset = new RunMetrics.DatasetSummary(corpus.name(), corpus.vectors().rows(),
+                queries.vectors().rows(), corpus.vectors().dims(), queries.qrels().isPresent(), corpus.labels().isPresent());
 
         long t0 = System.nanoTime();
         out.printf("binaryllm run %s: float baseline (exact cosine) on %d x %d ...%n", config.name(), corpus.vectors().rows(), queries.vectors().rows());
         out.flush();
         long[][] floatTop = eval.floatTop();
         int[][] split = classify ? eval.split() : null;
-        Map<String, Object> floatMetrics = new LinkedHashMap<>();
-        floatMetrics.put("bytes_per_vector", corpus.vectors().dims() * Float.BYTES);
-        if (hasQrels) {
-            floatMetrics.put("retrieval", eval.retrieval(floatTop));
-        }
-        if (classify) {
-            floatMetrics.put("classification", eval.classifyFloat(split));
-        }
-        metrics.put("float", floatMetrics);
+        RunMetrics.FloatMetrics floatMetrics = new RunMetrics.FloatMetrics(corpus.vectors().dims() * Float.BYTES,
+                hasQrels ? eval.retrieval(floatTop) : null, classify ? eval.classifyFloat(split) : null);
         events.log("float_baseline", "seconds", (System.nanoTime() - t0) / 1e9);
         progress.step("float baseline");
 
-        List<Map<String, Object>> variants = new ArrayList<>();
+        List<RunMetrics.VariantMetrics> variants = new ArrayList<>();
         Map<String, double[]> distanceFractions = new LinkedHashMap<>();
         // Measured elsewhere, variants come back in config order; the throughput is measured here on the first.
         List<Sweep.Measured> remote = sweep == null ? null : sweep.measureAll(new Sweep.Plan(ConfigLoader.toYaml(config),
@@ -227,7 +210,7 @@ public final class RunPipeline {
                 if (remote != null) {
                     Sweep.Measured m = remote.get(i);
                     record(v, m.metrics(), m.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
-                    events.log("variant", "name", v.name(), "bits", m.metrics().get("bits"), "measured", "by the sweep executor");
+                    events.log("variant", "name", v.name(), "bits", m.metrics().bits(), "measured", "by the sweep executor");
                     if (i == 0) {
                         first = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split).workload();
                     }
@@ -235,8 +218,8 @@ public final class RunPipeline {
                 }
                 VariantRun run = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split);
                 try {
-                    Map<String, Object> m = measured(run, eval, floatTop, wanted, hasQrels);
-                    events.log("variant", "name", v.name(), "bits", m.get("bits"), "encode_seconds", (run.encoded() - start) / 1e9,
+                    RunMetrics.VariantMetrics m = measured(run, eval, floatTop, wanted, hasQrels);
+                    events.log("variant", "name", v.name(), "bits", m.bits(), "encode_seconds", (run.encoded() - start) / 1e9,
                             "search_seconds", (run.searched() - run.encoded()) / 1e9, "evaluate_seconds", (System.nanoTime() - run.searched()) / 1e9);
                     record(v, m, run.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
                     if (first == null) {
@@ -248,7 +231,6 @@ public final class RunPipeline {
                     }
                 }
             }
-            metrics.put("variants", variants);
             throughput = throughput(first, events);
             progress.step("throughput");
         } finally {
@@ -256,10 +238,12 @@ public final class RunPipeline {
                 first.close();
             }
         }
+        RunMetrics metrics = new RunMetrics(config.name(), dataset, config.evaluation().k(), config.evaluation().recallKPrime(),
+                floatMetrics, variants);
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise the metrics", e); // maps of numbers and strings: a bug
+            throw new IllegalStateException("cannot serialise the metrics", e); // records of numbers and strings: a bug
         }
         Report.write(dir, config, metrics, distanceFractions, throughput);
         progress.step("report");
@@ -272,40 +256,31 @@ public final class RunPipeline {
         return v.quantized() ? quantized(v, eval, corpus, queries, classify, split) : binarized(v, eval, engine, corpus, queries, classify, split);
     }
 
-    /** A variant's entry of {@code metrics.json}: its head, then the metrics asked for, in a fixed order. */
-    private static Map<String, Object> measured(VariantRun run, Evaluator eval, long[][] floatTop, List<String> wanted, boolean hasQrels) {
-        Map<String, Object> m = run.metrics();
+    /** A variant's entry of {@code metrics.json}: its head, then the metrics asked for. */
+    private static RunMetrics.VariantMetrics measured(VariantRun run, Evaluator eval, long[][] floatTop, List<String> wanted,
+                                                      boolean hasQrels) {
+        Head h = run.head();
         Evaluator.BinaryRun r = run.run();
-        if (wanted.contains("overlap")) {
-            m.put("overlap", eval.overlap(floatTop, r.top()));
-        }
-        if (wanted.contains("recall_in_k_prime")) {
-            m.put("recall_of_float_top_k_in_top_k_prime", eval.recallOfFloat(floatTop, r.top()));
-        }
-        if (hasQrels) {
-            m.put("retrieval", eval.retrieval(r.top()));
-            if (r.rescored() != null) {
-                m.put("retrieval_rescored", eval.retrieval(r.rescored()));
-            }
-        }
-        if (r.rescored() != null && wanted.contains("overlap")) {
-            m.put("overlap_rescored", eval.overlap(floatTop, r.rescored()));
-        }
-        if (run.classification() != null) {
-            m.put("classification", run.classification());
-        }
-        return m;
+        boolean rescored = r.rescored() != null;
+        return new RunMetrics.VariantMetrics(h.name(), h.binarizer(), h.bits(), h.bytesPerVector(), h.seed(), h.rescore(),
+                h.queryBits(),
+                wanted.contains("overlap") ? eval.overlap(floatTop, r.top()) : null,
+                wanted.contains("recall_in_k_prime") ? eval.recallOfFloat(floatTop, r.top()) : null,
+                hasQrels ? eval.retrieval(r.top()) : null,
+                hasQrels && rescored ? eval.retrieval(r.rescored()) : null,
+                rescored && wanted.contains("overlap") ? eval.overlap(floatTop, r.rescored()) : null,
+                run.classification());
     }
 
     /** A measured variant into the run's lists, the progress bar and the terminal. */
-    private static void record(RunConfig.Variant v, Map<String, Object> m, double[] fractions, List<Map<String, Object>> variants,
+    private static void record(RunConfig.Variant v, RunMetrics.VariantMetrics m, double[] fractions, List<RunMetrics.VariantMetrics> variants,
                                Map<String, double[]> distanceFractions, boolean hasQrels, PrintWriter out, Progress progress) {
         variants.add(m);
         if (fractions != null) {
             distanceFractions.put(v.name(), fractions);
         }
         progress.step(v.name());
-        out.printf("  %-24s %5d bits  %s%n", v.name(), (Integer) m.get("bits"), summary(m, hasQrels));
+        out.printf("  %-24s %5d bits  %s%n", v.name(), m.bits(), summary(m, hasQrels));
         out.flush();
     }
 
@@ -319,8 +294,7 @@ public final class RunPipeline {
         RunConfig.Dataset ds = config.dataset();
         Path configFile = Path.of(plan.configFile());
         boolean classify = Boolean.TRUE.equals(config.evaluation().classification().enabled());
-        try (Dataset data = DatasetCatalog.load(ds.name(), ds.corpus(), ds.queries(), ds.qrels(), ds.labels(), ds.corpusIds(),
-                ds.queryIds(), ConfigValidator.base(configFile));
+        try (Dataset data = DatasetCatalog.load(ds, ConfigValidator.base(configFile));
              BinaryEngine engine = BinaryEngine.builder().backend(config.backend()).seed(config.seed()).build()) {
             Evaluator eval = new Evaluator(config, data.corpus(), data.queries(), engine);
             boolean hasQrels = data.queries().qrels().isPresent() && config.evaluation().metrics().contains("retrieval");
@@ -333,16 +307,14 @@ public final class RunPipeline {
     }
 
     /** One line for the terminal: overlap and nDCG at every k (after rescoring, for rescored variants). */
-    private static String summary(Map<String, Object> m, boolean hasQrels) {
+    private static String summary(RunMetrics.VariantMetrics m, boolean hasQrels) {
         StringBuilder s = new StringBuilder();
-        boolean rescored = (Integer) m.get("rescore") > 0;
-        @SuppressWarnings("unchecked") Map<String, Object> overlap = (Map<String, Object>) m.get(rescored ? "overlap_rescored" : "overlap");
+        Map<String, Double> overlap = m.rescored() ? m.overlapRescored() : m.overlap();
         if (overlap != null) {
-            overlap.forEach((k, v) -> s.append(String.format("overlap@%s %.3f  ", k, (Double) v)));
+            overlap.forEach((k, v) -> s.append(String.format("overlap@%s %.3f  ", k, v)));
         }
         if (hasQrels) {
-            @SuppressWarnings("unchecked") Map<String, Map<String, Object>> r = (Map<String, Map<String, Object>>) m.get(rescored ? "retrieval_rescored" : "retrieval");
-            r.forEach((k, v) -> s.append(String.format("nDCG@%s %.3f  ", k, (Double) v.get("ndcg"))));
+            (m.rescored() ? m.retrievalRescored() : m.retrieval()).forEach((k, v) -> s.append(String.format("nDCG@%s %.3f  ", k, v.ndcg())));
         }
         return s.toString().strip();
     }
@@ -395,7 +367,7 @@ public final class RunPipeline {
     }
 
     /** A variant's measurements so far, its searches, and what the throughput measurement would repeat. */
-    private record VariantRun(Map<String, Object> metrics, Evaluator.BinaryRun run, Map<String, Object> classification,
+    private record VariantRun(Head head, Evaluator.BinaryRun run, RunMetrics.ClassificationScores classification,
                               double[] distanceFractions, Workload workload, long encoded, long searched) {
     }
 
@@ -410,7 +382,7 @@ public final class RunPipeline {
             long encoded = System.nanoTime();
             Evaluator.BinaryRun r = eval.search(v, bc.codes(), bq.codes());
             long searched = System.nanoTime();
-            Map<String, Object> m = variantHead(v, bc.codes().bits(), bc.codes().words() * Long.BYTES);
+            Head h = Head.of(v, bc.codes().bits(), bc.codes().words() * Long.BYTES, null);
             double[] fractions = new double[r.result().distances().length];
             for (int i = 0; i < fractions.length; i++) {
                 fractions[i] = (double) r.result().distances()[i] / bc.codes().bits();
@@ -420,7 +392,7 @@ public final class RunPipeline {
             SearchResult expected = r.result();
             Workload w = new Workload(v.name(), bc.codes().rows() * bq.codes().rows(), bc.codes().bits(),
                     backend -> backend.search(corpusCodes.codes(), queryCodes.codes(), expected.k()), expected, bc, bq);
-            return new VariantRun(m, r, classify ? eval.classifyBinary(split, bc.codes()) : null, fractions, w, encoded, searched);
+            return new VariantRun(h, r, classify ? eval.classifyBinary(split, bc.codes()) : null, fractions, w, encoded, searched);
         } catch (RuntimeException | Error e) {
             bc.close();
             if (bq != null) {
@@ -442,14 +414,13 @@ public final class RunPipeline {
             long encoded = System.nanoTime();
             Evaluator.BinaryRun r = eval.search(v, dc, qc);
             long searched = System.nanoTime();
-            Map<String, Object> m = variantHead(v, dc.codeBits(), dc.bytesPerRow());
-            m.put("query_bits", v.queryBits());
+            Head h = Head.of(v, dc.codeBits(), dc.bytesPerRow(), v.queryBits());
             OsqCodes docs = dc;
             OsqCodes qs = qc;
             SearchResult expected = r.result();
             Workload w = new Workload(v.name(), dc.rows() * qc.rows(), dc.codeBits(),
                     backend -> backend.search(docs, qs, expected.k()), expected, dc, qc);
-            return new VariantRun(m, r, classify ? eval.classifyOsq(split, quantizer, dc, v.queryBits()) : null, null, w, encoded, searched);
+            return new VariantRun(h, r, classify ? eval.classifyOsq(split, quantizer, dc, v.queryBits()) : null, null, w, encoded, searched);
         } catch (RuntimeException | Error e) {
             dc.close();
             if (qc != null) {
@@ -459,15 +430,11 @@ public final class RunPipeline {
         }
     }
 
-    private static Map<String, Object> variantHead(RunConfig.Variant v, int bits, long bytesPerVector) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", v.name());
-        m.put("binarizer", v.binarizer());
-        m.put("bits", bits);
-        m.put("bytes_per_vector", bytesPerVector);
-        m.put("seed", v.seed());
-        m.put("rescore", v.rescore());
-        return m;
+    /** What a variant's entry says of the variant itself, before any measurement. */
+    private record Head(String name, String binarizer, int bits, long bytesPerVector, long seed, int rescore, Integer queryBits) {
+        static Head of(RunConfig.Variant v, int bits, long bytesPerVector, Integer queryBits) {
+            return new Head(v.name(), v.binarizer(), bits, bytesPerVector, v.seed(), v.rescore(), queryBits);
+        }
     }
 
     /** {@code <yyyyMMdd-HHmmss>-<name>}: the run directory's name ({@link StagedDirectory} adds -2, -3... if taken). */

@@ -1,8 +1,11 @@
 package io.binaryllm.runner.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.runner.Runner;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.FakeBackend;
 import io.binaryllm.testing.SpecialFiles;
@@ -119,10 +122,42 @@ class RunPipelineTest {
     @Test
     void aHugeRescoreFactorRescoresTheWholeCorpus() throws Exception {
         Path config = config("rescore", "[{binarizer: sign, rescore: 2147483647}]");
-        io.binaryllm.runner.Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
+        Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
                 c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
         // Rescoring every document by exact cosine is the float ranking itself.
-        assertThat(((Number) ((java.util.Map<?, ?>) ((java.util.Map<?, ?>) ((List<?>) run.metrics().get("variants")).getFirst())
-                .get("overlap_rescored")).get("5")).doubleValue()).isEqualTo(1.0);
+        assertThat(run.metrics().variants().getFirst().overlapRescored()).containsEntry("5", 1.0);
+    }
+
+    /** metrics.json keeps its names: snake_case, each where it was, whatever the types behind it. */
+    @Test
+    void metricsJsonNamesEveryFieldAsBefore() throws Exception {
+        Path config = dir.resolve("names.yaml");
+        Files.writeString(config, """
+                name: names
+                dataset: {name: golden/clusters}
+                variants: [{binarizer: sign, rescore: 2}, {binarizer: osq}]
+                evaluation: {k: [5]}
+                output: {dir: %s}
+                """.formatted(dir.resolve("runs")));
+        Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
+                c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
+        JsonNode json = new ObjectMapper().readTree(run.dir().resolve("metrics.json").toFile());
+        assertThat(names(json)).containsExactly("run", "dataset", "k", "recall_k_prime", "float", "variants");
+        assertThat(names(json.get("dataset"))).containsExactly("name", "corpus_rows", "query_rows", "dims", "qrels", "labels");
+        assertThat(names(json.get("float"))).containsExactly("bytes_per_vector", "retrieval", "classification");
+        assertThat(names(json.get("float").get("retrieval").get("5")))
+                .containsExactly("recall", "ndcg", "mrr", "evaluated_queries", "queries_without_relevant");
+        assertThat(names(json.get("float").get("classification"))).containsExactly("accuracy", "macro_f1", "tested", "neighbours");
+        assertThat(names(json.get("variants").get(0))).containsExactly("name", "binarizer", "bits", "bytes_per_vector", "seed",
+                "rescore", "overlap", "recall_of_float_top_k_in_top_k_prime", "retrieval", "retrieval_rescored", "overlap_rescored",
+                "classification");
+        assertThat(names(json.get("variants").get(1))).containsExactly("name", "binarizer", "bits", "bytes_per_vector", "seed",
+                "rescore", "query_bits", "overlap", "recall_of_float_top_k_in_top_k_prime", "retrieval", "classification");
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 }
