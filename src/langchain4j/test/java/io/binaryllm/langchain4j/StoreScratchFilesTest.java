@@ -2,6 +2,7 @@ package io.binaryllm.langchain4j;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import io.binaryllm.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class StoreScratchFilesTest {
 
     private Process start(String mode) throws Exception {
         return new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", ChildJvm.classPath(), Child.class.getName(),
                 dir.toString(), mode).redirectErrorStream(true).start();
     }
 

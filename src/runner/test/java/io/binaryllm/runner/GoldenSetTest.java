@@ -6,7 +6,6 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
-import io.binaryllm.internal.search.ReferenceBackend;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchBackend;
@@ -70,7 +69,7 @@ class GoldenSetTest {
         byte[] bytes = Files.readAllBytes(victim);
         bytes[bytes.length - 1] ^= 1;
         Files.write(victim, bytes);
-        assertThatThrownBy(() -> GoldenSet.check(copy, List.of(new ReferenceBackend()))).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> GoldenSet.check(copy, List.of(SearchBackends.open("reference")))).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("d65/sign.k5.indices.npy has changed").hasMessageContaining("golden regenerate --force");
         Files.delete(victim);
         assertThatThrownBy(() -> GoldenSet.verifyManifest(copy)).hasMessageContaining("d65/sign.k5.indices.npy is missing");
@@ -91,7 +90,7 @@ class GoldenSetTest {
         Files.delete(indices);
         Npy.write(indices, false, NpyDtype.I8, Npy.le(v), 5, 5);
         Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
-        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(new ReferenceBackend())).stream().filter(f -> !f.ok()).toList();
+        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(SearchBackends.open("reference"))).stream().filter(f -> !f.ok()).toList();
         assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("ties/sign top-5 on reference"));
     }
 
@@ -104,7 +103,7 @@ class GoldenSetTest {
         Files.delete(scores);
         Npy.write(scores, false, NpyDtype.F4, Npy.le(v), v.length / 5, 5);
         Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
-        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(new ReferenceBackend())).stream().filter(f -> !f.ok()).toList();
+        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(SearchBackends.open("reference"))).stream().filter(f -> !f.ok()).toList();
         assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("d130/osq-b1q4 top-5 on reference"));
     }
 
