@@ -1,5 +1,6 @@
 package io.binaryllm.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -64,7 +65,11 @@ final class ArchitectureRules {
     /** Every module's {@code internal} packages are its own. */
     static List<ArchRule> noModuleReachesIntoAnothersInternals() {
         List<ArchRule> rules = new ArrayList<>();
-        rules.add(internalsOf("core", "io.binaryllm.internal..", CORE));
+        // but core's io.binaryllm.internal.io, the file plumbing its module-info exports to this project's modules only
+        rules.add(noClasses().that().resideOutsideOfPackages(CORE).should().dependOnClassesThat(
+                        JavaClass.Predicates.resideInAPackage("io.binaryllm.internal..")
+                                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.binaryllm.internal.io.."))))
+                .as("no class outside core depends on core's internal packages (io.binaryllm.internal.., but for internal.io)"));
         rules.add(internalsOf("gpu", "io.binaryllm.gpu.internal..", GPU));
         rules.add(internalsOf("langchain4j", "io.binaryllm.langchain4j.internal..", LANGCHAIN4J));
         rules.add(internalsOf("runner", "io.binaryllm.runner.internal..", RUNNER));
@@ -85,7 +90,7 @@ final class ArchitectureRules {
      */
     static ArchRule coreLayers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("foundation").definedBy("io.binaryllm", "io.binaryllm.data..", "io.binaryllm.seed..")
+                .layer("foundation").definedBy("io.binaryllm", "io.binaryllm.data..", "io.binaryllm.seed..", "io.binaryllm.internal.io..")
                 .layer("quantize").definedBy("io.binaryllm.quantize..")
                 .layer("kernels").definedBy("io.binaryllm.internal.vectorization..")
                 .layer("measures").definedBy("io.binaryllm.binarize..", "io.binaryllm.metric..")

@@ -6,13 +6,13 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.RandomCodes;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.gpu.PopcountBound;
+import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
@@ -197,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
                     for (BinaryCodeBatch codes : List.of(db, q)) {
                         AtomicOutput file = AtomicOutput.open(writeData.resolve((codes == db ? "db" : "q") + b + ".npy"), force);
                         files.add(file);
-                        Npy.writeTo(file, NpyDtype.U8, codes.segment(), codes.rows(), codes.words());
+                        Npy.writeTo(file::write, NpyDtype.U8, codes.segment(), codes.rows(), codes.words());
                     }
                 }
             }

@@ -1,9 +1,9 @@
 package io.binaryllm.cli;
 
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.langchain4j.embed.EmbeddingCache;
 import io.binaryllm.langchain4j.embed.EmbeddingJob;
 import io.binaryllm.langchain4j.embed.TextEmbedder;
@@ -92,11 +92,11 @@ final class EmbedCommand implements Callable<Integer> {
              AtomicOutput idsOut = AtomicOutput.open(idsPath, force);
              AtomicOutput labelsOut = classes.isPresent() ? AtomicOutput.open(labelsPath, force) : null;
              AtomicOutput namesOut = classes.isPresent() ? AtomicOutput.open(labelNamesPath, force) : null) {
-            Npy.writeTo(vectorsOut, NpyDtype.F4, vectors.segment(), vectors.rows(), vectors.dims());
+            Npy.writeTo(vectorsOut::write, NpyDtype.F4, vectors.segment(), vectors.rows(), vectors.dims());
             write(idsOut, records.ids());
             if (classes.isPresent()) {
                 int[] c = classes.get().classOf();
-                Npy.writeTo(labelsOut, NpyDtype.I4, Npy.le(c), c.length);
+                Npy.writeTo(labelsOut::write, NpyDtype.I4, Npy.le(c), c.length);
                 write(namesOut, classes.get().names());
             }
             AtomicOutput.commitTogether(AtomicOutput.of(vectorsOut, idsOut, labelsOut, namesOut));

@@ -1,8 +1,8 @@
 package io.binaryllm.cli;
 
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.AtomicOutput;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.AtomicOutput;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.kvcache.KvEval;
 import io.binaryllm.kvcache.LlamaConfig;
 import org.knowm.xchart.BitmapEncoder;

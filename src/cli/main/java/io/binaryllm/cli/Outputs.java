@@ -1,7 +1,7 @@
 package io.binaryllm.cli;
 
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.internal.io.AtomicOutput;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

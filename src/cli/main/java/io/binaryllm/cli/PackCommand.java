@@ -6,11 +6,11 @@ import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.binarize.BitPacking;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqQuantizer;
@@ -86,13 +86,13 @@ final class PackCommand implements Callable<Integer> {
                  AtomicOutput scalesOut = scalesPath == null ? null : AtomicOutput.open(scalesPath, force)) {
                 var codes = result.codes();
                 switch (layout) {
-                    case words -> Npy.writeTo(codesOut, NpyDtype.U8, codes.segment(), codes.rows(), codes.words());
-                    case ubinary, faiss -> Npy.writeTo(codesOut, NpyDtype.U1, BitPacking.toByteSegment(codes, layout == Layout.ubinary),
+                    case words -> Npy.writeTo(codesOut::write, NpyDtype.U8, codes.segment(), codes.rows(), codes.words());
+                    case ubinary, faiss -> Npy.writeTo(codesOut::write, NpyDtype.U1, BitPacking.toByteSegment(codes, layout == Layout.ubinary),
                             codes.rows(), BitPacking.bytesPerRow(codes.bits()));
                 }
                 if (scalesOut != null) {
                     double[] scales = result.scales().orElseThrow();
-                    Npy.writeTo(scalesOut, NpyDtype.F8, Npy.le(scales), scales.length);
+                    Npy.writeTo(scalesOut::write, NpyDtype.F8, Npy.le(scales), scales.length);
                 }
                 AtomicOutput.commitTogether(AtomicOutput.of(codesOut, scalesOut));
             }

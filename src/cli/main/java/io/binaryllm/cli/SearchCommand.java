@@ -4,12 +4,12 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.EmbeddingFiles;
-import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.internal.io.AtomicOutput;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.search.SearchBackend;
@@ -165,8 +165,8 @@ final class SearchCommand implements Callable<Integer> {
             SearchResult r = b.search(dbCodes, qCodes, k);
             double seconds = (System.nanoTime() - start) / 1e9;
             try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput dOut = AtomicOutput.open(distances, force)) {
-                Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
-                Npy.writeTo(dOut, NpyDtype.I4, Npy.le(r.distances()), r.queries(), r.k());
+                Npy.writeTo(iOut::write, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
+                Npy.writeTo(dOut::write, NpyDtype.I4, Npy.le(r.distances()), r.queries(), r.k());
                 AtomicOutput.commitTogether(AtomicOutput.of(iOut, dOut));
             }
             (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d codes of %d bits, k=%d, backend %s: %.3f s%n",
@@ -244,8 +244,8 @@ final class SearchCommand implements Callable<Integer> {
             SearchResult r = b.search(db.codes(), q, k);
             double seconds = (System.nanoTime() - start) / 1e9;
             try (AtomicOutput iOut = AtomicOutput.open(indices, force); AtomicOutput sOut = AtomicOutput.open(scores, force)) {
-                Npy.writeTo(iOut, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
-                Npy.writeTo(sOut, NpyDtype.F4, Npy.le(r.scores()), r.queries(), r.k());
+                Npy.writeTo(iOut::write, NpyDtype.I8, Npy.le(r.indices()), r.queries(), r.k());
+                Npy.writeTo(sOut::write, NpyDtype.F4, Npy.le(r.scores()), r.queries(), r.k());
                 AtomicOutput.commitTogether(AtomicOutput.of(iOut, sOut));
             }
             (err != null ? err : spec.commandLine().getErr()).printf("binaryllm search: %d queries x %d osq codes (%d dims, %d-bit"

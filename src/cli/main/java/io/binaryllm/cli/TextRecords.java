@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.MemoryBudget;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,9 +3,9 @@ package io.binaryllm.quantize;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.internal.io.AtomicOutput;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +64,9 @@ public final class OsqFiles {
         try (AtomicOutput codesOut = AtomicOutput.open(target, overwrite);
              AtomicOutput corrOut = AtomicOutput.open(corrections, overwrite);
              AtomicOutput centroidOut = AtomicOutput.open(centroid, overwrite)) {
-            Npy.writeTo(codesOut, NpyDtype.U8, codes.planes().segment(), codes.rows(), codes.planes().words());
-            Npy.writeTo(corrOut, NpyDtype.F4, Npy.le(codes.corrections()), codes.rows(), OsqScores.CORRECTIONS);
-            Npy.writeTo(centroidOut, NpyDtype.F4, Npy.le(quantizer.centroid()), 1, quantizer.dims());
+            Npy.writeTo(codesOut::write, NpyDtype.U8, codes.planes().segment(), codes.rows(), codes.planes().words());
+            Npy.writeTo(corrOut::write, NpyDtype.F4, Npy.le(codes.corrections()), codes.rows(), OsqScores.CORRECTIONS);
+            Npy.writeTo(centroidOut::write, NpyDtype.F4, Npy.le(quantizer.centroid()), 1, quantizer.dims());
             AtomicOutput.commitTogether(AtomicOutput.of(codesOut, corrOut, centroidOut));
         }
     }

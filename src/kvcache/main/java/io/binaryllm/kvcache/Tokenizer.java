@@ -2,7 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.internal.io.AtomicOutput;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

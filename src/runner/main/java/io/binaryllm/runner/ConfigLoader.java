@@ -18,7 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.runner.internal.Nearest;
 
 import java.io.IOException;

@@ -4,10 +4,10 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.data.io.AtomicOutput;
 import io.binaryllm.data.io.EmbeddingFiles;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchResult;
@@ -106,11 +106,11 @@ public final class SearchApp {
         Path secondFile = o.queryBits() == null ? o.distances() : o.scores();
         try (AtomicOutput iOut = AtomicOutput.open(o.indices(), o.force());
              AtomicOutput sOut = secondFile == null ? null : AtomicOutput.open(secondFile, o.force())) {
-            Npy.writeTo(iOut, NpyDtype.I8, Npy.le(indices), queries, k);
+            Npy.writeTo(iOut::write, NpyDtype.I8, Npy.le(indices), queries, k);
             if (sOut == null) {
                 iOut.commit();
             } else {
-                Npy.writeTo(sOut, secondType, second, queries, k);
+                Npy.writeTo(sOut::write, secondType, second, queries, k);
                 AtomicOutput.commitTogether(AtomicOutput.of(iOut, sOut));
             }
         }

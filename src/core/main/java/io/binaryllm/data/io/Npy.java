@@ -4,6 +4,8 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.internal.io.AtomicOutput;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Reading and writing {@code .npy} files. Reads memory-map the file, so a 3 GB code file costs no heap; element
@@ -225,8 +228,11 @@ public final class Npy {
 
     // ----------------------------------------------------------------------------------------------- writing
 
-    /** Writes the header and {@code data} (little-endian elements of {@code dtype}) to an open output. */
-    public static void writeTo(AtomicOutput out, NpyDtype dtype, MemorySegment data, long... shape) {
+    /**
+     * Writes the header and {@code data} (little-endian elements of {@code dtype}) to {@code out}, which takes each
+     * buffer whole (an open atomic output's {@code write}, say).
+     */
+    public static void writeTo(Consumer<ByteBuffer> out, NpyDtype dtype, MemorySegment data, long... shape) {
         long elements = 1;
         for (long s : shape) {
             elements = Math.multiplyExact(elements, s);
@@ -234,10 +240,10 @@ public final class Npy {
         if (data.byteSize() != Math.multiplyExact(elements, dtype.itemSize())) {
             throw new IllegalArgumentException(data.byteSize() + " bytes do not hold shape " + Arrays.toString(shape) + " of " + dtype);
         }
-        out.write(ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
+        out.accept(ByteBuffer.wrap(NpyHeader.encode(dtype, shape)));
         if (data.isNative()) {
             for (long off = 0; off < data.byteSize(); off += WRITE_SLICE) {
-                out.write(data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
+                out.accept(data.asSlice(off, Math.min(WRITE_SLICE, data.byteSize() - off)).asByteBuffer());
             }
         } else {
             // Heap segments over long[] or int[] have no ByteBuffer view: stage them through a byte buffer.
@@ -246,7 +252,7 @@ public final class Npy {
             for (long off = 0; off < data.byteSize(); off += stage.capacity()) {
                 int n = (int) Math.min(stage.capacity(), data.byteSize() - off);
                 MemorySegment.copy(data, off, staged, 0, n);
-                out.write(stage.clear().limit(n));
+                out.accept(stage.clear().limit(n));
             }
         }
     }
@@ -254,7 +260,7 @@ public final class Npy {
     /** Writes one complete file atomically. */
     public static void write(Path target, boolean overwrite, NpyDtype dtype, MemorySegment data, long... shape) {
         try (AtomicOutput out = AtomicOutput.open(target, overwrite)) {
-            writeTo(out, dtype, data, shape);
+            writeTo(out::write, dtype, data, shape);
             out.commit();
         }
     }

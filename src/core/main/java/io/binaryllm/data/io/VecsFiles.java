@@ -3,6 +3,7 @@ package io.binaryllm.data.io;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.MemoryBudget;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

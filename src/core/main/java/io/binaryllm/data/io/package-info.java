@@ -1,8 +1,6 @@
 /**
  * Files: {@code .npy} (read memory-mapped, written whole), {@code .fvecs/.bvecs/.ivecs}, TREC qrels; inputs read only
- * from regular files ({@link io.binaryllm.data.io.FileKinds}); outputs that appear complete or not at all, alone or
- * together ({@link io.binaryllm.data.io.AtomicOutput}, {@link io.binaryllm.data.io.StagedDirectory}), with what killed
- * writers leave tidied by the next one; mapped inputs that shrink named ({@link io.binaryllm.data.io.MappedFaults});
- * SHA-256 of files and bytes.
+ * from regular files; mapped inputs that shrink named ({@link io.binaryllm.data.io.MappedFaults}, which a backend
+ * calls). The plumbing beneath (outputs that appear whole, file kinds, digests) is {@code io.binaryllm.internal.io}.
  */
 package io.binaryllm.data.io;

@@ -1,8 +1,8 @@
 package io.binaryllm.langchain4j.embed;
 
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.FileKinds;
 import io.binaryllm.data.io.MappedFaults;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -249,7 +249,7 @@ public final class EmbeddingCache implements AutoCloseable {
 
     /** SHA-256 of the text's UTF-8 bytes: the same text always hits, whichever file or line it came from. */
     private static Key key(String text) {
-        return Key.of(io.binaryllm.data.io.Sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+        return Key.of(io.binaryllm.internal.io.Sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -11,8 +11,8 @@ import dev.langchain4j.data.segment.TextSegment;
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.MemoryBudget;
-import io.binaryllm.data.io.FileKinds;
-import io.binaryllm.data.io.StagedDirectory;
+import io.binaryllm.internal.io.FileKinds;
+import io.binaryllm.internal.io.StagedDirectory;
 import io.binaryllm.langchain4j.BinaryEmbeddingStore;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.Binarizers;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.RunConfig;

@@ -2,7 +2,7 @@ package io.binaryllm.runner.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

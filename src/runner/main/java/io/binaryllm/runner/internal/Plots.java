@@ -1,7 +1,7 @@
 package io.binaryllm.runner.internal;
 
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

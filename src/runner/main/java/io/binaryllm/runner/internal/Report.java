@@ -1,6 +1,6 @@
 package io.binaryllm.runner.internal;
 
-import io.binaryllm.data.io.AtomicOutput;
+import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.RunMetrics;
 

@@ -1,7 +1,7 @@
 package io.binaryllm.runner.internal.datasets;
 
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.io.FileKinds;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

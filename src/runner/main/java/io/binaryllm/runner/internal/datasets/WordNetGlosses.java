@@ -4,7 +4,7 @@ import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.Qrels;
 import io.binaryllm.data.QueryDataset;
-import io.binaryllm.data.io.Sha256;
+import io.binaryllm.internal.io.Sha256;
 import io.binaryllm.langchain4j.embed.EmbeddingCache;
 import io.binaryllm.langchain4j.embed.EmbeddingJob;
 import io.binaryllm.langchain4j.embed.TextEmbedder;

@@ -1,4 +1,4 @@
-package io.binaryllm.data.io;
+package io.binaryllm.internal.io;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.testing.SpecialFiles;

@@ -1,6 +1,8 @@
-package io.binaryllm.data.io;
+package io.binaryllm.internal.io;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

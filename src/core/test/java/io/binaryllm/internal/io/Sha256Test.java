@@ -1,5 +1,6 @@
-package io.binaryllm.data.io;
+package io.binaryllm.internal.io;
 
+import io.binaryllm.internal.io.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
