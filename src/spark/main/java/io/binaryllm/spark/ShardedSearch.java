@@ -3,13 +3,13 @@ package io.binaryllm.spark;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.Codes;
 import io.binaryllm.data.Ranking;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
-import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -76,25 +76,7 @@ public final class ShardedSearch {
      * {@link BadInputException} naming it.
      */
     public static SearchResult search(JavaSparkContext spark, List<Shard> shards, BinaryCodeBatch queries, int k, String backend) {
-        long total = shards.stream().mapToLong(Shard::rows).sum();
-        if (k < 1 || k > total) {
-            throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + k);
-        }
-        Broadcast<QueryWords> q = spark.broadcast(new QueryWords(queries.segment().toArray(ValueLayout.JAVA_LONG),
-                Math.toIntExact(queries.rows()), queries.bits()));
-        Broadcast<HadoopConf> hadoop = spark.broadcast(HadoopConf.of(spark.hadoopConfiguration()));
-        List<Shard> nonEmpty = shards.stream().filter(s -> s.rows() > 0).toList();
-        try {
-            return spark.parallelize(nonEmpty, nonEmpty.size())
-                    .mapPartitions(new SearchShards(q, hadoop, k, backend))
-                    .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()))
-                    .result(Ranking.DISTANCE);
-        } catch (Exception e) { // Spark rethrows a task's failure (a checked SparkException, thrown unchecked)
-            throw unwrap(e);
-        } finally {
-            q.destroy();
-            hadoop.destroy();
-        }
+        return searchShards(spark, shards, QueryWords.of(queries), k, backend);
     }
 
     /**
@@ -104,18 +86,25 @@ public final class ShardedSearch {
      * quantizer than the queries' are refused naming them.
      */
     public static SearchResult search(JavaSparkContext spark, List<Shard> shards, OsqCodes queries, int k, String backend) {
+        return searchShards(spark, shards, OsqQueries.of(queries), k, backend);
+    }
+
+    /** Exact top-k over shards of any code family: each task searches its shards, the lists merge in a tree. */
+    private static <C extends Codes> SearchResult searchShards(JavaSparkContext spark, List<Shard> shards, ShippedQueries<C> queries,
+                                                             int k, String backend) {
         long total = shards.stream().mapToLong(Shard::rows).sum();
         if (k < 1 || k > total) {
             throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + k);
         }
-        Broadcast<OsqQueries> q = spark.broadcast(OsqQueries.of(queries));
+        Broadcast<ShippedQueries<C>> q = spark.broadcast(queries);
         Broadcast<HadoopConf> hadoop = spark.broadcast(HadoopConf.of(spark.hadoopConfiguration()));
         List<Shard> nonEmpty = shards.stream().filter(s -> s.rows() > 0).toList();
         try {
-            TopLists keys = spark.parallelize(nonEmpty, nonEmpty.size()).mapPartitions(new SearchOsqShards(q, hadoop, k, backend))
-                    .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()));
-            return keys.result(Ranking.SCORE);
-        } catch (Exception e) {
+            return spark.parallelize(nonEmpty, nonEmpty.size())
+                    .mapPartitions(new SearchShards<>(q, hadoop, k, backend))
+                    .treeReduce(TopLists::merge, mergeDepth(nonEmpty.size()))
+                    .result(queries.ranking());
+        } catch (Exception e) { // Spark rethrows a task's failure (a checked SparkException, thrown unchecked)
             throw unwrap(e);
         } finally {
             q.destroy();
@@ -123,37 +112,82 @@ public final class ShardedSearch {
         }
     }
 
-    /** osq queries as every executor receives them once. */
+    /**
+     * Queries as every executor receives them once, and how their family's shards are opened there.
+     *
+     * @param <C> the code family
+     */
+    interface ShippedQueries<C extends Codes> extends java.io.Serializable {
+        int rows();
+
+        Ranking ranking();
+
+        /** The queries, rebuilt on an executor. */
+        C codes();
+
+        /** A shard's codes, read on an executor; closing the shard frees them. */
+        OpenShard<C> open(Configuration conf, Shard shard);
+    }
+
+    /** A shard's codes and what holds them. */
+    record OpenShard<C extends Codes>(C codes, AutoCloseable... held) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable h : held) {
+                h.close();
+            }
+        }
+    }
+
+    /** osq queries as every executor receives them once; their shards are the three files an osq pack writes. */
     record OsqQueries(long[] planes, int rows, int planeBits, float[] corrections, int dims, int bitsPerDim, long centroid)
-            implements java.io.Serializable {
+            implements ShippedQueries<OsqCodes> {
         static OsqQueries of(OsqCodes q) {
             return new OsqQueries(q.planes().segment().toArray(ValueLayout.JAVA_LONG), Math.toIntExact(q.rows()), q.planes().bits(),
                     q.corrections().clone(), q.dims(), q.bitsPerDim(), q.centroidId());
         }
 
-        OsqCodes codes() {
+        @Override
+        public Ranking ranking() {
+            return Ranking.SCORE;
+        }
+
+        @Override
+        public OsqCodes codes() {
             return new OsqCodes(BinaryCodeBatch.ofWords(planes, rows, planeBits), corrections, dims, bitsPerDim, true, centroid);
+        }
+
+        @Override
+        public OpenShard<OsqCodes> open(Configuration conf, Shard shard) {
+            ShardFiles.LocalCopy local = ShardFiles.osqLocal(conf, shard.path());
+            try {
+                OsqFiles.Stored stored = OsqFiles.read(local.file());
+                return new OpenShard<>(stored.codes(), stored, local);
+            } catch (RuntimeException | Error e) {
+                local.close();
+                throw e;
+            }
         }
     }
 
-    /** A task over osq shards: each scored against the queries, keys (ascending = best) with corpus indices. */
-    private record SearchOsqShards(Broadcast<OsqQueries> queries, Broadcast<HadoopConf> hadoop, int k, String backend)
+    /** A task: search each shard of its partition, return the lists (one element: the partition's merge). */
+    private record SearchShards<C extends Codes>(Broadcast<ShippedQueries<C>> queries, Broadcast<HadoopConf> hadoop, int k,
+                                                 String backend)
             implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
         @Override
-        public Iterator<TopLists> call(Iterator<Shard> shards) {
-            OsqQueries q = queries.value();
+        public Iterator<TopLists> call(Iterator<Shard> shards) throws Exception {
+            ShippedQueries<C> q = queries.value();
             TopLists merged = TopLists.empty(q.rows(), k);
-            try (OsqCodes qs = q.codes()) {
+            BinaryEngine engine = ExecutorEngines.get(backend);
+            try (C qs = q.codes()) {
                 while (shards.hasNext()) {
                     Shard s = shards.next();
-                    try (ShardFiles.LocalCopy local = ShardFiles.osqLocal(hadoop.value().get(), s.path());
-                         OsqFiles.Stored stored = OsqFiles.read(local.file())) {
-                        OsqCodes db = stored.codes();
+                    try (OpenShard<C> open = q.open(hadoop.value().get(), s)) {
+                        C db = open.codes();
                         if (db.rows() != s.rows()) {
                             throw BadInputException.in(s.path(), db.rows() + " rows, " + s.rows() + " when the search began");
                         }
-                        int kk = (int) Math.min(k, db.rows());
-                        SearchResult r = ExecutorEngines.get(backend).backend().search(db, qs, kk);
+                        SearchResult r = engine.search(db, qs, (int) Math.min(k, db.rows()));
                         merged = TopLists.merge(merged, TopLists.of(r, k, s.firstRow()));
                     }
                 }
@@ -174,8 +208,7 @@ public final class ShardedSearch {
             throw new BadArgumentException("k", "k must be between 1 and the corpus size, got " + k);
         }
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(codes.context());
-        Broadcast<QueryWords> q = spark.broadcast(new QueryWords(queries.segment().toArray(ValueLayout.JAVA_LONG),
-                Math.toIntExact(queries.rows()), queries.bits()));
+        Broadcast<QueryWords> q = spark.broadcast(QueryWords.of(queries));
         try {
             TopLists merged = codes.mapPartitions(new SearchRows(q, k, backend))
                     .treeReduce(TopLists::merge, mergeDepth(codes.getNumPartitions()));
@@ -211,10 +244,35 @@ public final class ShardedSearch {
         return e instanceof RuntimeException re ? re : new IllegalStateException("the Spark job failed: " + e.getMessage(), e);
     }
 
-    /** The queries as every executor receives them once. */
-    record QueryWords(long[] words, int rows, int bits) implements java.io.Serializable {
+    /** Hamming queries as every executor receives them once; their shards are packed codes read as the queries' bits. */
+    record QueryWords(long[] words, int rows, int bits) implements ShippedQueries<BinaryCodeBatch> {
+        static QueryWords of(BinaryCodeBatch q) {
+            return new QueryWords(q.segment().toArray(ValueLayout.JAVA_LONG), Math.toIntExact(q.rows()), q.bits());
+        }
+
         BinaryCodeBatch batch() {
             return BinaryCodeBatch.ofWords(words, rows, bits);
+        }
+
+        @Override
+        public Ranking ranking() {
+            return Ranking.DISTANCE;
+        }
+
+        @Override
+        public BinaryCodeBatch codes() {
+            return batch();
+        }
+
+        @Override
+        public OpenShard<BinaryCodeBatch> open(Configuration conf, Shard shard) {
+            BinaryCodeBatch raw = ShardFiles.readCodes(conf, shard.path());
+            try {
+                return new OpenShard<>(raw.withBits(bits), raw);
+            } catch (RuntimeException | Error e) {
+                raw.close();
+                throw e;
+            }
         }
     }
 
@@ -254,31 +312,6 @@ public final class ShardedSearch {
                 }
                 return List.of(TopLists.of(new SearchResult(r.queries(), kk, mapped, r.distances()), k, 0)).iterator();
             }
-        }
-    }
-
-    /** A task: search each shard of its partition, return the lists (one element: the partition's merge). */
-    private record SearchShards(Broadcast<QueryWords> queries, Broadcast<HadoopConf> hadoop, int k, String backend)
-            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
-        @Override
-        public Iterator<TopLists> call(Iterator<Shard> shards) {
-            QueryWords q = queries.value();
-            TopLists merged = TopLists.empty(q.rows(), k);
-            BinaryEngine engine = ExecutorEngines.get(backend);
-            try (BinaryCodeBatch qs = q.batch()) {
-                while (shards.hasNext()) {
-                    Shard s = shards.next();
-                    try (BinaryCodeBatch raw = ShardFiles.readCodes(hadoop.value().get(), s.path())) {
-                        if (raw.rows() != s.rows()) {
-                            throw BadInputException.in(s.path(), raw.rows() + " rows, " + s.rows() + " when the search began");
-                        }
-                        BinaryCodeBatch db = raw.withBits(q.bits());
-                        SearchResult r = engine.backend().search(db, qs, (int) Math.min(k, db.rows()));
-                        merged = TopLists.merge(merged, TopLists.of(r, k, s.firstRow()));
-                    }
-                }
-            }
-            return List.of(merged).iterator();
         }
     }
 }

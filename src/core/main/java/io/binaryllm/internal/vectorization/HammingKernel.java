@@ -7,13 +7,7 @@ import io.binaryllm.internal.search.blocked.BlockedSearch;
  * compute (scalar Java, the Vector API, C through Panama); {@link BlockedSearch} owns tiling, threads and merging,
  * so every kernel inherits the same exact order.
  */
-public interface HammingKernel {
-    /** What computes, for {@code devices} and bench tables, e.g. "Vector API, 512-bit". */
-    String describe();
-
-    /** Codes per block; the tile layout depends on it. */
-    int lanes();
-
+public interface HammingKernel extends TileKernel {
     /** Queries the kernel scans together; {@link #topK} ranges are multiples of it (padded by the caller). */
     int queryGroup(int words);
 

@@ -6,13 +6,7 @@ package io.binaryllm.internal.vectorization;
  * to the query's heap as its key. Implementations differ only in how they compute the integer part (scalar Java, the
  * Vector API, C); the float part is the same eight float operations everywhere.
  */
-public interface OsqKernel {
-    /** What computes, e.g. "Vector API, 512-bit". */
-    String describe();
-
-    /** Codes per block; the tile layout depends on it. */
-    int lanes();
-
+public interface OsqKernel extends TileKernel {
     /** Offers the key of every valid code of the tile to each query in {@code [q0, q1)}, in ascending index order. */
     void topK(BlockedTile tile, OsqBatch batch, int q0, int q1, FlatTopK heaps);
 }

@@ -3,7 +3,6 @@ package io.binaryllm.internal.vectorization;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The blocked loops with the Vector API: one {@link LongVector} holds word w of a block's codes, so a distance is
@@ -18,20 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * rarely, but then 25x, slower. A fresh vector's exact class is known.
  * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
-final class PanamaHammingKernel implements HammingKernel {
-    private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
-
-    @Override
-    public String describe() {
-        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " codes a register)";
-    }
-
-    @Override
-    public int lanes() {
-        return LANES;
-    }
-
+final class PanamaHammingKernel extends PanamaTileKernel implements HammingKernel {
     /** 4 queries a pass for 256-bit codes (all 16 query words stay in registers), else 8 (words come from memory). */
     @Override
     public int queryGroup(int words) {

@@ -18,22 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * always the argument of {@code add}, never its receiver, for the reason {@link PanamaHammingKernel} gives.
  * This class is loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
-final class PanamaOsqKernel implements OsqKernel {
-    private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+final class PanamaOsqKernel extends PanamaTileKernel implements OsqKernel {
     /** As many float and int lanes as there are codes in a block. */
     private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(LANES * Float.SIZE));
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, VectorShape.forBitSize(LANES * Integer.SIZE));
-
-    @Override
-    public String describe() {
-        return "Vector API, " + SPECIES.vectorBitSize() + "-bit (" + LANES + " codes a register)";
-    }
-
-    @Override
-    public int lanes() {
-        return LANES;
-    }
 
     @Override
     public void topK(BlockedTile tile, OsqBatch batch, int q0, int q1, FlatTopK heaps) {
