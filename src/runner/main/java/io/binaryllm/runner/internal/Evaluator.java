@@ -52,6 +52,23 @@ final class Evaluator {
         this.squaredNorms = Cosine.squaredNorms(flatCorpus, (int) c.rows(), c.dims());
     }
 
+    BinaryEngine engine() {
+        return engine;
+    }
+
+    FloatEmbeddingBatch corpusVectors() {
+        return corpus.vectors();
+    }
+
+    FloatEmbeddingBatch queryVectors() {
+        return queries.vectors();
+    }
+
+    /** The ranking metrics the config asks for. */
+    List<String> metricsWanted() {
+        return config.evaluation().metrics();
+    }
+
     int maxK() {
         return ks.getLast();
     }

@@ -17,7 +17,7 @@ final class Report {
     }
 
     static void write(Path dir, RunConfig config, RunMetrics metrics, Map<String, double[]> distances,
-                      RunPipeline.Throughput throughput) {
+                      Throughput throughput) {
         RunMetrics.DatasetSummary dataset = metrics.dataset();
         RunMetrics.FloatMetrics floatM = metrics.floatMetrics();
         List<RunMetrics.VariantMetrics> variants = metrics.variants();

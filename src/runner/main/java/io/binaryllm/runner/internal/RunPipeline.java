@@ -3,18 +3,14 @@ package io.binaryllm.runner.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadArgumentException;
-import io.binaryllm.binarize.Binarized;
-import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.binarize.HyperplaneBinarizer;
 import io.binaryllm.data.Dataset;
-import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.internal.io.StagedDirectory;
 import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.runner.ConfigLoader;
 import io.binaryllm.runner.DatasetCatalog;
 import io.binaryllm.runner.Progress;
@@ -22,15 +18,11 @@ import io.binaryllm.runner.RunConfig;
 import io.binaryllm.runner.RunMetrics;
 import io.binaryllm.runner.Runner;
 import io.binaryllm.runner.Sweep;
-import io.binaryllm.search.SearchBackend;
-import io.binaryllm.search.SearchBackends;
-import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -136,7 +128,7 @@ public final class RunPipeline {
                 RunMetrics metrics;
                 try (EventLog events = new EventLog(staged.path().resolve("events.jsonl"));
                      Progress progress = new Progress(config.name(), config.variants().size() + 3L)) {
-                    metrics = execute(config, data, engine, staged.path(), events, classify, out, progress, sweep, configFile);
+                    metrics = execute(new Job(config, configFile, data, engine, classify, sweep), new Sinks(staged.path(), events, out, progress));
                 }
                 Path dir = staged.commit();
                 out.printf("binaryllm run: wrote %s (metrics.json, report.md)%n", dir);
@@ -171,8 +163,26 @@ public final class RunPipeline {
         }
     }
 
-    private static RunMetrics execute(RunConfig config, Dataset data, BinaryEngine engine, Path dir, EventLog events,
-                                               boolean classify, PrintWriter out, Progress progress, Sweep.Executor sweep, Path configFile) {
+    /**
+     * What a run works on: its resolved config (read from {@code configFile}), the dataset, the engine, whether it
+     * classifies, and where its variants are measured (null: here, in turn).
+     */
+    private record Job(RunConfig config, Path configFile, Dataset data, BinaryEngine engine, boolean classify, Sweep.Executor sweep) {
+    }
+
+    /** Where a run writes: its (staged) directory, its event log, the terminal and the progress bar. */
+    private record Sinks(Path dir, EventLog events, PrintWriter out, Progress progress) {
+    }
+
+    private static RunMetrics execute(Job job, Sinks sinks) {
+        RunConfig config = job.config();
+        Dataset data = job.data();
+        BinaryEngine engine = job.engine();
+        boolean classify = job.classify();
+        Path dir = sinks.dir();
+        EventLog events = sinks.events();
+        PrintWriter out = sinks.out();
+        Progress progress = sinks.progress();
         AtomicOutput.writeBytes(dir.resolve("config.resolved.yaml"), false, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
         var corpus = data.corpus();
         var queries = data.queries();
@@ -195,13 +205,12 @@ public final class RunPipeline {
         events.log("float_baseline", "seconds", (System.nanoTime() - t0) / 1e9);
         progress.step("float baseline");
 
-        List<RunMetrics.VariantMetrics> variants = new ArrayList<>();
-        Map<String, double[]> distanceFractions = new LinkedHashMap<>();
+        Measured measured = new Measured(hasQrels, sinks);
         // Measured elsewhere, variants come back in config order; the throughput is measured here on the first.
-        List<Sweep.Measured> remote = sweep == null ? null : sweep.measureAll(new Sweep.Plan(ConfigLoader.toYaml(config),
-                configFile.toAbsolutePath().toString(), floatTop, split), config.variants().size());
+        List<Sweep.Measured> remote = job.sweep() == null ? null : job.sweep().measureAll(new Sweep.Plan(ConfigLoader.toYaml(config),
+                job.configFile().toAbsolutePath().toString(), floatTop, split), config.variants().size());
         // The first variant's codes stay for the throughput measurement; every variant's are closed, whatever throws.
-        Workload first = null;
+        VariantRuns.Workload first = null;
         Throughput throughput;
         try {
             for (int i = 0; i < config.variants().size(); i++) {
@@ -209,19 +218,19 @@ public final class RunPipeline {
                 long start = System.nanoTime();
                 if (remote != null) {
                     Sweep.Measured m = remote.get(i);
-                    record(v, m.metrics(), m.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
+                    measured.add(v, m.metrics(), m.distanceFractions());
                     events.log("variant", "name", v.name(), "bits", m.metrics().bits(), "measured", "by the sweep executor");
                     if (i == 0) {
-                        first = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split).workload();
+                        first = VariantRuns.run(v, eval, split).workload();
                     }
                     continue;
                 }
-                VariantRun run = variantRun(v, eval, engine, corpus.vectors(), queries.vectors(), classify, split);
+                VariantRuns.VariantRun run = VariantRuns.run(v, eval, split);
                 try {
-                    RunMetrics.VariantMetrics m = measured(run, eval, floatTop, wanted, hasQrels);
+                    RunMetrics.VariantMetrics m = VariantRuns.measured(run, eval, floatTop, hasQrels);
                     events.log("variant", "name", v.name(), "bits", m.bits(), "encode_seconds", (run.encoded() - start) / 1e9,
                             "search_seconds", (run.searched() - run.encoded()) / 1e9, "evaluate_seconds", (System.nanoTime() - run.searched()) / 1e9);
-                    record(v, m, run.distanceFractions(), variants, distanceFractions, hasQrels, out, progress);
+                    measured.add(v, m, run.distanceFractions());
                     if (first == null) {
                         first = run.workload();
                     }
@@ -231,7 +240,7 @@ public final class RunPipeline {
                     }
                 }
             }
-            throughput = throughput(first, events);
+            throughput = Throughput.measure(first, events);
             progress.step("throughput");
         } finally {
             if (first != null) {
@@ -239,49 +248,40 @@ public final class RunPipeline {
             }
         }
         RunMetrics metrics = new RunMetrics(config.name(), dataset, config.evaluation().k(), config.evaluation().recallKPrime(),
-                floatMetrics, variants);
+                floatMetrics, measured.variants);
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the metrics", e); // records of numbers and strings: a bug
         }
-        Report.write(dir, config, metrics, distanceFractions, throughput);
+        Report.write(dir, config, metrics, measured.distanceFractions, throughput);
         progress.step("report");
         events.log("done", "seconds", (System.nanoTime() - t0) / 1e9);
         return metrics;
     }
 
-    private static VariantRun variantRun(RunConfig.Variant v, Evaluator eval, BinaryEngine engine, FloatEmbeddingBatch corpus,
-                                         FloatEmbeddingBatch queries, boolean classify, int[][] split) {
-        return v.quantized() ? quantized(v, eval, corpus, queries, classify, split) : binarized(v, eval, engine, corpus, queries, classify, split);
-    }
+    /** The measured variants in config order and their distances for the histogram, told to the terminal as they come. */
+    private static final class Measured {
+        final List<RunMetrics.VariantMetrics> variants = new ArrayList<>();
+        final Map<String, double[]> distanceFractions = new LinkedHashMap<>();
+        private final boolean hasQrels;
+        private final Sinks sinks;
 
-    /** A variant's entry of {@code metrics.json}: its head, then the metrics asked for. */
-    private static RunMetrics.VariantMetrics measured(VariantRun run, Evaluator eval, long[][] floatTop, List<String> wanted,
-                                                      boolean hasQrels) {
-        Head h = run.head();
-        Evaluator.BinaryRun r = run.run();
-        boolean rescored = r.rescored() != null;
-        return new RunMetrics.VariantMetrics(h.name(), h.binarizer(), h.bits(), h.bytesPerVector(), h.seed(), h.rescore(),
-                h.queryBits(),
-                wanted.contains("overlap") ? eval.overlap(floatTop, r.top()) : null,
-                wanted.contains("recall_in_k_prime") ? eval.recallOfFloat(floatTop, r.top()) : null,
-                hasQrels ? eval.retrieval(r.top()) : null,
-                hasQrels && rescored ? eval.retrieval(r.rescored()) : null,
-                rescored && wanted.contains("overlap") ? eval.overlap(floatTop, r.rescored()) : null,
-                run.classification());
-    }
-
-    /** A measured variant into the run's lists, the progress bar and the terminal. */
-    private static void record(RunConfig.Variant v, RunMetrics.VariantMetrics m, double[] fractions, List<RunMetrics.VariantMetrics> variants,
-                               Map<String, double[]> distanceFractions, boolean hasQrels, PrintWriter out, Progress progress) {
-        variants.add(m);
-        if (fractions != null) {
-            distanceFractions.put(v.name(), fractions);
+        Measured(boolean hasQrels, Sinks sinks) {
+            this.hasQrels = hasQrels;
+            this.sinks = sinks;
         }
-        progress.step(v.name());
-        out.printf("  %-24s %5d bits  %s%n", v.name(), m.bits(), summary(m, hasQrels));
-        out.flush();
+
+        /** A measured variant into the lists, the progress bar and the terminal. */
+        void add(RunConfig.Variant v, RunMetrics.VariantMetrics m, double[] fractions) {
+            variants.add(m);
+            if (fractions != null) {
+                distanceFractions.put(v.name(), fractions);
+            }
+            sinks.progress().step(v.name());
+            sinks.out().printf("  %-24s %5d bits  %s%n", v.name(), m.bits(), summary(m, hasQrels));
+            sinks.out().flush();
+        }
     }
 
     /**
@@ -293,15 +293,13 @@ public final class RunPipeline {
         RunConfig config = ConfigLoader.fromYaml(plan.configYaml());
         RunConfig.Dataset ds = config.dataset();
         Path configFile = Path.of(plan.configFile());
-        boolean classify = Boolean.TRUE.equals(config.evaluation().classification().enabled());
         try (Dataset data = DatasetCatalog.load(ds, ConfigValidator.base(configFile));
              BinaryEngine engine = BinaryEngine.builder().backend(config.backend()).seed(config.seed()).build()) {
             Evaluator eval = new Evaluator(config, data.corpus(), data.queries(), engine);
             boolean hasQrels = data.queries().qrels().isPresent() && config.evaluation().metrics().contains("retrieval");
-            VariantRun run = variantRun(config.variants().get(index), eval, engine, data.corpus().vectors(), data.queries().vectors(),
-                    classify, plan.split());
-            try (Workload w = run.workload()) {
-                return new Sweep.Measured(measured(run, eval, plan.floatTop(), config.evaluation().metrics(), hasQrels), run.distanceFractions());
+            VariantRuns.VariantRun run = VariantRuns.run(config.variants().get(index), eval, plan.split()); // no split: no classification
+            try (VariantRuns.Workload w = run.workload()) {
+                return new Sweep.Measured(VariantRuns.measured(run, eval, plan.floatTop(), hasQrels), run.distanceFractions());
             }
         }
     }
@@ -317,124 +315,6 @@ public final class RunPipeline {
             (m.rescored() ? m.retrievalRescored() : m.retrieval()).forEach((k, v) -> s.append(String.format("nDCG@%s %.3f  ", k, v.ndcg())));
         }
         return s.toString().strip();
-    }
-
-    /** Search speed of every available backend on the first variant's codes, each checked against the run's result. */
-    record Throughput(List<String> backends, List<Double> mpairs, int bits) {
-    }
-
-    private static Throughput throughput(Workload workload, EventLog events) {
-        List<String> names = new ArrayList<>();
-        List<Double> rates = new ArrayList<>();
-        for (SearchBackend b : SearchBackends.loadAll()) {
-            try (b) {
-                if (!b.availability().available()) {
-                    events.log("throughput_skipped", "backend", b.name(), "reason", b.availability().detail());
-                    continue;
-                }
-                Object r = workload.search().apply(b); // also warms the JIT
-                if (!r.equals(workload.expected())) {
-                    throw new IllegalStateException(b.name() + " differs from the run's backend on " + workload.what());
-                }
-                long start = System.nanoTime();
-                workload.search().apply(b);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double mpairs = (double) workload.pairs() / seconds / 1e6;
-                names.add(b.name());
-                rates.add(mpairs);
-                events.log("throughput", "backend", b.name(), "seconds", seconds, "mpairs_per_second", mpairs, "identical", true);
-            }
-        }
-        return new Throughput(names, rates, workload.bits());
-    }
-
-    /**
-     * One variant's search as the throughput measurement repeats it on every backend: the codes (closed with it),
-     * the search, and the run's answer that every backend must give.
-     */
-    record Workload(String what, long pairs, int bits, Function<SearchBackend, Object> search, Object expected,
-                    AutoCloseable... codes) implements AutoCloseable {
-        @Override
-        public void close() {
-            for (AutoCloseable c : codes) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing codes failed", e); // off-heap memory: closing does not fail
-                }
-            }
-        }
-    }
-
-    /** A variant's measurements so far, its searches, and what the throughput measurement would repeat. */
-    private record VariantRun(Head head, Evaluator.BinaryRun run, RunMetrics.ClassificationScores classification,
-                              double[] distanceFractions, Workload workload, long encoded, long searched) {
-    }
-
-    /** A binarizer's variant: codes for corpus and queries, Hamming top-k, kNN on codes. */
-    private static VariantRun binarized(RunConfig.Variant v, Evaluator eval, BinaryEngine engine, FloatEmbeddingBatch corpus,
-                                        FloatEmbeddingBatch queries, boolean classify, int[][] split) {
-        Binarizer b = Binarizers.create(v.binarizer(), v.bits(), new Seeds(v.seed()));
-        Binarized bc = engine.encode(b, corpus);
-        Binarized bq = null;
-        try {
-            bq = engine.encode(b, queries);
-            long encoded = System.nanoTime();
-            Evaluator.BinaryRun r = eval.search(v, bc.codes(), bq.codes());
-            long searched = System.nanoTime();
-            Head h = Head.of(v, bc.codes().bits(), bc.codes().words() * Long.BYTES, null);
-            double[] fractions = new double[r.result().distances().length];
-            for (int i = 0; i < fractions.length; i++) {
-                fractions[i] = (double) r.result().distances()[i] / bc.codes().bits();
-            }
-            Binarized corpusCodes = bc;
-            Binarized queryCodes = bq;
-            SearchResult expected = r.result();
-            Workload w = new Workload(v.name(), bc.codes().rows() * bq.codes().rows(), bc.codes().bits(),
-                    backend -> backend.search(corpusCodes.codes(), queryCodes.codes(), expected.k()), expected, bc, bq);
-            return new VariantRun(h, r, classify ? eval.classifyBinary(split, bc.codes()) : null, fractions, w, encoded, searched);
-        } catch (RuntimeException | Error e) {
-            bc.close();
-            if (bq != null) {
-                bq.close();
-            }
-            throw e;
-        }
-    }
-
-    /** An osq variant: the corpus quantized on its own centroid, queries at query_bits, scored top-k, kNN by score. */
-    private static VariantRun quantized(RunConfig.Variant v, Evaluator eval, FloatEmbeddingBatch corpus, FloatEmbeddingBatch queries,
-                                        boolean classify, int[][] split) {
-        int docBits = v.bits() == null ? 1 : v.bits() / corpus.dims();
-        OsqQuantizer quantizer = OsqQuantizer.fit(corpus, docBits);
-        OsqCodes dc = quantizer.encodeDocuments(corpus);
-        OsqCodes qc = null;
-        try {
-            qc = quantizer.encodeQueries(queries, v.queryBits());
-            long encoded = System.nanoTime();
-            Evaluator.BinaryRun r = eval.search(v, dc, qc);
-            long searched = System.nanoTime();
-            Head h = Head.of(v, dc.codeBits(), dc.bytesPerRow(), v.queryBits());
-            OsqCodes docs = dc;
-            OsqCodes qs = qc;
-            SearchResult expected = r.result();
-            Workload w = new Workload(v.name(), dc.rows() * qc.rows(), dc.codeBits(),
-                    backend -> backend.search(docs, qs, expected.k()), expected, dc, qc);
-            return new VariantRun(h, r, classify ? eval.classifyOsq(split, quantizer, dc, v.queryBits()) : null, null, w, encoded, searched);
-        } catch (RuntimeException | Error e) {
-            dc.close();
-            if (qc != null) {
-                qc.close();
-            }
-            throw e;
-        }
-    }
-
-    /** What a variant's entry says of the variant itself, before any measurement. */
-    private record Head(String name, String binarizer, int bits, long bytesPerVector, long seed, int rescore, Integer queryBits) {
-        static Head of(RunConfig.Variant v, int bits, long bytesPerVector, Integer queryBits) {
-            return new Head(v.name(), v.binarizer(), bits, bytesPerVector, v.seed(), v.rescore(), queryBits);
-        }
     }
 
     /** {@code <yyyyMMdd-HHmmss>-<name>}: the run directory's name ({@link StagedDirectory} adds -2, -3... if taken). */
