@@ -48,7 +48,7 @@ public class MiniLmAttention {
             policies.keySet().forEach(p -> stats.put(p, new SelectionStats(encoder.layers(), encoder.heads())));
             for (int[] ids : packed) {
                 encoder.forward(ids, (layer, q, k, v) -> policies.forEach((name, p) ->
-                        AttentionEval.measure(stats.get(name), layer, encoder.heads(), q, k, v, p, causal)));
+                        AttentionEval.measure(stats.get(name), new AttentionEval.Layer(layer, encoder.heads(), q, k, v), p, causal)));
             }
             System.out.printf(Locale.ROOT, "%n### %s attention, budget %d of 256 (sink 1, recent %d)%n%n", causal ? "Causal" : "Bidirectional",
                     budget, recent);

@@ -10,11 +10,19 @@ public final class AttentionEval {
     }
 
     /**
-     * Adds every query head's selections of one layer to {@code stats}: {@code q}, {@code k} and {@code v} are
-     * (tokens, heads x headSize) each, one key/value head a query head.
+     * One layer's recorded attention: {@code q}, {@code k} and {@code v} are (tokens, heads x headSize) each, one
+     * key/value head a query head.
      */
-    public static void measure(SelectionStats stats, int layer, int heads, float[][] q, float[][] k, float[][] v, KvPolicy policy,
-                               boolean causal) {
+    public record Layer(int layer, int heads, float[][] q, float[][] k, float[][] v) {
+    }
+
+    /** Adds every query head's selections of one layer to {@code stats}; with {@code causal}, a query sees up to itself. */
+    public static void measure(SelectionStats stats, Layer attention, KvPolicy policy, boolean causal) {
+        int layer = attention.layer();
+        int heads = attention.heads();
+        float[][] q = attention.q();
+        float[][] k = attention.k();
+        float[][] v = attention.v();
         int n = q.length;
         int dim = q[0].length;
         int hs = dim / heads;
@@ -31,7 +39,7 @@ public final class AttentionEval {
                     int visible = causal ? i + 1 : n;
                     int[] chosen = s.select(0, h, qf, i * dim + h * hs, visible);
                     if (chosen != null) {
-                        stats.addQuery(layer, h, qf, i * dim + h * hs, kf, vf, dim, h * hs, hs, visible, chosen);
+                        stats.addQuery(layer, h, new SelectionStats.HeadQuery(qf, i * dim + h * hs, kf, vf, dim, h * hs, hs, visible), chosen);
                     }
                 }
             }

@@ -143,7 +143,7 @@ public final class Decoder implements AutoCloseable {
                 }
             }
             if (stats != null && chosen != null) {
-                stats.addQuery(layer, h, q, h * hs, k, v, kv, kvOffset, hs, n, chosen);
+                stats.addQuery(layer, h, new SelectionStats.HeadQuery(q, h * hs, k, v, kv, kvOffset, hs, n), chosen);
             }
         }
     }

@@ -111,14 +111,9 @@ public final class KvPolicies {
     /**
      * The binary cache: each key, when written, becomes a code per key/value head ({@code sign}: one bit a dimension,
      * the sign; {@code hyperplane}: {@code bits} signs of seeded random projections); each query is coded the same
-     * way, and {@code backend} (any search backend, by name) picks the {@code budget - sink - recent} cached positions
-     * of smallest Hamming distance, ties to the earlier position, besides the sink and recent ones.
+     * way, and {@code backend} (any search backend, by name) picks the budget's cached positions of smallest Hamming
+     * distance, ties to the earlier position, besides its sink and recent ones.
      */
-    public static KvPolicy binary(int budget, int sink, int recent, String binarizer, Integer bits, long seed, String backend) {
-        return binary(KvBudget.positions(budget, sink, recent), binarizer, bits, seed, backend);
-    }
-
-    /** {@link #binary(int, int, int, String, Integer, long, String)} within any budget. */
     public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, long seed, String backend) {
         return binary(budget, binarizer, bits, false, seed, backend);
     }

@@ -36,13 +36,25 @@ public final class SelectionStats {
     }
 
     /**
-     * Measures one query's selection against exact attention and adds it to (layer, head): the query at
-     * {@code q[qOffset, qOffset + hs)}, position t's key and value at {@code keys[t * stride + offset]} and
-     * {@code values[...]} for t < n, the selection {@code chosen} (ascending). Scores q.k / sqrt(hs) in {@link Dot}'s
-     * order; softmax, outputs and their error in double, in position order.
+     * One head's query and the positions it may attend to: the query at {@code q[qOffset, qOffset + hs)}, position t's
+     * key and value at {@code keys[t * stride + offset]} and {@code values[...]}, {@code hs} floats each, for t < n.
      */
-    void addQuery(int layer, int head, float[] q, int qOffset, float[] keys, float[] values, int stride, int offset, int hs,
-                         int n, int[] chosen) {
+    record HeadQuery(float[] q, int qOffset, float[] keys, float[] values, int stride, int offset, int hs, int n) {
+    }
+
+    /**
+     * Measures one query's selection {@code chosen} (ascending) against exact attention and adds it to (layer, head).
+     * Scores q.k / sqrt(hs) in {@link Dot}'s order; softmax, outputs and their error in double, in position order.
+     */
+    void addQuery(int layer, int head, HeadQuery query, int[] chosen) {
+        float[] q = query.q();
+        int qOffset = query.qOffset();
+        float[] keys = query.keys();
+        float[] values = query.values();
+        int stride = query.stride();
+        int offset = query.offset();
+        int hs = query.hs();
+        int n = query.n();
         double scale = Math.sqrt(hs);
         double[] s = new double[n];
         double max = Double.NEGATIVE_INFINITY;

@@ -18,7 +18,7 @@ class AttentionEvalTest {
         float[][] k = {{1, 0}, {0, 0}, {0, 0}};
         float[][] v = {{4, 0}, {0, 4}, {0, 0}};
         SelectionStats s = new SelectionStats(1, 1);
-        AttentionEval.measure(s, 0, 1, q, k, v, KvPolicies.window(2, 0), false);
+        AttentionEval.measure(s, new AttentionEval.Layer(0, 1, q, k, v), KvPolicies.window(2, 0), false);
         assertThat(s.steps(0, 0)).isEqualTo(3); // every query sees 3 > 2 positions
         assertThat(s.mass(0, 0)).isCloseTo(0.5, within(1e-6));
         assertThat(s.recall(0, 0)).isEqualTo(0.5);
@@ -26,7 +26,7 @@ class AttentionEvalTest {
         assertThat(s.outputError(0, 0)).isCloseTo(1.0, within(1e-6));
 
         SelectionStats causal = new SelectionStats(1, 1);
-        AttentionEval.measure(causal, 0, 1, q, k, v, KvPolicies.window(2, 0), true);
+        AttentionEval.measure(causal, new AttentionEval.Layer(0, 1, q, k, v), KvPolicies.window(2, 0), true);
         assertThat(causal.steps(0, 0)).isEqualTo(1); // only the last query sees more than 2 positions
     }
 }

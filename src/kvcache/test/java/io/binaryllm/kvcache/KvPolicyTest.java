@@ -23,8 +23,8 @@ class KvPolicyTest {
                 KvPolicies.exact(KvBudget.positions(budget, 1, 2)),
                 KvPolicies.binaryAsym(budget, 1, 2, 24, 3), KvPolicies.pages(budget, 1, 2, 4)));
         for (String backend : available()) {
-            out.add(KvPolicies.binary(budget, 1, 2, "sign", null, 0, backend));
-            out.add(KvPolicies.binary(budget, 1, 2, "hyperplane", 13, 5, backend));
+            out.add(KvPolicies.binary(KvBudget.positions(budget, 1, 2), "sign", null, 0, backend));
+            out.add(KvPolicies.binary(KvBudget.positions(budget, 1, 2), "hyperplane", 13, 5, backend));
             out.add(KvPolicies.binary(KvBudget.positions(budget, 1, 2), "hyperplane", 13, true, 5, backend));
         }
         return out;
@@ -284,8 +284,8 @@ class KvPolicyTest {
         assertThat(KvPolicies.random(6, 1, 2, 3).open(C).select(1, 4, new float[6], 0, 15)).containsExactly(a);
         assertThat(KvPolicies.random(6, 1, 2, 4).open(C).select(1, 4, new float[6], 0, 15)).isNotEqualTo(a);
         assertThatThrownBy(() -> KvPolicies.window(3, 4)).isInstanceOf(BadArgumentException.class).hasMessageContaining("fit the budget");
-        assertThatThrownBy(() -> KvPolicies.binary(8, 1, 1, "osq", null, 0, "reference")).hasMessageContaining("sign or hyperplane");
-        assertThat(KvPolicies.binary(8, 1, 1, "hyperplane", 32, 0, "reference").selectionBitsPerPosition(C)).isEqualTo(2 * 32);
+        assertThatThrownBy(() -> KvPolicies.binary(KvBudget.positions(8, 1, 1), "osq", null, 0, "reference")).hasMessageContaining("sign or hyperplane");
+        assertThat(KvPolicies.binary(KvBudget.positions(8, 1, 1), "hyperplane", 32, 0, "reference").selectionBitsPerPosition(C)).isEqualTo(2 * 32);
     }
 
     /** A test policy: every position, named explicitly (so that the decoder measures it), or the exact top-b by q.k. */

@@ -18,7 +18,7 @@ class PerplexityTest {
         LlamaModel uniform = LlamaModel.of(c, new LlamaModel.Weights(w.embedding(), w.rmsAtt(), w.wq(), w.wk(), w.wv(), w.wo(),
                 w.rmsFfn(), w.w1(), w.w2(), w.w3(), w.rmsFinal(), new float[c.vocab() * c.dim()]));
         int[] tokens = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-        for (KvPolicy p : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(3, 1), KvPolicies.binary(4, 1, 1, "sign", null, 0, "reference")}) {
+        for (KvPolicy p : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(3, 1), KvPolicies.binary(KvBudget.positions(4, 1, 1), "sign", null, 0, "reference")}) {
             assertThat(Perplexity.of(uniform, p, tokens)).as(p.describe()).isCloseTo(11.0, org.assertj.core.data.Offset.offset(1e-12));
         }
     }
@@ -36,7 +36,7 @@ class PerplexityTest {
         LlamaModel m = RandomLlama.model(DecoderTest.GQA, 22);
         int[] tokens = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8};
         double full = Perplexity.of(m, KvPolicies.full(), tokens);
-        assertThat(Perplexity.of(m, KvPolicies.binary(tokens.length, 1, 1, "sign", null, 0, "auto"), tokens)).isEqualTo(full);
+        assertThat(Perplexity.of(m, KvPolicies.binary(KvBudget.positions(tokens.length, 1, 1), "sign", null, 0, "auto"), tokens)).isEqualTo(full);
         assertThat(Perplexity.of(m, KvPolicies.window(4, 1), tokens)).isNotEqualTo(full);
         assertThatThrownBy(() -> Perplexity.of(m, KvPolicies.full(), new int[]{1})).hasMessageContaining("at least 2 tokens");
         assertThatThrownBy(() -> Perplexity.of(m, KvPolicies.full(), new int[]{1, 99})).hasMessageContaining("between 0 and 28, got 99");
