@@ -1,6 +1,7 @@
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.binaryllm.kvcache.AttentionEval;
 import io.binaryllm.kvcache.BertEncoder;
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvPolicies;
 import io.binaryllm.kvcache.KvPolicy;
 import io.binaryllm.kvcache.SelectionStats;
@@ -41,8 +42,8 @@ public class MiniLmAttention {
             policies.put("window", KvPolicies.window(budget, 1));
             policies.put("random", KvPolicies.random(budget, 1, recent, 7));
             policies.put("pages (16)", KvPolicies.pages(budget, 1, recent, 16));
-            policies.put("binary sign (32 bits)", KvPolicies.binary(budget, 1, recent, "sign", null, 0, "auto"));
-            policies.put("binary hyperplane (128 bits)", KvPolicies.binary(budget, 1, recent, "hyperplane", 128, 0, "auto"));
+            policies.put("binary sign (32 bits)", KvPolicies.binary(KvBudget.positions(budget, 1, recent), "sign", null, 0, "auto"));
+            policies.put("binary hyperplane (128 bits)", KvPolicies.binary(KvBudget.positions(budget, 1, recent), "hyperplane", 128, 0, "auto"));
             policies.put("binary-asym (64 bits + norm)", KvPolicies.binaryAsym(budget, 1, recent, 64, 0));
             Map<String, SelectionStats> stats = new LinkedHashMap<>();
             policies.keySet().forEach(p -> stats.put(p, new SelectionStats(encoder.layers(), encoder.heads())));

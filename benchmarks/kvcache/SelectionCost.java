@@ -1,3 +1,4 @@
+import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvPolicies;
 import io.binaryllm.kvcache.KvPolicy;
 import io.binaryllm.kvcache.LlamaConfig;
@@ -36,7 +37,7 @@ public class SelectionCost {
             double full = time(() -> attend(c, q, keys, values, n, null, null));
             System.out.printf(Locale.ROOT, "| %d | %d | full attention | %.1f | 1.00 |%n", n, budget, full);
             for (String b : backends) {
-                row(c, KvPolicies.binary(budget, 4, budget / 4, "sign", null, 0, b), "binary sign, " + b, q, keys, values, n, full);
+                row(c, KvPolicies.binary(KvBudget.positions(budget, 4, budget / 4), "sign", null, 0, b), "binary sign, " + b, q, keys, values, n, full);
             }
             row(c, KvPolicies.binaryAsym(budget, 4, budget / 4, 64, 0), "binary-asym 64", q, keys, values, n, full);
             row(c, KvPolicies.pages(budget, 4, budget / 4, 16), "pages 16", q, keys, values, n, full);
