@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The runner's exact float baseline (cosine top-100) on 20,000 x 384 floats and 256 queries: the reference point,
@@ -53,7 +54,7 @@ public class FloatBaselineBench {
     @Benchmark
     public long[][] oneQueryAtATime() {
         long[][] out = new long[queries.length][];
-        java.util.stream.IntStream.range(0, out.length).parallel().forEach(q -> out[q] = Cosine.topKOne(corpus, norms, D, queries[q], 100, null));
+        IntStream.range(0, out.length).parallel().forEach(q -> out[q] = Cosine.topKOne(corpus, norms, D, queries[q], 100, null));
         return out;
     }
 

@@ -41,7 +41,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -324,7 +326,7 @@ public final class LuceneBbqComparison {
             chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             chart.getStyler().setMarkerSize(10);
-            java.util.Map<String, List<Row>> bySystem = new java.util.LinkedHashMap<>();
+            Map<String, List<Row>> bySystem = new LinkedHashMap<>();
             for (Row r : rows) {
                 if (!Double.isNaN(r.qps())) {
                     bySystem.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r);

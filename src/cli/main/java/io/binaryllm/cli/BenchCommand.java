@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -254,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchRow print(PrintWriter out, SearchBackend b, String osqWidths, long rows, int bits, int nqTimed, int k, double seconds,
                    double refRate, int checked) {
         double pairs = (double) rows * nqTimed / seconds;
-        var gpu = b instanceof io.binaryllm.gpu.GpuBackend g ? g.lastTimings() : null;
+        var gpu = b instanceof GpuBackend g ? g.lastTimings() : null;
         BenchRow row = new BenchRow(b.name(), osqWidths, b.availability().detail(), bits, k, rows, nqTimed, seconds, pairs,
                 pairs * bits, pairs / refRate, checked, gpu, null);
         out.printf("%-10s %6d %5d %10d %8d %9.4f %12.1f %10.1f %8.1fx  %s%s%n", row.backend(), row.bits(), k, row.n(),
@@ -275,9 +277,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String parts(GpuTimings gpu) {
         long b = gpu.uploadedBytes();
-        String sent = b >= 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1f MB", b / 1e6)
-                : b >= 1_000 ? String.format(java.util.Locale.ROOT, "%.1f kB", b / 1e3) : b + " B";
-        return String.format(java.util.Locale.ROOT, "uploads %.4f s (%s), kernels %.4f s, downloads %.4f s, host selection and rest %.4f s, buffers allocated %d",
+        String sent = b >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", b / 1e6)
+                : b >= 1_000 ? String.format(Locale.ROOT, "%.1f kB", b / 1e3) : b + " B";
+        return String.format(Locale.ROOT, "uploads %.4f s (%s), kernels %.4f s, downloads %.4f s, host selection and rest %.4f s, buffers allocated %d",
                 gpu.upload(), sent, gpu.kernels(), gpu.download(),
                 gpu.total() - gpu.upload() - gpu.kernels() - gpu.download(), gpu.allocations());
     }
@@ -377,7 +379,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String cpuModel() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("model name")) {
                     return line.substring(line.indexOf(':') + 1).strip();
                 }

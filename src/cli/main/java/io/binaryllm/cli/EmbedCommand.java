@@ -1,5 +1,6 @@
 package io.binaryllm.cli;
 
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batchSize < 1) {
-            throw new io.binaryllm.BadInputException("--batch-size: must be at least 1, not " + batchSize);
+            throw new BadInputException("--batch-size: must be at least 1, not " + batchSize);
         }
         String stem = output.getFileName().toString().replaceFirst("\\.npy$", "");
         Path idsPath = output.resolveSibling(stem + ".ids.txt");
@@ -109,6 +111,6 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private static void write(AtomicOutput out, List<String> lines) {
-        out.write(java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
+        out.write(ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 }

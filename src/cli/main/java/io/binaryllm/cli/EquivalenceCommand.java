@@ -1,6 +1,8 @@
 package io.binaryllm.cli;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.gpu.GpuBackend;
+import io.binaryllm.gpu.PackingEquivalence;
 import io.binaryllm.search.EquivalenceSuite;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
@@ -9,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -46,9 +49,9 @@ final class EquivalenceCommand implements Callable<Integer> {
                         out.printf("MISMATCH %s %s: %s%n", c.backend(), c.what(), c.difference());
                     }
                 });
-                if (b instanceof io.binaryllm.gpu.GpuBackend gpu) { // GPU packing against the CPU binarizers
-                    checks = new java.util.ArrayList<>(checks);
-                    checks.addAll(io.binaryllm.gpu.PackingEquivalence.run(gpu, c -> {
+                if (b instanceof GpuBackend gpu) { // GPU packing against the CPU binarizers
+                    checks = new ArrayList<>(checks);
+                    checks.addAll(PackingEquivalence.run(gpu, c -> {
                         if (!c.ok()) {
                             out.printf("MISMATCH %s %s: %s%n", c.backend(), c.what(), c.difference());
                         }

@@ -3,16 +3,19 @@ package io.binaryllm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.internal.io.StagedDirectory;
+import io.binaryllm.kvcache.Gguf;
 import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvEval;
 import io.binaryllm.kvcache.KvPolicies;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Sampler;
+import io.binaryllm.kvcache.Tokenizer;
 import io.binaryllm.runner.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,11 +23,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -171,35 +180,35 @@ final class KvEvalCommand implements Callable<Integer> {
     /** The text's tokens (after BOS) in consecutive windows of {@code len}, at most {@link #sample} of them. */
     private int[][] windows(LlamaConfig c, int len) {
         Path source = tokenizer != null ? tokenizer : model;
-        io.binaryllm.kvcache.Tokenizer t = isGguf(source) ? io.binaryllm.kvcache.Gguf.readTokenizer(source)
-                : io.binaryllm.kvcache.Tokenizer.read(source, c.vocab());
+        Tokenizer t = isGguf(source) ? Gguf.readTokenizer(source)
+                : Tokenizer.read(source, c.vocab());
         if (t.vocab() != c.vocab()) {
-            throw io.binaryllm.BadInputException.in(source, "a tokenizer of " + t.vocab() + " tokens for a model of " + c.vocab());
+            throw BadInputException.in(source, "a tokenizer of " + t.vocab() + " tokens for a model of " + c.vocab());
         }
         String s;
         try {
-            s = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(text))).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw io.binaryllm.BadInputException.in(text, "not UTF-8 text");
+            s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(text))).toString();
+        } catch (CharacterCodingException e) {
+            throw BadInputException.in(text, "not UTF-8 text");
         } catch (IOException e) {
-            throw io.binaryllm.BadInputException.in(text, "cannot read: " + e.getMessage());
+            throw BadInputException.in(text, "cannot read: " + e.getMessage());
         }
         int[] all = t.encode(s, true);
         int count = Math.min(sample, all.length / len);
         if (count == 0) {
-            throw io.binaryllm.BadInputException.in(text, all.length + " tokens, fewer than one window of --length " + len);
+            throw BadInputException.in(text, all.length + " tokens, fewer than one window of --length " + len);
         }
         int[][] out = new int[count][];
         for (int i = 0; i < count; i++) {
-            out[i] = java.util.Arrays.copyOfRange(all, i * len, (i + 1) * len);
+            out[i] = Arrays.copyOfRange(all, i * len, (i + 1) * len);
         }
         return out;
     }
 
     /** Whether {@code file} starts with GGUF's magic. */
     private static boolean isGguf(Path file) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(4), "GGUF".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(4), "GGUF".getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             return false; // the reader that opens it names the problem
         }

@@ -13,6 +13,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +53,7 @@ final class KvEvalReport {
         for (KvEval.Row r : rows) {
             md.append("| ").append(r.policy()).append(" | ").append(r.budget().label()).append(" |");
             for (int l = 0; l < c.layers(); l++) {
-                double weakest = java.util.Arrays.stream(r.massByHead()[l]).min().orElse(1.0);
+                double weakest = Arrays.stream(r.massByHead()[l]).min().orElse(1.0);
                 md.append(String.format(Locale.ROOT, " %.3f (%.2f) |", r.layerMass(l), weakest));
             }
             md.append('\n');
@@ -78,7 +80,7 @@ final class KvEvalReport {
                 .xAxisTitle(share ? "budget (% of cached positions attended)" : "budget (positions attended)").yAxisTitle(y).build();
         Map<String, List<KvEval.Row>> byPolicy = new LinkedHashMap<>();
         for (KvEval.Row r : rows) {
-            byPolicy.computeIfAbsent(r.policy(), k -> new java.util.ArrayList<>()).add(r);
+            byPolicy.computeIfAbsent(r.policy(), k -> new ArrayList<>()).add(r);
         }
         for (var e : byPolicy.entrySet()) {
             double[] xs = e.getValue().stream().mapToDouble(r -> share ? r.budget().share() * 100 : r.budget().keys()).toArray();

@@ -17,6 +17,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * {@code binaryllm}: the command line. Exit codes are a contract: 0 success, 2 bad input or usage (one line on
@@ -120,7 +121,7 @@ public final class Main {
     }
 
     /** Runs a command parsed without picocli, with the same exit codes and messages as picocli's execution. */
-    private static int execute(java.util.concurrent.Callable<Integer> command, boolean debug, PrintWriter err) {
+    private static int execute(Callable<Integer> command, boolean debug, PrintWriter err) {
         try {
             return command.call();
         } catch (Exception | Error e) {

@@ -12,6 +12,7 @@ import io.binaryllm.seed.Seeds;
 import io.binaryllm.seed.SplitMix64;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -117,7 +118,7 @@ final class OsqBench {
     private static OsqCodes slice(OsqCodes q, int rows) {
         BinaryCodeBatch planes = BinaryCodeBatch.wrap(q.planes().segment().asSlice(0, (long) rows * q.planes().words() * Long.BYTES),
                 rows, q.planes().bits(), q.planes().source(), null);
-        return new OsqCodes(planes, java.util.Arrays.copyOf(q.corrections(), rows * OsqScores.CORRECTIONS), q.dims(),
+        return new OsqCodes(planes, Arrays.copyOf(q.corrections(), rows * OsqScores.CORRECTIONS), q.dims(),
                 q.bitsPerDim(), true, q.centroidId());
     }
 }

@@ -1,8 +1,10 @@
 package io.binaryllm.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -74,7 +76,7 @@ final class SearchArgs {
     private static boolean assign(SearchCommand c, String name, String value) {
         try {
             return assignValid(c, name, value);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             return false; // picocli's conversion and its message
         }
     }
@@ -83,7 +85,7 @@ final class SearchArgs {
         switch (name) {
             case "--database" -> {
                 Path.of(value); // a path no file system can hold goes to picocli and its message
-                c.databases = java.util.List.of(value);
+                c.databases = List.of(value);
             }
             case "--queries" -> c.queries = Path.of(value);
             case "--indices" -> c.indices = Path.of(value);

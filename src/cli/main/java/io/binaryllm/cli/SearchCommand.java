@@ -19,8 +19,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -36,14 +42,14 @@ final class SearchCommand implements Callable<Integer> {
     List<String> databases;
 
     /** A path kept as text (with --spark it may be a URI), refused as picocli refuses a bad Path when no file system can hold it. */
-    static final class PathText implements picocli.CommandLine.ITypeConverter<String> {
+    static final class PathText implements CommandLine.ITypeConverter<String> {
         @Override
         public String convert(String value) {
             try {
                 Path.of(value);
                 return value;
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new picocli.CommandLine.TypeConversionException("not a valid path (" + e.getReason() + ")");
+            } catch (InvalidPathException e) {
+                throw new CommandLine.TypeConversionException("not a valid path (" + e.getReason() + ")");
             }
         }
     }
@@ -84,7 +90,7 @@ final class SearchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Where the summary line goes when {@link SearchArgs} parsed the command (picocli's err stream otherwise). */
-    java.io.PrintWriter err;
+    PrintWriter err;
 
     @Option(names = "--force", description = "Replace existing output files.")
     boolean force;
@@ -105,12 +111,12 @@ final class SearchCommand implements Callable<Integer> {
             if (FileKinds.describe(Path.of(database)) != null) {
                 return; // a FIFO would block here: the command reports what it is
             }
-            try (var channel = java.nio.channels.FileChannel.open(Path.of(database))) {
+            try (var channel = FileChannel.open(Path.of(database))) {
                 long[] shape = NpyHeader.read(Path.of(database), channel).shape();
                 if (shape.length == 2 && shape[1] > 0 && shape[1] < 4096) {
                     words = (int) shape[1];
                 }
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
                 return; // the command reports it
             }
         }
@@ -154,7 +160,7 @@ final class SearchCommand implements Callable<Integer> {
         Outputs.requireWritable(indices, force);
         Outputs.requireWritable(distances, force);
         if (indices.toAbsolutePath().normalize().equals(distances.toAbsolutePath().normalize())) {
-            throw new io.binaryllm.BadInputException("--indices and --distances name the same file " + indices);
+            throw new BadInputException("--indices and --distances name the same file " + indices);
         }
         try (BinaryCodeBatch db = Npy.readCodes(database); BinaryCodeBatch q = Npy.readCodes(queries);
              SearchBackend b = SearchBackends.open(backend)) {
@@ -199,7 +205,7 @@ final class SearchCommand implements Callable<Integer> {
     /** This search's options as the Spark application reads them (local paths absolute: the driver may run elsewhere). */
     List<String> sparkArgs() {
         Path second = queryBits != null ? scores : distances;
-        List<String> args = new java.util.ArrayList<>();
+        List<String> args = new ArrayList<>();
         for (String d : databases) {
             args.addAll(List.of("--database", d));
         }
@@ -235,7 +241,7 @@ final class SearchCommand implements Callable<Integer> {
         Outputs.requireWritable(indices, force);
         Outputs.requireWritable(scores, force);
         if (indices.toAbsolutePath().normalize().equals(scores.toAbsolutePath().normalize())) {
-            throw new io.binaryllm.BadInputException("--indices and --scores name the same file " + indices);
+            throw new BadInputException("--indices and --scores name the same file " + indices);
         }
         try (OsqFiles.Stored db = OsqFiles.read(database); FloatEmbeddingBatch x = EmbeddingFiles.read(queries);
              OsqCodes q = db.quantizer().encodeQueries(x, queryBits); SearchBackend b = SearchBackends.open(backend)) {

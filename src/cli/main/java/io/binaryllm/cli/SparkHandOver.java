@@ -2,6 +2,7 @@ package io.binaryllm.cli;
 
 import io.binaryllm.BadArgumentException;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ final class SparkHandOver {
             }
             return p;
         }
-        for (String dir : env.getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "spark-submit"))) {
                 return Path.of(dir, "spark-submit");
             }

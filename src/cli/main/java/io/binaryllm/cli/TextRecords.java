@@ -1,6 +1,7 @@
 package io.binaryllm.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,8 +46,8 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
 
     // A line holds one value (trailing tokens are an error) and a key at most once.
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     public TextRecords {
         ids = List.copyOf(ids);
@@ -60,7 +63,7 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
         return labels.map(ls -> {
             boolean numeric = ls.stream().allMatch(l -> l.matches("-?\\d{1,18}"));
             List<String> names = ls.stream().distinct().sorted(numeric
-                    ? java.util.Comparator.comparingLong(Long::parseLong) : java.util.Comparator.naturalOrder()).toList();
+                    ? Comparator.comparingLong(Long::parseLong) : Comparator.naturalOrder()).toList();
             Map<String, Integer> index = new HashMap<>();
             for (int c = 0; c < names.size(); c++) {
                 index.put(names.get(c), c);
@@ -71,7 +74,7 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
 
     /** The format a file's name suggests: {@code .jsonl}/{@code .ndjson} are JSON lines, anything else lines. */
     public static Format formatOf(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? Format.jsonl : Format.lines;
     }
 
@@ -113,7 +116,7 @@ record TextRecords(List<String> ids, List<String> texts, Optional<List<String>> 
                 throw new BadInputException(where + ": no \"text\" field");
             }
             if (!text.isTextual()) {
-                throw new BadInputException(where + ": \"text\" must be a string, not " + text.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                throw new BadInputException(where + ": \"text\" must be a string, not " + text.getNodeType().name().toLowerCase(Locale.ROOT));
             }
             if (text.asText().isBlank()) {
                 throw new BadInputException(where + ": \"text\" is blank");

@@ -4,8 +4,12 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
+import io.binaryllm.gpu.DeviceFailure;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Oracle;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,7 +243,7 @@ class CliTest {
     @Test
     void libraryErrorsNameTheOptionOrTheConfigKey() throws IOException {
         Path db = dir.resolve("db.npy");
-        io.binaryllm.data.io.Npy.writeCodes(db, false, BinaryCodeBatch.ofWords(new long[]{1, 2}, 2, 64));
+        Npy.writeCodes(db, false, BinaryCodeBatch.ofWords(new long[]{1, 2}, 2, 64));
         Run k = cli("search", "--database", db, "--queries", db, "--k", "3", "--backend", "reference",
                 "--indices", dir.resolve("i.npy"), "--distances", dir.resolve("d.npy"));
         assertBadInput(k, "--k: k must be between 1 and the database size 2, got 3", "");
@@ -258,13 +262,13 @@ class CliTest {
     @Test
     void cudaWithoutADriverExitsTwoWithTheReason() throws IOException {
         String detail;
-        try (io.binaryllm.search.SearchBackend cuda = io.binaryllm.search.SearchBackends.loadAll().stream()
+        try (SearchBackend cuda = SearchBackends.loadAll().stream()
                 .filter(b -> b.name().equals("cuda")).findFirst().orElseThrow()) {
-            org.junit.jupiter.api.Assumptions.assumeFalse(cuda.availability().available(), "a CUDA device is here");
+            Assumptions.assumeFalse(cuda.availability().available(), "a CUDA device is here");
             detail = cuda.availability().detail();
         }
         Path db = dir.resolve("db.npy");
-        io.binaryllm.data.io.Npy.writeCodes(db, false, BinaryCodeBatch.ofWords(new long[]{1, 2}, 2, 64));
+        Npy.writeCodes(db, false, BinaryCodeBatch.ofWords(new long[]{1, 2}, 2, 64));
         Run run = cli("search", "--database", db, "--queries", db, "--k", "1", "--backend", "cuda",
                 "--indices", dir.resolve("i.npy"), "--distances", dir.resolve("d.npy"));
         assertBadInput(run, "--backend: cuda is unavailable here: " + detail, "");
@@ -275,7 +279,7 @@ class CliTest {
     @Test
     void aFailingDeviceExitsTwoWithOneLineAndABugExitsOne() {
         StringWriter err = new StringWriter();
-        var failure = new io.binaryllm.gpu.DeviceFailure("cuda", "searching", "CUDA_ERROR_LAUNCH_FAILED", new IllegalStateException());
+        var failure = new DeviceFailure("cuda", "searching", "CUDA_ERROR_LAUNCH_FAILED", new IllegalStateException());
         assertThat(Main.failure(failure, false, new PrintWriter(err, true))).isEqualTo(Main.BAD_INPUT);
         assertThat(err.toString().lines()).containsExactly("binaryllm: --backend: the cuda device failed while searching: CUDA_ERROR_LAUNCH_FAILED");
         StringWriter bug = new StringWriter();

@@ -16,12 +16,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -143,7 +146,7 @@ class HostileInputTest {
     }
 
     private static void add(List<Arguments> cases, String expected, String[] args, String last) {
-        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        String[] all = Arrays.copyOf(args, args.length + 1);
         all[args.length] = last;
         cases.add(Arguments.of(String.join(" ", all), expected, all));
     }
@@ -155,7 +158,7 @@ class HostileInputTest {
         try (Stream<Path> files = Files.list(out)) {
             before = files.sorted().toList();
         }
-        String[] resolved = java.util.Arrays.stream(args).map(HostileInputTest::resolve).toArray(String[]::new);
+        String[] resolved = Arrays.stream(args).map(HostileInputTest::resolve).toArray(String[]::new);
         StringWriter err = new StringWriter();
         int code = assertTimeoutPreemptively(Duration.ofSeconds(60),
                 () -> Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), resolved));
@@ -186,7 +189,7 @@ class HostileInputTest {
                 new PrintWriter(fault, true))).isEqualTo(Main.BAD_INPUT);
         assertThat(fault.toString().lines()).singleElement().asString().contains("a memory-mapped input shrank while it was being read");
         StringWriter io = new StringWriter();
-        assertThat(Main.failure(new java.io.UncheckedIOException(new java.nio.file.FileSystemException("/x/y", null, "Read-only file system")),
+        assertThat(Main.failure(new UncheckedIOException(new FileSystemException("/x/y", null, "Read-only file system")),
                 false, new PrintWriter(io, true))).isEqualTo(Main.BAD_INPUT);
         assertThat(io.toString().lines()).containsExactly("binaryllm: /x/y: Read-only file system");
     }

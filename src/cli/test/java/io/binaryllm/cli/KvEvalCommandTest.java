@@ -6,11 +6,19 @@ import io.binaryllm.data.io.Npy;
 import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
+import io.binaryllm.kvcache.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -53,7 +61,7 @@ class KvEvalCommandTest {
 
     private static float[] ones(int n) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
         return a;
     }
 
@@ -152,16 +160,16 @@ class KvEvalCommandTest {
     /** --text through llama2.c's tokenizer: the windows written to tokens.npy are the text's tokens after BOS. */
     @Test
     void aTextIsCutIntoWindowsOfItsTokens() throws Exception {
-        List<String> vocab = new java.util.ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        List<String> vocab = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
         for (int b = 0; b < 256; b++) {
             vocab.add(String.format("<0x%02X>", b));
         }
         vocab.addAll(List.of(" ", "e", "t", "a", " t", "he", " the", "n", "d", " a", "nd"));
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        bytes.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8).array());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(8).array());
         for (int i = 0; i < vocab.size(); i++) {
-            byte[] s = vocab.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            bytes.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(-i).putInt(s.length).array());
+            byte[] s = vocab.get(i).getBytes(StandardCharsets.UTF_8);
+            bytes.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(-i).putInt(s.length).array());
             bytes.write(s);
         }
         Path tok = dir.resolve("tokenizer.bin");
@@ -172,15 +180,15 @@ class KvEvalCommandTest {
         CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--text", text, "--tokenizer", tok, "--length", "12", "--sample", "3",
                 "--budgets", "4,12", "--policies", "full,binary", "--output", out);
         assertThat(r.code()).as(r.err()).isZero();
-        int[] all = io.binaryllm.kvcache.Tokenizer.read(tok, vocab.size()).encode(Files.readString(text), true);
+        int[] all = Tokenizer.read(tok, vocab.size()).encode(Files.readString(text), true);
         Path run = runs(out).getFirst();
         var written = Npy.readHeap(run.resolve("tokens.npy"));
         int windows = Math.min(3, all.length / 12);
         assertThat(written.shape()).containsExactly(windows, 12);
         int[] flat = new int[windows * 12];
-        java.nio.ByteBuffer.wrap(written.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer.wrap(written.data().toArray(ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN)
                 .asIntBuffer().get(flat);
-        assertThat(flat).containsExactly(java.util.Arrays.copyOf(all, windows * 12));
+        assertThat(flat).containsExactly(Arrays.copyOf(all, windows * 12));
         assertThat(Files.readString(run.resolve("metrics.json"))).contains("\"source\" : \"text t.txt\"");
         CliHarness.Run bad = CliHarness.cli("kv-eval", "--model", m, "--text", text, "--output", out);
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);

@@ -2,8 +2,11 @@ package io.binaryllm.cli;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.BertEncoder;
 import io.binaryllm.langchain4j.embed.TextEmbedders;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,21 +51,21 @@ class MiniLmAttentionTest {
         for (String text : new String[]{"a small domesticated carnivorous mammal with soft fur",
                 "The quick brown fox jumps over the lazy dog, twice; then it rests.", "binary codes"}) {
             Encoding e = tokenizer.encode(text);
-            int[] ids = java.util.Arrays.stream(e.getIds()).mapToInt(Math::toIntExact).toArray();
+            int[] ids = Arrays.stream(e.getIds()).mapToInt(Math::toIntExact).toArray();
             float[] ours = encoder.embedding(ids);
             float[] theirs = model.embed(text).content().vector();
             assertThat(ours).hasSameSizeAs(theirs);
             for (int i = 0; i < ours.length; i++) {
-                assertThat(ours[i]).as("%s [%d]", text, i).isCloseTo(theirs[i], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(ours[i]).as("%s [%d]", text, i).isCloseTo(theirs[i], Offset.offset(1e-5f));
             }
         }
     }
 
     @Test
     void tokenIdsOutsideTheModelAreRefusedNamingThem() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.embedding(new int[]{101, 30522, 102}))
-                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("token ids are 0 to 30521, got 30522");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> encoder.embedding(new int[513]))
-                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("1 to 512 token ids, got 513");
+        Assertions.assertThatThrownBy(() -> encoder.embedding(new int[]{101, 30522, 102}))
+                .isInstanceOf(BadArgumentException.class).hasMessageContaining("token ids are 0 to 30521, got 30522");
+        Assertions.assertThatThrownBy(() -> encoder.embedding(new int[513]))
+                .isInstanceOf(BadArgumentException.class).hasMessageContaining("1 to 512 token ids, got 513");
     }
 }

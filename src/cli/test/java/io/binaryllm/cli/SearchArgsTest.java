@@ -5,6 +5,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,7 @@ class SearchArgsTest {
                 List.of("--k", "1", "--k", "2"), List.of("--k", "1", "--kk", "2"), List.of("--k", "1", "--force=true"),
                 List.of("--k", "1", "stray"), List.of("--k"), List.of("--k", "1", "--bits", "0x40"), List.of("--k", "1", "--backend", ""),
                 List.of("--k", "1", "--backend", "--force"))) {
-            List<String> line = new java.util.ArrayList<>(List.of("search"));
+            List<String> line = new ArrayList<>(List.of("search"));
             line.addAll(List.of(base));
             line.addAll(extra);
             assertThat(SearchArgs.parse(line.toArray(String[]::new), ERR)).as(line.toString()).isEmpty();

@@ -1,5 +1,7 @@
 package io.binaryllm.metric;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeSet;
 
 /** k-nearest-neighbour classification from ranked neighbour lists, and its scores. */
@@ -12,7 +14,7 @@ public final class Classification {
      * the list, i.e. holds the nearest neighbour: a deterministic rule that needs no randomness.
      */
     public static int vote(long[] neighbours, int[] trainLabels) {
-        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        Map<Integer, Integer> counts = new HashMap<>();
         for (long n : neighbours) {
             counts.merge(trainLabels[(int) n], 1, Integer::sum);
         }

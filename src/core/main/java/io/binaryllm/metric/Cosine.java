@@ -6,6 +6,9 @@ import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.vectorization.DotProduct;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 /**
  * Cosine similarity in double: {@code dot(a, b) / (sqrt(dot(a, a)) * sqrt(dot(b, b)))}, each dot product in a fixed
  * summation order (eight partial sums combined pairwise, docs/contracts.md), so float baselines are reproducible and
@@ -73,7 +76,7 @@ public final class Cosine {
         int tile = Math.max(4, TILE_BYTES / (Float.BYTES * Math.max(1, d)) / 4 * 4);
         long[][] out = new long[queries.length][];
         int blocks = (queries.length + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+        IntStream.range(0, blocks).parallel().forEach(b -> {
             DotProduct dp = VectorizationProvider.get().dotProduct();
             int q0 = b * QUERY_BLOCK;
             int q1 = Math.min(queries.length, q0 + QUERY_BLOCK);
@@ -167,7 +170,7 @@ public final class Cosine {
         }
 
         long[] indices() {
-            return size == idx.length ? idx : java.util.Arrays.copyOf(idx, size);
+            return size == idx.length ? idx : Arrays.copyOf(idx, size);
         }
     }
 

@@ -6,6 +6,7 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.MemoryBudget;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -218,7 +219,7 @@ public final class OsqQuantizer {
             float b = interval[1];
             float step = (b - a) / steps;
             int sum = 0;
-            java.util.Arrays.fill(words, 0L);
+            Arrays.fill(words, 0L);
             for (int j = 0; j < dims; j++) {
                 int level = step > 0 ? Math.min(steps, Math.round((clamp(r[j], a, b) - a) / step)) : 0;
                 levels[j] = level;

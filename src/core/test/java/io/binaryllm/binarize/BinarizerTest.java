@@ -167,10 +167,10 @@ class BinarizerTest {
         }
         shared.requireFits(384);
         assertThatThrownBy(() -> new HyperplaneBinarizer(Integer.MAX_VALUE, new Seeds(1)).requireFits(2))
-                .isInstanceOf(io.binaryllm.BadArgumentException.class).hasMessageContaining("more than one array holds");
+                .isInstanceOf(BadArgumentException.class).hasMessageContaining("more than one array holds");
         try (Binarized one = new HyperplaneBinarizer(1, new Seeds(5)).binarize(FloatEmbeddingBatch.of(floats(4, 3, 4)))) {
             assertThat(one.codes().bits()).isEqualTo(1);
         }
-        assertThatThrownBy(() -> new HyperplaneBinarizer(0, new Seeds(5))).isInstanceOf(io.binaryllm.BadArgumentException.class);
+        assertThatThrownBy(() -> new HyperplaneBinarizer(0, new Seeds(5))).isInstanceOf(BadArgumentException.class);
     }
 }

@@ -3,10 +3,13 @@ package io.binaryllm.data;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.HyperplaneBinarizer;
-import io.binaryllm.search.SearchBackend;
 import io.binaryllm.seed.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,37 +86,37 @@ class MemoryBudgetTest {
     }
 
     @TempDir
-    java.nio.file.Path dir;
+    Path dir;
 
-    private java.nio.file.Path file(String name, String text) throws Exception {
-        return java.nio.file.Files.writeString(dir.resolve(name), text);
+    private Path file(String name, String text) throws Exception {
+        return Files.writeString(dir.resolve(name), text);
     }
 
     @Test
     void availableMemoryIsTheSystemsEstimateCappedByTheCgroupsRoom() throws Exception {
         var meminfo = file("meminfo", "MemTotal:       2000 kB\nMemFree:  10 kB\nMemAvailable:   1000 kB\n");
         var absent = dir.resolve("absent");
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(absent), java.util.List.of(absent))).isEqualTo(1_024_000);
-        assertThat(MemoryBudget.offHeapAvailable(file("bytes", "MemAvailable: 777\n"), java.util.List.of(), java.util.List.of())).isEqualTo(777);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(absent), List.of(absent))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(file("bytes", "MemAvailable: 777\n"), List.of(), List.of())).isEqualTo(777);
         // v2: a limit and the usage under it leave less than the machine has
         var limit = file("memory.max", "2000000\n");
         var usage = file("memory.current", "1500000\n");
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(limit), java.util.List.of(usage))).isEqualTo(500_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(limit), List.of(usage))).isEqualTo(500_000);
         // the first readable file of each list counts: v2's, then v1's
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(absent, limit), java.util.List.of(absent, usage))).isEqualTo(500_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(absent, limit), List.of(absent, usage))).isEqualTo(500_000);
         // over the limit: nothing
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(limit), java.util.List.of(file("high", "3000000")))).isZero();
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(limit), List.of(file("high", "3000000")))).isZero();
         // a limit above what the machine has left does not raise it
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("big", "900000000")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(file("big", "900000000")), List.of(usage))).isEqualTo(1_024_000);
         // "max" (v2) and v1's huge "unlimited" are no limit
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("max", "max\n")), java.util.List.of(usage))).isEqualTo(1_024_000);
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("v1", "9223372036854771712")), java.util.List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(file("max", "max\n")), List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(file("v1", "9223372036854771712")), List.of(usage))).isEqualTo(1_024_000);
         // a zero limit is no number to trust; an exact one is
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("zero", "0")), java.util.List.of(usage))).isEqualTo(1_024_000);
-        assertThat(MemoryBudget.offHeapAvailable(meminfo, java.util.List.of(file("one", "1")), java.util.List.of(file("none", "0")))).isEqualTo(1);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(file("zero", "0")), List.of(usage))).isEqualTo(1_024_000);
+        assertThat(MemoryBudget.offHeapAvailable(meminfo, List.of(file("one", "1")), List.of(file("none", "0")))).isEqualTo(1);
         // no meminfo, or none that says: unknown
-        assertThat(MemoryBudget.offHeapAvailable(absent, java.util.List.of(), java.util.List.of())).isEqualTo(Long.MAX_VALUE);
-        assertThat(MemoryBudget.offHeapAvailable(file("other", "MemTotal: 5 kB\n"), java.util.List.of(), java.util.List.of())).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryBudget.offHeapAvailable(absent, List.of(), List.of())).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryBudget.offHeapAvailable(file("other", "MemTotal: 5 kB\n"), List.of(), List.of())).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.binaryllm.metric;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +22,7 @@ class CosineTopKTest {
                     corpus[i * d + j] = source == i ? (float) r.nextGaussian() : corpus[source * d + j];
                 }
             }
-            java.util.Arrays.fill(corpus, 5 * d, 6 * d, 0f); // a zero row: similarity 0
+            Arrays.fill(corpus, 5 * d, 6 * d, 0f); // a zero row: similarity 0
             double[] norms = Cosine.squaredNorms(corpus, n, d);
             float[][] queries = new float[37][d];
             for (int q = 0; q < queries.length; q++) {
@@ -28,7 +30,7 @@ class CosineTopKTest {
                     queries[q][j] = q == 4 ? 0f : (q % 5 == 0 ? corpus[(q * 3) * d + j] : (float) r.nextGaussian());
                 }
             }
-            long[] candidates = java.util.stream.LongStream.range(0, n).filter(i -> i % 3 != 1).toArray();
+            long[] candidates = LongStream.range(0, n).filter(i -> i % 3 != 1).toArray();
             for (int k : new int[]{1, 10, 233, candidates.length}) {
                 long[][] all = Cosine.topKAll(corpus, norms, d, queries, k, null);
                 long[][] some = Cosine.topKAll(corpus, norms, d, queries, k, candidates);

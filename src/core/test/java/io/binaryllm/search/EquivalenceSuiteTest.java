@@ -3,10 +3,15 @@ package io.binaryllm.search;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.seed.SplitMix64;
 import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +55,7 @@ class EquivalenceSuiteTest {
 
     @Test
     void theSuitePassesTheReferenceAgainstItselfAndReportsEveryCheck() {
-        List<EquivalenceSuite.Check> seen = new java.util.ArrayList<>();
+        List<EquivalenceSuite.Check> seen = new ArrayList<>();
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new ReferenceBackend(), seen::add);
         assertThat(checks).allMatch(EquivalenceSuite.Check::ok).hasSize(CHECKS);
         assertThat(seen).isEqualTo(checks);
@@ -63,11 +68,11 @@ class EquivalenceSuiteTest {
     @Test
     void theSuitesCodesAreWhatTheySayTheyAre() {
         for (int bits : new int[]{1, 63, 65, 130}) {
-            try (BinaryCodeBatch random = EquivalenceSuite.codes(new io.binaryllm.seed.SplitMix64(1), 400, bits, false);
-                 BinaryCodeBatch ties = EquivalenceSuite.codes(new io.binaryllm.seed.SplitMix64(1), 400, bits, true)) {
+            try (BinaryCodeBatch random = EquivalenceSuite.codes(new SplitMix64(1), 400, bits, false);
+                 BinaryCodeBatch ties = EquivalenceSuite.codes(new SplitMix64(1), 400, bits, true)) {
                 long mask = BinaryCodeBatch.lastWordMask(bits);
                 long[] or = new long[random.words()];
-                java.util.Set<String> distinct = new java.util.HashSet<>();
+                Set<String> distinct = new HashSet<>();
                 for (long r = 0; r < 400; r++) {
                     for (int w = 0; w < random.words(); w++) {
                         or[w] |= random.word(r, w);
@@ -76,7 +81,7 @@ class EquivalenceSuiteTest {
                     }
                     long[] row = new long[ties.words()];
                     ties.copyRow(r, row);
-                    distinct.add(java.util.Arrays.toString(row));
+                    distinct.add(Arrays.toString(row));
                 }
                 for (int w = 0; w < or.length; w++) {
                     assertThat(or[w]).isEqualTo(w == or.length - 1 ? mask : -1L);

@@ -1,5 +1,6 @@
 package io.binaryllm.testing;
 
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.search.SearchResult;
 
 import java.util.Arrays;
@@ -36,8 +37,8 @@ public final class Oracle {
     }
 
     /** The 0/1 rows as a code batch, packed by {@link #packRows}. */
-    public static io.binaryllm.data.BinaryCodeBatch codes(int[][] rows, int bits) {
-        return io.binaryllm.data.BinaryCodeBatch.ofWords(packRows(rows, bits), rows.length, bits);
+    public static BinaryCodeBatch codes(int[][] rows, int bits) {
+        return BinaryCodeBatch.ofWords(packRows(rows, bits), rows.length, bits);
     }
 
     /** Packs 0/1 rows the way the bit-layout contract says, written out bit by bit (independent of BitPacking). */

@@ -5,6 +5,7 @@ import io.binaryllm.data.Ranking;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
+import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.SplitMix64;
@@ -78,7 +79,7 @@ public final class OsqOracle {
                     OsqQuantizer quantizer = OsqQuantizer.fit(docs, bits[0]);
                     try (OsqCodes db = quantizer.encodeDocuments(docs);
                          OsqCodes q = quantizer.encodeQueries(vectors(dims, 11, dims, "clustered"), bits[1]);
-                         io.binaryllm.search.BinaryIndex<OsqCodes> index = backend.index(db)) {
+                         BinaryIndex<OsqCodes> index = backend.index(db)) {
                         for (int k : new int[]{1, Math.min(3, n), n}) {
                             SearchResult expected = topK(db, q, k);
                             assertThat(backend.search(db, q, k).firstDifference(expected))

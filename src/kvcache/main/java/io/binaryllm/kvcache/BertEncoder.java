@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.kvcache.internal.OnnxFile;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -31,7 +33,7 @@ public final class BertEncoder {
     private final int layers;
     private final int maxPositions;
     private final Map<String, OnnxFile.Tensor> w;
-    private final Map<String, float[]> transposed = new java.util.HashMap<>();
+    private final Map<String, float[]> transposed = new HashMap<>();
     private static final float EPS = 1e-12f;
 
     private BertEncoder(Path file, OnnxFile onnx, int heads) {
@@ -145,11 +147,11 @@ public final class BertEncoder {
         int n = ids.length;
         float[] words = w.get("embeddings.word_embeddings.weight").values();
         if (n < 1 || n > maxPositions) {
-            throw new io.binaryllm.BadArgumentException("ids", "1 to " + maxPositions + " token ids, got " + n);
+            throw new BadArgumentException("ids", "1 to " + maxPositions + " token ids, got " + n);
         }
         for (int id : ids) {
             if (id < 0 || (long) id * dim >= words.length) {
-                throw new io.binaryllm.BadArgumentException("ids", "token ids are 0 to " + (words.length / dim - 1) + ", got " + id);
+                throw new BadArgumentException("ids", "token ids are 0 to " + (words.length / dim - 1) + ", got " + id);
             }
         }
         float[] positions = w.get("embeddings.position_embeddings.weight").values();

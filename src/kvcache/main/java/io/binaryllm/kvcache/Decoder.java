@@ -6,6 +6,8 @@ import io.binaryllm.kvcache.internal.Numerics;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.metric.Dot;
 
+import java.util.Arrays;
+
 /**
  * Token-by-token decoding with a KV cache: {@link #next(int)} feeds one token at the next position and returns the
  * logits for the token after it. The forward pass is llama2.c's ({@code run.c}): RMSNorm, rotary positions on queries
@@ -134,7 +136,7 @@ public final class Decoder implements AutoCloseable {
             }
             Numerics.softmax(scores, m);
             int out = h * hs;
-            java.util.Arrays.fill(xb, out, out + hs, 0f);
+            Arrays.fill(xb, out, out + hs, 0f);
             for (int i = 0; i < m; i++) {
                 float a = scores[i];
                 int vo = (chosen == null ? i : chosen[i]) * kv + kvOffset;

@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +215,7 @@ public final class Gguf {
                     Math.toIntExact(number(file, meta, "llama.context_length", null)), !infos.containsKey("output.weight"),
                     (float) real(file, meta, "llama.attention.layer_norm_rms_epsilon", LlamaConfig.LLAMA2C_EPS),
                     real(file, meta, "llama.rope.freq_base", LlamaConfig.LLAMA2C_THETA));
-        } catch (io.binaryllm.BadArgumentException e) {
+        } catch (BadArgumentException e) {
             throw BadInputException.in(file, "llama metadata: " + e.getMessage());
         }
         LlamaModel.requireHeapFor(file, config);
@@ -355,7 +357,7 @@ public final class Gguf {
                     || tokens.size() != scores.size()) {
                 throw BadInputException.in(file, "tokenizer.ggml.tokens and .scores must be arrays of one length");
             }
-            List<String> text = new java.util.ArrayList<>(tokens.size());
+            List<String> text = new ArrayList<>(tokens.size());
             float[] score = new float[scores.size()];
             for (int i = 0; i < tokens.size(); i++) {
                 if (!(tokens.get(i) instanceof String t) || !(scores.get(i) instanceof Double d)) {
@@ -366,7 +368,7 @@ public final class Gguf {
             }
             try {
                 return Tokenizer.of(text, score);
-            } catch (io.binaryllm.BadArgumentException e) {
+            } catch (BadArgumentException e) {
                 throw BadInputException.in(file, "tokenizer.ggml.tokens: " + e.getMessage());
             }
         } catch (NoSuchFileException e) {
@@ -378,7 +380,7 @@ public final class Gguf {
 
     /** The names a llama GGUF file's tensors have, in llama.cpp's order, for {@code layers} layers. */
     static List<String> tensorNames(int layers, boolean sharedClassifier) {
-        List<String> names = new java.util.ArrayList<>(List.of("token_embd.weight"));
+        List<String> names = new ArrayList<>(List.of("token_embd.weight"));
         for (int l = 0; l < layers; l++) {
             for (String n : List.of("attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_down", "ffn_up")) {
                 names.add("blk." + l + "." + n + ".weight");

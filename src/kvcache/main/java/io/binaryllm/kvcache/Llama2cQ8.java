@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * llama2.c's int8 checkpoint (export version 2, read by {@code runq.c}): a 256-byte header (uint32 magic "ak42",
@@ -151,7 +152,7 @@ final class Llama2cQ8 {
         for (int[] m : new int[][]{{0, d * d}, {1, kv * d}, {2, kv * d}, {3, d * d}, {4, hid * d}, {5, d * hid}, {6, hid * d}}) {
             float[] all = new float[][]{w.wq(), w.wk(), w.wv(), w.wo(), w.w1(), w.w2(), w.w3()}[m[0]];
             for (int l = 0; l < c.layers(); l++) {
-                quantize(b, java.util.Arrays.copyOfRange(all, l * m[1], (l + 1) * m[1]), m[1], group);
+                quantize(b, Arrays.copyOfRange(all, l * m[1], (l + 1) * m[1]), m[1], group);
             }
         }
         if (!c.sharedClassifier()) {

@@ -1,8 +1,14 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
+import io.binaryllm.kvcache.internal.Heap;
 import io.binaryllm.kvcache.internal.Rope;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -73,10 +79,10 @@ public final class LlamaModel {
      */
     static void requireHeapFor(Object source, LlamaConfig config) {
         long bytes = config.parameters() * Float.BYTES;
-        if (bytes > io.binaryllm.kvcache.internal.Heap.available()) {
-            throw io.binaryllm.BadInputException.in(source, config.parameters() + " parameters need "
-                    + io.binaryllm.kvcache.internal.Heap.mb(bytes) + " MB of heap as float32, this JVM has "
-                    + io.binaryllm.kvcache.internal.Heap.mb(io.binaryllm.kvcache.internal.Heap.available())
+        if (bytes > Heap.available()) {
+            throw BadInputException.in(source, config.parameters() + " parameters need "
+                    + Heap.mb(bytes) + " MB of heap as float32, this JVM has "
+                    + Heap.mb(Heap.available())
                     + " MB free (raise the JVM's -Xmx, e.g. -Xmx16g)");
         }
     }
@@ -89,11 +95,11 @@ public final class LlamaModel {
     /** Reads a GGUF file ({@link Gguf#read}, known by its magic) or else a llama2.c checkpoint ({@link Llama2c#read}). */
     public static LlamaModel load(Path checkpoint) {
         byte[] magic = new byte[4];
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(checkpoint)) {
-            if (in.readNBytes(magic, 0, 4) == 4 && new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
+        try (InputStream in = Files.newInputStream(checkpoint)) {
+            if (in.readNBytes(magic, 0, 4) == 4 && new String(magic, StandardCharsets.ISO_8859_1).equals("GGUF")) {
                 return Gguf.read(checkpoint);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Llama2c.read names the file and the problem
         }
         return Llama2c.read(checkpoint);

@@ -2,6 +2,8 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.metric.Dot;
 
+import java.util.Arrays;
+
 /**
  * What a policy's selections keep of exact attention, per layer and query head, over every decoding step where the
  * policy chose (steps where it attended to everything count as exact and are not recorded):
@@ -76,7 +78,7 @@ public final class SelectionStats {
         for (int t = 0; t < n; t++) {
             order[t] = t;
         }
-        java.util.Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
+        Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
         boolean[] top = new boolean[n];
         for (int i = 0; i < chosen.length; i++) {
             top[order[i]] = true;

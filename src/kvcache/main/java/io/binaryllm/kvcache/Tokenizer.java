@@ -4,7 +4,9 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.internal.io.AtomicOutput;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +69,7 @@ public final class Tokenizer {
                 b.get(s);
                 tokens[i] = new String(s, StandardCharsets.UTF_8);
             }
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw BadInputException.in(file, "truncated: fewer than the model's " + vocab + " tokens");
         }
         if (b.hasRemaining()) {
@@ -217,7 +219,7 @@ public final class Tokenizer {
 
     /** The text of {@code tokens} (byte tokens as their bytes; the space after BOS dropped, as run.c prints). */
     public String decode(int[] tokens) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int previous = -1;
         for (int id : tokens) {
             if (id < 0 || id >= this.tokens.length) {

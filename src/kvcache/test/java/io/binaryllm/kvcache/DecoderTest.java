@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class DecoderTest {
                 double[] expected = oracle.next(token);
                 for (int i = 0; i < logits.length; i++) {
                     assertThat((double) logits[i]).as("%s token %d logit %d", c, token, i)
-                            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2e-4 * (1 + Math.abs(expected[i]))));
+                            .isCloseTo(expected[i], Offset.offset(2e-4 * (1 + Math.abs(expected[i]))));
                 }
             }
             assertThat(d.position()).isEqualTo(TOKENS.length);

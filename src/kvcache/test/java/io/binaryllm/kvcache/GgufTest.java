@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,8 +70,8 @@ class GgufTest {
     /** A GGUF's own tokenizer (SentencePiece's U+2581 for spaces) encodes as llama2.c's tokenizer of the same vocabulary. */
     @Test
     void theTokenizerInTheMetadataEncodesAsLlama2cs() throws Exception {
-        java.util.List<String> spaced = TokenizerTest.TOKENS;
-        java.util.List<String> sentencePiece = spaced.stream().map(t -> t.replace(' ', '\u2581')).toList();
+        List<String> spaced = TokenizerTest.TOKENS;
+        List<String> sentencePiece = spaced.stream().map(t -> t.replace(' ', '\u2581')).toList();
         LlamaConfig c = new LlamaConfig(64, 96, 1, 4, 4, spaced.size(), 12, true);
         Path f = dir.resolve("tok.gguf");
         GgufWriter.write(f, RandomLlama.model(c, 33), GgufWriter.F32, "llama", null, sentencePiece, TokenizerTest.SCORES);

@@ -1,14 +1,19 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.metric.Dot;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
+import io.binaryllm.seed.Seeds;
+import io.binaryllm.seed.SplitMix64;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -268,7 +273,7 @@ class KvPolicyTest {
             float[][] ks = rec.keys.get(i);
             float[] q = rec.queries.get(i);
             int[] expected = sinkBestAndRecent(ks.length, budget,
-                    Comparator.<Integer>comparingDouble(t -> -io.binaryllm.metric.Dot.dot(q, 0, ks[t], 0, q.length)));
+                    Comparator.<Integer>comparingDouble(t -> -Dot.dot(q, 0, ks[t], 0, q.length)));
             assertThat(rec.selections.get(i)).as("call %d", i).containsExactly(expected);
         }
     }
@@ -313,7 +318,7 @@ class KvPolicyTest {
                     @Override
                     public int[] select(int layer, int head, float[] q, int qOffset, int n) {
                         if (topB == null) {
-                            return java.util.stream.IntStream.range(0, n).toArray();
+                            return IntStream.range(0, n).toArray();
                         }
                         if (n <= topB) {
                             return null;
@@ -321,9 +326,9 @@ class KvPolicyTest {
                         int kvh = head / c.groupSize();
                         double[] score = new double[n];
                         for (int t = 0; t < n; t++) {
-                            score[t] = io.binaryllm.metric.Dot.dot(q, qOffset, keys[layer][t], kvh * c.headSize(), c.headSize());
+                            score[t] = Dot.dot(q, qOffset, keys[layer][t], kvh * c.headSize(), c.headSize());
                         }
-                        return java.util.stream.IntStream.range(0, n).boxed()
+                        return IntStream.range(0, n).boxed()
                                 .sorted((a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b))
                                 .limit(topB).mapToInt(Integer::intValue).sorted().toArray();
                     }
@@ -342,7 +347,7 @@ class KvPolicyTest {
             assertThat(full.stats().steps(0, 0)).isZero(); // attending to everything is not a selection
             assertThat(full.stats().meanMass()).isNaN();
             assertThat(all.stats().steps(2, 5)).isEqualTo(TOKENS.length);
-            assertThat(all.stats().meanMass()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(all.stats().meanMass()).isCloseTo(1.0, Offset.offset(1e-9));
             assertThat(all.stats().meanRecall()).isEqualTo(1.0);
             assertThat(all.stats().meanOutputError()).isLessThan(1e-5); // float against double
         }
@@ -398,7 +403,7 @@ class KvPolicyTest {
         }
         int hs = C.headSize();
         float[] projection = new float[bits * hs];
-        io.binaryllm.seed.SplitMix64 r = new io.binaryllm.seed.Seeds(9).stream("kv-cache/qjl");
+        SplitMix64 r = new Seeds(9).stream("kv-cache/qjl");
         for (int i = 0; i < projection.length; i++) {
             projection[i] = (float) r.nextGaussian();
         }
@@ -414,8 +419,8 @@ class KvPolicyTest {
                 for (int b = 0; b < bits; b++) {
                     sign[b] = pk[b] > 0 ? 1f : -1f;
                 }
-                float norm = (float) Math.sqrt(io.binaryllm.metric.Dot.dot(ks[t], 0, ks[t], 0, hs));
-                score[t] = norm * io.binaryllm.metric.Dot.dot(pq, 0, sign, 0, bits);
+                float norm = (float) Math.sqrt(Dot.dot(ks[t], 0, ks[t], 0, hs));
+                score[t] = norm * Dot.dot(pq, 0, sign, 0, bits);
             }
             List<Integer> middle = new ArrayList<>();
             for (int t = 1; t < n - 2; t++) {
@@ -433,7 +438,7 @@ class KvPolicyTest {
 
     private static float[] project(float[] p, float[] x, int bits, int hs) {
         float[] out = new float[bits];
-        io.binaryllm.metric.Dot.matVec(p, 0, bits, hs, x, 0, out, 0);
+        Dot.matVec(p, 0, bits, hs, x, 0, out, 0);
         return out;
     }
 }

@@ -1,11 +1,13 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadInputException;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,7 +75,7 @@ class Llama2cQ8Test {
                 float[] x = a.next(1);
                 float[] y = b.next(1);
                 for (int i = 0; i < x.length; i++) {
-                    assertThat(y[i]).isCloseTo(x[i], org.assertj.core.data.Offset.offset(0.05f + Math.abs(x[i]) * 0.05f));
+                    assertThat(y[i]).isCloseTo(x[i], Offset.offset(0.05f + Math.abs(x[i]) * 0.05f));
                 }
             }
         }
@@ -84,7 +86,7 @@ class Llama2cQ8Test {
         Path f = dir.resolve("q8.bin");
         Llama2c.writeQ8(f, false, RandomLlama.model(SHARED, 1), 16);
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(new String(Arrays.copyOf(b.array(), 4), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("24ka"); // uint32 "ak42"
+        assertThat(new String(Arrays.copyOf(b.array(), 4), StandardCharsets.US_ASCII)).isEqualTo("24ka"); // uint32 "ak42"
         assertThat(b.getInt(4)).isEqualTo(2);
         assertThat(new int[]{b.getInt(8), b.getInt(12), b.getInt(16), b.getInt(20), b.getInt(24), b.getInt(28), b.getInt(32)})
                 .containsExactly(32, 48, 3, 4, 2, 29, 20);

@@ -1,5 +1,6 @@
 package io.binaryllm.kvcache;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ class PerplexityTest {
                 w.rmsFfn(), w.w1(), w.w2(), w.w3(), w.rmsFinal(), new float[c.vocab() * c.dim()]));
         int[] tokens = {1, 2, 3, 4, 5, 6, 7, 8, 9};
         for (KvPolicy p : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(3, 1), KvPolicies.binary(KvBudget.positions(4, 1, 1), "sign", null, 0, "reference")}) {
-            assertThat(Perplexity.of(uniform, p, tokens)).as(p.describe()).isCloseTo(11.0, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(Perplexity.of(uniform, p, tokens)).as(p.describe()).isCloseTo(11.0, Offset.offset(1e-12));
         }
     }
 
@@ -27,8 +28,8 @@ class PerplexityTest {
     @Test
     void negativeLogLikelihoodByHand() {
         float[] logits = {0f, (float) Math.log(3)};
-        assertThat(Perplexity.negativeLogLikelihood(logits, 1)).isCloseTo(-Math.log(0.75), org.assertj.core.data.Offset.offset(1e-7));
-        assertThat(Perplexity.negativeLogLikelihood(logits, 0)).isCloseTo(Math.log(4), org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(Perplexity.negativeLogLikelihood(logits, 1)).isCloseTo(-Math.log(0.75), Offset.offset(1e-7));
+        assertThat(Perplexity.negativeLogLikelihood(logits, 0)).isCloseTo(Math.log(4), Offset.offset(1e-7));
     }
 
     @Test

@@ -11,7 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,7 +90,7 @@ class TokenizerTest {
      */
     private static List<Integer> runC(Tokenizer t, String text) {
         List<Integer> ids = new ArrayList<>();
-        java.util.Map<String, Integer> lookup = new java.util.HashMap<>();
+        Map<String, Integer> lookup = new HashMap<>();
         for (int i = t.vocab() - 1; i >= 0; i--) {
             lookup.put(t.token(i), i);
         }
@@ -124,12 +129,12 @@ class TokenizerTest {
 
     @Test
     void theHeapEncodingIsRunCsOnRandomVocabulariesWithTiedAndSpecialScores() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        SplittableRandom r = new SplittableRandom(7);
         String alphabet = " abcé";
         float[] special = {0f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, -1f, -1f, -2f};
         for (int trial = 0; trial < 300; trial++) {
             List<String> tokens = new ArrayList<>(TOKENS.subList(0, 3 + 256));
-            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            Set<String> seen = new LinkedHashSet<>();
             for (char c : alphabet.toCharArray()) {
                 if (r.nextInt(6) > 0) {
                     seen.add(String.valueOf(c));

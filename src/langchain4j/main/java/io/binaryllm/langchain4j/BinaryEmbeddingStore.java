@@ -26,6 +26,7 @@ import io.binaryllm.quantize.OsqQuantizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -350,7 +351,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         StoreCodes<?> made = new StoreCodes<>(new OsqCodec(engine, quantizer));
         int[] slots = live.stream().toArray();
         for (int from = 0; from < slots.length; from += ENCODE_BATCH) {
-            int[] chunk = java.util.Arrays.copyOfRange(slots, from, Math.min(slots.length, from + ENCODE_BATCH));
+            int[] chunk = Arrays.copyOfRange(slots, from, Math.min(slots.length, from + ENCODE_BATCH));
             float[][] rows = new float[chunk.length][];
             for (int i = 0; i < chunk.length; i++) {
                 rows[i] = vectors.row(chunk[i]);
@@ -414,7 +415,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             return;
         }
         int[] newSlot = new int[slots];
-        java.util.Arrays.fill(newSlot, -1);
+        Arrays.fill(newSlot, -1);
         MappedFloatRows moved = null;
         IdTable movedIds = new IdTable();
         List<TextSegment> movedSegments = new ArrayList<>(liveCount);

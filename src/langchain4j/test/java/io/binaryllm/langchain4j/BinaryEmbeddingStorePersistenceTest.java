@@ -7,12 +7,20 @@ import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import io.binaryllm.BadInputException;
 import io.binaryllm.langchain4j.internal.StoreFiles;
+import io.binaryllm.testing.SpecialFiles;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -94,8 +102,8 @@ class BinaryEmbeddingStorePersistenceTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty(); // no temporary left
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         try (BinaryEmbeddingStore loaded = BinaryEmbeddingStore.builder().directory(dir).load(saved)) {
             assertThat(loaded.size()).isEqualTo(299);
@@ -122,7 +130,7 @@ class BinaryEmbeddingStorePersistenceTest {
             store.save(saved);
         }
         byte[] floats = Files.readAllBytes(saved.resolve("vectors.f32"));
-        Files.write(saved.resolve("vectors.f32"), java.util.Arrays.copyOf(floats, floats.length - 4));
+        Files.write(saved.resolve("vectors.f32"), Arrays.copyOf(floats, floats.length - 4));
         assertThatThrownBy(() -> BinaryEmbeddingStore.builder().directory(dir).load(saved))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith(saved.resolve("vectors.f32") + ": 156 bytes, expected 160");
         Files.writeString(saved.resolve("store.json"), "{}");
@@ -140,7 +148,7 @@ class BinaryEmbeddingStorePersistenceTest {
             try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("hyperplane").bits(70).seed(3)
                     .rescoreFactor(2).directory(dir).build()) {
                 List<Embedding> data = vectors(2, 4, 5);
-                store.addAll(List.of("first", "second"), data, java.util.Arrays.asList(TextSegment.from("one", new Metadata().put("n", 1)), null));
+                store.addAll(List.of("first", "second"), data, Arrays.asList(TextSegment.from("one", new Metadata().put("n", 1)), null));
                 store.save(original);
             }
         }
@@ -160,7 +168,7 @@ class BinaryEmbeddingStorePersistenceTest {
     void aSavedStoreIsTrustedOnlyAsFarAsItChecksOut() throws Exception {
         String entries = "{\"id\":\"first\",\"text\":\"one\",\"metadata\":{\"n\":{\"type\":\"int\",\"value\":1}}}\n{\"id\":\"second\",\"text\":null}\n";
         byte[] nan = new byte[32];
-        java.nio.ByteBuffer.wrap(nan).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(20, Float.NaN);
+        ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(20, Float.NaN);
         Object[][] cases = {
                 {new Edit(json("").replace("\"rescore_factor\": 2", "\"rescore_factor\": -1"), null, null), "store.json: rescore_factor: expected an integer between 0 and 2147483647, got -1"},
                 {new Edit(json("").replace("\"seed\": 3", "\"seed\": \"three\""), null, null), "store.json: seed: expected a 64-bit integer, got \"three\""},
@@ -202,8 +210,8 @@ class BinaryEmbeddingStorePersistenceTest {
         assertThatThrownBy(() -> StoreFiles.read(dir.resolve("none"))).hasMessage(dir.resolve("none") + ": no such directory");
         Path saved = savedCopy("fifo", new Edit(null, null, null));
         Files.delete(saved.resolve("entries.jsonl"));
-        io.binaryllm.testing.SpecialFiles.fifo(saved.resolve("entries.jsonl"));
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+        SpecialFiles.fifo(saved.resolve("entries.jsonl"));
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
                 assertThatThrownBy(() -> StoreFiles.read(saved)).hasMessage(saved.resolve("entries.jsonl") + ": is a FIFO (named pipe), not a regular file"));
     }
 
@@ -211,7 +219,7 @@ class BinaryEmbeddingStorePersistenceTest {
     @Test
     void aFullScratchDiskIsBadInputNotAFault() throws Exception {
         Path small = dir.resolve("small");
-        try (AutoCloseable disk = io.binaryllm.testing.SpecialFiles.tinyDisk(small, 64);
+        try (AutoCloseable disk = SpecialFiles.tinyDisk(small, 64);
              BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().directory(small).build()) {
             assertThatThrownBy(() -> store.addAll(vectors(400, 64, 9))).isInstanceOf(BadInputException.class)
                     .hasMessageContaining(": cannot grow to ").hasMessageEndingWith(" vectors: No space left on device");

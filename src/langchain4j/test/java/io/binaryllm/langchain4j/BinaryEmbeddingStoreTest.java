@@ -6,9 +6,14 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.RelevanceScore;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.metric.Cosine;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Backends;
+import io.binaryllm.testing.OsqOracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -168,7 +174,7 @@ class BinaryEmbeddingStoreTest {
         try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().binarizer("sign").backend(name).rescoreFactor(0).directory(dir).build()) {
             List<String> liveIds = new ArrayList<>();
             List<Embedding> liveVectors = new ArrayList<>();
-            java.util.function.Consumer<String> check = (String step) -> {
+            Consumer<String> check = (String step) -> {
                 List<String> found = store.search(EmbeddingSearchRequest.builder().queryEmbedding(query).maxResults(10).build())
                         .matches().stream().map(EmbeddingMatch::embeddingId).toList();
                 List<String> expected = hammingOrder(query, liveVectors, 10).stream().map(liveIds::get).toList();
@@ -235,14 +241,14 @@ class BinaryEmbeddingStoreTest {
             ids.addAll(store.addAll(data.subList(1000, 3000)));
             float[][] first = data.subList(0, BinaryEmbeddingStore.OSQ_FIT_ENTRIES).stream().map(Embedding::vector).toArray(float[][]::new);
             float[][] all = data.stream().map(Embedding::vector).toArray(float[][]::new);
-            try (io.binaryllm.data.FloatEmbeddingBatch sample = io.binaryllm.data.FloatEmbeddingBatch.of(first);
-                 io.binaryllm.data.FloatEmbeddingBatch corpus = io.binaryllm.data.FloatEmbeddingBatch.of(all)) {
-                io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(sample, 1);
-                try (io.binaryllm.quantize.OsqCodes docs = quantizer.encodeDocuments(corpus)) {
+            try (FloatEmbeddingBatch sample = FloatEmbeddingBatch.of(first);
+                 FloatEmbeddingBatch corpus = FloatEmbeddingBatch.of(all)) {
+                OsqQuantizer quantizer = OsqQuantizer.fit(sample, 1);
+                try (OsqCodes docs = quantizer.encodeDocuments(corpus)) {
                     for (Embedding q : queries) {
-                        try (io.binaryllm.data.FloatEmbeddingBatch qb = io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{q.vector()});
-                             io.binaryllm.quantize.OsqCodes qc = quantizer.encodeQueries(qb, 4)) {
-                            io.binaryllm.search.SearchResult expected = io.binaryllm.testing.OsqOracle.topK(docs, qc, 25);
+                        try (FloatEmbeddingBatch qb = FloatEmbeddingBatch.of(new float[][]{q.vector()});
+                             OsqCodes qc = quantizer.encodeQueries(qb, 4)) {
+                            SearchResult expected = OsqOracle.topK(docs, qc, 25);
                             List<EmbeddingMatch<TextSegment>> got = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(25).build()).matches();
                             for (int r = 0; r < 25; r++) {
                                 int row = (int) expected.indices()[r];

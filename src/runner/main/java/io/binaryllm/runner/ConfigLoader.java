@@ -1,5 +1,6 @@
 package io.binaryllm.runner;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -27,6 +28,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -147,7 +150,7 @@ public final class ConfigLoader {
         if (!(processor instanceof JsonParser p)) {
             return key;
         }
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        ArrayDeque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = p.getParsingContext() == null ? null : p.getParsingContext().getParent(); c != null && !c.inRoot();
              c = c.getParent()) {
             parts.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : c.getCurrentName() == null ? "" : "." + c.getCurrentName());
@@ -213,10 +216,10 @@ public final class ConfigLoader {
             return "another type";
         }
         if (type.isRecord()) {
-            return "a mapping with keys " + java.util.Arrays.stream(type.getRecordComponents())
+            return "a mapping with keys " + Arrays.stream(type.getRecordComponents())
                     .map(c -> {
-                        var p = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-                        var q = c.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                        var p = c.getAccessor().getAnnotation(JsonProperty.class);
+                        var q = c.getAnnotation(JsonProperty.class);
                         return q != null && !q.value().isEmpty() ? q.value() : p != null && !p.value().isEmpty() ? p.value() : c.getName();
                     }).collect(Collectors.joining(", "));
         }

@@ -20,6 +20,7 @@ import io.binaryllm.runner.internal.datasets.WordNetGlosses;
 import io.binaryllm.seed.Seeds;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ public final class DatasetCatalog {
                 throw BadInputException.in(path, ids.size() + " ids for " + rows + " rows");
             }
             return ids;
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw BadInputException.in(path, "not valid UTF-8");
         } catch (IOException e) {
             throw BadInputException.in(path, "cannot read: " + FileKinds.reason(e));

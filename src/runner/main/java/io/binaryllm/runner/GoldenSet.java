@@ -38,9 +38,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -230,7 +232,7 @@ public final class GoldenSet {
     }
 
     private static List<List<String>> docIds(long[][] top) {
-        return Stream.of(top).map(row -> java.util.Arrays.stream(row).mapToObj(i -> "d" + i).toList()).toList();
+        return Stream.of(top).map(row -> Arrays.stream(row).mapToObj(i -> "d" + i).toList()).toList();
     }
 
     // ------------------------------------------------------------------------------------------------- check
@@ -391,7 +393,7 @@ public final class GoldenSet {
     }
 
     private static Map<String, String> parseManifest(String text) {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         for (String line : text.split("\n")) {
             int sep = line.indexOf("  ");
             if (sep > 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -105,7 +106,7 @@ public record RunConfig(@JsonProperty(required = true) String name,
                         new Classification(c.enabled(), c.neighbours() == null ? 10 : c.neighbours(),
                                 c.testFraction() == null ? 0.2 : c.testFraction())),
                 output != null && output.dir() != null ? output : new Output(
-                        java.nio.file.Path.of(System.getProperty("binaryllm.home", ".")).resolve("runs").toString()));
+                        Path.of(System.getProperty("binaryllm.home", ".")).resolve("runs").toString()));
     }
 
     private static String defaultName(Variant v) {

@@ -6,8 +6,11 @@ import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,8 +84,8 @@ class ConfigLoaderTest {
 
     @Test
     void nearestWordIsSensible() {
-        assertThat(Nearest.to("hyperplan", java.util.List.of("sign", "scaled-sign", "hyperplane"))).contains("hyperplane");
-        assertThat(Nearest.to("zzzzzz", java.util.List.of("sign", "hyperplane"))).isEmpty();
+        assertThat(Nearest.to("hyperplan", List.of("sign", "scaled-sign", "hyperplane"))).contains("hyperplane");
+        assertThat(Nearest.to("zzzzzz", List.of("sign", "hyperplane"))).isEmpty();
     }
 
     @Test
@@ -123,15 +126,15 @@ class ConfigLoaderTest {
     @Test
     void aConfigIsARegularFileOfBoundedSizeInUtf8() throws Exception {
         Path fifo = SpecialFiles.fifo(dir.resolve("pipe.yaml"));
-        Path device = java.nio.file.Files.createSymbolicLink(dir.resolve("zero.yaml"), Path.of("/dev/zero"));
-        assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        Path device = Files.createSymbolicLink(dir.resolve("zero.yaml"), Path.of("/dev/zero"));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             assertThatThrownBy(() -> ConfigLoader.load(fifo)).hasMessage(fifo + ": is a FIFO (named pipe), not a regular file");
             assertThatThrownBy(() -> ConfigLoader.load(device)).hasMessage(device + ": is a character device, not a regular file");
         });
         Path big = write("big.yaml", GOOD + "#" + "x".repeat((int) ConfigLoader.MAX_BYTES) + "\n");
         assertThatThrownBy(() -> ConfigLoader.load(big)).hasMessageStartingWith(big + ": is ").hasMessageEndingWith(" bytes; a config is at most 1048576");
         Path latin1 = dir.resolve("l.yaml");
-        Files.write(latin1, (GOOD + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(latin1, (GOOD + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": not valid UTF-8");
     }
 

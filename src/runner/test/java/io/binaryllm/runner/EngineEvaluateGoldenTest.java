@@ -1,8 +1,11 @@
 package io.binaryllm.runner;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.runner.internal.GoldenCase;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +25,7 @@ class EngineEvaluateGoldenTest {
             BinaryEngine golden = BinaryEngine.builder().seed(GoldenCase.MASTER_SEED).build();
             BinaryEngine.Quality sign = golden.evaluate(golden.binarizer("sign", null), data.corpus(), data.queries(), 10);
             golden.close();
-            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of(
+            var json = new ObjectMapper().readTree(Path.of(
                     System.getProperty("binaryllm.home", ".")).resolve("golden/clusters/metrics.json").toFile());
             assertThat(sign.binaryScores().orElseThrow().ndcg()).isEqualTo(json.at("/variants/sign/ndcg").asDouble());
             assertThat(sign.overlap()).isEqualTo(json.at("/variants/sign/overlapWithFloat").asDouble());

@@ -1,5 +1,6 @@
 package io.binaryllm.runner;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.BadInputException;
 import io.binaryllm.binarize.BitPacking;
 import io.binaryllm.data.BinaryCodeBatch;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -210,12 +212,12 @@ class GoldenSetTest {
     @Test
     void metricsFileAgreesWithAHandWrittenEvaluation() throws IOException {
         Path dir = GOLDEN.resolve("clusters");
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        var json = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
         int k = json.get("k").asInt();
-        Map<String, Map<String, Integer>> qrels = new java.util.HashMap<>();
+        Map<String, Map<String, Integer>> qrels = new HashMap<>();
         for (String line : Files.readAllLines(dir.resolve("qrels.txt"))) {
             String[] f = line.split(" ");
-            qrels.computeIfAbsent(f[0], x -> new java.util.HashMap<>()).put(f[2], Integer.parseInt(f[3]));
+            qrels.computeIfAbsent(f[0], x -> new HashMap<>()).put(f[2], Integer.parseInt(f[3]));
         }
         try (FloatEmbeddingBatch corpus = Npy.readFloats(dir.resolve("corpus.npy"));
              FloatEmbeddingBatch queries = Npy.readFloats(dir.resolve("queries.npy"))) {

@@ -3,6 +3,9 @@ package io.binaryllm.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.data.io.Npy;
+import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.runner.internal.RunPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,14 +157,14 @@ class RunnerTest {
     void aDatasetOfFilesRunsWithIdsQrelsAndLabels() throws Exception {
         // 6 documents on the unit circle's axes and diagonals, 2 queries; ids and qrels by name.
         float[][] docs = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}, {-1, 0}, {0, -1}};
-        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("docs.npy"), false, io.binaryllm.data.FloatEmbeddingBatch.of(docs));
-        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("qs.npy"), false,
-                io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0.05f}, {0.05f, 1}}));
+        Npy.writeFloats(dir.resolve("docs.npy"), false, FloatEmbeddingBatch.of(docs));
+        Npy.writeFloats(dir.resolve("qs.npy"), false,
+                FloatEmbeddingBatch.of(new float[][]{{1, 0.05f}, {0.05f, 1}}));
         Files.writeString(dir.resolve("docs.txt"), "east\neast2\nnorth\nnorth2\nwest\nsouth\n");
         Files.writeString(dir.resolve("qs.txt"), "qe\nqn\n");
         Files.writeString(dir.resolve("qrels.txt"), "qe 0 east 1\nqe 0 east2 1\nqn 0 north 1\nqn 0 north2 1\n");
-        io.binaryllm.data.io.Npy.write(dir.resolve("labels.npy"), false, io.binaryllm.data.io.NpyDtype.I4,
-                io.binaryllm.data.io.Npy.le(new int[]{0, 0, 1, 1, 2, 3}), 6);
+        Npy.write(dir.resolve("labels.npy"), false, NpyDtype.I4,
+                Npy.le(new int[]{0, 0, 1, 1, 2, 3}), 6);
         Path c = config("""
                 name: files
                 dataset: {corpus: docs.npy, queries: qs.npy, qrels: qrels.txt, labels: labels.npy, corpus_ids: docs.txt, query_ids: qs.txt}
@@ -180,9 +183,9 @@ class RunnerTest {
 
     @Test
     void nanInADatasetFileIsExitTwoBeforeAnyRunDirectory() throws Exception {
-        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("docs.npy"), false,
-                io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0}, {0, Float.NaN}, {1, 1}}));
-        io.binaryllm.data.io.Npy.writeFloats(dir.resolve("qs.npy"), false, io.binaryllm.data.FloatEmbeddingBatch.of(new float[][]{{1, 0}}));
+        Npy.writeFloats(dir.resolve("docs.npy"), false,
+                FloatEmbeddingBatch.of(new float[][]{{1, 0}, {0, Float.NaN}, {1, 1}}));
+        Npy.writeFloats(dir.resolve("qs.npy"), false, FloatEmbeddingBatch.of(new float[][]{{1, 0}}));
         Path c = config("""
                 name: nan
                 dataset: {corpus: docs.npy, queries: qs.npy}

@@ -14,11 +14,14 @@ import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
 
 import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The program {@code spark-submit} runs: {@code bin/binaryllm search}'s options and outputs over a sharded corpus.
@@ -45,7 +48,7 @@ public final class SearchApp {
     }
 
     /** Runs a search and returns the exit code: 0, or 2 for bad input (after one line on {@code err}). */
-    static int run(String[] args, PrintStream err, java.util.function.Supplier<JavaSparkContext> spark) {
+    static int run(String[] args, PrintStream err, Supplier<JavaSparkContext> spark) {
         try {
             Options o = Options.parse(args);
             Path second = o.queryBits() == null ? o.distances() : o.scores();
@@ -88,7 +91,7 @@ public final class SearchApp {
     }
 
     /** Float queries quantized by the shards' quantizer, scored on the executors; indices and scores out. */
-    private static void searchOsq(Options o, List<Shard> shards, OsqQuantizer quantizer, java.util.function.Supplier<JavaSparkContext> spark) {
+    private static void searchOsq(Options o, List<Shard> shards, OsqQuantizer quantizer, Supplier<JavaSparkContext> spark) {
         try (FloatEmbeddingBatch x = EmbeddingFiles.read(o.queries()); OsqCodes q = quantizer.encodeQueries(x, o.queryBits())) {
             JavaSparkContext sc = spark.get();
             SearchResult r;
@@ -102,7 +105,7 @@ public final class SearchApp {
     }
 
     /** Indices, and distances or scores when asked for, together or not at all. */
-    private static void write(Options o, NpyDtype secondType, int queries, int k, long[] indices, java.lang.foreign.MemorySegment second) {
+    private static void write(Options o, NpyDtype secondType, int queries, int k, long[] indices, MemorySegment second) {
         Path secondFile = o.queryBits() == null ? o.distances() : o.scores();
         try (AtomicOutput iOut = AtomicOutput.open(o.indices(), o.force());
              AtomicOutput sOut = secondFile == null ? null : AtomicOutput.open(secondFile, o.force())) {
@@ -122,7 +125,7 @@ public final class SearchApp {
      */
     static Configuration hadoopConfiguration(SparkConf spark) {
         Configuration conf = new Configuration();
-        for (scala.Tuple2<String, String> e : spark.getAllWithPrefix("spark.hadoop.")) {
+        for (Tuple2<String, String> e : spark.getAllWithPrefix("spark.hadoop.")) {
             conf.set(e._1(), e._2());
         }
         return conf;

@@ -14,12 +14,16 @@ import io.binaryllm.search.SearchResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 
+import java.io.Serializable;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 
@@ -117,7 +121,7 @@ public final class ShardedSearch {
      *
      * @param <C> the code family
      */
-    interface ShippedQueries<C extends Codes> extends java.io.Serializable {
+    interface ShippedQueries<C extends Codes> extends Serializable {
         int rows();
 
         Ranking ranking();
@@ -173,7 +177,7 @@ public final class ShardedSearch {
     /** A task: search each shard of its partition, return the lists (one element: the partition's merge). */
     private record SearchShards<C extends Codes>(Broadcast<ShippedQueries<C>> queries, Broadcast<HadoopConf> hadoop, int k,
                                                  String backend)
-            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Shard>, TopLists> {
+            implements FlatMapFunction<Iterator<Shard>, TopLists> {
         @Override
         public Iterator<TopLists> call(Iterator<Shard> shards) throws Exception {
             ShippedQueries<C> q = queries.value();
@@ -278,17 +282,17 @@ public final class ShardedSearch {
 
     /** A task over rows in a job: its partition's codes in index order, searched, indices mapped back. */
     private record SearchRows(Broadcast<QueryWords> queries, int k, String backend)
-            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<scala.Tuple2<Long, long[]>>, TopLists> {
+            implements FlatMapFunction<Iterator<Tuple2<Long, long[]>>, TopLists> {
         @Override
-        public Iterator<TopLists> call(Iterator<scala.Tuple2<Long, long[]>> rows) {
+        public Iterator<TopLists> call(Iterator<Tuple2<Long, long[]>> rows) {
             QueryWords q = queries.value();
             int words = BinaryCodeBatch.wordsFor(q.bits());
-            List<scala.Tuple2<Long, long[]>> mine = new ArrayList<>();
+            List<Tuple2<Long, long[]>> mine = new ArrayList<>();
             rows.forEachRemaining(mine::add);
             if (mine.isEmpty()) {
                 return List.of(TopLists.empty(q.rows(), k)).iterator();
             }
-            mine.sort(java.util.Comparator.comparingLong(scala.Tuple2::_1));
+            mine.sort(Comparator.comparingLong(Tuple2::_1));
             long[] packed = new long[Math.multiplyExact(mine.size(), words)];
             long[] index = new long[mine.size()];
             for (int i = 0; i < mine.size(); i++) {

@@ -2,6 +2,7 @@ package io.binaryllm.spark;
 
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.runner.Runner;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,12 +103,12 @@ class LocalClusterTest {
     void aSweepOnExecutorProcessesWritesOneMachinesMetricsJson() throws Exception {
         Path sweepDir = Files.createDirectories(dir.resolve("sweep"));
         Path config = SweepFixture.config(sweepDir);
-        java.io.StringWriter out = new java.io.StringWriter();
-        io.binaryllm.runner.Runner.run(config, new java.io.PrintWriter(out));
-        io.binaryllm.runner.Runner.run(config, new java.io.PrintWriter(out), SparkSweep.on(spark));
+        StringWriter out = new StringWriter();
+        Runner.run(config, new PrintWriter(out));
+        Runner.run(config, new PrintWriter(out), SparkSweep.on(spark));
         var metrics = SweepFixture.metrics(sweepDir);
         assertThat(metrics).hasSize(2);
-        assertThat(new String(metrics.get(1), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(new String(metrics.get(0), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(new String(metrics.get(1), StandardCharsets.UTF_8))
+                .isEqualTo(new String(metrics.get(0), StandardCharsets.UTF_8));
     }
 }

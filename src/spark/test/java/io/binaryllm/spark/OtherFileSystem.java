@@ -3,6 +3,7 @@ package io.binaryllm.spark;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 /**
  * The local disk under the scheme {@code otherfs:}, which Hadoop does not know as local: shards at such paths take
@@ -22,7 +23,7 @@ public class OtherFileSystem extends RawLocalFileSystem {
     }
 
     /** {@code file} as Hadoop names it on this file system ({@code otherfs:/tmp/...}). */
-    public static String uri(java.nio.file.Path file) {
+    public static String uri(Path file) {
         return SCHEME + ":" + file.toAbsolutePath();
     }
 }

@@ -1,12 +1,16 @@
 package io.binaryllm.spark;
 
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -103,18 +107,18 @@ class SearchAppTest {
     @Test
     void osqShardsAndFloatQueriesGiveOneMachinesScores() throws Exception {
         int dims = 40;
-        var docs = io.binaryllm.testing.OsqOracle.vectors(61, 200, dims, "tie-heavy");
-        var qs = io.binaryllm.testing.OsqOracle.vectors(62, 4, dims, "clustered");
-        var quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 2);
+        var docs = OsqOracle.vectors(61, 200, dims, "tie-heavy");
+        var qs = OsqOracle.vectors(62, 4, dims, "clustered");
+        var quantizer = OsqQuantizer.fit(docs, 2);
         float[][] rows = new float[200][];
         for (int i = 0; i < 200; i++) {
             rows[i] = docs.row(i);
         }
         Path shards = Files.createDirectories(dir.resolve("osq"));
         for (int[] cut : new int[][]{{0, 63}, {63, 200}}) {
-            try (var part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cut[0], cut[1]));
+            try (var part = FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cut[0], cut[1]));
                  var codes = quantizer.encodeDocuments(part)) {
-                io.binaryllm.quantize.OsqFiles.write(shards.resolve("p" + cut[0] + ".npy"), false, codes, quantizer);
+                OsqFiles.write(shards.resolve("p" + cut[0] + ".npy"), false, codes, quantizer);
             }
         }
         Path q = dir.resolve("q.npy");

@@ -3,24 +3,34 @@ package io.binaryllm.spark;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqFiles;
+import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import io.binaryllm.testing.OsqOracle;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,20 +125,20 @@ class ShardedSearchTest {
         int[][] queries = CodeGen.random(9, 5, bits);
         long[] packed = Oracle.packRows(rows, bits);
         int words = BinaryCodeBatch.wordsFor(bits);
-        List<scala.Tuple2<Long, long[]>> pairs = new ArrayList<>();
+        List<Tuple2<Long, long[]>> pairs = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
-            pairs.add(new scala.Tuple2<>((long) i, Arrays.copyOfRange(packed, i * words, (i + 1) * words)));
+            pairs.add(new Tuple2<>((long) i, Arrays.copyOfRange(packed, i * words, (i + 1) * words)));
         }
-        java.util.Collections.shuffle(pairs, new java.util.Random(10));
-        org.apache.spark.api.java.JavaPairRDD<Long, long[]> codes = org.apache.spark.api.java.JavaPairRDD.fromJavaRDD(
-                spark.parallelize(pairs, 6).union(spark.<scala.Tuple2<Long, long[]>>emptyRDD()));
+        Collections.shuffle(pairs, new Random(10));
+        JavaPairRDD<Long, long[]> codes = JavaPairRDD.fromJavaRDD(
+                spark.parallelize(pairs, 6).union(spark.<Tuple2<Long, long[]>>emptyRDD()));
         try (BinaryCodeBatch all = Oracle.codes(rows, bits); BinaryCodeBatch q = Oracle.codes(queries, bits);
              SearchBackend reference = SearchBackends.open("reference")) {
             for (int k : new int[]{1, 7, 100, 500}) {
                 assertThat(ShardedSearch.search(codes, q, k, "auto")).as("k=%d", k).isEqualTo(reference.search(all, q, k));
             }
             // More partitions than the driver merges itself: a shuffle level in the merge tree, the same answer.
-            var many = org.apache.spark.api.java.JavaPairRDD.fromJavaRDD(spark.parallelize(pairs, 70));
+            var many = JavaPairRDD.fromJavaRDD(spark.parallelize(pairs, 70));
             assertThat(ShardedSearch.mergeDepth(many.getNumPartitions())).isEqualTo(2);
             assertThat(ShardedSearch.search(many, q, 7, "auto")).isEqualTo(reference.search(all, q, 7));
             assertThatThrownBy(() -> ShardedSearch.search(codes, q, 501, "auto")).isInstanceOf(BadArgumentException.class)
@@ -158,9 +168,9 @@ class ShardedSearchTest {
     @Test
     void osqShardsGiveOneMachinesScores() {
         int dims = 70;
-        var docs = io.binaryllm.testing.OsqOracle.vectors(31, 300, dims, "tie-heavy");
-        var qs = io.binaryllm.testing.OsqOracle.vectors(32, 5, dims, "clustered");
-        io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 2);
+        var docs = OsqOracle.vectors(31, 300, dims, "tie-heavy");
+        var qs = OsqOracle.vectors(32, 5, dims, "clustered");
+        OsqQuantizer quantizer = OsqQuantizer.fit(docs, 2);
         float[][] rows = new float[300][];
         for (int i = 0; i < 300; i++) {
             rows[i] = docs.row(i);
@@ -169,21 +179,21 @@ class ShardedSearchTest {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i + 1 < cuts.length; i++) {
             Path f = dir.resolve("osq" + i + ".npy");
-            try (io.binaryllm.data.FloatEmbeddingBatch part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cuts[i], cuts[i + 1]));
-                 io.binaryllm.quantize.OsqCodes codes = quantizer.encodeDocuments(part)) {
-                io.binaryllm.quantize.OsqFiles.write(f, false, codes, quantizer);
+            try (FloatEmbeddingBatch part = FloatEmbeddingBatch.of(Arrays.copyOfRange(rows, cuts[i], cuts[i + 1]));
+                 OsqCodes codes = quantizer.encodeDocuments(part)) {
+                OsqFiles.write(f, false, codes, quantizer);
             }
             files.add(f);
         }
         List<Shard> shards = ShardedSearch.shardsOf(files);
-        try (io.binaryllm.quantize.OsqCodes all = quantizer.encodeDocuments(docs); io.binaryllm.quantize.OsqCodes q = quantizer.encodeQueries(qs, 4);
+        try (OsqCodes all = quantizer.encodeDocuments(docs); OsqCodes q = quantizer.encodeQueries(qs, 4);
              SearchBackend reference = SearchBackends.open("reference")) {
             for (int k : new int[]{1, 3, 64, 299, 300}) {
                 assertThat(ShardedSearch.search(spark, shards, q, k, "auto").firstDifference(reference.search(all, q, k)))
                         .as("k=%d", k).isNull();
             }
-            io.binaryllm.quantize.OsqQuantizer other = io.binaryllm.quantize.OsqQuantizer.fit(qs, 2);
-            try (io.binaryllm.quantize.OsqCodes foreign = other.encodeQueries(qs, 4)) {
+            OsqQuantizer other = OsqQuantizer.fit(qs, 2);
+            try (OsqCodes foreign = other.encodeQueries(qs, 4)) {
                 assertThatThrownBy(() -> ShardedSearch.search(spark, shards, foreign, 3, "auto")).isInstanceOf(BadInputException.class);
             }
         }
@@ -204,7 +214,7 @@ class ShardedSearchTest {
             Path f = shard(rows, cuts[i], cuts[i + 1], bits, "part-" + i);
             Files.move(f, sub.resolve(f.getFileName()));
         }
-        org.apache.hadoop.conf.Configuration hadoop = spark.hadoopConfiguration();
+        Configuration hadoop = spark.hadoopConfiguration();
         List<Shard> shards = ShardedSearch.shardsOf(hadoop, List.of(OtherFileSystem.uri(sub)));
         assertThat(shards).extracting(Shard::path).allMatch(p -> p.startsWith(OtherFileSystem.SCHEME + ":"));
         assertThat(shards).extracting(Shard::rows).containsExactly(64L, 1L, 335L);
@@ -226,18 +236,18 @@ class ShardedSearchTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no such file or directory");
 
         int dims = 33;
-        var docs = io.binaryllm.testing.OsqOracle.vectors(42, 120, dims, "tie-heavy");
-        var qs = io.binaryllm.testing.OsqOracle.vectors(43, 3, dims, "clustered");
-        io.binaryllm.quantize.OsqQuantizer quantizer = io.binaryllm.quantize.OsqQuantizer.fit(docs, 1);
+        var docs = OsqOracle.vectors(42, 120, dims, "tie-heavy");
+        var qs = OsqOracle.vectors(43, 3, dims, "clustered");
+        OsqQuantizer quantizer = OsqQuantizer.fit(docs, 1);
         Path osqDir = Files.createDirectories(dir.resolve("remote-osq"));
         float[][] vectors = new float[120][];
         for (int i = 0; i < 120; i++) {
             vectors[i] = docs.row(i);
         }
         for (int[] cut : new int[][]{{0, 70}, {70, 120}}) {
-            try (var part = io.binaryllm.data.FloatEmbeddingBatch.of(Arrays.copyOfRange(vectors, cut[0], cut[1]));
+            try (var part = FloatEmbeddingBatch.of(Arrays.copyOfRange(vectors, cut[0], cut[1]));
                  var codes = quantizer.encodeDocuments(part)) {
-                io.binaryllm.quantize.OsqFiles.write(osqDir.resolve("c" + cut[0] + ".npy"), false, codes, quantizer);
+                OsqFiles.write(osqDir.resolve("c" + cut[0] + ".npy"), false, codes, quantizer);
             }
         }
         List<Shard> osqShards = ShardedSearch.shardsOf(hadoop, List.of(OtherFileSystem.uri(osqDir)));

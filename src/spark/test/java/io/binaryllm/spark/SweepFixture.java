@@ -7,6 +7,8 @@ import io.binaryllm.data.io.NpyDtype;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -62,9 +64,9 @@ final class SweepFixture {
     }
 
     /** Every run directory's {@code metrics.json} under {@code dir/runs}, in name order. */
-    static java.util.List<byte[]> metrics(Path dir) throws IOException {
+    static List<byte[]> metrics(Path dir) throws IOException {
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
-            java.util.List<byte[]> out = new java.util.ArrayList<>();
+            List<byte[]> out = new ArrayList<>();
             for (Path run : runs.sorted().toList()) {
                 out.add(Files.readAllBytes(run.resolve("metrics.json")));
             }

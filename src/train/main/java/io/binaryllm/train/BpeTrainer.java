@@ -5,6 +5,7 @@ import io.binaryllm.kvcache.Tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public final class BpeTrainer {
         for (int i = 0; i < s.length; i++) {
             if (i + 1 < s.length && s[i] == a && s[i + 1] == b) {
                 if (out == null) {
-                    out = java.util.Arrays.copyOf(s, s.length);
+                    out = Arrays.copyOf(s, s.length);
                     n = i;
                 }
                 out[n++] = id;
@@ -136,6 +137,6 @@ public final class BpeTrainer {
                 out[n++] = s[i];
             }
         }
-        return out == null ? s : java.util.Arrays.copyOf(out, n);
+        return out == null ? s : Arrays.copyOf(out, n);
     }
 }

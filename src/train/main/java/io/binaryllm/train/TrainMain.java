@@ -5,18 +5,20 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.Tokenizer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -162,7 +164,7 @@ public final class TrainMain implements Callable<Integer> {
 
     private static String read(Path p) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(p))).toString();
         } catch (CharacterCodingException e) {
             throw BadInputException.in(p, "not UTF-8 text");
         } catch (IOException e) {
@@ -190,7 +192,7 @@ public final class TrainMain implements Callable<Integer> {
 
     private static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -1,5 +1,7 @@
 package io.binaryllm.train;
 
+import io.binaryllm.kvcache.LlamaModel;
+import io.binaryllm.kvcache.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +30,10 @@ class TrainMainTest {
         assertThat(run(err, "--small", "--steps", "2", "--train", train.toString(), "--held-out", held.toString(), "--out", out.toString()))
                 .as(err.toString()).isZero();
         assertThat(out.resolve("model.bin")).exists();
-        assertThat(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model.bin")).config().seqLen()).isEqualTo(64);
-        assertThat(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model-q8.bin")).config())
-                .isEqualTo(io.binaryllm.kvcache.LlamaModel.load(out.resolve("model.bin")).config());
-        assertThat(io.binaryllm.kvcache.Tokenizer.read(out.resolve("tokenizer.bin"), 384).vocab()).isEqualTo(384);
+        assertThat(LlamaModel.load(out.resolve("model.bin")).config().seqLen()).isEqualTo(64);
+        assertThat(LlamaModel.load(out.resolve("model-q8.bin")).config())
+                .isEqualTo(LlamaModel.load(out.resolve("model.bin")).config());
+        assertThat(Tokenizer.read(out.resolve("tokenizer.bin"), 384).vocab()).isEqualTo(384);
         assertThat(Files.readString(out.resolve("held-out.txt"))).isEqualTo(TextCorpus.paragraphs(Files.readString(held)));
         assertThat(Files.readAllLines(out.resolve("training.tsv"))).hasSize(3).first().asString().startsWith("step\t");
         assertThat(Files.readString(out.resolve("training.json"))).contains("\"held_out_perplexity\"");

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The header of an {@code .npy} file (format versions 1.0, 2.0 and 3.0): the magic string, the version, the
@@ -129,7 +130,7 @@ public record NpyHeader(NpyDtype dtype, long[] shape, long dataOffset) {
         } catch (IllegalArgumentException e) {
             throw BadInputException.in(file, "malformed .npy header (" + e.getMessage() + "): " + text.strip());
         }
-        if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
+        if (!dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
             throw BadInputException.in(file, ".npy header must have the keys descr, fortran_order and shape, has " + dict.keySet());
         }
         if (!(dict.get("descr") instanceof String descr)) {

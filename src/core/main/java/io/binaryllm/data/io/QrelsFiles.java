@@ -6,6 +6,7 @@ import io.binaryllm.data.Qrels;
 import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ public final class QrelsFiles {
         List<String> lines;
         try {
             MemoryBudget.requireHeap(MemoryBudget.bytes(Files.size(file), 3), file, "its judgments");
-            lines = List.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+            lines = List.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
                     .toString().split("\n", -1));
         } catch (CharacterCodingException e) {
             throw BadInputException.in(file, "not valid UTF-8");

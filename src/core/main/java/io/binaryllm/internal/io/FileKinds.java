@@ -3,7 +3,9 @@ package io.binaryllm.internal.io;
 import io.binaryllm.BadInputException;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -81,7 +83,7 @@ public final class FileKinds {
 
     /** An I/O failure in one line: the file it names, if any, and the system's reason. */
     public static String explain(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
             return f.getFile() + ": " + reason(e);
         }
         return "I/O failure: " + reason(e);
@@ -92,10 +94,10 @@ public final class FileKinds {
         if (e.getCause() instanceof IOException cause) {
             return reason(cause); // a library's wrapper ("I/O error writing PNG file!") around the system's reason
         }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

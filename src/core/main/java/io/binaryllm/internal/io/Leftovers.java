@@ -1,6 +1,7 @@
 package io.binaryllm.internal.io;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -195,7 +196,7 @@ final class Leftovers {
             identity.append(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")));
         } catch (IOException | RuntimeException e) {
             try {
-                identity.append(java.net.InetAddress.getLocalHost().getHostName());
+                identity.append(InetAddress.getLocalHost().getHostName());
             } catch (IOException | RuntimeException again) {
                 identity.append("unknown");
             }

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,7 +82,7 @@ public final class StagedDirectory implements AutoCloseable {
     /** Renames the staging directory to exactly {@code NAME}; refused if that exists (nothing is replaced). */
     public Path commitExactly() {
         Path target = parent.resolve(name);
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw BadInputException.in(target, "already exists, and an existing directory is never replaced");
         }
         try {
@@ -102,10 +104,10 @@ public final class StagedDirectory implements AutoCloseable {
     public Path commitReplacing() {
         Path target = parent.resolve(name);
         String kind = FileKinds.describe(target);
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !"a directory".equals(kind)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !"a directory".equals(kind)) {
             throw BadInputException.in(target, "is " + (kind == null ? "a file" : kind) + ", not a directory to replace");
         }
-        Leftovers.commit(java.util.List.of(new Leftovers.Move(staging, target,
+        Leftovers.commit(List.of(new Leftovers.Move(staging, target,
                 parent.resolve(Leftovers.asideName(name, SEQUENCE.incrementAndGet())))));
         committed = target;
         return target;

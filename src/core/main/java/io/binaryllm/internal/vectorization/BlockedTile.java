@@ -3,6 +3,7 @@ package io.binaryllm.internal.vectorization;
 import io.binaryllm.data.BinaryCodeBatch;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * A tile of the database re-laid in blocks of {@code lanes} codes with word w of the block's codes adjacent:
@@ -51,7 +52,7 @@ public final class BlockedTile {
         int blocks = blocks();
         // The last block may be partial: zero its padding lanes (left over from the previous tile).
         if (blocks > 0) {
-            java.util.Arrays.fill(data, (blocks - 1) * words * lanes, blocks * words * lanes, 0L);
+            Arrays.fill(data, (blocks - 1) * words * lanes, blocks * words * lanes, 0L);
         }
         // One bulk copy out of the (possibly memory-mapped) database, then a plain array transpose: both stay
         // fast before the JIT has compiled them, which matters on a short command-line run.

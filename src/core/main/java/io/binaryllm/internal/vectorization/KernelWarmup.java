@@ -2,6 +2,7 @@ package io.binaryllm.internal.vectorization;
 
 import io.binaryllm.data.BinaryCodeBatch;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -88,7 +89,7 @@ public final class KernelWarmup {
         }
         BlockedTile tile = new BlockedTile(kernel.lanes(), words, codes);
         tile.load(BinaryCodeBatch.ofWords(w, codes, words * 64), 0, codes);
-        long[] queries = java.util.Arrays.copyOf(w, nq * words);
+        long[] queries = Arrays.copyOf(w, nq * words);
         long deadline = System.nanoTime() + 3_000_000_000L;
         long first = -1;
         int call = 0;

@@ -1,11 +1,12 @@
 package io.binaryllm.internal.vectorization;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /** The blocked loops in C ({@code native/binaryllm_hamming.c}), one downcall per tile and query range. */
 public final class NativeHammingKernel implements HammingKernel {
     /** The C variants by number, as {@code blm_best_variant} returns them. */
-    public static final java.util.List<String> VARIANTS = java.util.List.of(NativeLibrary.VARIANTS);
+    public static final List<String> VARIANTS = List.of(NativeLibrary.VARIANTS);
 
     private final NativeLibrary library;
     private final int variant;

@@ -7,6 +7,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ final class NativeLibrary {
             return new Loaded(new NativeLibrary(SymbolLookup.libraryLookup(file, Arena.global()), file), null);
         } catch (IllegalCallerException e) {
             return new Loaded(null, "native access is not enabled (start the JVM with --enable-native-access=ALL-UNNAMED)");
-        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+        } catch (IOException | URISyntaxException | RuntimeException e) {
             return new Loaded(null, "cannot load " + resource + ": " + e.getMessage());
         }
     }

@@ -9,6 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * The osq loop with the Vector API: one {@link LongVector} holds word w of plane i of a block's codes, so each
  * (document plane, query plane) count is vertical AND, BIT_COUNT and ADD, shifted by the planes' weight once per
@@ -41,7 +43,7 @@ final class PanamaOsqKernel extends PanamaTileKernel implements OsqKernel {
         float[] cbs = blockedCorrections(tile, dc);
         for (int q = q0; q < q1; q++) {
             for (int w = 0; w < queryWords; w++) {
-                java.util.Arrays.fill(spread, w * LANES, (w + 1) * LANES, batch.queries()[q * queryWords + w]);
+                Arrays.fill(spread, w * LANES, (w + 1) * LANES, batch.queries()[q * queryWords + w]);
             }
             int qc = q * OsqScores.CORRECTIONS;
             FloatVector ay = FloatVector.broadcast(FLOATS, qcs[qc]);

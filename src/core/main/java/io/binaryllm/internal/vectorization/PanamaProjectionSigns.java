@@ -4,6 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * The projection with the Vector API: each lane is one output's fma chain, so lanes never mix and every chain runs
  * j = 0..d-1 in order, exactly as the scalar specification. Four vectors of outputs per pass hide the fma latency.
@@ -20,7 +22,7 @@ final class PanamaProjectionSigns implements ProjectionSigns {
 
     @Override
     public void signs(float[] rt, int stride, int m, float[] x, long[] words) {
-        java.util.Arrays.fill(words, 0L);
+        Arrays.fill(words, 0L);
         int d = x.length;
         for (int i0 = 0; i0 < m; i0 += 4 * L) {
             FloatVector a = FloatVector.zero(S);

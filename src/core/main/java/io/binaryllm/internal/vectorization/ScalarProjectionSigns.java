@@ -1,5 +1,7 @@
 package io.binaryllm.internal.vectorization;
 
+import java.util.Arrays;
+
 /** The specification: one fma chain per output, in order. */
 final class ScalarProjectionSigns implements ProjectionSigns {
     @Override
@@ -9,7 +11,7 @@ final class ScalarProjectionSigns implements ProjectionSigns {
 
     @Override
     public void signs(float[] rt, int stride, int m, float[] x, long[] words) {
-        java.util.Arrays.fill(words, 0L);
+        Arrays.fill(words, 0L);
         for (int i = 0; i < m; i++) {
             float acc = 0f;
             for (int j = 0; j < x.length; j++) {

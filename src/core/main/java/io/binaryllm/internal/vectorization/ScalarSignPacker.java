@@ -3,6 +3,8 @@ package io.binaryllm.internal.vectorization;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 
+import java.util.Arrays;
+
 /** The specification of sign packing and scales, one value at a time. */
 final class ScalarSignPacker implements SignPacker {
     @Override
@@ -32,7 +34,7 @@ final class ScalarSignPacker implements SignPacker {
         double[] s = new double[8];
         for (int r = 0; r < out.length; r++) {
             in.copyRow(r, row);
-            java.util.Arrays.fill(s, 0.0);
+            Arrays.fill(s, 0.0);
             for (int j = 0; j < row.length; j++) {
                 s[j & 7] += Math.abs((double) row[j]);
             }

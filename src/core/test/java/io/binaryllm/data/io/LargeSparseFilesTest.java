@@ -2,6 +2,7 @@ package io.binaryllm.data.io;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.metric.Cosine;
@@ -79,8 +80,8 @@ class LargeSparseFilesTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(header.length + rows * Long.BYTES);
         }
-        try (io.binaryllm.data.BinaryCodeBatch db = Npy.readCodes(file);
-             io.binaryllm.data.BinaryCodeBatch q = io.binaryllm.data.BinaryCodeBatch.ofWords(new long[]{0}, 1, 64)) {
+        try (BinaryCodeBatch db = Npy.readCodes(file);
+             BinaryCodeBatch q = BinaryCodeBatch.ofWords(new long[]{0}, 1, 64)) {
             assertThatThrownBy(() -> db.requireSearchable(q, Integer.MAX_VALUE - 7))
                     .hasMessage("1 queries x k=2147483640 results do not fit in one result array");
             assertThatThrownBy(() -> db.requireSearchable(q, Integer.MAX_VALUE - 8))

@@ -10,9 +10,11 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -176,20 +178,20 @@ class NpyTest {
                 .hasMessageStartingWith(file.toString()).hasMessageContaining(problem);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void headersAreValuesAndAlignTheDataTo64Bytes() throws Exception {
         for (long[] shape : new long[][]{{}, {0}, {7}, {3, 5}, {123456789012L, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}) {
             byte[] h = NpyHeader.encode(NpyDtype.F4, shape);
-            assertThat(h.length % 64).as(java.util.Arrays.toString(shape)).isZero();
+            assertThat(h.length % 64).as(Arrays.toString(shape)).isZero();
             assertThat(h[h.length - 1]).isEqualTo((byte) '\n');
-            java.nio.file.Path f = java.nio.file.Files.write(dir.resolve("h.npy"), h);
-            try (var ch = java.nio.channels.FileChannel.open(f)) {
+            Path f = Files.write(dir.resolve("h.npy"), h);
+            try (var ch = FileChannel.open(f)) {
                 NpyHeader read = NpyHeader.read(f, ch);
                 assertThat(read.dataOffset()).isEqualTo(h.length);
                 assertThat(read.shape()).containsExactly(shape);
                 NpyHeader same = new NpyHeader(NpyDtype.F4, shape.clone(), h.length);
                 assertThat(read).isEqualTo(same).hasSameHashCodeAs(same).hasToString(same.toString());
-                assertThat(read.toString()).contains("<f4").contains(java.util.Arrays.toString(shape));
+                assertThat(read.toString()).contains("<f4").contains(Arrays.toString(shape));
                 assertThat(read).isNotEqualTo(new NpyHeader(NpyDtype.F8, shape, h.length))
                         .isNotEqualTo(new NpyHeader(NpyDtype.F4, new long[]{99}, h.length))
                         .isNotEqualTo(new NpyHeader(NpyDtype.F4, shape, h.length + 64))
@@ -198,23 +200,23 @@ class NpyTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shapesAtTheEdgeOfWhatAFileCanHold() throws Exception {
         // 2^60 8-byte words are 2^63 bytes, one more than a long holds; 2^59 words merely need a bigger file.
-        java.nio.file.Path over = java.nio.file.Files.write(dir.resolve("over.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 60}));
+        Path over = Files.write(dir.resolve("over.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 60}));
         assertThatThrownBy(() -> Npy.readHeap(over)).hasMessage(over + ": shape [1152921504606846976] of <u8 claims more bytes than any file holds");
-        java.nio.file.Path big = java.nio.file.Files.write(dir.resolve("big.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 59}));
+        Path big = Files.write(dir.resolve("big.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{1L << 59}));
         assertThatThrownBy(() -> Npy.readHeap(big)).hasMessageContaining(": truncated: shape [576460752303423488] of <u8 needs 4611686018427388032 bytes, the file has 128");
         // no element at all: any other dimension is fine
-        java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("z.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{0, Long.MAX_VALUE}));
+        Path empty = Files.write(dir.resolve("z.npy"), NpyHeader.encode(NpyDtype.U8, new long[]{0, Long.MAX_VALUE}));
         assertThat(Npy.readHeap(empty).length()).isZero();
-        java.nio.file.Path nine = java.nio.file.Files.write(dir.resolve("nine.npy"), new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0});
+        Path nine = Files.write(dir.resolve("nine.npy"), new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0});
         assertThatThrownBy(() -> Npy.readHeap(nine)).hasMessageContaining("not an .npy file");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void heapArraysHandOutOnlyTheirOwnType() {
-        java.nio.file.Path f = dir.resolve("i.npy");
+        Path f = dir.resolve("i.npy");
         Npy.write(f, false, NpyDtype.I4, Npy.le(new int[]{5, 6, 7}), 3);
         Npy.HeapArray a = Npy.readHeap(f);
         assertThat(a.length()).isEqualTo(3);
@@ -222,17 +224,17 @@ class NpyTest {
         assertThatThrownBy(a::longs).isInstanceOf(IllegalStateException.class).hasMessageContaining("<i4");
         assertThatThrownBy(a::doubles).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(a::floats).isInstanceOf(IllegalStateException.class);
-        java.nio.file.Path g = dir.resolve("f.npy");
-        Npy.write(g, false, NpyDtype.F4, java.lang.foreign.MemorySegment.ofArray(new float[]{1.5f, 2}), 2);
+        Path g = dir.resolve("f.npy");
+        Npy.write(g, false, NpyDtype.F4, MemorySegment.ofArray(new float[]{1.5f, 2}), 2);
         Npy.HeapArray b = Npy.readHeap(g);
         assertThat(b.floats()).containsExactly(1.5f, 2f);
         assertThat(b.length()).isEqualTo(2);
         assertThatThrownBy(b::ints).isInstanceOf(IllegalStateException.class);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aMappingIsReleasedOnClose() {
-        java.nio.file.Path f = dir.resolve("m.npy");
+        Path f = dir.resolve("m.npy");
         Npy.write(f, false, NpyDtype.U8, Npy.le(new long[]{1, 2, 3, 4}), 2, 2);
         Npy.Mapped m = Npy.map(f);
         assertThat(m.rows()).isEqualTo(2);
@@ -248,7 +250,7 @@ class NpyTest {
         assertThat(codes.segment().scope().isAlive()).isFalse();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void differentHeadersHashDifferently() {
         NpyHeader a = new NpyHeader(NpyDtype.F4, new long[]{3, 5}, 128);
         assertThat(a.hashCode()).isNotZero()
@@ -257,7 +259,7 @@ class NpyTest {
                 .isNotEqualTo(new NpyHeader(NpyDtype.F4, new long[]{3, 5}, 192).hashCode());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void dtypesSayWhetherTheyAreFloats() {
         for (NpyDtype t : NpyDtype.values()) {
             assertThat(t.isFloat()).as(t.descr()).isEqualTo(t.descr().contains("f"));
@@ -267,27 +269,27 @@ class NpyTest {
         assertThat(NpyDtype.fromDescr(">f4")).isEmpty();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void embeddingFilesAreReadByTheirExtension() throws Exception {
         float[][] rows = {{1, 2}, {3, 4}};
-        java.nio.file.Path npy = dir.resolve("e.npy");
+        Path npy = dir.resolve("e.npy");
         Npy.writeFloats(npy, false, FloatEmbeddingBatch.of(rows));
-        java.nio.ByteBuffer fv = java.nio.ByteBuffer.allocate(2 * 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        java.nio.ByteBuffer bv = java.nio.ByteBuffer.allocate(2 * 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer fv = ByteBuffer.allocate(2 * 12).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bv = ByteBuffer.allocate(2 * 6).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] r : rows) {
             fv.putInt(2).putFloat(r[0]).putFloat(r[1]);
             bv.putInt(2).put((byte) r[0]).put((byte) r[1]);
         }
-        java.nio.file.Path fvecs = java.nio.file.Files.write(dir.resolve("e.FVECS"), fv.array());
-        java.nio.file.Path bvecs = java.nio.file.Files.write(dir.resolve("e.bvecs"), bv.array());
-        for (java.nio.file.Path f : new java.nio.file.Path[]{npy, fvecs, bvecs}) {
+        Path fvecs = Files.write(dir.resolve("e.FVECS"), fv.array());
+        Path bvecs = Files.write(dir.resolve("e.bvecs"), bv.array());
+        for (Path f : new Path[]{npy, fvecs, bvecs}) {
             try (FloatEmbeddingBatch x = EmbeddingFiles.read(f)) {
                 assertThat(x.row(1)).as(f.toString()).containsExactly(3, 4);
                 assertThat(x.get(1, 0)).isEqualTo(3);
                 assertThat(x.source()).isEqualTo(f.toString());
             }
         }
-        java.nio.file.Path bad = java.nio.file.Files.write(dir.resolve("short.bvecs"), new byte[]{2, 0, 0, 0, 1});
+        Path bad = Files.write(dir.resolve("short.bvecs"), new byte[]{2, 0, 0, 0, 1});
         assertThatThrownBy(() -> EmbeddingFiles.read(bad)).hasMessageContaining("not .bvecs: 5 bytes is not a whole number of 6-byte rows");
         assertThatThrownBy(() -> EmbeddingFiles.read(dir.resolve("e.txt"))).hasMessageContaining("unknown embedding file type");
     }

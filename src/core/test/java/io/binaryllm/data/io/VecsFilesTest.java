@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +20,7 @@ class VecsFilesTest {
 
     private Path write(String name, ByteBuffer b) throws Exception {
         Path p = dir.resolve(name);
-        Files.write(p, java.util.Arrays.copyOf(b.array(), b.position()));
+        Files.write(p, Arrays.copyOf(b.array(), b.position()));
         return p;
     }
 

@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,11 +44,11 @@ class AtomicOutputTest {
         }
         assertThat(Files.readAllBytes(target)).containsExactly(1, 2, 3);
         // Permissions follow the umask like any new file (createTempFile would have made it owner-only).
-        assertThat(Files.getPosixFilePermissions(target)).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(target)).contains(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
         if ((Integer.parseInt(new String(new ProcessBuilder("sh", "-c", "umask").start().getInputStream().readAllBytes()).strip(), 8) & 044) == 0) {
-            assertThat(Files.getPosixFilePermissions(target)).contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-                    java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+            assertThat(Files.getPosixFilePermissions(target)).contains(PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.OTHERS_READ);
         }
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
@@ -110,7 +114,7 @@ class AtomicOutputTest {
         String elsewhere = Leftovers.TAG.equals("00000000") ? "11111111" : "00000000";
         Path foreignFresh = Files.write(dir.resolve(Leftovers.partialName("z.npy", dead, elsewhere, 1)), new byte[1]);
         Path foreignOld = Files.write(dir.resolve(Leftovers.partialName("w.npy", dead, elsewhere, 2)), new byte[1]);
-        Files.setLastModifiedTime(foreignOld, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+        Files.setLastModifiedTime(foreignOld, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
         AtomicOutput.writeBytes(dir.resolve("next.txt"), false, new byte[]{1});
         assertThat(deadFile).doesNotExist();
         assertThat(deadDir.getParent()).doesNotExist();

@@ -9,6 +9,7 @@ import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -93,10 +94,10 @@ class FileKindsTest {
     void failuresAreExplainedByTheSystemsReason() {
         assertThat(FileKinds.reason(new FileSystemException("/x", null, "No space left on device"))).isEqualTo("No space left on device");
         assertThat(FileKinds.reason(new NoSuchFileException("/x"))).isEqualTo("no such file");
-        assertThat(FileKinds.reason(new java.io.IOException())).isEqualTo("IOException");
-        assertThat(FileKinds.reason(new java.io.IOException("I/O error writing PNG file!", new java.io.IOException("No space left on device"))))
+        assertThat(FileKinds.reason(new IOException())).isEqualTo("IOException");
+        assertThat(FileKinds.reason(new IOException("I/O error writing PNG file!", new IOException("No space left on device"))))
                 .isEqualTo("No space left on device");
         assertThat(FileKinds.explain(new FileSystemException("/x/y", null, "Read-only file system"))).isEqualTo("/x/y: Read-only file system");
-        assertThat(FileKinds.explain(new java.io.IOException("broken pipe"))).isEqualTo("I/O failure: broken pipe");
+        assertThat(FileKinds.explain(new IOException("broken pipe"))).isEqualTo("I/O failure: broken pipe");
     }
 }

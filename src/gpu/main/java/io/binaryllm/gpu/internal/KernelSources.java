@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The GPU kernel sources packaged in the jar ({@code kernels/} of the repository). */
 public final class KernelSources {
@@ -30,16 +32,16 @@ public final class KernelSources {
         return inline(read("binaryllm.cl"), 0);
     }
 
-    private static final java.util.regex.Pattern INCLUDE = java.util.regex.Pattern.compile("(?m)^#include \"([^\"]+)\"$");
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([^\"]+)\"$");
 
     private static String inline(String source, int depth) {
         if (depth > 8) {
             throw new IllegalStateException("kernels: #include nested deeper than 8");
         }
-        java.util.regex.Matcher m = INCLUDE.matcher(source);
+        Matcher m = INCLUDE.matcher(source);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(inline(read(m.group(1)), depth + 1)));
+            m.appendReplacement(out, Matcher.quoteReplacement(inline(read(m.group(1)), depth + 1)));
         }
         m.appendTail(out);
         return out.toString();

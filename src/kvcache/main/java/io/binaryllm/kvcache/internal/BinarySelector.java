@@ -13,6 +13,7 @@ import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The binary cache's selection: a code per cached key and key/value head, written once with the key; a query head's
@@ -106,7 +107,7 @@ public final class BinarySelector extends BudgetSelector {
      */
     private void code(float[] v, int offset, long[] out, int at) {
         if (binarizer.name().equals("sign")) {
-            java.util.Arrays.fill(out, at, at + words, 0L);
+            Arrays.fill(out, at, at + words, 0L);
             for (int j = 0; j < c.headSize(); j++) {
                 if (v[offset + j] > 0) {
                     out[at + (j >>> 6)] |= 1L << (j & 63);
@@ -114,7 +115,7 @@ public final class BinarySelector extends BudgetSelector {
             }
             return;
         }
-        float[] row = java.util.Arrays.copyOfRange(v, offset, offset + c.headSize());
+        float[] row = Arrays.copyOfRange(v, offset, offset + c.headSize());
         try (FloatEmbeddingBatch one = FloatEmbeddingBatch.of(new float[][]{row}); Binarized b = binarizer.binarize(one)) {
             for (int w = 0; w < words; w++) {
                 out[at + w] = b.codes().word(0, w);

@@ -31,8 +31,8 @@ public final class PageSelector implements KvPolicy.Selector {
         this.lows = new float[config.layers()][pages * config.kvDim()];
         this.highs = new float[config.layers()][pages * config.kvDim()];
         for (int l = 0; l < config.layers(); l++) {
-            java.util.Arrays.fill(lows[l], Float.POSITIVE_INFINITY);
-            java.util.Arrays.fill(highs[l], Float.NEGATIVE_INFINITY);
+            Arrays.fill(lows[l], Float.POSITIVE_INFINITY);
+            Arrays.fill(highs[l], Float.NEGATIVE_INFINITY);
         }
     }
 

@@ -3,6 +3,7 @@ package io.binaryllm.langchain4j.embed;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.internal.io.FileKinds;
+import io.binaryllm.internal.io.Sha256;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ public final class EmbeddingCache implements AutoCloseable {
     private final int dims;
     private final long recordBytes;
     private final boolean unitNorm;
-    private final List<String> damaged = new java.util.ArrayList<>();
+    private final List<String> damaged = new ArrayList<>();
     /** Where each cached text's vector starts in the file: keys only, so opening a large cache costs little heap. */
     private final Map<Key, Long> offsets = new HashMap<>();
     /** Vectors appended since opening (the read-only mapping below does not see them). */
@@ -222,7 +225,7 @@ public final class EmbeddingCache implements AutoCloseable {
     }
 
     private void checkHeader(MemorySegment m, long size) {
-        if (size < HEADER || !java.util.Arrays.equals(m.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE), MAGIC)) {
+        if (size < HEADER || !Arrays.equals(m.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE), MAGIC)) {
             throw BadInputException.in(file, "not an embedding cache (delete it to start a new one)");
         }
         int fileDims = m.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8);
@@ -249,7 +252,7 @@ public final class EmbeddingCache implements AutoCloseable {
 
     /** SHA-256 of the text's UTF-8 bytes: the same text always hits, whichever file or line it came from. */
     private static Key key(String text) {
-        return Key.of(io.binaryllm.internal.io.Sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+        return Key.of(Sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

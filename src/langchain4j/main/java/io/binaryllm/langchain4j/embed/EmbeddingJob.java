@@ -3,8 +3,10 @@ package io.binaryllm.langchain4j.embed;
 import io.binaryllm.data.FloatEmbeddingBatch;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
@@ -36,7 +38,7 @@ public final class EmbeddingJob {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive: " + batchSize);
         }
-        java.util.Map<String, float[]> known = new java.util.HashMap<>();
+        Map<String, float[]> known = new HashMap<>();
         Set<String> missing = new LinkedHashSet<>();
         int fromCache = 0;
         for (String t : texts) {

@@ -5,6 +5,8 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * all-MiniLM-L6-v2 (384 dimensions, mean pooling, L2-normalised) run in-process by langchain4j's ONNX runtime
@@ -19,14 +21,14 @@ final class MiniLmEmbedder implements TextEmbedder {
      * DJL (the tokenizer's library) logs its CUDA probe ("Failed to detect GPU count") and native-library lookup on
      * every start; the model runs on the CPU and neither line is news. Held here: JUL keeps loggers weakly.
      */
-    private static final java.util.logging.Logger DJL = java.util.logging.Logger.getLogger("ai.djl");
+    private static final Logger DJL = Logger.getLogger("ai.djl");
 
     private EmbeddingModel model;
 
     /** The langchain4j model itself (loaded on first use: ~1.5 s, skipped when the cache has every text). */
     synchronized EmbeddingModel model() {
         if (model == null) {
-            DJL.setLevel(java.util.logging.Level.SEVERE);
+            DJL.setLevel(Level.SEVERE);
             model = new AllMiniLmL6V2EmbeddingModel();
         }
         return model;

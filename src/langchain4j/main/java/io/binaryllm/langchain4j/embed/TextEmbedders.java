@@ -1,5 +1,6 @@
 package io.binaryllm.langchain4j.embed;
 
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.binaryllm.BadInputException;
 
 /**
@@ -23,7 +24,7 @@ public final class TextEmbedders {
     }
 
     /** The langchain4j {@code EmbeddingModel} behind {@link #miniLm()}, for use with langchain4j's own API. */
-    public static dev.langchain4j.model.embedding.EmbeddingModel miniLmModel() {
+    public static EmbeddingModel miniLmModel() {
         requireOnClassPath(MiniLmEmbedder.MODEL_CLASS, MiniLmEmbedder.NAME);
         return new MiniLmEmbedder().model();
     }

@@ -8,6 +8,7 @@ import io.binaryllm.engine.BinaryEngine;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /** Binarizer codes ranked by Hamming distance on the engine's backend (key = distance). */
 public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
@@ -53,7 +54,7 @@ public final class HammingCodec implements StoreCodec<BinaryCodeBatch> {
     }
 
     @Override
-    public BinaryCodeBatch join(java.util.List<BinaryCodeBatch> queries) {
+    public BinaryCodeBatch join(List<BinaryCodeBatch> queries) {
         long[] words = new long[queries.size() * this.words];
         for (int q = 0; q < queries.size(); q++) {
             MemorySegment.copy(queries.get(q).segment(), BinaryCodeBatch.U64, 0, words, q * this.words, this.words);

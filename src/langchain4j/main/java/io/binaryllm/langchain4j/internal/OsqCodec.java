@@ -11,6 +11,7 @@ import io.binaryllm.quantize.OsqScores;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * osq codes (bit planes and four corrections a row) ranked by their asymmetric score against a 4-bit query, on the
@@ -69,7 +70,7 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
     }
 
     @Override
-    public OsqCodes join(java.util.List<OsqCodes> queries) {
+    public OsqCodes join(List<OsqCodes> queries) {
         OsqCodes first = queries.getFirst();
         int w = first.planes().words();
         long[] planes = new long[queries.size() * w];

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Concurrent searches of one part served by one scan: a scan of a large part is bound by reading the codes, and one
@@ -133,7 +134,7 @@ final class ScanCombiner<Q extends Codes> implements StoreCodec.Part<Q> {
         }
     }
 
-    private <T> T timed(java.util.function.Supplier<T> scan) {
+    private <T> T timed(Supplier<T> scan) {
         long t = System.nanoTime();
         T result = scan.get();
         lastScanNanos = System.nanoTime() - t;

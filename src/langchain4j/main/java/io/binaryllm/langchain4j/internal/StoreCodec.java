@@ -6,6 +6,7 @@ import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchResult;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -86,7 +87,7 @@ public interface StoreCodec<Q extends Codes> {
         static Ranked[] split(long[] rows, int[] keys, int count, int k) {
             Ranked[] out = new Ranked[count];
             for (int q = 0; q < count; q++) {
-                out[q] = new Ranked(java.util.Arrays.copyOfRange(rows, q * k, (q + 1) * k), java.util.Arrays.copyOfRange(keys, q * k, (q + 1) * k));
+                out[q] = new Ranked(Arrays.copyOfRange(rows, q * k, (q + 1) * k), Arrays.copyOfRange(keys, q * k, (q + 1) * k));
             }
             return out;
         }

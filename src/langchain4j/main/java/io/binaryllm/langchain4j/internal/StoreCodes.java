@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The codes of a store's entries, by slot (the order entries were added: slots only grow), in two parts searched
@@ -106,7 +107,7 @@ public final class StoreCodes<Q extends Codes> implements AutoCloseable {
      * Every held row renumbered by {@code newSlot} (-1: dropped), which must keep the order of the rows it keeps: the
      * store compacting its slots. The main part is rebuilt and the delta merged into it.
      */
-    public void renumber(java.util.function.IntUnaryOperator newSlot) {
+    public void renumber(IntUnaryOperator newSlot) {
         closeMain(); // first, so that the old layout, the old rows and the new rows are never all held at once
         Rows merged = new Rows(codec);
         merged.reserve(live());

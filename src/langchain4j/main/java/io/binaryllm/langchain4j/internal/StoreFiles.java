@@ -1,9 +1,11 @@
 package io.binaryllm.langchain4j.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
@@ -14,20 +16,36 @@ import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.StagedDirectory;
 import io.binaryllm.langchain4j.BinaryEmbeddingStore;
+import io.binaryllm.quantize.OsqCodes;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A saved {@link BinaryEmbeddingStore}: a directory of {@code store.json} (what decides the codes, and what to
@@ -50,7 +68,7 @@ public final class StoreFiles {
     static final long MAX_OPTIONS_BYTES = 16 << 20;
     /** Names osq takes in {@code store.json}, beside the binarizers. */
     public static final String OSQ = "osq";
-    private static final java.util.Set<String> OPTION_KEYS = java.util.Set.of("format", "binarizer", "bits", "seed",
+    private static final Set<String> OPTION_KEYS = Set.of("format", "binarizer", "bits", "seed",
             "rescore_factor", "dims", "entries", "centroid");
     /** Entries a batch reads or writes. */
     private static final int BATCH = 4096;
@@ -84,14 +102,14 @@ public final class StoreFiles {
 
     public static void write(Path dir, Options options, Entries entries) {
         Path target = dir.toAbsolutePath();
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw BadInputException.in(dir, "already exists (a store is saved to a new directory)");
         }
         try (StagedDirectory staged = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
             Path tmp = staged.path();
             Path lines = tmp.resolve("entries.jsonl");
             Path floats = tmp.resolve("vectors.f32");
-            try (java.io.Writer text = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+            try (Writer text = new BufferedWriter(new OutputStreamWriter(
                     Files.newOutputStream(lines, StandardOpenOption.CREATE_NEW), StandardCharsets.UTF_8), 1 << 16);
                  FileChannel out = FileChannel.open(floats, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer rows = ByteBuffer.allocate(Math.toIntExact(Math.max(1, (1 << 20) / (Float.BYTES * (long) options.dims()))
@@ -107,14 +125,14 @@ public final class StoreFiles {
                             rows.putFloat(f);
                         }
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 });
                 drain(rows, out);
                 out.force(false);
             } catch (IOException e) {
                 throw BadInputException.in(dir, "cannot save the store: " + FileKinds.reason(e));
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 throw BadInputException.in(dir, "cannot save the store: " + FileKinds.reason(e.getCause()));
             }
             force(lines);
@@ -125,7 +143,7 @@ public final class StoreFiles {
                 o.put("bits", options.bits());
             }
             if (options.centroid() != null) {
-                com.fasterxml.jackson.databind.node.ArrayNode c = o.putArray("centroid");
+                ArrayNode c = o.putArray("centroid");
                 for (float f : options.centroid()) {
                     c.add(f);
                 }
@@ -133,7 +151,7 @@ public final class StoreFiles {
             String json;
             try {
                 json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
             writeFile(tmp.resolve("store.json"), ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
@@ -174,17 +192,17 @@ public final class StoreFiles {
      */
     public record Saved(Path dir, Options options, long count) {
         /** Reads the entries a batch at a time, each checked (ids non-blank, metadata typed, vectors finite). */
-        public void entries(java.util.function.Consumer<Batch> each) {
+        public void entries(Consumer<Batch> each) {
             Path lines = dir.resolve("entries.jsonl");
             Path floats = dir.resolve("vectors.f32");
             int dims = options.dims();
-            java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
             if (count == 0) {
                 return;
             }
-            try (java.io.BufferedReader text = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(lines), utf8), 1 << 16);
+            try (BufferedReader text = new BufferedReader(new InputStreamReader(Files.newInputStream(lines), utf8), 1 << 16);
                  FileChannel vectors = FileChannel.open(floats, StandardOpenOption.READ)) {
                 // A batch is at most BATCH rows and about 16 MiB (one row, however wide, at least).
                 int batchRows = (int) Math.max(1, Math.min(Math.min(BATCH, count), (16L << 20) / ((long) dims * Float.BYTES)));
@@ -221,7 +239,7 @@ public final class StoreFiles {
                     }
                     each.accept(new Batch(first + 1, ids, embeddings, segments));
                 }
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 throw BadInputException.in(lines, "not valid UTF-8");
             } catch (IOException e) {
                 throw BadInputException.in(lines, "cannot read: " + FileKinds.reason(e));
@@ -244,7 +262,7 @@ public final class StoreFiles {
         JsonNode o;
         try {
             o = JSON.readTree(Files.readAllBytes(json));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw BadInputException.in(json, "not a saved BinaryEmbeddingStore (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw BadInputException.in(json, "cannot read: " + FileKinds.reason(e));
@@ -301,7 +319,7 @@ public final class StoreFiles {
         }
         for (Map.Entry<String, JsonNode> field : o.properties()) {
             if (!OPTION_KEYS.contains(field.getKey())) {
-                throw BadInputException.in(json, field.getKey() + ": unknown key (valid: " + String.join(", ", new java.util.TreeSet<>(OPTION_KEYS)) + ")");
+                throw BadInputException.in(json, field.getKey() + ": unknown key (valid: " + String.join(", ", new TreeSet<>(OPTION_KEYS)) + ")");
             }
         }
         JsonNode b = o.get("binarizer");
@@ -316,7 +334,7 @@ public final class StoreFiles {
             bits = intIn(json, o, "bits", 1, Integer.MAX_VALUE);
         } else if (binarizer.equals(OSQ)) {
             bits = intIn(json, o, "bits", 1, 4);
-            if (!io.binaryllm.quantize.OsqCodes.documentBits(bits)) {
+            if (!OsqCodes.documentBits(bits)) {
                 throw BadInputException.in(json, "bits: osq takes 1, 2 or 4 bits a dimension, got " + bits);
             }
         } else if (o.has("bits")) {
@@ -370,7 +388,7 @@ public final class StoreFiles {
         } else {
             o.put("text", segment.text());
             ObjectNode meta = o.putObject("metadata");
-            for (Map.Entry<String, Object> e : new java.util.TreeMap<>(segment.metadata().toMap()).entrySet()) {
+            for (Map.Entry<String, Object> e : new TreeMap<>(segment.metadata().toMap()).entrySet()) {
                 ObjectNode v = meta.putObject(e.getKey());
                 switch (e.getValue()) {
                     case String s -> v.put("type", "string").put("value", s);
@@ -386,7 +404,7 @@ public final class StoreFiles {
         }
         try {
             return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -399,7 +417,7 @@ public final class StoreFiles {
         JsonNode o;
         try {
             o = JSON.readTree(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new BadInputException(where + ": not a store entry (" + e.getOriginalMessage() + ")");
         }
         if (o == null || !o.isObject()) {
@@ -417,7 +435,7 @@ public final class StoreFiles {
             return new Entry(id.asText(), null);
         }
         if (!text.isTextual()) {
-            throw new BadInputException(where + ": text: expected a string or null, got " + text.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            throw new BadInputException(where + ": text: expected a string or null, got " + text.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         JsonNode metadata = o.get("metadata");
         if (metadata == null || !metadata.isObject()) {

@@ -3,6 +3,8 @@ package io.binaryllm.langchain4j.embed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,7 @@ class EmbeddingJobTest {
         }
         long whole = Files.size(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[17])); // a torn append
+            ch.write(ByteBuffer.wrap(new byte[17])); // a torn append
         }
         try (EmbeddingCache cache = EmbeddingCache.open(dir, model)) {
             assertThat(cache.size()).isEqualTo(1);
@@ -100,7 +102,7 @@ class EmbeddingJobTest {
     /** Overwrites float {@code at} of cache record {@code record} (64-byte header; 32 key bytes and 8 floats a record). */
     private static void damage(Path file, int record, int at, float value) throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0, value), 64 + record * 64L + 32 + 4L * at);
+            ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, value), 64 + record * 64L + 32 + 4L * at);
         }
     }
 

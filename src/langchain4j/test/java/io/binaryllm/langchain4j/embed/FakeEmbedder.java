@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.embed;
 
+import io.binaryllm.internal.io.Sha256;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +52,7 @@ final class FakeEmbedder implements TextEmbedder {
     }
 
     static float[] vectorOf(String text) {
-        byte[] h = io.binaryllm.internal.io.Sha256.hex(text.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+        byte[] h = Sha256.hex(text.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
         float[] v = new float[8];
         for (int i = 0; i < 8; i++) {
             v[i] = h[i] - 'a' + 0.5f;

@@ -1,5 +1,7 @@
 package io.binaryllm.langchain4j.embed;
 
+import io.binaryllm.metric.Cosine;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,7 +20,7 @@ class MiniLmEmbedderTest {
         for (float x : v[0]) {
             norm += x * x;
         }
-        assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(Math.sqrt(norm)).isCloseTo(1.0, Offset.offset(1e-5));
     }
 
     @Test
@@ -33,6 +35,6 @@ class MiniLmEmbedderTest {
     @Test
     void similarMeaningsAreCloserThanUnrelatedOnes() {
         float[][] v = MODEL.embed(List.of("a domestic dog", "a pet canine", "the stock market fell"));
-        assertThat(io.binaryllm.metric.Cosine.similarity(v[0], v[1])).isGreaterThan(io.binaryllm.metric.Cosine.similarity(v[0], v[2]) + 0.2);
+        assertThat(Cosine.similarity(v[0], v[1])).isGreaterThan(Cosine.similarity(v[0], v[2]) + 0.2);
     }
 }

@@ -9,6 +9,7 @@ import io.binaryllm.runner.RunConfig;
 import io.binaryllm.search.SearchBackends;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -150,7 +151,7 @@ final class ConfigValidator {
     private static Path path(Path file, String key, String value) {
         try {
             return base(file).resolve(value);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw bad(file, key, "not a valid path: " + e.getReason());
         }
     }

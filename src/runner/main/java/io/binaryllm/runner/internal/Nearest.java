@@ -1,6 +1,7 @@
 package io.binaryllm.runner.internal;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The closest known word to a misspelt one (Levenshtein distance, at most a third of its length, at least 2). */
@@ -12,7 +13,7 @@ public final class Nearest {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(word.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            int d = distance(word.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
             if (d < bestDistance || (d == bestDistance && best != null && k.compareTo(best) < 0)) {
                 best = k;
                 bestDistance = d;

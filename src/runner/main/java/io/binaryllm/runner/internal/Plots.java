@@ -7,6 +7,8 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -35,7 +37,7 @@ final class Plots {
 
     private static void quality(Path file, String title, String xTitle, String metric, Map<String, double[][]> series, double floatValue) {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(metric).build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         double minX = Double.MAX_VALUE;
         double maxX = 0;
         for (var e : series.entrySet()) {
@@ -78,7 +80,7 @@ final class Plots {
         save(chart, file);
     }
 
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) {
+    private static void save(Chart<?, ?> chart, Path file) {
         try {
             String name = file.toString();
             BitmapEncoder.saveBitmap(chart, name.substring(0, name.length() - ".png".length()), BitmapEncoder.BitmapFormat.PNG);

@@ -7,6 +7,7 @@ import io.binaryllm.runner.RunMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ final class Report {
     private static Map<String, double[][]> series(Map<String, List<double[]>> points) {
         Map<String, double[][]> series = new LinkedHashMap<>();
         points.forEach((key, list) -> {
-            list.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            list.sort(Comparator.comparingDouble(p -> p[0]));
             series.put(key, new double[][]{list.stream().mapToDouble(p -> p[0]).toArray(), list.stream().mapToDouble(p -> p[1]).toArray()});
         });
         return series;

@@ -2,6 +2,8 @@ package io.binaryllm.runner.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.engine.BinaryEngine;
@@ -16,6 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,9 +97,9 @@ class RunPipelineTest {
         // Killed two days ago in another container (a pid here says nothing of it): old enough to be surely dead.
         Path left = Files.createDirectories(dir.resolve("runs/.20261130-010203-t." + SpecialFiles.deadPid() + "@00000000.1.partial"));
         Files.writeString(left.resolve("events.jsonl"), "{}\n");
-        Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+        Files.setLastModifiedTime(left, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
         Path config = config("next", "[{binarizer: sign}]");
-        io.binaryllm.runner.Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
+        Runner.Outcome run = RunPipeline.run(config, new PrintWriter(new StringWriter()),
                 c -> BinaryEngine.builder().backend("reference").seed(c.seed()).build());
         try (var entries = Files.list(dir.resolve("runs"))) {
             assertThat(entries).containsExactly(run.dir());
@@ -109,12 +114,12 @@ class RunPipelineTest {
         FakeBackend refusing = new FakeBackend("refusing", true, 0) {
             @Override
             public <C extends Codes> SearchResult search(C database, C queries, int k) {
-                throw new io.binaryllm.BadArgumentException("k", "k=" + k + " is more than this backend takes");
+                throw new BadArgumentException("k", "k=" + k + " is more than this backend takes");
             }
         };
         assertThatThrownBy(() -> RunPipeline.run(config, new PrintWriter(new StringWriter()),
                 c -> BinaryEngine.builder().backend(refusing).seed(c.seed()).build()))
-                .isInstanceOf(io.binaryllm.BadInputException.class)
+                .isInstanceOf(BadInputException.class)
                 .hasMessage(config + ": evaluation.k: k=100 is more than this backend takes");
     }
 

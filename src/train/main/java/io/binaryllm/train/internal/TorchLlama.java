@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.seed.Seeds;
@@ -41,7 +42,7 @@ public final class TorchLlama {
      */
     public TorchLlama(NDManager manager, LlamaConfig config, long seed) {
         if (config.kvHeads() != config.heads()) {
-            throw new io.binaryllm.BadArgumentException("config", "the trainer has no grouped-query attention: kvHeads "
+            throw new BadArgumentException("config", "the trainer has no grouped-query attention: kvHeads "
                     + config.kvHeads() + " must equal heads " + config.heads());
         }
         this.c = config;

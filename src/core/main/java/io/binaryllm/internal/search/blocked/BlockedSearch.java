@@ -1,12 +1,12 @@
 package io.binaryllm.internal.search.blocked;
 
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.search.TopKHeap;
 import io.binaryllm.internal.vectorization.BlockedTile;
 import io.binaryllm.internal.vectorization.FlatTopK;
 import io.binaryllm.internal.vectorization.HammingKernel;
-import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 
 import java.util.ArrayList;
@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -63,7 +66,7 @@ public final class BlockedSearch {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw new io.binaryllm.BadInputException("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + v + "'");
+            throw new BadInputException("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + v + "'");
         }
 
         /** Codes per tile for {@code words}-word codes, a positive multiple of {@code lanes}. */
@@ -96,7 +99,7 @@ public final class BlockedSearch {
         int tileCodes();
 
         /** For one worker thread: tile t, loaded into the worker's own tile or laid out before. */
-        java.util.function.LongFunction<BlockedTile> reader();
+        LongFunction<BlockedTile> reader();
     }
 
     /** The codes re-laid per search. */
@@ -120,7 +123,7 @@ public final class BlockedSearch {
             }
 
             @Override
-            public java.util.function.LongFunction<BlockedTile> reader() {
+            public LongFunction<BlockedTile> reader() {
                 BlockedTile tile = new BlockedTile(lanes, db.words(), tileCodes);
                 return t -> {
                     long first = t * tileCodes;
@@ -164,7 +167,7 @@ public final class BlockedSearch {
             }
 
             @Override
-            public java.util.function.LongFunction<BlockedTile> reader() {
+            public LongFunction<BlockedTile> reader() {
                 return t -> tiles[(int) t];
             }
         };
@@ -322,7 +325,7 @@ public final class BlockedSearch {
         long tiles = source.count();
         return runWorkers(worker -> {
             T mine = state.get();
-            java.util.function.LongFunction<BlockedTile> reader = source.reader();
+            LongFunction<BlockedTile> reader = source.reader();
             for (long t; (t = next.getAndIncrement()) < tiles; ) {
                 perTile.accept(mine, reader.apply(t));
             }
@@ -340,11 +343,11 @@ public final class BlockedSearch {
     private <T> List<T> runWorkers(Function<Integer, T> work) {
         int helpers = settings.threads() - 1;
         List<Future<T>> futures = new ArrayList<>(helpers);
-        java.util.concurrent.atomic.AtomicBoolean[] started = new java.util.concurrent.atomic.AtomicBoolean[helpers];
+        AtomicBoolean[] started = new AtomicBoolean[helpers];
         try {
             for (int t = 0; t < helpers; t++) {
                 int id = t + 1;
-                java.util.concurrent.atomic.AtomicBoolean mine = started[t] = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean mine = started[t] = new AtomicBoolean();
                 futures.add(pool.submit(() -> mine.compareAndSet(false, true) ? work.apply(id) : null));
             }
             List<T> out = new ArrayList<>();
@@ -359,7 +362,7 @@ public final class BlockedSearch {
             futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the backend was closed during a search", e);
         } catch (ExecutionException e) {
             futures.forEach(f -> f.cancel(true));

@@ -1,17 +1,21 @@
 package io.binaryllm.internal.search.blocked;
 
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.RandomCodes;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,9 +93,9 @@ class BlockedBackendTest {
             expected[i] = Oracle.topK(rows, queries, ks[i]);
         }
         BlockedSearch.Settings small = new BlockedSearch.Settings(2, 2048, 256, 1024);
-        for (SearchBackend backend : List.<SearchBackend>of(new CpuBackend(small, io.binaryllm.internal.vectorization.VectorizationProvider.get()),
+        for (SearchBackend backend : List.<SearchBackend>of(new CpuBackend(small, VectorizationProvider.get()),
                 new NativeBackend(small, -1))) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(backend.availability().available(), backend.availability().detail());
+            Assumptions.assumeTrue(backend.availability().available(), backend.availability().detail());
             ExecutorService clients = Executors.newFixedThreadPool(8);
             try (backend; BinaryCodeBatch db = Oracle.codes(rows, 97); BinaryCodeBatch q = Oracle.codes(queries, 97);
                  BinaryIndex<BinaryCodeBatch> index = backend.index(db)) {
@@ -122,13 +126,13 @@ class BlockedBackendTest {
             assertThat(BlockedSearch.Settings.defaults().threads()).isEqualTo(1);
             for (String bad : new String[]{"0", "-2", "two", "5000"}) {
                 System.setProperty("binaryllm.threads", bad);
-                org.assertj.core.api.Assertions.assertThatThrownBy(BlockedSearch.Settings::defaults)
-                        .isInstanceOf(io.binaryllm.BadInputException.class)
+                Assertions.assertThatThrownBy(BlockedSearch.Settings::defaults)
+                        .isInstanceOf(BadInputException.class)
                         .hasMessage("system property binaryllm.threads must be a thread count from 1 to 4096, got '" + bad + "'");
                 // A backend is still constructed (the SPI's constructors succeed everywhere); using it reports the value.
                 try (CpuBackend cpu = new CpuBackend()) {
-                    org.assertj.core.api.Assertions.assertThatThrownBy(cpu::availability)
-                            .isInstanceOf(io.binaryllm.BadInputException.class).hasMessageContaining("binaryllm.threads");
+                    Assertions.assertThatThrownBy(cpu::availability)
+                            .isInstanceOf(BadInputException.class).hasMessageContaining("binaryllm.threads");
                 }
             }
             System.clearProperty("binaryllm.threads");

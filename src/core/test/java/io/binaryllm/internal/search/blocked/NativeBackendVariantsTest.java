@@ -3,6 +3,7 @@ package io.binaryllm.internal.search.blocked;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.internal.vectorization.NativeHammingKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
+import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.CodeGen;
@@ -62,7 +63,7 @@ class NativeBackendVariantsTest {
                     q[3] = db[0].clone();
                     BinaryCodeBatch dbCodes = Oracle.codes(db, bits);
                     BinaryCodeBatch qCodes = Oracle.codes(q, bits);
-                    try (io.binaryllm.search.BinaryIndex<BinaryCodeBatch> laid = backend.index(dbCodes)) { // tiles laid out once
+                    try (BinaryIndex<BinaryCodeBatch> laid = backend.index(dbCodes)) { // tiles laid out once
                         for (int k : new int[]{1, Math.min(4, n), n}) {
                             SearchResult expected = Oracle.topK(db, q, k);
                             assertThat(backend.search(dbCodes, qCodes, k).firstDifference(expected))

@@ -3,6 +3,7 @@ package io.binaryllm.gpu.internal.opencl;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.search.EquivalenceSuite;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
@@ -98,7 +99,7 @@ class OpenClChunkingTest {
         String before = System.getProperty("binaryllm.gpu.queryTile");
         System.setProperty("binaryllm.gpu.queryTile", "8");
         try (OpenClBackend whole = new OpenClBackend()) {
-            assertThat(io.binaryllm.search.EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
+            assertThat(EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
                     .map(c -> c.what() + ": " + c.difference())).isEmpty();
             int bits = 200;
             int[][] db = CodeGen.tieHeavy(bits + 7, 150, bits);
@@ -137,7 +138,7 @@ class OpenClChunkingTest {
             for (String t : new String[]{"4", "8"}) {
                 System.setProperty("binaryllm.gpu.queryTile", t);
                 try (OpenClBackend whole = new OpenClBackend()) {
-                    assertThat(io.binaryllm.search.EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
+                    assertThat(EquivalenceSuite.run(whole, c -> { }).stream().filter(c -> !c.ok())
                             .map(c -> c.what() + ": " + c.difference())).as("tile %s", t).isEmpty();
                 }
                 int bits = 75;

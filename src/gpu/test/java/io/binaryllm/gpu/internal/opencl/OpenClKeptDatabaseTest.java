@@ -1,5 +1,6 @@
 package io.binaryllm.gpu.internal.opencl;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.gpu.GpuTimings;
@@ -47,7 +48,7 @@ class OpenClKeptDatabaseTest {
             kept.close(); // a second close does nothing
             assertThat(keptBytes()).isEqualTo(before);
             assertThatThrownBy(() -> kept.search(qCodes, 1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-            assertThatThrownBy(() -> kept.search(qCodes, 501)).isInstanceOf(io.binaryllm.BadArgumentException.class);
+            assertThatThrownBy(() -> kept.search(qCodes, 501)).isInstanceOf(BadArgumentException.class);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.binaryllm.gpu.internal.opencl;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.binarize.Binarized;
+import io.binaryllm.binarize.Binarizer;
 import io.binaryllm.binarize.Binarizers;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.gpu.PackingEquivalence;
@@ -31,7 +34,7 @@ class OpenClPackingTest {
         try (OpenClBackend backend = new OpenClBackend(); FloatEmbeddingBatch x = FloatEmbeddingBatch.of(new float[][]{{1f, Float.NaN}})) {
             assertThatThrownBy(() -> backend.pack(Binarizers.create("sign", null, new Seeds(1)), x))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("NaN");
-            io.binaryllm.binarize.Binarizer other = new io.binaryllm.binarize.Binarizer() {
+            Binarizer other = new Binarizer() {
                 public String name() {
                     return "other";
                 }
@@ -40,12 +43,12 @@ class OpenClPackingTest {
                     return dims;
                 }
 
-                public io.binaryllm.binarize.Binarized binarize(FloatEmbeddingBatch input) {
+                public Binarized binarize(FloatEmbeddingBatch input) {
                     throw new UnsupportedOperationException();
                 }
             };
             try (FloatEmbeddingBatch ok = FloatEmbeddingBatch.of(new float[][]{{1f, 2f}})) {
-                assertThatThrownBy(() -> backend.pack(other, ok)).isInstanceOf(io.binaryllm.BadArgumentException.class)
+                assertThatThrownBy(() -> backend.pack(other, ok)).isInstanceOf(BadArgumentException.class)
                         .hasMessage("no GPU packing for the other binarizer");
             }
         }

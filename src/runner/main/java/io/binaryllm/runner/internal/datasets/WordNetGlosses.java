@@ -1,5 +1,6 @@
 package io.binaryllm.runner.internal.datasets;
 
+import io.binaryllm.BadInputException;
 import io.binaryllm.data.Dataset;
 import io.binaryllm.data.EmbeddingDataset;
 import io.binaryllm.data.Qrels;
@@ -15,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A real text corpus no one here wrote: WordNet 3.0's definitions (Princeton University; WordNet 3.0 licence,
@@ -52,9 +55,9 @@ public record WordNetGlosses(int documents, int queries) {
     public Texts texts(Path wordnetDir) {
         List<WordNet.Synset> all = new ArrayList<>(WordNet.read(wordnetDir));
         if (all.size() < documents) {
-            throw new io.binaryllm.BadInputException(wordnetDir + ": " + all.size() + " synsets, fewer than the " + documents + " asked for");
+            throw new BadInputException(wordnetDir + ": " + all.size() + " synsets, fewer than the " + documents + " asked for");
         }
-        Map<String, String> rank = new java.util.HashMap<>();
+        Map<String, String> rank = new HashMap<>();
         for (WordNet.Synset s : all) {
             rank.put(s.key(), Sha256.hex(("wordnet/" + s.key()).getBytes(StandardCharsets.UTF_8)));
         }
@@ -86,7 +89,7 @@ public record WordNetGlosses(int documents, int queries) {
         try (TextEmbedder model = TextEmbedders.miniLm();
              EmbeddingCache cache = EmbeddingCache.open(cacheDir, model);
              Progress progress = new Progress("embed " + name, t.docs().size() + t.queryTexts().size())) {
-            long missing = java.util.stream.Stream.concat(t.docs().stream(), t.queryTexts().stream()).distinct()
+            long missing = Stream.concat(t.docs().stream(), t.queryTexts().stream()).distinct()
                     .filter(s -> cache.get(s) == null).count();
             if (missing > 0) {
                 System.getLogger(WordNetGlosses.class.getName()).log(System.Logger.Level.INFO, name + ": embedding "

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +38,14 @@ class WordNetGlossesTest {
         assertThat(catalog.docIds().subList(0, 200)).isEqualTo(small.docIds());
         assertThat(catalog.docs().subList(0, 200)).isEqualTo(small.docs());
         assertThat(new HashSet<>(catalog.docIds())).hasSize(10_000);
-        assertThat(java.util.Arrays.stream(small.labels()).allMatch(l -> l >= 0 && l <= 44)).isTrue();
+        assertThat(Arrays.stream(small.labels()).allMatch(l -> l >= 0 && l <= 44)).isTrue();
         for (int q = 0; q < small.queryIds().size(); q++) {
             String key = small.docIds().get(q);
             assertThat(small.queryIds().get(q)).isEqualTo("q:" + key);
             assertThat(small.qrels().judged("q:" + key)).isEqualTo(Map.of(key, 1));
         }
         assertThat(catalog.labels()).as("a real spread of classes").satisfies(l ->
-                assertThat(java.util.Arrays.stream(l).distinct().count()).isGreaterThan(40));
+                assertThat(Arrays.stream(l).distinct().count()).isGreaterThan(40));
     }
 
     @Test

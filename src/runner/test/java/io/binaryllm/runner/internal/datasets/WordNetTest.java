@@ -42,7 +42,7 @@ class WordNetTest {
     void readsTheWholeDebianDatabase() {
         RealData.requireWordNet();
         List<WordNet.Synset> all = WordNet.read(WordNet.dir());
-        assertThat(all).hasSize(io.binaryllm.runner.internal.datasets.WordNetGlosses.ALL_SYNSETS).hasSize(117_659);
+        assertThat(all).hasSize(WordNetGlosses.ALL_SYNSETS).hasSize(117_659);
         Set<String> keys = new HashSet<>();
         for (WordNet.Synset s : all) {
             assertThat(keys.add(s.key())).as(s.key()).isTrue();
