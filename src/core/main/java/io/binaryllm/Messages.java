@@ -3,10 +3,9 @@ package io.binaryllm;
 /**
  * The form of every error message a user sees: one line (an error is one line on stderr, a contract of the CLI) of
  * bounded length, whatever bytes of a file or an argument it quotes. Line breaks, with the spaces around them, become
- * one space (a parser's message that quotes the input over several lines reads on); other control characters are
- * written as escapes ({@code \x07}). The library's exceptions apply it to their messages; the CLI to every line it
- * prints about an error. Control characters are written as escapes ({@code \n},
- * {@code \x07}), and a message longer than {@link #MAX_LENGTH} is cut with an ellipsis.
+ * one space (a parser's message that quotes the input over several lines reads on), a tab a space; every other control
+ * character is written as an escape ({@code \x07}); a message longer than {@link #MAX_LENGTH} is cut with an ellipsis.
+ * The library's exceptions apply it to their messages; the CLI to every line it prints about an error.
  */
 public final class Messages {
     public static final int MAX_LENGTH = 2000;

@@ -53,7 +53,9 @@ public final class StoreScale {
         }
         Files.createDirectories(dir);
         BinaryEmbeddingStore.Builder builder = BinaryEmbeddingStore.builder().binarizer(binarizer).directory(dir);
-        if (!binarizer.equals("sign")) {
+        if (binarizer.equals("osq")) {
+            builder.bitsPerDimension(bits);
+        } else if (!binarizer.equals("sign")) {
             builder.bits(bits);
         }
         // Exact top-10 of the first queries, kept as the vectors stream past: (cosine, row) per query.

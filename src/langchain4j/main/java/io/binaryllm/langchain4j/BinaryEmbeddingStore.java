@@ -111,13 +111,18 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     private BinaryEmbeddingStore(Builder b) {
         this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
         this.binarizerName = b.binarizer;
-        this.bits = b.bits;
+        if ("osq".equals(b.binarizer) ? b.bits != null : b.bitsPerDimension != null) {
+            throw "osq".equals(b.binarizer)
+                    ? new BadArgumentException("bits", "osq takes bitsPerDimension (1, 2 or 4), not a code length")
+                    : new BadArgumentException("bitsPerDimension", "bits a dimension are osq's; " + b.binarizer + " takes bits");
+        }
+        this.bits = "osq".equals(b.binarizer) ? b.bitsPerDimension : b.bits;
         this.seed = b.seed;
         this.rescoreFactor = b.rescoreFactor;
         this.directory = b.directory;
         if (isOsq()) { // refuse a bad name or bit count now, not at the first add
             if (bits != null && !OsqCodes.documentBits(bits)) {
-                throw new BadArgumentException("bits", "osq takes 1, 2 or 4 bits a dimension, got " + bits);
+                throw new BadArgumentException("bitsPerDimension", "osq takes 1, 2 or 4 bits a dimension, got " + bits);
             }
         } else {
             engine.binarizer(binarizerName, bits);
@@ -133,6 +138,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         private String backend = "auto";
         private String binarizer = "osq";
         private Integer bits;
+        private Integer bitsPerDimension;
         private long seed;
         private int rescoreFactor = 4;
         private Path directory = Path.of(System.getProperty("java.io.tmpdir"));
@@ -157,9 +163,15 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             return this;
         }
 
-        /** Code length for hyperplane; bits a dimension for osq (1, the default, 2 or 4). */
+        /** The code length of hyperplane codes (sign and scaled-sign keep one bit a dimension; osq: {@link #bitsPerDimension}). */
         public Builder bits(int bits) {
             this.bits = bits;
+            return this;
+        }
+
+        /** osq's bits a dimension: 1 (the default), 2 or 4. */
+        public Builder bitsPerDimension(int bits) {
+            this.bitsPerDimension = bits;
             return this;
         }
 
@@ -199,7 +211,11 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             options.backend = backend;
             options.directory = directory;
             options.binarizer = files.options().binarizer();
-            options.bits = files.options().bits();
+            if ("osq".equals(files.options().binarizer())) {
+                options.bitsPerDimension = files.options().bits();
+            } else {
+                options.bits = files.options().bits();
+            }
             options.seed = files.options().seed();
             options.rescoreFactor = files.options().rescoreFactor();
             BinaryEmbeddingStore store = new BinaryEmbeddingStore(options);

@@ -6,6 +6,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.RelevanceScore;
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.metric.Cosine;
 import io.binaryllm.quantize.OsqCodes;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
 
 import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the contract tests cannot see: the binary shortlist, its exactness, backends, growth and clean-up. */
 class BinaryEmbeddingStoreTest {
@@ -216,6 +218,30 @@ class BinaryEmbeddingStoreTest {
                 liveVectors.add(data.get(119 - i));
             }
             check.accept("removeAll and new adds");
+        }
+    }
+
+    /** bits is hyperplane's code length and bitsPerDimension osq's: each refused where it means nothing, naming itself. */
+    @Test
+    void aCodeLengthAndBitsADimensionAreTwoOptions() {
+        assertThatThrownBy(() -> BinaryEmbeddingStore.builder().bits(2).directory(dir).build())
+                .isInstanceOf(BadArgumentException.class).hasMessage("osq takes bitsPerDimension (1, 2 or 4), not a code length")
+                .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("bits");
+        assertThatThrownBy(() -> BinaryEmbeddingStore.builder().binarizer("hyperplane").bitsPerDimension(2).directory(dir).build())
+                .isInstanceOf(BadArgumentException.class).hasMessage("bits a dimension are osq's; hyperplane takes bits")
+                .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("bitsPerDimension");
+        assertThatThrownBy(() -> BinaryEmbeddingStore.builder().bitsPerDimension(3).directory(dir).build())
+                .isInstanceOf(BadArgumentException.class).hasMessage("osq takes 1, 2 or 4 bits a dimension, got 3");
+        List<Embedding> data = vectors(1500, 40, 5);
+        Path saved = dir.resolve("two-bits");
+        try (BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().bitsPerDimension(2).directory(dir).build()) {
+            store.addAll(data);
+            store.save(saved);
+        }
+        try (BinaryEmbeddingStore loaded = BinaryEmbeddingStore.builder().directory(dir).load(saved)) {
+            assertThat(loaded.size()).isEqualTo(1500);
+            assertThat(loaded.search(EmbeddingSearchRequest.builder().queryEmbedding(data.get(3)).maxResults(1).build())
+                    .matches().getFirst().embedding()).isEqualTo(data.get(3));
         }
     }
 
