@@ -1,40 +1,34 @@
 package io.binaryllm.langchain4j;
 
-import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.RelevanceScore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
-import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.engine.BinaryEngine;
+import io.binaryllm.langchain4j.internal.EntryTable;
 import io.binaryllm.langchain4j.internal.HammingCodec;
-import io.binaryllm.langchain4j.internal.IdTable;
-import io.binaryllm.langchain4j.internal.MappedFloatRows;
 import io.binaryllm.langchain4j.internal.OsqCodec;
+import io.binaryllm.langchain4j.internal.OsqFit;
 import io.binaryllm.langchain4j.internal.StoreCodec;
 import io.binaryllm.langchain4j.internal.StoreCodes;
 import io.binaryllm.langchain4j.internal.StoreFiles;
-import io.binaryllm.metric.Cosine;
+import io.binaryllm.langchain4j.internal.StoreRanking;
 import io.binaryllm.quantize.OsqCodes;
-import io.binaryllm.quantize.OsqQuantizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 import static dev.langchain4j.internal.ValidationUtils.ensureNotBlank;
 import static dev.langchain4j.internal.ValidationUtils.ensureNotEmpty;
@@ -85,24 +79,14 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public static final int OSQ_FIT_ENTRIES = 1024;
     /** Removed slots are renumbered away once they are more than this many and half of all slots. */
     static final int COMPACT_MIN = 4096;
-    private static final int ENCODE_BATCH = 4096;
 
     private final BinaryEngine engine;
     private final String binarizerName;
     private final Integer bits;
     private final long seed;
     private final int rescoreFactor;
-    private final Path directory;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-
-    // Slot i holds the i-th embedding added since the last removeAll(); a removed slot's id and segment are null.
-    private IdTable ids = new IdTable();
-    private List<TextSegment> segments = new ArrayList<>();
-    /** Slots handed out when a compaction last failed (a full disk): it is not tried again before twice as many. */
-    private int compactionFailedAt;
-    private final BitSet live = new BitSet();
-    private int liveCount;
-    private MappedFloatRows vectors;
+    private final EntryTable table;
     /** Every live slot's codes; null before the first add, and for osq until its centroid is fitted. */
     private StoreCodes<?> codes;
     /** A loaded osq store's centroid, used instead of a fit. */
@@ -119,7 +103,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         this.bits = "osq".equals(b.binarizer) ? b.bitsPerDimension : b.bits;
         this.seed = b.seed;
         this.rescoreFactor = b.rescoreFactor;
-        this.directory = b.directory;
+        this.table = new EntryTable(b.directory, COMPACT_MIN);
         if (isOsq()) { // refuse a bad name or bit count now, not at the first add
             if (bits != null && !OsqCodes.documentBits(bits)) {
                 throw new BadArgumentException("bitsPerDimension", "osq takes 1, 2 or 4 bits a dimension, got " + bits);
@@ -234,7 +218,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public int size() {
         lock.readLock().lock();
         try {
-            return liveCount;
+            return table.liveCount();
         } finally {
             lock.readLock().unlock();
         }
@@ -281,7 +265,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         float[][] rows = embeddings.stream().map(Embedding::vector).toArray(float[][]::new);
         lock.writeLock().lock();
         try {
-            int dims = vectors == null ? rows[0].length : dims();
+            int dims = table.opened() ? table.dims() : rows[0].length;
             for (int i = 0; i < rows.length; i++) {
                 if (rows[i].length != dims) {
                     throw new IllegalArgumentException("embedding " + i + " has " + rows[i].length + " dimensions, the store " + dims);
@@ -293,37 +277,22 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 }
                 ensureNotBlank(newIds.get(i), "id");
             }
-            if (vectors == null) {
-                vectors = new MappedFloatRows(directory, dims);
+            if (!table.opened()) {
+                table.open(dims);
                 if (!isOsq()) {
                     codes = new StoreCodes<>(new HammingCodec(engine, engine.binarizer(binarizerName, bits), dims));
                 }
             }
             // Everything that can fail (encoding, the scratch file's growth: a full disk) happens before any change.
             StoreCodec.Encoded encoded = codes == null ? null : codes.codec().encode(rows);
-            vectors.reserve(rows.length);
-            int[] slots = new int[rows.length];
             List<Integer> replaced = new ArrayList<>();
-            for (int i = 0; i < rows.length; i++) {
-                int old = ids.slotOf(newIds.get(i));
-                if (old >= 0) { // the same id again replaces the entry, as langchain4j's stores do
-                    forget(old);
-                    replaced.add(old);
-                }
-                slots[i] = Math.toIntExact(vectors.append(rows[i]));
-                if (ids.add(newIds.get(i)) != slots[i]) {
-                    throw new IllegalStateException("slots of ids and vectors disagree at " + slots[i]);
-                }
-                segments.add(embedded == null ? null : embedded.get(i));
-                live.set(slots[i]);
-                liveCount++;
-            }
+            int[] slots = table.append(newIds, rows, embedded, replaced::add);
             if (codes != null) {
                 codes.append(slots, encoded);
                 replaced.forEach(codes::removed);
-                codes.maintain(live::get);
-            } else if (osqCentroid != null || liveCount >= OSQ_FIT_ENTRIES) {
-                fitOsq();
+                codes.maintain(table::isLive);
+            } else if (osqCentroid != null || table.liveCount() >= OSQ_FIT_ENTRIES) {
+                codes = OsqFit.codes(engine, table, OSQ_FIT_ENTRIES, bits == null ? 1 : bits, osqCentroid);
             }
             compactIfDue();
         } finally {
@@ -336,46 +305,13 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         Map<String, Long> lineOfId = new HashMap<>();
         for (int i = 0; i < batch.ids().size(); i++) {
             String id = batch.ids().get(i);
-            int slot = ids.slotOf(id);
+            int slot = table.slotOf(id);
             Long earlier = slot >= 0 ? Long.valueOf(slot + 1L) : lineOfId.putIfAbsent(id, batch.firstLine() + i);
             if (earlier != null) {
                 throw new BadInputException(entries + ":" + (batch.firstLine() + i) + ": id '" + id + "' was already used on line " + earlier);
             }
         }
         addAll(batch.ids(), batch.embeddings(), batch.segments());
-    }
-
-    /**
-     * osq's codes, made once the store has its first {@link #OSQ_FIT_ENTRIES} entries: the centroid of those (in slot
-     * order; a loaded store's own), then every live entry encoded.
-     */
-    private void fitOsq() {
-        int docBits = bits == null ? 1 : bits;
-        OsqQuantizer quantizer;
-        if (osqCentroid != null) {
-            quantizer = OsqQuantizer.of(osqCentroid, docBits);
-        } else {
-            float[][] sample = new float[OSQ_FIT_ENTRIES][];
-            int n = 0;
-            for (int slot = live.nextSetBit(0); n < sample.length; slot = live.nextSetBit(slot + 1)) {
-                sample[n++] = vectors.row(slot);
-            }
-            try (FloatEmbeddingBatch batch = FloatEmbeddingBatch.of(sample)) {
-                quantizer = OsqQuantizer.fit(batch, docBits);
-            }
-        }
-        StoreCodes<?> made = new StoreCodes<>(new OsqCodec(engine, quantizer));
-        int[] slots = live.stream().toArray();
-        for (int from = 0; from < slots.length; from += ENCODE_BATCH) {
-            int[] chunk = Arrays.copyOfRange(slots, from, Math.min(slots.length, from + ENCODE_BATCH));
-            float[][] rows = new float[chunk.length][];
-            for (int i = 0; i < chunk.length; i++) {
-                rows[i] = vectors.row(chunk[i]);
-            }
-            made.append(chunk, made.codec().encode(rows));
-        }
-        made.maintain(live::get);
-        codes = made;
     }
 
     @Override
@@ -390,7 +326,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         lock.writeLock().lock();
         try {
             for (String id : idsToRemove) {
-                int slot = ids.slotOf(id);
+                int slot = table.slotOf(id);
                 if (slot >= 0) {
                     remove(slot);
                 }
@@ -406,8 +342,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         ensureNotNull(filter, "filter");
         lock.writeLock().lock();
         try {
-            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
-                if (filter.test(metadata(slot))) {
+            for (int slot = table.nextLive(0); slot >= 0; slot = table.nextLive(slot + 1)) {
+                if (filter.test(table.metadata(slot))) {
                     remove(slot);
                 }
             }
@@ -417,71 +353,27 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    /**
-     * Renumbers the live slots 0..n-1 (same order, so ranks and ties are unchanged) once removed slots are over half
-     * of all: their float rows move to a new scratch file, their ids and segments to new tables, and the codes drop
-     * the dead rows. Without it a store that keeps replacing entries would grow its scratch file and id pages without
-     * bound. Each compaction copies at most as many rows as were removed since the last, so its cost is spread over
-     * the removals. A compaction that fails (no room for the new file) leaves the store as it was.
-     */
+    /** Compacts the table when enough slots are dead ({@link EntryTable#compactIfDue}), the codes renumbered with it. */
     private void compactIfDue() {
-        int slots = ids.slots();
-        int dead = slots - liveCount;
-        if (dead <= Math.max(COMPACT_MIN, slots / 2) || slots < 2L * compactionFailedAt) {
-            return;
+        IntUnaryOperator renumbered = table.compactIfDue();
+        if (renumbered != null && codes != null) {
+            codes.renumber(renumbered);
         }
-        int[] newSlot = new int[slots];
-        Arrays.fill(newSlot, -1);
-        MappedFloatRows moved = null;
-        IdTable movedIds = new IdTable();
-        List<TextSegment> movedSegments = new ArrayList<>(liveCount);
-        try {
-            moved = new MappedFloatRows(directory, dims());
-            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
-                newSlot[slot] = Math.toIntExact(moved.append(vectors.row(slot)));
-                movedIds.add(ids.id(slot));
-                movedSegments.add(segments.get(slot));
-            }
-        } catch (BadInputException e) {
-            if (moved != null) {
-                moved.close();
-            }
-            compactionFailedAt = slots;
-            return;
-        }
-        vectors.close();
-        vectors = moved;
-        ids = movedIds;
-        segments = movedSegments;
-        live.clear();
-        live.set(0, liveCount);
-        if (codes != null) {
-            codes.renumber(slot -> newSlot[slot]);
-        }
-        compactionFailedAt = 0;
     }
 
     /** Slots handed out since the last compaction or removeAll(): live ones and removed ones not yet compacted. */
     int slots() {
         lock.readLock().lock();
         try {
-            return ids.slots();
+            return table.slots();
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** Marks a live slot removed, with its id (an add tells the codes itself, once its new rows are in). */
-    private void forget(int slot) {
-        live.clear(slot);
-        liveCount--;
-        ids.remove(slot);
-        segments.set(slot, null);
-    }
-
     /** Removes a live slot, codes included. */
     private void remove(int slot) {
-        forget(slot);
+        table.forget(slot);
         if (codes != null) {
             codes.removed(slot);
         }
@@ -490,7 +382,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     /** The merges and compaction a batch of removals may have made due. */
     private void afterRemovals() {
         if (codes != null) {
-            codes.maintain(live::get);
+            codes.maintain(table::isLive);
         }
         compactIfDue();
     }
@@ -499,14 +391,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void removeAll() {
         lock.writeLock().lock();
         try {
-            ids.clear();
-            segments.clear();
-            live.clear();
-            compactionFailedAt = 0;
-            liveCount = 0;
-            if (vectors != null) {
-                vectors.clear();
-            }
+            table.clear();
             if (codes != null) {
                 codes.clear();
             }
@@ -520,33 +405,21 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         lock.readLock().lock();
         try {
             float[] query = request.queryEmbedding().vector();
-            if (liveCount == 0 || request.maxResults() <= 0) {
+            if (table.liveCount() == 0 || request.maxResults() <= 0) {
                 return new EmbeddingSearchResult<>(List.of());
             }
-            if (query.length != dims()) {
-                throw new IllegalArgumentException("the query has " + query.length + " dimensions, the store " + dims());
+            if (query.length != table.dims()) {
+                throw new IllegalArgumentException("the query has " + query.length + " dimensions, the store " + table.dims());
             }
             Filter filter = request.filter();
-            IntPredicate accept = filter == null ? live::get : slot -> live.get(slot) && filter.test(metadata(slot));
-            int depth = (int) Math.min(liveCount, (long) request.maxResults() * Math.max(1, rescoreFactor));
-            List<Candidate> ranked;
-            if (codes == null) {
-                ranked = exactTopK(query, accept);
-            } else {
-                codes.enterSearch();
-                try {
-                    ranked = candidates(query, depth, accept, filter != null);
-                } finally {
-                    codes.leaveSearch();
-                }
-            }
-            ranked.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparingInt(Candidate::slot));
+            IntPredicate accept = filter == null ? table::isLive : slot -> table.isLive(slot) && filter.test(table.metadata(slot));
+            int depth = (int) Math.min(table.liveCount(), (long) request.maxResults() * Math.max(1, rescoreFactor));
             List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>();
-            for (Candidate c : ranked) {
+            for (StoreRanking.Candidate c : new StoreRanking(table, codes, rescoreFactor).rank(query, depth, accept, filter != null)) {
                 if (matches.size() == request.maxResults() || c.score() < request.minScore()) {
                     break;
                 }
-                matches.add(new EmbeddingMatch<>(c.score(), ids.id(c.slot()), Embedding.from(vectors.row(c.slot())), segments.get(c.slot())));
+                matches.add(new EmbeddingMatch<>(c.score(), table.id(c.slot()), Embedding.from(table.row(c.slot())), table.segment(c.slot())));
             }
             return new EmbeddingSearchResult<>(matches);
         } finally {
@@ -554,42 +427,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    private record Candidate(int slot, double score) {
-    }
-
-    /** The codes' top-depth, scored by exact cosine (rescoring) or the cosine their key estimates. */
-    private List<Candidate> candidates(float[] query, int depth, IntPredicate accept, boolean filtered) {
-        List<StoreCodes.Hit> hits = codes.topK(query, depth, accept, filtered);
-        List<Candidate> ranked = new ArrayList<>(hits.size());
-        for (StoreCodes.Hit h : hits) {
-            double cosine = rescoreFactor > 0 ? Cosine.similarity(query, vectors.row(h.slot())) : codes.codec().cosine(h.key());
-            ranked.add(new Candidate(h.slot(), RelevanceScore.fromCosineSimilarity(cosine)));
-        }
-        return ranked;
-    }
-
-    /** Every accepted entry by exact cosine: an osq store before its fit (fewer than {@link #OSQ_FIT_ENTRIES}). */
-    private List<Candidate> exactTopK(float[] query, IntPredicate accept) {
-        List<Candidate> ranked = new ArrayList<>();
-        for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
-            if (accept.test(slot)) {
-                ranked.add(new Candidate(slot, RelevanceScore.fromCosineSimilarity(Cosine.similarity(query, vectors.row(slot)))));
-            }
-        }
-        return ranked;
-    }
-
-    private Metadata metadata(int slot) {
-        TextSegment s = segments.get(slot);
-        return s == null ? new Metadata() : s.metadata();
-    }
-
     private boolean isOsq() {
         return StoreFiles.OSQ.equals(binarizerName);
-    }
-
-    private int dims() {
-        return vectors == null ? 0 : vectors.dims();
     }
 
     /**
@@ -603,17 +442,17 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         try {
             float[] centroid = codes != null && codes.codec() instanceof OsqCodec osq ? osq.quantizer().centroid() : osqCentroid;
             Integer savedBits = isOsq() && bits == null ? Integer.valueOf(1) : bits;
-            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, savedBits, seed, rescoreFactor, dims(), centroid),
+            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, savedBits, seed, rescoreFactor, table.dims(), centroid),
                     new StoreFiles.Entries() {
                         @Override
                         public long count() {
-                            return liveCount;
+                            return table.liveCount();
                         }
 
                         @Override
                         public void forEach(StoreFiles.EntryConsumer each) {
-                            for (int slot = live.nextSetBit(0); slot >= 0; slot = live.nextSetBit(slot + 1)) {
-                                each.accept(ids.id(slot), segments.get(slot), vectors.row(slot));
+                            for (int slot = table.nextLive(0); slot >= 0; slot = table.nextLive(slot + 1)) {
+                                each.accept(table.id(slot), table.segment(slot), table.row(slot));
                             }
                         }
                     });
@@ -629,9 +468,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             if (codes != null) {
                 codes.close();
             }
-            if (vectors != null) {
-                vectors.close();
-            }
+            table.close();
             engine.close();
         } finally {
             lock.writeLock().unlock();
