@@ -249,12 +249,30 @@ final class BenchCommand implements Callable<Integer> {
 
     private BenchRow print(PrintWriter out, SearchBackend b, BinaryCodeBatch db, int nqTimed, int k, double seconds,
                            double refRate, int checked) {
-        return print(out, b, null, db.rows(), db.bits(), nqTimed, k, seconds, refRate, checked);
+        return print(out, b, new Timed(null, db.rows(), db.bits(), nqTimed, k, seconds), refRate, checked);
     }
 
-    /** Prints and returns one row; {@code osqWidths} is null for Hamming, else e.g. "1x4" (and bits are d x doc bits). */
-    BenchRow print(PrintWriter out, SearchBackend b, String osqWidths, long rows, int bits, int nqTimed, int k, double seconds,
-                   double refRate, int checked) {
+    /**
+     * One timed search.
+     *
+     * @param osqWidths null for Hamming, else e.g. "1x4" (and {@code bits} are dimensions x document bits)
+     * @param rows      database rows
+     * @param bits      bits a code
+     * @param nqTimed   queries timed
+     * @param k         neighbours a query
+     * @param seconds   the median wall time of one call
+     */
+    record Timed(String osqWidths, long rows, int bits, int nqTimed, int k, double seconds) {
+    }
+
+    /** Prints and returns one row: {@code t} against the reference's rate, {@code checked} queries compared first. */
+    BenchRow print(PrintWriter out, SearchBackend b, Timed t, double refRate, int checked) {
+        String osqWidths = t.osqWidths();
+        long rows = t.rows();
+        int bits = t.bits();
+        int nqTimed = t.nqTimed();
+        int k = t.k();
+        double seconds = t.seconds();
         double pairs = (double) rows * nqTimed / seconds;
         var gpu = b instanceof GpuBackend g ? g.lastTimings() : null;
         BenchRow row = new BenchRow(b.name(), osqWidths, b.availability().detail(), bits, k, rows, nqTimed, seconds, pairs,
@@ -285,7 +303,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The same searches through the backend's index (BinaryIndex<BinaryCodeBatch>): kept on the device by a GPU backend (each call then
+     * The same searches through the backend's index (its BinaryIndex): kept on the device by a GPU backend (each call then
      * uploads only its queries), laid out in blocks by the CPU backends (each call then reads the codes once). Checked
      * against the reference first, like every row; nothing where the backend searches in place.
      */

@@ -67,7 +67,7 @@ final class OsqBench {
                     double refTime = c.time(() -> reference.search(db, checkQueries, k));
                     SearchResult expected = reference.search(db, checkQueries, k);
                     double refRate = (double) db.rows() * checked / refTime;
-                    rows.add(c.print(out, reference, widths, db.rows(), db.codeBits(), checked, k, refTime, refRate, checked));
+                    rows.add(c.print(out, reference, new BenchCommand.Timed(widths, db.rows(), db.codeBits(), checked, k, refTime), refRate, checked));
                     for (SearchBackend b : chosen) {
                         if (b == reference) {
                             continue;
@@ -77,7 +77,7 @@ final class OsqBench {
                             throw new IllegalStateException(b.name() + " differs from reference on osq " + widths + " (" + diff + "): not reporting it");
                         }
                         double seconds = c.time(() -> b.search(db, q, k));
-                        rows.add(c.print(out, b, widths, db.rows(), db.codeBits(), (int) q.rows(), k, seconds, refRate, checked));
+                        rows.add(c.print(out, b, new BenchCommand.Timed(widths, db.rows(), db.codeBits(), (int) q.rows(), k, seconds), refRate, checked));
                     }
                 }
             }

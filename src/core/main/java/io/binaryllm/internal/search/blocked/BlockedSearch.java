@@ -201,16 +201,23 @@ public final class BlockedSearch {
         long[] indices = new long[nq * k];
         int[] distances = new int[nq * k];
         if (k <= settings.heapKLimit()) {
-            heapSearch(source, q, nq, padded, k, indices, distances);
+            heapSearch(source, new QueryChunk(q, 0, padded), nq, k, indices, distances);
         } else {
             for (int c0 = 0; c0 < nq; c0 += settings.queryChunk()) {
-                countingSearch(db.bits(), source, q, c0, Math.min(nq, c0 + settings.queryChunk()), k, indices, distances);
+                countingSearch(db.bits(), source, new QueryChunk(q, c0, Math.min(nq, c0 + settings.queryChunk())), k, indices, distances);
             }
         }
         return new SearchResult(nq, k, indices, distances);
     }
 
-    private void heapSearch(Tiles source, long[] q, int nq, int padded, int k, long[] indices, int[] distances) {
+    /** Queries {@code [from, to)} of the packed query words {@code words} (row-major, the codes' words a query). */
+    private record QueryChunk(long[] words, int from, int to) {
+    }
+
+    /** Heaps per thread over the padded queries of {@code queries} (from 0); the first {@code nq} are kept. */
+    private void heapSearch(Tiles source, QueryChunk queries, int nq, int k, long[] indices, int[] distances) {
+        long[] q = queries.words();
+        int padded = queries.to();
         // Queries go to the kernel in slices: a native kernel runs as a critical downcall (no GC meanwhile), so no
         // single call may last long however many queries there are. QUERY_SLICE is a multiple of every query group.
         List<FlatTopK> parts = scanTiles(source, () -> new FlatTopK(padded, k), (heaps, tile) -> {
@@ -243,7 +250,11 @@ public final class BlockedSearch {
     private record Candidates(int[] distances, long[] indices, int[] below, int[] ties, int[] scratch) {
     }
 
-    private void countingSearch(int bits, Tiles source, long[] q, int q0, int q1, int k, long[] indices, int[] distances) {
+    /** Counting selection over the small integer distances, for the queries of {@code queries}. */
+    private void countingSearch(int bits, Tiles source, QueryChunk queries, int k, long[] indices, int[] distances) {
+        long[] q = queries.words();
+        int q0 = queries.from();
+        int q1 = queries.to();
         int nq = q1 - q0;
         int bins = bits + 1;
         int tileCodes = source.tileCodes();
