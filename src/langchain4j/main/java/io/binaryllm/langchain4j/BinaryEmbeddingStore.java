@@ -11,14 +11,11 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.langchain4j.internal.EntryTable;
-import io.binaryllm.langchain4j.internal.HammingCodec;
-import io.binaryllm.langchain4j.internal.OsqCodec;
-import io.binaryllm.langchain4j.internal.OsqFit;
 import io.binaryllm.langchain4j.internal.StoreCodec;
 import io.binaryllm.langchain4j.internal.StoreCodes;
+import io.binaryllm.langchain4j.internal.StoreEncoding;
 import io.binaryllm.langchain4j.internal.StoreFiles;
 import io.binaryllm.langchain4j.internal.StoreRanking;
-import io.binaryllm.quantize.OsqCodes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,41 +73,31 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  */
 public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
     /** osq fits its centroid on this many entries: enough to estimate a mean, few enough to search exactly until then. */
-    public static final int OSQ_FIT_ENTRIES = 1024;
+    public static final int OSQ_FIT_ENTRIES = StoreEncoding.Osq.FIT_ENTRIES;
     /** Removed slots are renumbered away once they are more than this many and half of all slots. */
     static final int COMPACT_MIN = 4096;
 
     private final BinaryEngine engine;
-    private final String binarizerName;
-    private final Integer bits;
+    /** How the store gets its codes: a binarizer's, or osq's once it can fit a centroid. */
+    private final StoreEncoding encoding;
     private final long seed;
     private final int rescoreFactor;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final EntryTable table;
     /** Every live slot's codes; null before the first add, and for osq until its centroid is fitted. */
     private StoreCodes<?> codes;
-    /** A loaded osq store's centroid, used instead of a fit. */
-    private float[] osqCentroid;
 
     private BinaryEmbeddingStore(Builder b) {
         this.engine = BinaryEngine.builder().backend(b.backend).seed(b.seed).build();
-        this.binarizerName = b.binarizer;
-        if ("osq".equals(b.binarizer) ? b.bits != null : b.bitsPerDimension != null) {
-            throw "osq".equals(b.binarizer)
-                    ? new BadArgumentException("bits", "osq takes bitsPerDimension (1, 2 or 4), not a code length")
-                    : new BadArgumentException("bitsPerDimension", "bits a dimension are osq's; " + b.binarizer + " takes bits");
+        try {
+            this.encoding = StoreEncoding.of(engine, b.binarizer, b.bits, b.bitsPerDimension, b.centroid);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
         }
-        this.bits = "osq".equals(b.binarizer) ? b.bitsPerDimension : b.bits;
         this.seed = b.seed;
         this.rescoreFactor = b.rescoreFactor;
         this.table = new EntryTable(b.directory, COMPACT_MIN);
-        if (isOsq()) { // refuse a bad name or bit count now, not at the first add
-            if (bits != null && !OsqCodes.documentBits(bits)) {
-                throw new BadArgumentException("bitsPerDimension", "osq takes 1, 2 or 4 bits a dimension, got " + bits);
-            }
-        } else {
-            engine.binarizer(binarizerName, bits);
-        }
     }
 
     public static Builder builder() {
@@ -123,6 +110,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         private String binarizer = "osq";
         private Integer bits;
         private Integer bitsPerDimension;
+        /** A loaded osq store's centroid. */
+        private float[] centroid;
         private long seed;
         private int rescoreFactor = 4;
         private Path directory = Path.of(System.getProperty("java.io.tmpdir"));
@@ -195,7 +184,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             options.backend = backend;
             options.directory = directory;
             options.binarizer = files.options().binarizer();
-            if ("osq".equals(files.options().binarizer())) {
+            options.centroid = files.options().centroid();
+            if (StoreFiles.OSQ.equals(files.options().binarizer())) { // the file's bits are osq's bits a dimension
                 options.bitsPerDimension = files.options().bits();
             } else {
                 options.bits = files.options().bits();
@@ -203,7 +193,6 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             options.seed = files.options().seed();
             options.rescoreFactor = files.options().rescoreFactor();
             BinaryEmbeddingStore store = new BinaryEmbeddingStore(options);
-            store.osqCentroid = files.options().centroid();
             try {
                 files.entries(batch -> store.addLoaded(saved.resolve("entries.jsonl"), batch));
             } catch (RuntimeException e) {
@@ -279,9 +268,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
             }
             if (!table.opened()) {
                 table.open(dims);
-                if (!isOsq()) {
-                    codes = new StoreCodes<>(new HammingCodec(engine, engine.binarizer(binarizerName, bits), dims));
-                }
+                codes = encoding.atFirstAdd(dims);
             }
             // Everything that can fail (encoding, the scratch file's growth: a full disk) happens before any change.
             StoreCodec.Encoded encoded = codes == null ? null : codes.codec().encode(rows);
@@ -291,8 +278,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 codes.append(slots, encoded);
                 replaced.forEach(codes::removed);
                 codes.maintain(table::isLive);
-            } else if (osqCentroid != null || table.liveCount() >= OSQ_FIT_ENTRIES) {
-                codes = OsqFit.codes(engine, table, OSQ_FIT_ENTRIES, bits == null ? 1 : bits, osqCentroid);
+            } else {
+                codes = encoding.afterAdd(table);
             }
             compactIfDue();
         } finally {
@@ -427,10 +414,6 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
         }
     }
 
-    private boolean isOsq() {
-        return StoreFiles.OSQ.equals(binarizerName);
-    }
-
     /**
      * Streams the live entries to the new directory {@code dir} (it must not exist; it appears whole or not at all,
      * and a crash while saving leaves any earlier copy as it was): {@code store.json} (options, dimensions, count,
@@ -440,9 +423,8 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
     public void save(Path dir) {
         lock.readLock().lock();
         try {
-            float[] centroid = codes != null && codes.codec() instanceof OsqCodec osq ? osq.quantizer().centroid() : osqCentroid;
-            Integer savedBits = isOsq() && bits == null ? Integer.valueOf(1) : bits;
-            StoreFiles.write(dir, new StoreFiles.Options(binarizerName, savedBits, seed, rescoreFactor, table.dims(), centroid),
+            StoreFiles.write(dir, new StoreFiles.Options(encoding.binarizer(), encoding.savedBits(), seed, rescoreFactor, table.dims(),
+                            encoding.savedCentroid(codes)),
                     new StoreFiles.Entries() {
                         @Override
                         public long count() {
