@@ -96,8 +96,8 @@ public final class OsqQuantizer {
         return centroid.length;
     }
 
-    /** Bits a dimension of a document. */
-    public int docBits() {
+    /** Bits a dimension of a document (its codes' {@link OsqCodes#bitsPerDim()}). */
+    public int bitsPerDim() {
         return docBits;
     }
 
@@ -106,7 +106,7 @@ public final class OsqQuantizer {
         return centroidId;
     }
 
-    /** Documents at {@link #docBits()} bits a dimension. */
+    /** Documents at {@link #bitsPerDim()} bits a dimension. */
     public OsqCodes encodeDocuments(FloatEmbeddingBatch documents) {
         return encode(documents, docBits, false);
     }

@@ -36,7 +36,7 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
 
     @Override
     public int rowWords() {
-        return planeWords * quantizer.docBits();
+        return planeWords * quantizer.bitsPerDim();
     }
 
     @Override
@@ -65,7 +65,7 @@ public final class OsqCodec implements StoreCodec<OsqCodes> {
                 rows, w * Long.SIZE, "store", null);
         float[] corrections = floats.length == rows * OsqScores.CORRECTIONS ? floats
                 : Arrays.copyOf(floats, rows * OsqScores.CORRECTIONS);
-        OsqCodes codes = new OsqCodes(planes, corrections, quantizer.dims(), quantizer.docBits(), false, quantizer.centroidId());
+        OsqCodes codes = new OsqCodes(planes, corrections, quantizer.dims(), quantizer.bitsPerDim(), false, quantizer.centroidId());
         return Part.searching(engine, codes, often);
     }
 
