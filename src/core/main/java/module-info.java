@@ -15,6 +15,7 @@ module io.binaryllm.core {
     exports io.binaryllm.data;
     exports io.binaryllm.data.io;
     exports io.binaryllm.engine;
+    exports io.binaryllm.lowbit;
     exports io.binaryllm.metric;
     exports io.binaryllm.quantize;
     exports io.binaryllm.search;

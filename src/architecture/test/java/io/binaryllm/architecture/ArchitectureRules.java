@@ -25,7 +25,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 final class ArchitectureRules {
     static final String[] CORE = {"io.binaryllm", "io.binaryllm.engine..", "io.binaryllm.search..", "io.binaryllm.data..",
-            "io.binaryllm.binarize..", "io.binaryllm.quantize..", "io.binaryllm.metric..", "io.binaryllm.seed..", "io.binaryllm.internal.."};
+            "io.binaryllm.binarize..", "io.binaryllm.quantize..", "io.binaryllm.lowbit..", "io.binaryllm.metric..", "io.binaryllm.seed..",
+            "io.binaryllm.internal.."};
     static final String GPU = "io.binaryllm.gpu..";
     static final String LANGCHAIN4J = "io.binaryllm.langchain4j..";
     static final String RUNNER = "io.binaryllm.runner..";
@@ -91,7 +92,7 @@ final class ArchitectureRules {
     static ArchRule coreLayers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("foundation").definedBy("io.binaryllm", "io.binaryllm.data..", "io.binaryllm.seed..", "io.binaryllm.internal.io..")
-                .layer("quantize").definedBy("io.binaryllm.quantize..")
+                .layer("quantize").definedBy("io.binaryllm.quantize..", "io.binaryllm.lowbit..")
                 .layer("kernels").definedBy("io.binaryllm.internal.vectorization..")
                 .layer("measures").definedBy("io.binaryllm.binarize..", "io.binaryllm.metric..")
                 .layer("search").definedBy("io.binaryllm.search..")

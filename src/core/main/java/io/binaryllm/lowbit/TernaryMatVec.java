@@ -1,0 +1,49 @@
+package io.binaryllm.lowbit;
+
+import io.binaryllm.BadArgumentException;
+
+/**
+ * The reference ternary x int8 matrix-vector product, the specification every kernel reproduces: each row's sum of
+ * {@code trit * q} in int32 (exact, so its order is free), then one float rescale a row, in this order:
+ * <pre>
+ *   y[r] = ((float) sum[r] / xScale) * scale(r)          // two float32 operations, rounded to nearest, not fused
+ * </pre>
+ * where {@code q} and {@code xScale} are {@link Int8Activations}'s ({@code x ~ q / xScale}). The sum of a row of
+ * {@code cols} weights is at most {@code 128 * cols} in magnitude: exact in int32 and in float up to 131,072 columns.
+ */
+public final class TernaryMatVec {
+    /** Columns a row may have for its sum to be exact in float. */
+    public static final int MAX_COLS = 1 << 17;
+
+    private TernaryMatVec() {
+    }
+
+    /** {@code w}'s row sums against {@code q} ({@code w.cols()} int8 activations). */
+    public static int[] sums(TernaryMatrix w, byte[] q) {
+        if (q.length != w.cols() || w.cols() > MAX_COLS) {
+            throw new BadArgumentException("q", q.length != w.cols() ? w.cols() + " columns need as many activations, got " + q.length
+                    : "rows of at most " + MAX_COLS + " weights, got " + w.cols());
+        }
+        int[] out = new int[w.rows()];
+        byte[] t = w.trits();
+        for (int r = 0; r < w.rows(); r++) {
+            int sum = 0;
+            int base = r * w.cols();
+            for (int c = 0; c < w.cols(); c++) {
+                sum += t[base + c] * q[c];
+            }
+            out[r] = sum;
+        }
+        return out;
+    }
+
+    /** {@code w} times the activations {@code q / xScale}, rescaled as specified. */
+    public static float[] matVec(TernaryMatrix w, byte[] q, float xScale) {
+        int[] sums = sums(w, q);
+        float[] y = new float[sums.length];
+        for (int r = 0; r < sums.length; r++) {
+            y[r] = ((float) sums[r] / xScale) * w.scale(r);
+        }
+        return y;
+    }
+}
