@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.lowbit.TernaryFormat;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -23,8 +24,9 @@ import java.util.Map;
 /**
  * GGUF files (versions 2 and 3) of the {@code llama} architecture: the shape from the {@code llama.*} metadata, the
  * tensors by llama.cpp's names ({@code token_embd}, {@code blk.N.attn_q}, ..., {@code output}; no {@code output}
- * means the classifier is the embedding table) in F32, F16 or Q8_0, dequantized to float exactly (an F16 value and a
- * Q8_0 block's F16 scale times its int8 are exact in float32). Q and K are taken as llama.cpp stores them for its
+ * means the classifier is the embedding table) in F32, F16, Q8_0, TQ1_0 or TQ2_0, dequantized to float exactly (an F16
+ * value, a Q8_0 block's F16 scale times its int8, a ternary block's F16 scale times its trit are exact in float32;
+ * the ternary layouts are {@link io.binaryllm.lowbit.TernaryFormat}'s). Q and K are taken as llama.cpp stores them for its
  * {@code llama} architecture: rotary pairs of adjacent dimensions, as llama2.c. Anything else (another architecture,
  * tensor type, shape, a truncated or inconsistent file) is refused naming the file and the key or tensor.
  */
@@ -33,6 +35,12 @@ public final class Gguf {
     private static final int F32 = 0;
     private static final int F16 = 1;
     private static final int Q8_0 = 8;
+    private static final int TQ1_0 = 34;
+    private static final int TQ2_0 = 35;
+
+    private static TernaryFormat ternary(int type) {
+        return type == TQ1_0 ? TernaryFormat.TQ1_0 : TernaryFormat.TQ2_0;
+    }
     private static final int Q8_BLOCK = 32;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -315,12 +323,23 @@ public final class Gguf {
                     }
                     yield n / Q8_BLOCK * 34;
                 }
+                case TQ1_0, TQ2_0 -> {
+                    if (t.dims()[0] % TernaryFormat.BLOCK != 0) {
+                        throw BadInputException.in(file, "tensor " + name + ": " + ternary(t.type()) + " rows are blocks of 256, a row here has "
+                                + t.dims()[0]);
+                    }
+                    yield n / TernaryFormat.BLOCK * ternary(t.type()).blockBytes();
+                }
                 default -> throw BadInputException.in(file, "tensor " + name + " has type " + t.type()
-                        + "; F32 (0), F16 (1) and Q8_0 (8) are read");
+                        + "; F32 (0), F16 (1), Q8_0 (8), TQ1_0 (34) and TQ2_0 (35) are read");
             };
             long start = base + t.offset();
             if (t.offset() < 0 || start + bytes > data.byteSize()) {
                 throw BadInputException.in(file, "tensor " + name + " runs past the end of the file (truncated?)");
+            }
+            if (t.type() == TQ1_0 || t.type() == TQ2_0) {
+                readTernary(name, ternary(t.type()), start, n, out, at);
+                return;
             }
             for (long i = 0; i < n; i++) {
                 float v = switch (t.type()) {
@@ -336,6 +355,22 @@ public final class Gguf {
                     throw BadInputException.in(file, "tensor " + name + " element " + i + " is " + v);
                 }
                 out[at + (int) i] = v;
+            }
+        }
+
+        /** {@code n} weights of {@code format}'s blocks at {@code start}: each trit times its block's half-precision scale. */
+        private void readTernary(String name, TernaryFormat format, long start, long n, float[] out, int at) {
+            byte[] block = new byte[format.blockBytes()];
+            byte[] trits = new byte[TernaryFormat.BLOCK];
+            for (long b = 0; b < n / TernaryFormat.BLOCK; b++) {
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start + b * format.blockBytes(), block, 0, block.length);
+                float d = format.unpack(block, 0, trits, 0);
+                if (!Float.isFinite(d)) {
+                    throw BadInputException.in(file, "tensor " + name + " block " + b + " has scale " + d);
+                }
+                for (int i = 0; i < TernaryFormat.BLOCK; i++) {
+                    out[at + (int) (b * TernaryFormat.BLOCK) + i] = trits[i] * d;
+                }
             }
         }
     }

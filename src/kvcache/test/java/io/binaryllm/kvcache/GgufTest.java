@@ -43,6 +43,31 @@ class GgufTest {
         }
     }
 
+    /**
+     * llama.cpp's ternary blocks, as its quantizer writes them (block absmax scales): the weights read back are trit
+     * times half-precision scale exactly, so the logits are those of the same weights in a llama2.c file.
+     */
+    @Test
+    void tq1_0AndTq2_0FilesGiveTheLogitsOfTheirWeights() throws Exception {
+        LlamaConfig c = new LlamaConfig(256, 512, 1, 4, 2, 40, 12, false);
+        LlamaModel m = RandomLlama.model(c, 37);
+        for (int type : new int[]{GgufWriter.TQ1_0, GgufWriter.TQ2_0}) {
+            Path gguf = dir.resolve("t" + type + ".gguf");
+            Path bin = dir.resolve("t" + type + ".bin");
+            GgufWriter.write(gguf, m, type);
+            Llama2c.write(bin, false, GgufWriter.rounded(m, type));
+            LlamaModel a = LlamaModel.load(gguf);
+            LlamaModel b = LlamaModel.load(bin);
+            assertThat(a.weights().wq()).isEqualTo(b.weights().wq());
+            assertThat(a.weights().w2()).isEqualTo(b.weights().w2());
+            try (Decoder da = a.decoder(); Decoder db = b.decoder()) {
+                for (int token : TOKENS) {
+                    assertThat(Arrays.equals(da.next(token), db.next(token))).as("type %d", type).isTrue();
+                }
+            }
+        }
+    }
+
     @Test
     void otherArchitecturesMissingTensorsAndTruncatedFilesAreRefusedNamingThem() throws Exception {
         LlamaModel m = RandomLlama.model(STORED, 32);

@@ -1,5 +1,7 @@
 package io.binaryllm.kvcache;
 
+import io.binaryllm.lowbit.TernaryFormat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +21,8 @@ final class GgufWriter {
     static final int F32 = 0;
     static final int F16 = 1;
     static final int Q8_0 = 8;
+    static final int TQ1_0 = 34;
+    static final int TQ2_0 = 35;
 
     private GgufWriter() {
     }
@@ -29,6 +33,14 @@ final class GgufWriter {
         if (type == F16) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+            }
+        } else if (type == TQ1_0 || type == TQ2_0) {
+            for (int b = 0; b < out.length; b += TernaryFormat.BLOCK) {
+                byte[] t = llamaCppTrits(x, b);
+                float d = Float.float16ToFloat(Float.floatToFloat16(amax(x, b)));
+                for (int i = 0; i < TernaryFormat.BLOCK; i++) {
+                    out[b + i] = t[i] * d;
+                }
             }
         } else if (type == Q8_0) {
             for (int b = 0; b < out.length; b += 32) {
@@ -43,6 +55,26 @@ final class GgufWriter {
             }
         }
         return out;
+    }
+
+    /** llama.cpp's quantize_row_tq*_0_ref: d = max |x| of the block, trit = lroundf(x * (1 / d)) (half away from zero). */
+    private static byte[] llamaCppTrits(float[] x, int from) {
+        float amax = amax(x, from);
+        float id = amax != 0 ? 1.0f / amax : 0.0f;
+        byte[] t = new byte[TernaryFormat.BLOCK];
+        for (int i = 0; i < t.length; i++) {
+            float v = x[from + i] * id;
+            t[i] = (byte) (Math.signum(v) * Math.round(Math.abs(v)));
+        }
+        return t;
+    }
+
+    private static float amax(float[] x, int from) {
+        float amax = 0;
+        for (int i = from; i < from + TernaryFormat.BLOCK; i++) {
+            amax = Math.max(amax, Math.abs(x[i]));
+        }
+        return amax;
     }
 
     private static byte quant(float v, float scale) {
@@ -182,6 +214,13 @@ final class GgufWriter {
             for (int i = 0; i < n; i++) {
                 b.putShort(Float.floatToFloat16(a[at + i]));
             }
+        } else if (type == TQ1_0 || type == TQ2_0) {
+            TernaryFormat format = type == TQ1_0 ? TernaryFormat.TQ1_0 : TernaryFormat.TQ2_0;
+            byte[] packed = new byte[n / TernaryFormat.BLOCK * format.blockBytes()];
+            for (int blk = 0; blk < n; blk += TernaryFormat.BLOCK) {
+                format.pack(llamaCppTrits(a, at + blk), 0, amax(a, at + blk), packed, blk / TernaryFormat.BLOCK * format.blockBytes());
+            }
+            b = ByteBuffer.wrap(packed);
         } else {
             b = le(n / 32 * 34);
             for (int blk = 0; blk < n; blk += 32) {
