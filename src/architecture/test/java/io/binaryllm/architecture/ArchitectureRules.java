@@ -92,9 +92,9 @@ final class ArchitectureRules {
     static ArchRule coreLayers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("foundation").definedBy("io.binaryllm", "io.binaryllm.data..", "io.binaryllm.seed..", "io.binaryllm.internal.io..")
-                .layer("quantize").definedBy("io.binaryllm.quantize..", "io.binaryllm.lowbit..")
+                .layer("quantize").definedBy("io.binaryllm.quantize..")
                 .layer("kernels").definedBy("io.binaryllm.internal.vectorization..")
-                .layer("measures").definedBy("io.binaryllm.binarize..", "io.binaryllm.metric..")
+                .layer("measures").definedBy("io.binaryllm.binarize..", "io.binaryllm.metric..", "io.binaryllm.lowbit..")
                 .layer("search").definedBy("io.binaryllm.search..")
                 .layer("backends").definedBy("io.binaryllm.internal.search..")
                 .layer("engine").definedBy("io.binaryllm.engine..")

@@ -1,6 +1,7 @@
 package io.binaryllm.lowbit;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 /**
  * The reference ternary x int8 matrix-vector product, the specification every kernel reproduces: each row's sum of
@@ -10,6 +11,8 @@ import io.binaryllm.BadArgumentException;
  * </pre>
  * where {@code q} and {@code xScale} are {@link Int8Activations}'s ({@code x ~ q / xScale}). The sum of a row of
  * {@code cols} weights is at most {@code 128 * cols} in magnitude: exact in int32 and in float up to 131,072 columns.
+ * The sums come from this JVM's kernel ({@code VectorizationProvider}: scalar Java, the specification, or the Vector
+ * API); integer sums are the same whichever adds them.
  */
 public final class TernaryMatVec {
     /** Columns a row may have for its sum to be exact in float. */
@@ -25,15 +28,7 @@ public final class TernaryMatVec {
                     : "rows of at most " + MAX_COLS + " weights, got " + w.cols());
         }
         int[] out = new int[w.rows()];
-        byte[] t = w.trits();
-        for (int r = 0; r < w.rows(); r++) {
-            int sum = 0;
-            int base = r * w.cols();
-            for (int c = 0; c < w.cols(); c++) {
-                sum += t[base + c] * q[c];
-            }
-            out[r] = sum;
-        }
+        VectorizationProvider.get().ternaryKernel().sums(w.trits(), w.rows(), w.cols(), q, out);
         return out;
     }
 

@@ -28,4 +28,8 @@ final class PanamaKernels {
     static DotProduct dotProduct() {
         return new PanamaDotProduct();
     }
+
+    static TernaryKernel ternary() {
+        return new PanamaTernaryKernel();
+    }
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * has). A level that cannot run here falls back to the next lower one and the reason is logged once; the native
  * kernel's reason is what the native backend's availability says. Every level gives identical results, bit for
  * bit: the vector and native kernels follow the scalar ones' operation order (a test runs every kernel at every
- * level and compares).
+ * level and compares). The ternary x int8 row sums of Phase 3 come from here too.
  */
 public final class VectorizationProvider {
     /** The system property that caps the level. */
@@ -125,6 +125,11 @@ public final class VectorizationProvider {
     /** The double dot product of float rows (cosine). */
     public DotProduct dotProduct() {
         return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
+    }
+
+    /** The int32 sums of ternary x int8 matrix-vector products. */
+    public TernaryKernel ternaryKernel() {
+        return java == Level.VECTOR ? PanamaKernels.ternary() : new ScalarTernaryKernel();
     }
 
     /**
