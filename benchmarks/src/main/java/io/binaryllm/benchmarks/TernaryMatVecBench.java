@@ -1,6 +1,8 @@
 package io.binaryllm.benchmarks;
 
 import io.binaryllm.lowbit.Int8Activations;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.TernaryFormat;
 import io.binaryllm.lowbit.TernaryMatVec;
 import io.binaryllm.lowbit.TernaryMatrix;
 import io.binaryllm.lowbit.TernaryQuantizer;
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One matrix-vector product of a 2048 x 2048 layer on one thread (bitnet.cpp's published kernel shape): ternary
- * weights against int8 activations (quantizing the activations included), and the same layer in float through
+ * weights (one byte a trit, and packed in TQ2_0 blocks) against int8 activations (quantizing the activations
+ * included), and the same layer in float through
  * {@link Dot#matVec} as this run's reference point. Run at {@code -Dbinaryllm.vectorization=scalar} too
  * ({@code -jvmArgsAppend}) for the scalar kernel.
  */
@@ -38,6 +41,7 @@ public class TernaryMatVecBench {
     public int n;
 
     private TernaryMatrix ternary;
+    private PackedTernary tq2;
     private float[] weights;
     private float[] x;
     private byte[] q;
@@ -55,6 +59,7 @@ public class TernaryMatVecBench {
             x[i] = (float) rng.nextGaussian();
         }
         ternary = TernaryQuantizer.perTensor(weights, n, n);
+        tq2 = PackedTernary.of(ternary, TernaryFormat.TQ2_0);
         q = new byte[n];
         out = new float[n];
     }
@@ -63,6 +68,12 @@ public class TernaryMatVecBench {
     public float[] ternaryTimesInt8() {
         float scale = Int8Activations.quantize(x, 0, n, q, 0);
         return TernaryMatVec.matVec(ternary, q, scale);
+    }
+
+    @Benchmark
+    public float[] tq2TimesInt8() {
+        float scale = Int8Activations.quantize(x, 0, n, q, 0);
+        return TernaryMatVec.matVec(tq2, q, scale);
     }
 
     @Benchmark

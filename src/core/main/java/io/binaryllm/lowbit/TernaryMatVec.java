@@ -32,6 +32,36 @@ public final class TernaryMatVec {
         return out;
     }
 
+    /**
+     * The row sums of a packed matrix: TQ2_0 blocks are read as they lie (a quarter of an unpacked matrix's bytes),
+     * TQ1_0 unpacked first. The same ints as {@link #sums(TernaryMatrix, byte[])} of {@link PackedTernary#unpack()}.
+     */
+    public static int[] sums(PackedTernary w, byte[] q) {
+        if (q.length != w.cols() || w.cols() > MAX_COLS) {
+            throw new BadArgumentException("q", q.length != w.cols() ? w.cols() + " columns need as many activations, got " + q.length
+                    : "rows of at most " + MAX_COLS + " weights, got " + w.cols());
+        }
+        if (w.format() != TernaryFormat.TQ2_0) {
+            return sums(w.unpack(), q);
+        }
+        int[] out = new int[w.rows()];
+        VectorizationProvider.get().ternaryKernel().sumsTq2(w.data(), w.rows(), w.cols(), q, out);
+        return out;
+    }
+
+    /** A packed matrix times the activations {@code q / xScale}, each row rescaled by its (half-precision) scale. */
+    public static float[] matVec(PackedTernary w, byte[] q, float xScale) {
+        int[] sums = sums(w, q);
+        int blocks = w.cols() / TernaryFormat.BLOCK;
+        float[] y = new float[sums.length];
+        for (int r = 0; r < sums.length; r++) {
+            int at = r * blocks * w.format().blockBytes() + w.format().blockBytes() - 2;
+            float scale = Float.float16ToFloat((short) ((w.data()[at] & 0xff) | (w.data()[at + 1] & 0xff) << 8));
+            y[r] = ((float) sums[r] / xScale) * scale;
+        }
+        return y;
+    }
+
     /** {@code w} times the activations {@code q / xScale}, rescaled as specified. */
     public static float[] matVec(TernaryMatrix w, byte[] q, float xScale) {
         int[] sums = sums(w, q);

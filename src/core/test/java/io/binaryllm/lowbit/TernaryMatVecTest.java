@@ -54,4 +54,26 @@ class TernaryMatVecTest {
             }
         }
     }
+
+    /** A packed matrix's product: its sums are its trits', its rescale uses its half-precision row scales. */
+    @Test
+    void packedMatricesMultiplyAsTheirUnpackedForm() {
+        SplitMix64 rng = new SplitMix64(13);
+        float[] wf = new float[4 * 512];
+        for (int i = 0; i < wf.length; i++) {
+            wf[i] = (float) rng.nextGaussian();
+        }
+        float[] x = new float[512];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        byte[] q = new byte[512];
+        float xs = Int8Activations.quantize(x, 0, 512, q, 0);
+        TernaryMatrix m = TernaryQuantizer.perRow(wf, 4, 512);
+        for (TernaryFormat format : TernaryFormat.values()) {
+            PackedTernary packed = PackedTernary.of(m, format);
+            assertThat(TernaryMatVec.sums(packed, q)).isEqualTo(TernaryMatVec.sums(m, q));
+            assertThat(TernaryMatVec.matVec(packed, q, xs)).isEqualTo(TernaryMatVec.matVec(packed.unpack(), q, xs));
+        }
+    }
 }

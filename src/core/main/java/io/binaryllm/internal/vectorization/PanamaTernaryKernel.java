@@ -14,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaTernaryKernel implements TernaryKernel {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
+    /** At most 32 byte lanes for packed blocks, so that a register never straddles a block's two halves. */
+    private static final VectorSpecies<Byte> TQ2_BYTES = BYTES.vectorBitSize() > 256 ? ByteVector.SPECIES_256 : BYTES;
+    private static final VectorSpecies<Short> TQ2_SHORTS = VectorSpecies.of(short.class, TQ2_BYTES.vectorShape());
+    /** Registers a short lane adds 4 products of at most 3 x 128 from before a flush: 21 x 4 x 384 = 32,256 < 32,767. */
+    private static final int TQ2_FLUSH = 21;
 
     @Override
     public String describe() {
@@ -53,5 +58,46 @@ final class PanamaTernaryKernel implements TernaryKernel {
     private static int widenedSum(ShortVector v) {
         return ((IntVector) v.convert(VectorOperators.S2I, 0)).reduceLanes(VectorOperators.ADD)
                 + ((IntVector) v.convert(VectorOperators.S2I, 1)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Registers of at most 32 bytes of a block's 64: such a register lies in one half j of the block, so its 2-bit
+     * field n holds weights j * 128 + n * 32 + m for consecutive m, whose activations are consecutive too. The sum
+     * is taken over the stored values t + 1 (0, 1, 2) and the row's sum of activations subtracted once.
+     */
+    @Override
+    public void sumsTq2(byte[] blocks, int rows, int cols, byte[] q, int[] out) {
+        int lanes = TQ2_BYTES.length();
+        int perRow = cols / 256;
+        int qSum = 0;
+        for (int c = 0; c < cols; c++) {
+            qSum += q[c];
+        }
+        for (int r = 0; r < rows; r++) {
+            ShortVector acc0 = ShortVector.zero(TQ2_SHORTS);
+            ShortVector acc1 = ShortVector.zero(TQ2_SHORTS);
+            int sum = 0;
+            int pending = 0;
+            for (int b = 0; b < perRow; b++) {
+                int at = (r * perRow + b) * 66;
+                for (int i = 0; i < 64; i += lanes) {
+                    ByteVector packed = ByteVector.fromArray(TQ2_BYTES, blocks, at + i);
+                    int first = b * 256 + (i / 32) * 128 + i % 32; // weight of field 0 in this register's first byte
+                    for (int n = 0; n < 4; n++) {
+                        ByteVector codes = packed.lanewise(VectorOperators.LSHR, 2 * n).and((byte) 3);
+                        ByteVector x = ByteVector.fromArray(TQ2_BYTES, q, first + n * 32);
+                        acc0 = acc0.add(((ShortVector) codes.convert(VectorOperators.B2S, 0)).mul((ShortVector) x.convert(VectorOperators.B2S, 0)));
+                        acc1 = acc1.add(((ShortVector) codes.convert(VectorOperators.B2S, 1)).mul((ShortVector) x.convert(VectorOperators.B2S, 1)));
+                    }
+                    if (++pending == TQ2_FLUSH) { // flushed before a short lane could overflow, even on a stored 3
+                        sum += widenedSum(acc0) + widenedSum(acc1);
+                        acc0 = ShortVector.zero(TQ2_SHORTS);
+                        acc1 = ShortVector.zero(TQ2_SHORTS);
+                        pending = 0;
+                    }
+                }
+            }
+            out[r] = sum + widenedSum(acc0) + widenedSum(acc1) - qSum;
+        }
     }
 }

@@ -11,4 +11,10 @@ public interface TernaryKernel {
 
     /** Row sums of {@code rows x cols} trits (row-major, each -1, 0 or +1) against {@code cols} int8 activations. */
     void sums(byte[] trits, int rows, int cols, byte[] q, int[] out);
+
+    /**
+     * The same sums over rows packed in TQ2_0 blocks ({@code cols / 256} blocks of 66 bytes a row, layout
+     * {@link io.binaryllm.lowbit.TernaryFormat#TQ2_0}; the blocks' scales are not read): a quarter of the bytes.
+     */
+    void sumsTq2(byte[] blocks, int rows, int cols, byte[] q, int[] out);
 }

@@ -3,6 +3,8 @@ package io.binaryllm.internal.vectorization;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.TernaryFormat;
 import io.binaryllm.lowbit.TernaryMatVec;
 import io.binaryllm.lowbit.TernaryMatrix;
 import io.binaryllm.testing.Backends;
@@ -272,6 +274,32 @@ class VectorizationProviderTest {
                     }
                 }
                 assertThat(TernaryMatVec.sums(new TernaryMatrix(rows, cols, trits, new float[]{1f}), q)).isEqualTo(expected);
+                assertThat(out).as("%s cols=%d", kernel.describe(), cols).isEqualTo(expected);
+            }
+        }
+    }
+
+    /** TQ2_0 blocks read as they lie give the sums of their trits, at every level; long rows and extremes included. */
+    @Test
+    void packedTq2SumsEqualTheUnpackedOnes() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (TernaryKernel kernel : List.of(SCALAR.ternaryKernel(), vector().ternaryKernel())) {
+            for (int cols : new int[]{256, 512, 768, 256 * 40}) {
+                int rows = 3;
+                byte[] trits = new byte[rows * cols];
+                byte[] q = new byte[cols];
+                for (int i = 0; i < trits.length; i++) {
+                    trits[i] = (byte) (cols > 768 && i < cols ? -1 : r.nextInt(3) - 1); // the long rows' first all -1
+                }
+                for (int i = 0; i < cols; i++) {
+                    q[i] = (byte) (cols > 768 ? -128 : i % 5 == 0 ? 127 : r.nextInt(256) - 128);
+                }
+                TernaryMatrix m = new TernaryMatrix(rows, cols, trits, new float[]{0.5f});
+                PackedTernary packed = PackedTernary.of(m, TernaryFormat.TQ2_0);
+                int[] expected = new int[rows];
+                SCALAR.ternaryKernel().sums(trits, rows, cols, q, expected);
+                int[] out = new int[rows];
+                kernel.sumsTq2(packed.data(), rows, cols, q, out);
                 assertThat(out).as("%s cols=%d", kernel.describe(), cols).isEqualTo(expected);
             }
         }
