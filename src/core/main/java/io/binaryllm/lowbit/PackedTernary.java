@@ -4,7 +4,8 @@ import io.binaryllm.BadArgumentException;
 
 /**
  * A ternary matrix in one of llama.cpp's block formats: each row's {@code cols / 256} blocks, rows one after another
- * (a GGML tensor's data). Every block of a row carries the row's scale, rounded to half precision.
+ * (a GGML tensor's data). Every block of a row carries the row's scale, rounded to half precision; data whose blocks
+ * of a row differ in scale (as llama.cpp's own quantizer writes them, a scale a block) is refused.
  *
  * @param format the block layout
  * @param rows   output features
@@ -20,6 +21,18 @@ public record PackedTernary(TernaryFormat format, int rows, int cols, byte[] dat
         if (data.length != (long) rows * (cols / TernaryFormat.BLOCK) * format.blockBytes()) {
             throw new BadArgumentException("data", rows + " x " + cols + " weights in " + format + " take "
                     + (long) rows * (cols / TernaryFormat.BLOCK) * format.blockBytes() + " bytes, got " + data.length);
+        }
+        int blocks = cols / TernaryFormat.BLOCK;
+        for (int r = 0; r < rows; r++) {
+            float first = format.scale(data, r * blocks * format.blockBytes());
+            for (int b = 1; b < blocks; b++) {
+                float s = format.scale(data, (r * blocks + b) * format.blockBytes());
+                if (Float.floatToRawIntBits(s) != Float.floatToRawIntBits(first)) {
+                    throw new BadArgumentException("data", "row " + r + " block " + b + " has scale " + s + ", the row's first " + first
+                            + ": a packed matrix has one scale a row (llama.cpp's quantizer writes one a block; read such a"
+                            + " tensor dequantized)");
+                }
+            }
         }
     }
 

@@ -123,6 +123,11 @@ public enum TernaryFormat {
         out[at + 1] = (byte) (h >> 8);
     }
 
+    /** The scale of the block at {@code in[at]}: its half-precision {@code d}, the block's last two bytes. */
+    public float scale(byte[] in, int at) {
+        return half(in, at + blockBytes - 2);
+    }
+
     private static float half(byte[] in, int at) {
         return Float.float16ToFloat((short) ((in[at] & 0xff) | (in[at + 1] & 0xff) << 8));
     }

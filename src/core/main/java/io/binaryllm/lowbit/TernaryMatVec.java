@@ -55,9 +55,7 @@ public final class TernaryMatVec {
         int blocks = w.cols() / TernaryFormat.BLOCK;
         float[] y = new float[sums.length];
         for (int r = 0; r < sums.length; r++) {
-            int at = r * blocks * w.format().blockBytes() + w.format().blockBytes() - 2;
-            float scale = Float.float16ToFloat((short) ((w.data()[at] & 0xff) | (w.data()[at + 1] & 0xff) << 8));
-            y[r] = ((float) sums[r] / xScale) * scale;
+            y[r] = ((float) sums[r] / xScale) * w.format().scale(w.data(), r * blocks * w.format().blockBytes());
         }
         return y;
     }

@@ -52,7 +52,7 @@ public record SearchResult(int queries, int k, long[] indices, int[] keys, Ranki
         return keysOf(query);
     }
 
-    /** Every entry's score, decoded from its key; only for {@link Ranking#SCORE}. */
+    /** Every entry's score, decoded from its key into a new array on each call; only for {@link Ranking#SCORE}. */
     public float[] scores() {
         return scores(0, keys.length);
     }

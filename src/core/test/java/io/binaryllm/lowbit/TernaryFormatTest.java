@@ -142,4 +142,17 @@ class TernaryFormatTest {
         assertThatThrownBy(() -> PackedTernary.of(new TernaryMatrix(1, 255, new byte[255], new float[]{1}), format))
                 .isInstanceOf(BadArgumentException.class).hasMessage(format + " packs rows of a multiple of 256 weights, got 255");
     }
+
+    /** A row whose blocks differ in scale (llama.cpp's own quantizer writes a scale a block) is refused, naming it. */
+    @ParameterizedTest
+    @EnumSource(TernaryFormat.class)
+    void aRowOfBlocksOfDifferentScalesIsRefused(TernaryFormat format) {
+        byte[] data = new byte[2 * format.blockBytes()];
+        byte[] trits = randomTrits(3, 256);
+        format.pack(trits, 0, 1f, data, 0);
+        format.pack(trits, 0, 2f, data, format.blockBytes());
+        assertThatThrownBy(() -> new PackedTernary(format, 1, 512, data)).isInstanceOf(BadArgumentException.class)
+                .hasMessageStartingWith("row 0 block 1 has scale 2.0, the row's first 1.0");
+        assertThat(format.scale(data, format.blockBytes())).isEqualTo(2f);
+    }
 }

@@ -53,9 +53,10 @@ class OsqQuantizerTest {
             double error = 0;
             try (OsqCodes d = quantizer.encodeDocuments(docs); OsqCodes q = quantizer.encodeQueries(queries, 8)) {
                 var all = OsqOracle.topK(d, q, 300);
+                float[] scores = all.scores();
                 for (int i = 0; i < all.indices().length; i++) {
                     double cos = cosine(queries.row(i / 300), docs.row(all.indices()[i]));
-                    error += Math.abs(all.scores()[i] - cos);
+                    error += Math.abs(scores[i] - cos);
                 }
             }
             error /= 300 * 20;

@@ -276,10 +276,11 @@ class BinaryEmbeddingStoreTest {
                              OsqCodes qc = quantizer.encodeQueries(qb, 4)) {
                             SearchResult expected = OsqOracle.topK(docs, qc, 25);
                             List<EmbeddingMatch<TextSegment>> got = store.search(EmbeddingSearchRequest.builder().queryEmbedding(q).maxResults(25).build()).matches();
+                            float[] scores = expected.scores();
                             for (int r = 0; r < 25; r++) {
                                 int row = (int) expected.indices()[r];
                                 assertThat(got.get(r).embeddingId()).isEqualTo(ids.get(row));
-                                assertThat(got.get(r).score()).isEqualTo(RelevanceScore.fromCosineSimilarity(expected.scores()[r]));
+                                assertThat(got.get(r).score()).isEqualTo(RelevanceScore.fromCosineSimilarity(scores[r]));
                                 assertThat(got.get(r).embedding()).isEqualTo(data.get(row));
                             }
                         }
