@@ -1,6 +1,7 @@
 package io.binaryllm.benchmarks;
 
 import io.binaryllm.lowbit.Int8Activations;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.lowbit.PackedTernary;
 import io.binaryllm.lowbit.TernaryFormat;
 import io.binaryllm.lowbit.TernaryMatVec;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One matrix-vector product of a 2048 x 2048 layer on one thread (bitnet.cpp's published kernel shape): ternary
  * weights (one byte a trit, and packed in TQ2_0 blocks) against int8 activations (quantizing the activations
- * included), and the same layer in float through
- * {@link Dot#matVec} as this run's reference point. Run at {@code -Dbinaryllm.vectorization=scalar} too
+ * included), through the Java kernels ({@code java}: the Vector API's) or the C ones ({@code native}: AVX-512 VNNI
+ * or AVX2), and the same layer in float through {@link Dot#matVec} as this run's reference point; and a prompt of 16
+ * tokens through one matrix-matrix product. Run at {@code -Dbinaryllm.vectorization=scalar} too
  * ({@code -jvmArgsAppend}) for the scalar kernel.
  */
 @State(Scope.Benchmark)
@@ -39,6 +41,16 @@ import java.util.concurrent.TimeUnit;
 public class TernaryMatVecBench {
     @Param({"2048"})
     public int n;
+
+    /** {@code java} or {@code native}. */
+    @Param({"java", "native"})
+    public String kernels;
+
+    private static final int PROMPT = 16;
+    private LowBitKernels k;
+    private float[] prompt;
+    private byte[] promptQ;
+    private float[] promptScales;
 
     private TernaryMatrix ternary;
     private PackedTernary tq2;
@@ -62,18 +74,35 @@ public class TernaryMatVecBench {
         tq2 = PackedTernary.of(ternary, TernaryFormat.TQ2_0);
         q = new byte[n];
         out = new float[n];
+        k = kernels.equals("native") ? LowBitKernels.nativeC().orElseThrow(() -> new IllegalStateException("no native kernels here"))
+                : LowBitKernels.java();
+        prompt = new float[PROMPT * n];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = (float) rng.nextGaussian();
+        }
+        promptQ = new byte[PROMPT * n];
+        promptScales = new float[PROMPT];
     }
 
     @Benchmark
     public float[] ternaryTimesInt8() {
         float scale = Int8Activations.quantize(x, 0, n, q, 0);
-        return TernaryMatVec.matVec(ternary, q, scale);
+        return TernaryMatVec.matMul(k, ternary, q, new float[]{scale});
+    }
+
+    /** 16 tokens at once: divide by 16 for a token's share. */
+    @Benchmark
+    public float[] promptOf16TernaryTimesInt8() {
+        for (int b = 0; b < PROMPT; b++) {
+            promptScales[b] = Int8Activations.quantize(prompt, b * n, n, promptQ, b * n);
+        }
+        return TernaryMatVec.matMul(k, ternary, promptQ, promptScales);
     }
 
     @Benchmark
     public float[] tq2TimesInt8() {
         float scale = Int8Activations.quantize(x, 0, n, q, 0);
-        return TernaryMatVec.matVec(tq2, q, scale);
+        return TernaryMatVec.matMul(k, tq2, q, new float[]{scale});
     }
 
     @Benchmark

@@ -101,7 +101,7 @@ final class ArchitectureRules {
                 .whereLayer("engine").mayNotBeAccessedByAnyLayer()
                 .whereLayer("backends").mayNotBeAccessedByAnyLayer()
                 .whereLayer("search").mayOnlyBeAccessedByLayers("backends", "engine")
-                .whereLayer("measures").mayOnlyBeAccessedByLayers("backends", "engine")
+                .whereLayer("measures").mayOnlyBeAccessedByLayers("search", "backends", "engine")
                 .whereLayer("kernels").mayOnlyBeAccessedByLayers("measures", "search", "backends", "engine")
                 .whereLayer("quantize").mayOnlyBeAccessedByLayers("kernels", "measures", "search", "backends", "engine")
                 .as("core's layers: foundation < osq's definition < kernels < binarizers and metrics < search SPI < backends < engine");

@@ -1,18 +1,19 @@
 package io.binaryllm.lowbit;
 
 import io.binaryllm.BadArgumentException;
-import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 /**
- * The reference ternary x int8 matrix-vector product, the specification every kernel reproduces: each row's sum of
- * {@code trit * q} in int32 (exact, so its order is free), then one float rescale a row, in this order:
+ * The ternary x int8 products, the specification every kernel reproduces: each output's sum of {@code trit * q} in
+ * int32 (exact, so its order is free), then one float rescale, in this order:
  * <pre>
- *   y[r] = ((float) sum[r] / xScale) * scale(r)          // two float32 operations, rounded to nearest, not fused
+ *   y[b][r] = ((float) sum[b][r] / xScale[b]) * scale(r)     // two float32 operations, rounded to nearest, not fused
  * </pre>
- * where {@code q} and {@code xScale} are {@link Int8Activations}'s ({@code x ~ q / xScale}). The sum of a row of
- * {@code cols} weights is at most {@code 128 * cols} in magnitude: exact in int32 and in float up to 131,072 columns.
- * The sums come from this JVM's kernel ({@code VectorizationProvider}: scalar Java, the specification, or the Vector
- * API); integer sums are the same whichever adds them.
+ * where row b of {@code q} and {@code xScale[b]} are one token's {@link Int8Activations} ({@code x ~ q / xScale}). A
+ * product of one token is a matrix-vector product (decoding); of a batch, a matrix-matrix product (a prompt), the
+ * weights read once for the batch. The sum of a row of {@code cols} weights is at most {@code 128 * cols} in
+ * magnitude: exact in int32 and in float up to 131,072 columns. The sums come from a backend's {@link LowBitKernels}
+ * (this JVM's Java kernels where none is named); large products are split by rows across the common pool, which
+ * changes no bit.
  */
 public final class TernaryMatVec {
     /** Columns a row may have for its sum to be exact in float. */
@@ -21,15 +22,9 @@ public final class TernaryMatVec {
     private TernaryMatVec() {
     }
 
-    /** {@code w}'s row sums against {@code q} ({@code w.cols()} int8 activations). */
+    /** {@code w}'s row sums against {@code q} ({@code w.cols()} int8 activations), by this JVM's Java kernels. */
     public static int[] sums(TernaryMatrix w, byte[] q) {
-        if (q.length != w.cols() || w.cols() > MAX_COLS) {
-            throw new BadArgumentException("q", q.length != w.cols() ? w.cols() + " columns need as many activations, got " + q.length
-                    : "rows of at most " + MAX_COLS + " weights, got " + w.cols());
-        }
-        int[] out = new int[w.rows()];
-        VectorizationProvider.get().ternaryKernel().sums(w.trits(), w.rows(), w.cols(), q, out);
-        return out;
+        return sums(LowBitKernels.java(), w, q, 1);
     }
 
     /**
@@ -37,36 +32,81 @@ public final class TernaryMatVec {
      * TQ1_0 unpacked first. The same ints as {@link #sums(TernaryMatrix, byte[])} of {@link PackedTernary#unpack()}.
      */
     public static int[] sums(PackedTernary w, byte[] q) {
-        if (q.length != w.cols() || w.cols() > MAX_COLS) {
-            throw new BadArgumentException("q", q.length != w.cols() ? w.cols() + " columns need as many activations, got " + q.length
-                    : "rows of at most " + MAX_COLS + " weights, got " + w.cols());
-        }
-        if (w.format() != TernaryFormat.TQ2_0) {
-            return sums(w.unpack(), q);
-        }
-        int[] out = new int[w.rows()];
-        VectorizationProvider.get().ternaryKernel().sumsTq2(w.data(), w.rows(), w.cols(), q, out);
+        return sums(LowBitKernels.java(), w, q, 1);
+    }
+
+    /** The sums of {@code batch} tokens, {@code q} (batch, cols) row-major: (batch, rows) ints, row-major. */
+    public static int[] sums(LowBitKernels kernels, TernaryMatrix w, byte[] q, int batch) {
+        requireActivations(w.rows(), w.cols(), q, batch);
+        int[] out = new int[Math.multiplyExact(batch, w.rows())];
+        RowSplit.run(w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.ternarySums(w, from, to, q, batch, out));
         return out;
+    }
+
+    /** The sums of {@code batch} tokens against a packed matrix (TQ1_0 unpacked first): (batch, rows) ints. */
+    public static int[] sums(LowBitKernels kernels, PackedTernary w, byte[] q, int batch) {
+        if (w.format() != TernaryFormat.TQ2_0) {
+            return sums(kernels, w.unpack(), q, batch);
+        }
+        requireActivations(w.rows(), w.cols(), q, batch);
+        int[] out = new int[Math.multiplyExact(batch, w.rows())];
+        RowSplit.run(w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.tq2Sums(w, from, to, q, batch, out));
+        return out;
+    }
+
+    /** {@code w} times the activations {@code q / xScale}, rescaled as specified, by this JVM's Java kernels. */
+    public static float[] matVec(TernaryMatrix w, byte[] q, float xScale) {
+        return matMul(LowBitKernels.java(), w, q, new float[]{xScale});
     }
 
     /** A packed matrix times the activations {@code q / xScale}, each row rescaled by its (half-precision) scale. */
     public static float[] matVec(PackedTernary w, byte[] q, float xScale) {
-        int[] sums = sums(w, q);
+        return matMul(LowBitKernels.java(), w, q, new float[]{xScale});
+    }
+
+    /** {@code w} times {@code xScales.length} tokens ({@code q} (batch, cols)): (batch, rows) floats, row-major. */
+    public static float[] matMul(LowBitKernels kernels, TernaryMatrix w, byte[] q, float[] xScales) {
+        int[] sums = sums(kernels, w, q, xScales.length);
+        float[] scales = new float[w.rows()];
+        for (int r = 0; r < scales.length; r++) {
+            scales[r] = w.scale(r);
+        }
+        return rescale(sums, xScales, scales);
+    }
+
+    /** A packed matrix times {@code xScales.length} tokens, each row rescaled by its (half-precision) scale. */
+    public static float[] matMul(LowBitKernels kernels, PackedTernary w, byte[] q, float[] xScales) {
+        int[] sums = sums(kernels, w, q, xScales.length);
         int blocks = w.cols() / TernaryFormat.BLOCK;
+        float[] scales = new float[w.rows()];
+        for (int r = 0; r < scales.length; r++) {
+            scales[r] = w.format().scale(w.data(), r * blocks * w.format().blockBytes());
+        }
+        return rescale(sums, xScales, scales);
+    }
+
+    private static float[] rescale(int[] sums, float[] xScales, float[] scales) {
+        int rows = scales.length;
         float[] y = new float[sums.length];
-        for (int r = 0; r < sums.length; r++) {
-            y[r] = ((float) sums[r] / xScale) * w.format().scale(w.data(), r * blocks * w.format().blockBytes());
+        for (int b = 0; b < xScales.length; b++) {
+            for (int r = 0; r < rows; r++) {
+                y[b * rows + r] = ((float) sums[b * rows + r] / xScales[b]) * scales[r];
+            }
         }
         return y;
     }
 
-    /** {@code w} times the activations {@code q / xScale}, rescaled as specified. */
-    public static float[] matVec(TernaryMatrix w, byte[] q, float xScale) {
-        int[] sums = sums(w, q);
-        float[] y = new float[sums.length];
-        for (int r = 0; r < sums.length; r++) {
-            y[r] = ((float) sums[r] / xScale) * w.scale(r);
+    /** Refuses activations that are not {@code batch} rows of {@code cols}, or rows too long for exact float sums. */
+    static void requireActivations(int rows, int cols, byte[] q, int batch) {
+        if (batch < 1) {
+            throw new BadArgumentException("batch", "batch must be at least 1 (tokens in the product), got " + batch);
         }
-        return y;
+        if (cols > MAX_COLS) {
+            throw new BadArgumentException("w", "w: rows of at most " + MAX_COLS + " weights, got " + cols);
+        }
+        if (q.length != (long) batch * cols) {
+            throw new BadArgumentException("q", "q: " + batch + " tokens of " + cols + " activations need " + (long) batch * cols
+                    + " values, got " + q.length);
+        }
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * index the same way). Every case is searched twice: one-shot, and through the backend's {@link BinaryIndex} (kept on a
  * GPU, laid out by the CPU backends). Then osq: every document width (1, 2, 4 bits) against both query widths (4, 8),
  * at word-boundary and prime dimensions, random and tie-heavy vectors, k from 1 to n, one-shot and through the index,
- * scores compared bit for bit.
+ * scores compared bit for bit. Then, for a backend with low-bit kernels, the ternary, binary and XNOR products of
+ * {@link LowBitEquivalence} (a backend without them, as the GPU backends for now, is checked on search only).
  * Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
  */
 public final class EquivalenceSuite {
@@ -69,6 +70,7 @@ public final class EquivalenceSuite {
                 }
             }
         }
+        backend.lowBitKernels().ifPresent(k -> LowBitEquivalence.run(backend.name(), k, reference.lowBitKernels().orElseThrow(), out, progress));
         return out;
     }
 

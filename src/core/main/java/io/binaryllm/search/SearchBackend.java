@@ -3,6 +3,9 @@ package io.binaryllm.search;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.Codes;
+import io.binaryllm.lowbit.LowBitKernels;
+
+import java.util.Optional;
 
 /**
  * One way of computing exact top-k over codes of every family it supports: the SPI every backend implements
@@ -39,6 +42,15 @@ public interface SearchBackend extends AutoCloseable {
      */
     default <C extends Codes> BinaryIndex<C> index(C database) {
         return new InPlaceIndex<>(this, database);
+    }
+
+    /**
+     * The integer sums of low-bit linear layers on this backend (ternary and binary weights; the products of {@link
+     * io.binaryllm.lowbit.TernaryMatVec} and {@link io.binaryllm.lowbit.BinaryMatVec}), the same ints as every other
+     * backend's; empty where this backend has none (the default).
+     */
+    default Optional<LowBitKernels> lowBitKernels() {
+        return Optional.empty();
     }
 
     /** Releases devices and memory; the default holds none. */

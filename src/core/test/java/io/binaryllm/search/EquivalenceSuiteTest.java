@@ -3,6 +3,10 @@ package io.binaryllm.search;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.internal.search.ReferenceBackend;
+import io.binaryllm.lowbit.BinaryMatrix;
+import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.TernaryMatrix;
 import io.binaryllm.seed.SplitMix64;
 import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,13 +44,72 @@ class EquivalenceSuiteTest {
         }
     }
 
+    /**
+     * A backend whose ternary kernel is off by one on the last row of every product of 5 tokens: the low-bit cases must
+     * catch it there and only there.
+     */
+    static final class WrongLowBit extends FakeBackend {
+        WrongLowBit() {
+            super("wrong-low-bit", true, -1);
+        }
+
+        @Override
+        public <C extends Codes> SearchResult search(C database, C queries, int k) {
+            return new ReferenceBackend().search(database, queries, k);
+        }
+
+        @Override
+        public Optional<LowBitKernels> lowBitKernels() {
+            LowBitKernels scalar = LowBitKernels.scalar();
+            return Optional.of(new LowBitKernels() {
+                @Override
+                public String describe() {
+                    return "off by one";
+                }
+
+                @Override
+                public void ternarySums(TernaryMatrix w, int from, int to, byte[] q, int batch, int[] out) {
+                    scalar.ternarySums(w, from, to, q, batch, out);
+                    if (batch == 5 && to == w.rows()) {
+                        out[out.length - 1]++;
+                    }
+                }
+
+                @Override
+                public void tq2Sums(PackedTernary w, int from, int to, byte[] q, int batch, int[] out) {
+                    scalar.tq2Sums(w, from, to, q, batch, out);
+                }
+
+                @Override
+                public void binarySums(BinaryMatrix w, int from, int to, byte[] q, int batch, int[] out) {
+                    scalar.binarySums(w, from, to, q, batch, out);
+                }
+
+                @Override
+                public void signSums(BinaryMatrix w, int from, int to, long[] x, int batch, int[] out) {
+                    scalar.signSums(w, from, to, x, batch, out);
+                }
+            });
+        }
+    }
+
     /** Hamming: rows x bits x kinds x ks; osq: dims x rows x widths x ks; each one-shot and through the index. */
     private static final int CHECKS = 8 * 10 * 2 * 3 * 2 + 6 * 3 * 6 * 3 * 2;
+    /** Low-bit: 12 row lengths x 2 batches x (ternary, binary, XNOR), and for 256 columns TQ2_0 and groups of 128 too. */
+    private static final int LOW_BIT_CHECKS = 12 * 2 * 3 + 2 * 3;
+
+    @Test
+    void theSuiteCatchesAWrongLowBitKernel() {
+        List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new WrongLowBit(), c -> { });
+        assertThat(checks).hasSize(CHECKS + LOW_BIT_CHECKS);
+        assertThat(checks.stream().filter(c -> !c.ok()).map(EquivalenceSuite.Check::what))
+                .isNotEmpty().allMatch(w -> w.startsWith("low-bit") && w.contains("batch=5 ternary"));
+    }
 
     @Test
     void theSuiteCatchesAWrongTieOrder() {
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new WrongTies(), c -> { });
-        assertThat(checks).hasSize(CHECKS);
+        assertThat(checks).as("a backend without low-bit kernels is checked on search only").hasSize(CHECKS);
         assertThat(checks.stream().filter(c -> !c.ok())).isNotEmpty();
         assertThat(checks.stream().filter(c -> !c.ok() && c.what().contains("tie-heavy"))).isNotEmpty();
         assertThat(checks.stream().filter(c -> !c.ok() && c.what().startsWith("osq") && c.what().contains("tie-heavy"))).isNotEmpty();
@@ -57,7 +121,7 @@ class EquivalenceSuiteTest {
     void theSuitePassesTheReferenceAgainstItselfAndReportsEveryCheck() {
         List<EquivalenceSuite.Check> seen = new ArrayList<>();
         List<EquivalenceSuite.Check> checks = EquivalenceSuite.run(new ReferenceBackend(), seen::add);
-        assertThat(checks).allMatch(EquivalenceSuite.Check::ok).hasSize(CHECKS);
+        assertThat(checks).allMatch(EquivalenceSuite.Check::ok).hasSize(CHECKS + LOW_BIT_CHECKS);
         assertThat(seen).isEqualTo(checks);
         assertThat(checks.getFirst().what()).isEqualTo("n=1 bits=1 random k=1");
         assertThat(checks.getFirst().backend()).isEqualTo("reference");

@@ -26,7 +26,9 @@ import io.binaryllm.metric.RetrievalMetrics;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.quantize.OsqScores;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.runner.internal.GoldenCase;
+import io.binaryllm.runner.internal.LowBitGolden;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -40,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +51,8 @@ import java.util.stream.Stream;
 
 /**
  * The golden set: the golden cases, their codes under every binarizer, their osq codes and corrections, top-k lists
- * (with osq's scores) and metric values,
+ * (with osq's scores) and metric values, and the low-bit layers' quantized weights, activations and products
+ * ({@link LowBitGolden}, recomputed on every backend with low-bit kernels),
  * frozen in {@code golden/} with a SHA-256 manifest. {@link #check} recomputes everything with the current code
  * (every given backend for top-k) and reports each difference; {@link #regenerate} is the only writer.
  */
@@ -112,6 +116,7 @@ public final class GoldenSet {
             for (GoldenCase c : GoldenCase.all()) {
                 writeCase(fresh.path().resolve(c.name()), c);
             }
+            LowBitGolden.write(fresh.path());
             Files.writeString(fresh.path().resolve(MANIFEST), manifest(fresh.path()), StandardCharsets.UTF_8);
             fresh.commitReplacing();
         } catch (IOException e) {
@@ -247,6 +252,13 @@ public final class GoldenSet {
         List<Finding> findings = new ArrayList<>();
         for (GoldenCase c : GoldenCase.all()) {
             checkCase(dir.resolve(c.name()), c, backends, findings);
+        }
+        Map<String, LowBitKernels> kernels = new LinkedHashMap<>();
+        for (SearchBackend b : backends) {
+            b.lowBitKernels().ifPresent(k -> kernels.put(b.name(), k));
+        }
+        for (LowBitGolden.Finding f : LowBitGolden.check(dir, kernels)) {
+            findings.add(new Finding(f.what(), f.difference() == null, f.difference() == null ? "" : f.difference()));
         }
         return findings;
     }

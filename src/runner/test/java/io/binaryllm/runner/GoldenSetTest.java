@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.within;
 
 class GoldenSetTest {
     static final Path GOLDEN = Path.of(System.getProperty("binaryllm.home", ".")).resolve("golden");
+    /** Ternary per row and per tensor, TQ2_0 and TQ1_0 where rows are whole blocks, binary int8 and XNOR a grouping. */
+    private static final int LOW_BIT_PRODUCTS = (2 + 2) + (2 + 2) + (2 + 2 + 4) + (2 + 2 + 4);
 
     @TempDir
     Path tmp;
@@ -51,8 +53,13 @@ class GoldenSetTest {
         try (SearchBackend backend = Backends.open(name)) {
             List<GoldenSet.Finding> findings = GoldenSet.check(GOLDEN, List.of(backend));
             assertThat(findings.stream().filter(f -> !f.ok()).map(f -> f.what() + ": " + f.detail())).isEmpty();
-            // The backend answered all 7 cases x (2 searched binarizers + 3 osq widths) x 3 values of k.
-            assertThat(findings).filteredOn(f -> f.what().endsWith(" on " + name)).hasSize(7 * (2 + 3) * 3);
+            // The backend answered all 7 cases x (2 searched binarizers + 3 osq widths) x 3 values of k, and where it
+            // has low-bit kernels (reference, cpu and native must) the 24 low-bit products.
+            boolean lowBit = backend.lowBitKernels().isPresent();
+            if (Backends.inCi() && List.of("reference", "cpu", "native").contains(name)) {
+                assertThat(lowBit).as(name + " has low-bit kernels").isTrue();
+            }
+            assertThat(findings).filteredOn(f -> f.what().endsWith(" on " + name)).hasSize(7 * (2 + 3) * 3 + (lowBit ? LOW_BIT_PRODUCTS : 0));
             assertThat(findings).filteredOn(f -> f.what().contains("/osq-b2q8 top-") && f.what().endsWith(" on " + name)).hasSize(7 * 3);
         }
     }
@@ -107,6 +114,66 @@ class GoldenSetTest {
         Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
         List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(SearchBackends.open("reference"))).stream().filter(f -> !f.ok()).toList();
         assertThat(bad).singleElement().satisfies(f -> assertThat(f.what()).isEqualTo("d130/osq-b1q4 top-5 on reference"));
+    }
+
+    @Test
+    void aWrongLowBitProductIsReportedOnEveryBackendWithKernels() throws IOException {
+        Path copy = copyGolden();
+        Path y = copy.resolve("lowbit/r6c256t3/tq2_0.y.npy");
+        float[] v = Npy.readHeap(y).floats();
+        v[7] = Math.nextUp(v[7]);
+        Files.delete(y);
+        Npy.write(y, false, NpyDtype.F4, Npy.le(v), 3, 6);
+        Files.writeString(copy.resolve(GoldenSet.MANIFEST), GoldenSet.manifest(copy));
+        List<GoldenSet.Finding> bad = GoldenSet.check(copy, List.of(SearchBackends.open("reference"), SearchBackends.open("cpu")))
+                .stream().filter(f -> !f.ok()).toList();
+        assertThat(bad).extracting(GoldenSet.Finding::what)
+                .containsExactly("lowbit/r6c256t3/tq2_0.y on reference", "lowbit/r6c256t3/tq2_0.y on cpu");
+    }
+
+    /**
+     * The stored low-bit files against definitions written here: TQ2_0 bytes decode to the stored trits, each TQ2_0
+     * half scale is the row's scale rounded to half, and every stored ternary product is the plain loop's
+     * {@code ((float) sum / xScale) * scale} over the stored trits and int8 activations.
+     */
+    @Test
+    void theStoredLowBitFilesAgreeWithTheDefinitions() {
+        for (String shape : List.of("r6c256t3", "r3c768t2", "r5c63t1", "r4c131t2")) {
+            Path d = GOLDEN.resolve("lowbit").resolve(shape);
+            byte[] trits = Npy.readHeap(d.resolve("ternary-row.trits.npy")).bytes();
+            float[] scales = Npy.readHeap(d.resolve("ternary-row.scales.npy")).floats();
+            byte[] q = Npy.readHeap(d.resolve("int8.q.npy")).bytes();
+            float[] xs = Npy.readHeap(d.resolve("int8.scales.npy")).floats();
+            float[] y = Npy.readHeap(d.resolve("ternary-row.y.npy")).floats();
+            int rows = scales.length;
+            int cols = trits.length / rows;
+            for (int b = 0; b < xs.length; b++) {
+                for (int r = 0; r < rows; r++) {
+                    int sum = 0;
+                    for (int c = 0; c < cols; c++) {
+                        sum += trits[r * cols + c] * q[b * cols + c];
+                    }
+                    assertThat(y[b * rows + r]).as("%s token %d row %d", shape, b, r).isEqualTo(((float) sum / xs[b]) * scales[r]);
+                }
+            }
+            if (cols % 256 == 0) {
+                byte[] tq2 = Npy.readHeap(d.resolve("tq2_0.npy")).bytes();
+                for (int r = 0; r < rows; r++) {
+                    for (int blk = 0; blk < cols / 256; blk++) {
+                        int at = (r * (cols / 256) + blk) * 66;
+                        for (int i = 0; i < 256; i++) {
+                            int j = i / 128;
+                            int n = (i % 128) / 32;
+                            int m = i % 32;
+                            int code = (tq2[at + j * 32 + m] >> (2 * n)) & 3;
+                            assertThat(code - 1).as("%s row %d weight %d", shape, r, blk * 256 + i).isEqualTo(trits[r * cols + blk * 256 + i]);
+                        }
+                        short half = (short) ((tq2[at + 64] & 0xff) | (tq2[at + 65] & 0xff) << 8);
+                        assertThat(Float.float16ToFloat(half)).isEqualTo(Float.float16ToFloat(Float.floatToFloat16(scales[r])));
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------ cross-checks that do not use the code that wrote the files
@@ -278,7 +345,7 @@ class GoldenSetTest {
 
     private static List<Path> caseDirs() throws IOException {
         try (Stream<Path> s = Files.list(GOLDEN)) {
-            List<Path> dirs = s.filter(Files::isDirectory).sorted().toList();
+            List<Path> dirs = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().equals("lowbit")).sorted().toList();
             assertThat(dirs).hasSize(7);
             return dirs;
         }

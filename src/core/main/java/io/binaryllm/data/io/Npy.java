@@ -186,6 +186,11 @@ public final class Npy {
             return data.toArray(ValueLayout.JAVA_FLOAT);
         }
 
+        public byte[] bytes() {
+            require(NpyDtype.I1, NpyDtype.U1);
+            return data.toArray(ValueLayout.JAVA_BYTE);
+        }
+
         private void require(NpyDtype... allowed) {
             if (!Arrays.asList(allowed).contains(dtype)) {
                 throw new IllegalStateException("array is " + dtype.descr() + ", not " + Arrays.toString(allowed));
@@ -283,6 +288,10 @@ public final class Npy {
     }
 
     public static MemorySegment le(double[] values) {
+        return MemorySegment.ofArray(values);
+    }
+
+    public static MemorySegment le(byte[] values) {
         return MemorySegment.ofArray(values);
     }
 

@@ -12,7 +12,9 @@ public enum NpyDtype {
     I8("<i8", 8),
     I4("<i4", 4),
     /** uint8: byte-packed codes exported for numpy, FAISS and sentence-transformers (numpy writes '|u1'). */
-    U1("|u1", 1);
+    U1("|u1", 1),
+    /** int8: ternary trits and int8 activations of the low-bit layers (numpy writes '|i1'). */
+    I1("|i1", 1);
 
     private final String descr;
     private final int itemSize;
@@ -37,7 +39,7 @@ public enum NpyDtype {
 
     public static Optional<NpyDtype> fromDescr(String descr) {
         // numpy writes '|' for 1-byte types; '<u1' means the same thing.
-        String canonical = descr.equals("<u1") ? "|u1" : descr;
+        String canonical = descr.equals("<u1") ? "|u1" : descr.equals("<i1") ? "|i1" : descr;
         return Arrays.stream(values()).filter(t -> t.descr.equals(canonical)).findFirst();
     }
 }

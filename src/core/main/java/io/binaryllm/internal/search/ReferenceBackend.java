@@ -4,12 +4,15 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.data.Ranking;
 import io.binaryllm.data.io.MappedFaults;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.metric.Hamming;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqScores;
 import io.binaryllm.search.Availability;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
+
+import java.util.Optional;
 
 /**
  * The specification: for every query, the Hamming distance to every database row in index order, kept in a
@@ -30,6 +33,11 @@ public final class ReferenceBackend implements SearchBackend {
     @Override
     public int autoPreference() {
         return 0;
+    }
+
+    @Override
+    public Optional<LowBitKernels> lowBitKernels() {
+        return Optional.of(LowBitKernels.scalar());
     }
 
     @Override

@@ -27,10 +27,16 @@ final class NativeLibrary {
     /** The C variants by number, as {@code blm_best_variant} returns them. */
     static final String[] VARIANTS = {"scalar C", "AVX2 C (nibble-table popcount)", "AVX-512 VPOPCNTDQ C"};
 
+    /** The low-bit kernels' variants by number, as {@code blm_lowbit_variant} returns them. */
+    static final String[] LOW_BIT_VARIANTS = {"scalar C", "AVX2 C (vpmaddubsw)", "AVX-512 VNNI C (vpdpbusd)"};
+
     final int bestVariant;
+    final int lowBitVariant;
     final MethodHandle topK;
     final MethodHandle distances;
     final MethodHandle osqTopK;
+    final MethodHandle ternarySums;
+    final MethodHandle tq2Sums;
     final Path file;
 
     private NativeLibrary(SymbolLookup lookup, Path file) {
@@ -40,6 +46,7 @@ final class NativeLibrary {
         this.file = file;
         try {
             this.bestVariant = (int) linker.downcallHandle(lookup.findOrThrow("blm_best_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            this.lowBitVariant = (int) linker.downcallHandle(lookup.findOrThrow("blm_lowbit_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("blm_best_variant failed", t);
         }
@@ -50,6 +57,9 @@ final class NativeLibrary {
         this.osqTopK = linker.downcallHandle(lookup.findOrThrow("blm_osq_topk"), FunctionDescriptor.ofVoid(
                 JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS), heapAccess);
+        FunctionDescriptor lowBit = FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+        this.ternarySums = linker.downcallHandle(lookup.findOrThrow("blm_ternary_sums"), lowBit, heapAccess);
+        this.tq2Sums = linker.downcallHandle(lookup.findOrThrow("blm_tq2_sums"), lowBit, heapAccess);
     }
 
     /** The library, or the reason it is not here. */

@@ -29,7 +29,7 @@ final class PanamaKernels {
         return new PanamaDotProduct();
     }
 
-    static TernaryKernel ternary() {
-        return new PanamaTernaryKernel();
+    static LowBitKernel lowBit() {
+        return new PanamaLowBitKernel();
     }
 }

@@ -127,9 +127,9 @@ public final class VectorizationProvider {
         return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
     }
 
-    /** The int32 sums of ternary x int8 matrix-vector products. */
-    public TernaryKernel ternaryKernel() {
-        return java == Level.VECTOR ? PanamaKernels.ternary() : new ScalarTernaryKernel();
+    /** The int32 sums of low-bit linear layers, in Java. */
+    public LowBitKernel lowBitKernel() {
+        return java == Level.VECTOR ? PanamaKernels.lowBit() : new ScalarLowBitKernel();
     }
 
     /**
@@ -143,6 +143,28 @@ public final class VectorizationProvider {
         }
         NativeLibrary.Loaded loaded = NativeLibrary.get();
         return loaded.library() == null ? Optional.empty() : Optional.of(new NativeHammingKernel(loaded.library(), -1));
+    }
+
+    /**
+     * The C low-bit kernels at every variant this CPU runs up to {@code variant} (-1 for the best), for the native
+     * backend; empty as {@link #nativeKernel()} is.
+     */
+    public Optional<LowBitKernel> nativeLowBitKernel(int variant) {
+        if (cap != Level.NATIVE) {
+            return Optional.empty();
+        }
+        NativeLibrary library = NativeLibrary.get().library();
+        if (library == null) {
+            return Optional.empty();
+        }
+        int v = variant < 0 ? library.lowBitVariant : Math.min(variant, library.lowBitVariant);
+        return Optional.of(new NativeLowBitKernel(library, v, lowBitKernel()));
+    }
+
+    /** The C low-bit variants this CPU runs, 0 (scalar C) up to the best; none without the library. */
+    public int nativeLowBitVariants() {
+        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        return library == null ? 0 : library.lowBitVariant + 1;
     }
 
     /** Why {@link #nativeKernel()} is empty, or null when it is not. */

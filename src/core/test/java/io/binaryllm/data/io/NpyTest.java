@@ -266,6 +266,7 @@ class NpyTest {
             assertThat(NpyDtype.fromDescr(t.descr())).contains(t);
         }
         assertThat(NpyDtype.fromDescr("<u1")).contains(NpyDtype.U1);
+        assertThat(NpyDtype.fromDescr("<i1")).contains(NpyDtype.I1);
         assertThat(NpyDtype.fromDescr(">f4")).isEmpty();
     }
 

@@ -3,10 +3,6 @@ package io.binaryllm.internal.vectorization;
 import io.binaryllm.BadInputException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
-import io.binaryllm.lowbit.PackedTernary;
-import io.binaryllm.lowbit.TernaryFormat;
-import io.binaryllm.lowbit.TernaryMatVec;
-import io.binaryllm.lowbit.TernaryMatrix;
 import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.CodeGen;
 import io.binaryllm.testing.Oracle;
@@ -23,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every kernel the provider hands out, at every level this JVM runs (scalar, the Vector API, and for Hamming the C
- * variants), against the scalar kernels, the specification: identical heaps, distances, bits, scales and dot
+ * variants; the low-bit kernels have their own test), against the scalar kernels, the specification: identical heaps, distances, bits, scales and dot
  * products on word-boundary widths, tie-heavy codes and values across the whole float range. The scalar kernels are
  * themselves held to the documented summation orders and to the oracle.
  */
@@ -31,7 +27,7 @@ class VectorizationProviderTest {
     private static final VectorizationProvider SCALAR = VectorizationProvider.at(VectorizationProvider.Level.SCALAR);
 
     /** The vector provider; outside CI a JVM without the vector module skips, with the reason. */
-    private static VectorizationProvider vector() {
+    static VectorizationProvider vector() {
         VectorizationProvider v = VectorizationProvider.at(VectorizationProvider.Level.VECTOR);
         if (Backends.inCi()) {
             assertThat(v.javaLevel()).as("CI runs the tests with --add-modules jdk.incubator.vector")
@@ -242,81 +238,6 @@ class VectorizationProviderTest {
                     assertThat(actual).as("d=%d m=%d row %d", d, m, row).isEqualTo(expected);
                 }
             }
-        }
-    }
-
-    // --------------------------------------------------------------------------------------------- ternary sums
-
-    /**
-     * The ternary x int8 row sums of every level, and {@link TernaryMatVec}'s, equal the definition at every row length
-     * around the register widths, with the extreme activations -128 and 127 among random ones.
-     */
-    @Test
-    void ternarySumsEqualTheSpecificationOnEveryLength() {
-        SplittableRandom r = new SplittableRandom(17);
-        for (TernaryKernel kernel : List.of(SCALAR.ternaryKernel(), vector().ternaryKernel())) {
-            for (int cols = 1; cols <= 300; cols += cols < 140 ? 1 : 37) {
-                int rows = 3;
-                byte[] trits = new byte[rows * cols];
-                byte[] q = new byte[cols];
-                for (int i = 0; i < trits.length; i++) {
-                    trits[i] = (byte) (r.nextInt(3) - 1);
-                }
-                for (int i = 0; i < cols; i++) {
-                    q[i] = (byte) (i % 7 == 0 ? -128 : i % 11 == 0 ? 127 : r.nextInt(256) - 128);
-                }
-                int[] out = new int[rows];
-                kernel.sums(trits, rows, cols, q, out);
-                int[] expected = new int[rows];
-                for (int row = 0; row < rows; row++) {
-                    for (int c = 0; c < cols; c++) {
-                        expected[row] += trits[row * cols + c] * q[c];
-                    }
-                }
-                assertThat(TernaryMatVec.sums(new TernaryMatrix(rows, cols, trits, new float[]{1f}), q)).isEqualTo(expected);
-                assertThat(out).as("%s cols=%d", kernel.describe(), cols).isEqualTo(expected);
-            }
-        }
-    }
-
-    /** TQ2_0 blocks read as they lie give the sums of their trits, at every level; long rows and extremes included. */
-    @Test
-    void packedTq2SumsEqualTheUnpackedOnes() {
-        SplittableRandom r = new SplittableRandom(23);
-        for (TernaryKernel kernel : List.of(SCALAR.ternaryKernel(), vector().ternaryKernel())) {
-            for (int cols : new int[]{256, 512, 768, 256 * 40}) {
-                int rows = 3;
-                byte[] trits = new byte[rows * cols];
-                byte[] q = new byte[cols];
-                for (int i = 0; i < trits.length; i++) {
-                    trits[i] = (byte) (cols > 768 && i < cols ? -1 : r.nextInt(3) - 1); // the long rows' first all -1
-                }
-                for (int i = 0; i < cols; i++) {
-                    q[i] = (byte) (cols > 768 ? -128 : i % 5 == 0 ? 127 : r.nextInt(256) - 128);
-                }
-                TernaryMatrix m = new TernaryMatrix(rows, cols, trits, new float[]{0.5f});
-                PackedTernary packed = PackedTernary.of(m, TernaryFormat.TQ2_0);
-                int[] expected = new int[rows];
-                SCALAR.ternaryKernel().sums(trits, rows, cols, q, expected);
-                int[] out = new int[rows];
-                kernel.sumsTq2(packed.data(), rows, cols, q, out);
-                assertThat(out).as("%s cols=%d", kernel.describe(), cols).isEqualTo(expected);
-            }
-        }
-    }
-
-    /** A row long enough for the short lanes to flush, every product at its largest (-1 x -128): no overflow. */
-    @Test
-    void ternarySumsOfLongRowsAtTheExtremesDoNotOverflow() {
-        int cols = 255 * 64 * 2 + 70;
-        byte[] trits = new byte[cols];
-        byte[] q = new byte[cols];
-        Arrays.fill(trits, (byte) -1);
-        Arrays.fill(q, (byte) -128);
-        for (TernaryKernel kernel : List.of(SCALAR.ternaryKernel(), vector().ternaryKernel())) {
-            int[] out = new int[1];
-            kernel.sums(trits, 1, cols, q, out);
-            assertThat(out[0]).as(kernel.describe()).isEqualTo(128 * cols);
         }
     }
 

@@ -4,7 +4,10 @@ import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.internal.vectorization.KernelWarmup;
 import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.search.Availability;
+
+import java.util.Optional;
 
 /**
  * {@code cpu}: the blocked search with the Java Hamming kernel on every core: the Vector API one, or the scalar one
@@ -43,6 +46,11 @@ public final class CpuBackend extends BlockedBackend {
     @Override
     public int autoPreference() {
         return 20;
+    }
+
+    @Override
+    public Optional<LowBitKernels> lowBitKernels() {
+        return Optional.of(LowBitKernels.java());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.binaryllm.internal.vectorization.HammingKernel;
 import io.binaryllm.internal.vectorization.OsqKernel;
 import io.binaryllm.internal.vectorization.NativeHammingKernel;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.search.Availability;
 
 import java.util.Optional;
@@ -40,6 +41,11 @@ public final class NativeBackend extends BlockedBackend {
     @Override
     public int autoPreference() {
         return 30;
+    }
+
+    @Override
+    public Optional<LowBitKernels> lowBitKernels() {
+        return LowBitKernels.nativeC();
     }
 
     @Override
