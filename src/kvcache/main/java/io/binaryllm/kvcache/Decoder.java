@@ -1,6 +1,7 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.BitLinearPlan.Projection;
 import io.binaryllm.kvcache.internal.Heap;
 import io.binaryllm.kvcache.internal.Numerics;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
@@ -89,24 +90,24 @@ public final class Decoder implements AutoCloseable {
         model.rope().row(pos, cos, sin);
         for (int l = 0; l < c.layers(); l++) {
             Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d, c.rmsEps());
-            ParallelMatVec.matVec(w.wq(), l * d * d, d, d, xb, 0, q, 0);
+            model.linear(Projection.Q, l).apply(xb, 0, q, 0);
             float[] k = keys[l];
             float[] v = values[l];
-            ParallelMatVec.matVec(w.wk(), l * kv * d, kv, d, xb, 0, k, pos * kv);
-            ParallelMatVec.matVec(w.wv(), l * kv * d, kv, d, xb, 0, v, pos * kv);
+            model.linear(Projection.K, l).apply(xb, 0, k, pos * kv);
+            model.linear(Projection.V, l).apply(xb, 0, v, pos * kv);
             model.rope().rotate(q, 0, c.heads(), cos, sin);
             model.rope().rotate(k, pos * kv, c.kvHeads(), cos, sin);
             selector.keyWritten(l, pos, k, pos * kv);
             attend(l, k, v, hs, kv);
-            ParallelMatVec.matVec(w.wo(), l * d * d, d, d, xb, 0, xb2, 0);
+            model.linear(Projection.O, l).apply(xb, 0, xb2, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb2[i];
             }
             Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d, c.rmsEps());
-            ParallelMatVec.matVec(w.w1(), l * hid * d, hid, d, xb, 0, hb, 0);
-            ParallelMatVec.matVec(w.w3(), l * hid * d, hid, d, xb, 0, hb2, 0);
+            model.linear(Projection.GATE, l).apply(xb, 0, hb, 0);
+            model.linear(Projection.UP, l).apply(xb, 0, hb2, 0);
             Numerics.swiGlu(hb, hb2, hid);
-            ParallelMatVec.matVec(w.w2(), l * d * hid, d, hid, hb, 0, xb, 0);
+            model.linear(Projection.DOWN, l).apply(hb, 0, xb, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb[i];
             }

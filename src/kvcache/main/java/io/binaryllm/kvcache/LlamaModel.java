@@ -3,7 +3,10 @@ package io.binaryllm.kvcache;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.kvcache.internal.Heap;
+import io.binaryllm.kvcache.internal.Linear;
+import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.kvcache.internal.Rope;
+import io.binaryllm.lowbit.LowBitKernels;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,10 +43,14 @@ public final class LlamaModel {
     private final LlamaConfig config;
     private final Weights weights;
     private final Rope rope;
+    private final BitLinearPlan plan;
+    /** [projection][layer]. */
+    private final Linear[][] linears;
 
     private LlamaModel(LlamaConfig config, Weights w) {
         this.config = config;
         this.weights = w;
+        this.plan = BitLinearPlan.allFloat();
         int d = config.dim();
         int kv = config.kvDim();
         int h = config.hiddenDim();
@@ -65,6 +72,29 @@ public final class LlamaModel {
                     ? "a shared classifier is the embedding array itself" : "the config says the classifier is not shared");
         }
         this.rope = new Rope(config.headSize(), config.ropeTheta());
+        this.linears = LowBitLayers.all(plan, config.layers(), d, kv, h, byProjection(w), null);
+    }
+
+    /** A low-bit model of {@code base}'s float weights (see {@link #lowBit}). */
+    private LlamaModel(LlamaModel base, BitLinearPlan plan, LowBitKernels kernels) {
+        LlamaConfig c = base.config;
+        Weights f = base.weights;
+        if (plan.int8Classifier() && c.sharedClassifier()) {
+            throw new BadArgumentException("plan", "this model's classifier is its embedding: make the embedding int8 instead");
+        }
+        float[] embedding = plan.int8Embedding() ? LowBitLayers.int8Rows(f.embedding(), c.vocab(), c.dim()) : f.embedding();
+        float[] classifier = c.sharedClassifier() ? embedding
+                : plan.int8Classifier() ? LowBitLayers.int8Rows(f.classifier(), c.vocab(), c.dim()) : f.classifier();
+        this.config = c;
+        this.weights = new Weights(embedding, f.rmsAtt(), f.wq(), f.wk(), f.wv(), f.wo(), f.rmsFfn(), f.w1(), f.w2(), f.w3(), f.rmsFinal(), classifier);
+        this.rope = base.rope;
+        this.plan = plan;
+        this.linears = LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels);
+    }
+
+    /** The float matrices in {@link BitLinearPlan.Projection} order. */
+    private static float[][] byProjection(Weights w) {
+        return new float[][]{w.wq(), w.wk(), w.wv(), w.wo(), w.w1(), w.w3(), w.w2()};
     }
 
     private static void size(String name, float[] a, long expected) {
@@ -109,8 +139,50 @@ public final class LlamaModel {
         return config;
     }
 
+    /**
+     * The float weights: the embedding and classifier as this model uses them (rounded to int8 where its plan says),
+     * the projections as read (a low-bit projection multiplies its quantized form of them instead).
+     */
     public Weights weights() {
         return weights;
+    }
+
+    /** Which projections are low-bit ({@link BitLinearPlan#allFloat()} for a model as read). */
+    public BitLinearPlan plan() {
+        return plan;
+    }
+
+    /**
+     * This model with its projections, embedding and classifier quantized as {@code plan} says (post-training, from
+     * the float weights as read: BitNet's absmean trits, signs with a mean |w| a row, int8 rows), its low-bit products
+     * summed by {@code kernels} (a backend's {@link io.binaryllm.search.SearchBackend#lowBitKernels()}). Every
+     * backend's kernels give the same logits, bit for bit. The float weights stay, for the float projections and the
+     * norms; the low-bit projections hold their own packed copies.
+     */
+    public LlamaModel lowBit(BitLinearPlan plan, LowBitKernels kernels) {
+        if (plan == null || kernels == null) {
+            throw new BadArgumentException(plan == null ? "plan" : "kernels", "a low-bit model needs a plan and kernels");
+        }
+        return new LlamaModel(this, plan, kernels);
+    }
+
+    /** Projection {@code p} of layer {@code layer}. */
+    Linear linear(BitLinearPlan.Projection p, int layer) {
+        return linears[p.ordinal()][layer];
+    }
+
+    /**
+     * Bytes the seven projections hold in memory as this model multiplies them (float32, trits, TQ2_0 blocks or bits,
+     * with their scales): what the plan saves.
+     */
+    public long projectionBytes() {
+        double bits = 0;
+        for (Linear[] layers : linears) {
+            for (Linear l : layers) {
+                bits += l.bitsPerWeight() * l.rows() * l.cols();
+            }
+        }
+        return (long) Math.ceil(bits / 8);
     }
 
     Rope rope() {

@@ -1,0 +1,108 @@
+package io.binaryllm.kvcache.internal;
+
+import io.binaryllm.BadArgumentException;
+import io.binaryllm.lowbit.BinaryMatVec;
+import io.binaryllm.lowbit.BinaryMatrix;
+import io.binaryllm.lowbit.Int8Activations;
+import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.SignActivations;
+import io.binaryllm.lowbit.TernaryMatVec;
+import io.binaryllm.lowbit.TernaryMatrix;
+
+/**
+ * One projection of a decoder layer, {@code out[outOffset, +rows) = W x[xOffset, +cols)}: float weights in
+ * {@link io.binaryllm.metric.Dot}'s order, or low-bit weights whose input is quantized first (int8 per token, or sign
+ * bits) and multiplied by a backend's integer kernels. Immutable and shared by every decoder of a model; each call
+ * allocates its few scratch arrays.
+ */
+public sealed interface Linear {
+    /** Output features. */
+    int rows();
+
+    /** Input features. */
+    int cols();
+
+    /** Bits a weight as held in memory, the scales included. */
+    double bitsPerWeight();
+
+    void apply(float[] x, int xOffset, float[] out, int outOffset);
+
+    /** Float32 weights, the (rows, cols) matrix at {@code w[offset]}. */
+    record Float32(float[] w, int offset, int rows, int cols) implements Linear {
+        @Override
+        public double bitsPerWeight() {
+            return 32;
+        }
+
+        @Override
+        public void apply(float[] x, int xOffset, float[] out, int outOffset) {
+            ParallelMatVec.matVec(w, offset, rows, cols, x, xOffset, out, outOffset);
+        }
+    }
+
+    /** Ternary weights (one byte a trit, or TQ2_0 blocks) against the input quantized to int8. */
+    record Ternary(TernaryMatrix unpacked, PackedTernary packed, LowBitKernels kernels) implements Linear {
+        public Ternary {
+            if ((unpacked == null) == (packed == null)) {
+                throw new BadArgumentException("packed", "a ternary projection holds either trits or packed blocks");
+            }
+        }
+
+        @Override
+        public int rows() {
+            return packed != null ? packed.rows() : unpacked.rows();
+        }
+
+        @Override
+        public int cols() {
+            return packed != null ? packed.cols() : unpacked.cols();
+        }
+
+        @Override
+        public double bitsPerWeight() {
+            return packed != null ? packed.format().bitsPerWeight() : 8 + 32.0 * unpacked.scales().length / ((double) rows() * cols());
+        }
+
+        @Override
+        public void apply(float[] x, int xOffset, float[] out, int outOffset) {
+            byte[] q = new byte[cols()];
+            float[] scale = {Int8Activations.quantize(x, xOffset, cols(), q, 0)};
+            float[] y = packed != null ? TernaryMatVec.matMul(kernels, packed, q, scale) : TernaryMatVec.matMul(kernels, unpacked, q, scale);
+            System.arraycopy(y, 0, out, outOffset, y.length);
+        }
+    }
+
+    /** Binary weights against the input quantized to int8, or to sign bits ({@code signs}: XNOR-popcount). */
+    record Binary(BinaryMatrix w, boolean signs, LowBitKernels kernels) implements Linear {
+        @Override
+        public int rows() {
+            return w.rows();
+        }
+
+        @Override
+        public int cols() {
+            return w.cols();
+        }
+
+        @Override
+        public double bitsPerWeight() {
+            return w.bitsPerWeight();
+        }
+
+        @Override
+        public void apply(float[] x, int xOffset, float[] out, int outOffset) {
+            float[] y;
+            if (signs) {
+                long[] bits = new long[w.rowWords()];
+                float[] scale = {SignActivations.quantize(x, xOffset, w.cols(), bits, 0)};
+                y = BinaryMatVec.signMatMul(kernels, w, bits, scale);
+            } else {
+                byte[] q = new byte[w.cols()];
+                float[] scale = {Int8Activations.quantize(x, xOffset, w.cols(), q, 0)};
+                y = BinaryMatVec.matMul(kernels, w, q, scale);
+            }
+            System.arraycopy(y, 0, out, outOffset, y.length);
+        }
+    }
+}

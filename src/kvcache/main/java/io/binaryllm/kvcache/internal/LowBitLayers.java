@@ -1,0 +1,89 @@
+package io.binaryllm.kvcache.internal;
+
+import io.binaryllm.kvcache.BitLinearPlan;
+import io.binaryllm.kvcache.BitLinearPlan.Kind;
+import io.binaryllm.kvcache.BitLinearPlan.Projection;
+import io.binaryllm.lowbit.BinaryMatrix;
+import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.TernaryFormat;
+import io.binaryllm.lowbit.TernaryMatrix;
+import io.binaryllm.lowbit.TernaryQuantizer;
+
+import java.util.Arrays;
+
+/**
+ * Builds a decoder's projections from float weights and a {@link BitLinearPlan}. A ternary projection is BitNet
+ * b1.58's: absmean trits with one scale a matrix (a layer's projection), the scale rounded to half precision as the
+ * block formats store it, so that the same trits give the same floats unpacked, in TQ2_0 or read back from a GGUF
+ * file; held in TQ2_0 blocks (2.06 bits a weight) where rows are whole blocks of 256, else one byte a trit. A binary
+ * projection keeps a scale a row (the mean |w|, in half precision).
+ */
+public final class LowBitLayers {
+    private LowBitLayers() {
+    }
+
+    /** The (rows, cols) matrix at {@code w[offset]} as {@code kind} prescribes. */
+    public static Linear of(Kind kind, float[] w, int offset, int rows, int cols, LowBitKernels kernels) {
+        if (kind == Kind.FLOAT) {
+            return new Linear.Float32(w, offset, rows, cols);
+        }
+        float[] m = Arrays.copyOfRange(w, offset, offset + rows * cols);
+        return switch (kind) {
+            case TERNARY -> ternary(TernaryQuantizer.perTensor(m, rows, cols), kernels);
+            case BINARY, BINARY_SIGNS -> new Linear.Binary(BinaryMatrix.quantize(m, rows, cols, cols), kind == Kind.BINARY_SIGNS, kernels);
+            case FLOAT -> throw new AssertionError();
+        };
+    }
+
+    /** A ternary projection of {@code t}'s trits with its scale rounded to half precision, packed where it can be. */
+    public static Linear.Ternary ternary(TernaryMatrix t, LowBitKernels kernels) {
+        float[] halves = new float[t.scales().length];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = Float.float16ToFloat(Float.floatToFloat16(t.scales()[i]));
+        }
+        TernaryMatrix rounded = new TernaryMatrix(t.rows(), t.cols(), t.trits(), halves);
+        return t.cols() % TernaryFormat.BLOCK == 0
+                ? new Linear.Ternary(null, PackedTernary.of(rounded, TernaryFormat.TQ2_0), kernels)
+                : new Linear.Ternary(rounded, null, kernels);
+    }
+
+    /**
+     * Each row of the (rows, cols) matrix rounded to the int8 grid of its absmax, as llama2.c's int8 export does:
+     * {@code scale = absmax / 127f}, {@code w' = (float) rint(w / scale) * scale} (float operations, half to even).
+     */
+    public static float[] int8Rows(float[] w, int rows, int cols) {
+        float[] out = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Math.abs(w[r * cols + c]));
+            }
+            float scale = max / 127f;
+            for (int c = 0; c < cols; c++) {
+                out[r * cols + c] = scale == 0 ? 0f : (float) Math.rint(w[r * cols + c] / scale) * scale;
+            }
+        }
+        return out;
+    }
+
+    /** The projections of every layer: {@code [projection][layer]}. */
+    public static Linear[][] all(BitLinearPlan plan, int layers, int dim, int kvDim, int hidden, float[][] byProjection, LowBitKernels kernels) {
+        Linear[][] out = new Linear[Projection.values().length][layers];
+        for (Projection p : Projection.values()) {
+            int rows = switch (p) {
+                case Q, O, DOWN -> dim;
+                case K, V -> kvDim;
+                case GATE, UP -> hidden;
+            };
+            int cols = switch (p) {
+                case DOWN -> hidden;
+                default -> dim;
+            };
+            for (int l = 0; l < layers; l++) {
+                out[p.ordinal()][l] = of(plan.kind(p), byProjection[p.ordinal()], l * rows * cols, rows, cols, kernels);
+            }
+        }
+        return out;
+    }
+}
