@@ -30,6 +30,8 @@
 #if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__) /* the device compiler defines the first; clang alone, the second */
 typedef ulong blm_u64;
 typedef long blm_i64;
+typedef char blm_i8;    /* signed in OpenCL C */
+typedef uchar blm_u8;
 #define BLM_KERNEL __kernel
 #define BLM_GLOBAL __global
 #define BLM_POPCOUNT(x) ((int) popcount(x))
@@ -51,6 +53,8 @@ typedef long blm_i64;
 #else /* CUDA */
 typedef unsigned long long blm_u64;
 typedef long long blm_i64;
+typedef signed char blm_i8;
+typedef unsigned char blm_u8;
 #define BLM_KERNEL extern "C" __global__
 #define BLM_GLOBAL
 #define BLM_POPCOUNT(x) __popcll(x)
@@ -374,6 +378,113 @@ BLM_KERNEL void blm_osq_keys(BLM_GLOBAL const blm_u64 *db, BLM_GLOBAL const floa
         s = BLM_FADD(s, dadd);
         int bits = BLM_FLOAT_BITS(s);
         keys[(blm_i64) q * n + i] = ~(bits ^ ((bits >> 31) & 0x7fffffff));
+    }
+}
+
+/*
+ * Low-bit sums (LowBitKernel.java is the specification; integer sums, exact in any order). One work-item per output
+ * row r in [from, to) and token b: work-item i takes r = from + i % (to - from), b = i / (to - from).
+ *   blm_ternary_sums: trits (rows, cols) int8 in {-1, 0, 1}, q (batch, cols) int8, out (batch, rows) int32
+ *   blm_tq2_sums:     blocks (rows, cols / 256, 66) TQ2_0 bytes (byte j * 32 + m, bits 2n: weight j * 128 + n * 32 + m,
+ *                     stored t + 1), out (batch, rows)
+ *   blm_binary_sums:  words (rows, rw) LSB-first sign bits, q (batch, cols) int8, out (batch, rows, cols / group):
+ *                     each group's sum of (bit ? q : -q)
+ *   blm_sign_sums:    words, x (batch, rw) sign bits, out (batch, rows, cols / group): group - 2 popcount(w ^ x)
+ */
+BLM_DEVICE int blm_lowbit_item(int from, int to, int batch, int *r, int *b) {
+    blm_i64 i = BLM_GID();
+    int n = to - from;
+    if (i >= (blm_i64) n * batch) {
+        return 0;
+    }
+    *b = (int) (i / n);
+    *r = from + (int) (i - (blm_i64) *b * n);
+    return 1;
+}
+
+BLM_KERNEL void blm_ternary_sums(BLM_GLOBAL const blm_i8 *trits, int rows, int cols, int from, int to,
+                                 BLM_GLOBAL const blm_i8 *q, int batch, BLM_GLOBAL int *out) {
+    int r, b;
+    if (!blm_lowbit_item(from, to, batch, &r, &b)) {
+        return;
+    }
+    BLM_GLOBAL const blm_i8 *t = trits + (blm_i64) r * cols;
+    BLM_GLOBAL const blm_i8 *x = q + (blm_i64) b * cols;
+    int sum = 0;
+    for (int c = 0; c < cols; c++) {
+        sum += (int) t[c] * (int) x[c];
+    }
+    out[(blm_i64) b * rows + r] = sum;
+}
+
+BLM_KERNEL void blm_tq2_sums(BLM_GLOBAL const blm_u8 *blocks, int rows, int cols, int from, int to,
+                             BLM_GLOBAL const blm_i8 *q, int batch, BLM_GLOBAL int *out) {
+    int r, b;
+    if (!blm_lowbit_item(from, to, batch, &r, &b)) {
+        return;
+    }
+    int per_row = cols / 256;
+    BLM_GLOBAL const blm_i8 *x = q + (blm_i64) b * cols;
+    int sum = 0;
+    for (int k = 0; k < per_row; k++) {
+        BLM_GLOBAL const blm_u8 *blk = blocks + ((blm_i64) r * per_row + k) * 66;
+        for (int j = 0; j < 2; j++) {
+            for (int m = 0; m < 32; m++) {
+                int packed = blk[j * 32 + m];
+                for (int n = 0; n < 4; n++) {
+                    sum += (((packed >> (2 * n)) & 3) - 1) * (int) x[k * 256 + j * 128 + n * 32 + m];
+                }
+            }
+        }
+    }
+    out[(blm_i64) b * rows + r] = sum;
+}
+
+BLM_KERNEL void blm_binary_sums(BLM_GLOBAL const blm_u64 *words, int rows, int cols, int group, int from, int to,
+                                BLM_GLOBAL const blm_i8 *q, int batch, BLM_GLOBAL int *out) {
+    int r, b;
+    if (!blm_lowbit_item(from, to, batch, &r, &b)) {
+        return;
+    }
+    int rw = (cols + 63) / 64;
+    int groups = cols / group;
+    BLM_GLOBAL const blm_u64 *w = words + (blm_i64) r * rw;
+    BLM_GLOBAL const blm_i8 *x = q + (blm_i64) b * cols;
+    for (int g = 0; g < groups; g++) {
+        int sum = 0;
+        for (int c = g * group; c < (g + 1) * group; c++) {
+            int v = (int) x[c];
+            sum += ((w[c >> 6] >> (c & 63)) & 1) != 0 ? v : -v;
+        }
+        out[((blm_i64) b * rows + r) * groups + g] = sum;
+    }
+}
+
+BLM_KERNEL void blm_sign_sums(BLM_GLOBAL const blm_u64 *words, int rows, int cols, int group, int from, int to,
+                              BLM_GLOBAL const blm_u64 *x, int batch, BLM_GLOBAL int *out) {
+    int r, b;
+    if (!blm_lowbit_item(from, to, batch, &r, &b)) {
+        return;
+    }
+    int rw = (cols + 63) / 64;
+    int groups = cols / group;
+    BLM_GLOBAL const blm_u64 *w = words + (blm_i64) r * rw;
+    BLM_GLOBAL const blm_u64 *s = x + (blm_i64) b * rw;
+    for (int g = 0; g < groups; g++) {
+        int first = g * group;
+        int end = first + group;
+        int differ = 0;
+        for (int word = first >> 6; word < (end + 63) >> 6; word++) {
+            blm_u64 mask = ~(blm_u64) 0;
+            if (word == (first >> 6)) {
+                mask &= ~(blm_u64) 0 << (first & 63);
+            }
+            if (word == ((end - 1) >> 6) && (end & 63) != 0) {
+                mask &= ~(blm_u64) 0 >> (64 - (end & 63));
+            }
+            differ += BLM_POPCOUNT((w[word] ^ s[word]) & mask);
+        }
+        out[((blm_i64) b * rows + r) * groups + g] = group - 2 * differ;
     }
 }
 

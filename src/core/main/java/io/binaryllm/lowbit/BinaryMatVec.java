@@ -29,7 +29,7 @@ public final class BinaryMatVec {
     public static int[] sums(LowBitKernels kernels, BinaryMatrix w, byte[] q, int batch) {
         TernaryMatVec.requireActivations(w.rows(), w.cols(), q, batch);
         int[] out = new int[Math.multiplyExact(Math.multiplyExact(batch, w.rows()), w.cols() / w.group())];
-        RowSplit.run(w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.binarySums(w, from, to, q, batch, out));
+        RowSplit.run(kernels.splitsRows(), w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.binarySums(w, from, to, q, batch, out));
         return out;
     }
 
@@ -49,7 +49,7 @@ public final class BinaryMatVec {
             }
         }
         int[] out = new int[Math.multiplyExact(Math.multiplyExact(batch, w.rows()), w.cols() / w.group())];
-        RowSplit.run(w.rows(), (long) w.rows() * w.rowWords() * 64 * batch, (from, to) -> kernels.signSums(w, from, to, x, batch, out));
+        RowSplit.run(kernels.splitsRows(), w.rows(), (long) w.rows() * w.rowWords() * 64 * batch, (from, to) -> kernels.signSums(w, from, to, x, batch, out));
         return out;
     }
 

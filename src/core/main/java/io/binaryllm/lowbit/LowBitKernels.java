@@ -32,6 +32,14 @@ public interface LowBitKernels {
     /** Binary rows against sign-bit activations (XNOR-popcount), one sum a group. */
     void signSums(BinaryMatrix w, int from, int to, long[] x, int batch, int[] out);
 
+    /**
+     * Whether the facades may split a product's rows across threads (the CPU kernels: yes); a device kernel wants each
+     * product whole, in one call.
+     */
+    default boolean splitsRows() {
+        return true;
+    }
+
     /** Plain Java, one multiply-add a weight: the specification (the {@code reference} backend's). */
     static LowBitKernels scalar() {
         return new JavaLowBitKernels(VectorizationProvider.at(VectorizationProvider.Level.SCALAR).lowBitKernel());

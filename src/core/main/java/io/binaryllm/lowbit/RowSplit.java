@@ -26,8 +26,9 @@ final class RowSplit {
         return set != null && set > 0 ? set : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
-    static void run(int rows, long work, Rows body) {
-        if (THREADS == 1 || work < SERIAL_BELOW || rows < 2 * CHUNKS) {
+    /** Runs {@code body} over every row, in ranges on the common pool when {@code split} is allowed and pays. */
+    static void run(boolean split, int rows, long work, Rows body) {
+        if (!split || THREADS == 1 || work < SERIAL_BELOW || rows < 2 * CHUNKS) {
             body.run(0, rows);
             return;
         }

@@ -39,7 +39,7 @@ public final class TernaryMatVec {
     public static int[] sums(LowBitKernels kernels, TernaryMatrix w, byte[] q, int batch) {
         requireActivations(w.rows(), w.cols(), q, batch);
         int[] out = new int[Math.multiplyExact(batch, w.rows())];
-        RowSplit.run(w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.ternarySums(w, from, to, q, batch, out));
+        RowSplit.run(kernels.splitsRows(), w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.ternarySums(w, from, to, q, batch, out));
         return out;
     }
 
@@ -50,7 +50,7 @@ public final class TernaryMatVec {
         }
         requireActivations(w.rows(), w.cols(), q, batch);
         int[] out = new int[Math.multiplyExact(batch, w.rows())];
-        RowSplit.run(w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.tq2Sums(w, from, to, q, batch, out));
+        RowSplit.run(kernels.splitsRows(), w.rows(), (long) w.rows() * w.cols() * batch, (from, to) -> kernels.tq2Sums(w, from, to, q, batch, out));
         return out;
     }
 

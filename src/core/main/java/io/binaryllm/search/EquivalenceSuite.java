@@ -1,8 +1,10 @@
 package io.binaryllm.search;
 
+import io.binaryllm.BadArgumentException;
 import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.Codes;
 import io.binaryllm.data.FloatEmbeddingBatch;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.seed.SplitMix64;
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  * GPU, laid out by the CPU backends). Then osq: every document width (1, 2, 4 bits) against both query widths (4, 8),
  * at word-boundary and prime dimensions, random and tie-heavy vectors, k from 1 to n, one-shot and through the index,
  * scores compared bit for bit. Then, for a backend with low-bit kernels, the ternary, binary and XNOR products of
- * {@link LowBitEquivalence} (a backend without them, as the GPU backends for now, is checked on search only).
+ * {@link LowBitEquivalence} (a backend without them is checked on search only).
  * Data come from a fixed SplitMix64 stream, so every machine checks the same cases.
  */
 public final class EquivalenceSuite {
@@ -42,6 +44,18 @@ public final class EquivalenceSuite {
         try (SearchBackend reference = SearchBackends.open("reference")) {
             return run(backend, reference, progress);
         }
+    }
+
+    /**
+     * Only the low-bit products of {@code backend} against the reference's ({@link LowBitEquivalence}); refused for a
+     * backend without low-bit kernels.
+     */
+    public static List<Check> lowBit(SearchBackend backend, Consumer<Check> progress) {
+        LowBitKernels kernels = backend.lowBitKernels().orElseThrow(() -> new BadArgumentException("backend",
+                backend.name() + " has no low-bit kernels"));
+        List<Check> out = new ArrayList<>();
+        LowBitEquivalence.run(backend.name(), kernels, LowBitKernels.scalar(), out, progress);
+        return out;
     }
 
     private static List<Check> run(SearchBackend backend, SearchBackend reference, Consumer<Check> progress) {

@@ -10,11 +10,14 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.GpuBackend;
 import io.binaryllm.gpu.GpuTimings;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.Availability;
 import io.binaryllm.search.BinaryIndex;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchResult;
+
+import java.util.Optional;
 
 /**
  * A {@link GpuBackend} over its device's JVM-wide {@link GpuRuntime}, opened on first use: construction never touches
@@ -103,6 +106,17 @@ public abstract class DeviceBackend implements GpuBackend {
             throw MappedFaults.explain(e, database.source());
         }
         return kept != null ? (BinaryIndex<C>) kept : GpuBackend.super.index(database);
+    }
+
+    /** The device's low-bit kernels ({@code kernels/binaryllm_core.h}), where the runtime loads. */
+    @Override
+    public Optional<LowBitKernels> lowBitKernels() {
+        GpuRuntime.Loaded r = runtime();
+        if (r.runtime() == null) {
+            return Optional.empty();
+        }
+        used = true;
+        return Optional.of(new DeviceLowBitKernels(name(), r.runtime()));
     }
 
     /**

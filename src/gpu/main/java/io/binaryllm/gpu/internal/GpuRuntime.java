@@ -6,6 +6,7 @@ import io.binaryllm.gpu.GpuTimings;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.search.SearchResult;
 
+import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
 
 /**
@@ -78,6 +79,15 @@ public final class GpuRuntime<B> {
     /** Hyperplane codes of finite rows with a bits x dims projection, bit for bit the hyperplane binarizer's. */
     public synchronized BinaryCodeBatch packHyperplane(FloatEmbeddingBatch x, float[] projection, int bits) {
         return timed("packing hyperplane codes", () -> Packing.pack(calls, x, projection, bits));
+    }
+
+    /** The low-bit sums of {@code kernel} ({@link LowBitSums}). */
+    public synchronized void lowBitSums(Kernel kernel, MemorySegment w, int rows, int cols, int group, int from, int to, MemorySegment x,
+                                        int batch, int[] out) {
+        timed("summing low-bit products", () -> {
+            LowBitSums.run(calls, kernel, w, rows, cols, group, from, to, x, batch, out);
+            return null;
+        });
     }
 
     /**

@@ -15,7 +15,15 @@ public enum Kernel {
     /** Sign codes, one work-item per output word. */
     PACK_SIGN("blm_pack_sign"),
     /** Hyperplane codes, one work-item per output word. */
-    PACK_HYPERPLANE("blm_pack_hyperplane");
+    PACK_HYPERPLANE("blm_pack_hyperplane"),
+    /** Ternary x int8 row sums, one work-item per output row and token. */
+    TERNARY_SUMS("blm_ternary_sums"),
+    /** The same over TQ2_0 blocks. */
+    TQ2_SUMS("blm_tq2_sums"),
+    /** Binary x int8 group sums, one work-item per output row and token. */
+    BINARY_SUMS("blm_binary_sums"),
+    /** Binary x sign-bit (XNOR-popcount) group sums, likewise. */
+    SIGN_SUMS("blm_sign_sums");
 
     private final String symbol;
 

@@ -23,6 +23,7 @@ import org.jocl.cl_program;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.jocl.CL.*;
@@ -64,8 +65,12 @@ final class OpenClDevice implements Device<cl_mem> {
         int counting = (int) Math.max(1, Math.min(COUNTING_GROUP, Math.min(
                 workGroupSize(kernels.get(Kernel.COLLECT), device), workGroupSize(kernels.get(Kernel.HISTOGRAM), device))));
         this.groupSizes = new EnumMap<>(Map.of(Kernel.TOP_K_TILE_4, tile, Kernel.TOP_K_TILE_8, tile, Kernel.HISTOGRAM, counting,
-                Kernel.COLLECT, counting, Kernel.PACK_SIGN, PACKING_GROUP, Kernel.PACK_HYPERPLANE, PACKING_GROUP,
-                Kernel.OSQ_KEYS, PACKING_GROUP));
+                Kernel.COLLECT, counting));
+        // one work-item an output: packing, osq keys and the low-bit sums
+        for (Kernel k : List.of(Kernel.PACK_SIGN, Kernel.PACK_HYPERPLANE, Kernel.OSQ_KEYS, Kernel.TERNARY_SUMS, Kernel.TQ2_SUMS,
+                Kernel.BINARY_SUMS, Kernel.SIGN_SUMS)) {
+            groupSizes.put(k, PACKING_GROUP);
+        }
         this.maxAllocation = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.memory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         int[] units = new int[1];
