@@ -1,5 +1,6 @@
 package io.binaryllm.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadArgumentException;
@@ -8,6 +9,7 @@ import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.internal.io.StagedDirectory;
+import io.binaryllm.kvcache.BitLinearPlan;
 import io.binaryllm.kvcache.Gguf;
 import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.KvEval;
@@ -16,7 +18,9 @@ import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Sampler;
 import io.binaryllm.kvcache.Tokenizer;
+import io.binaryllm.lowbit.LowBitKernels;
 import io.binaryllm.runner.Progress;
+import io.binaryllm.search.SearchBackends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,8 +90,15 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--page", defaultValue = "8", paramLabel = "P", description = "Positions a page of the pages policy (default: ${DEFAULT-VALUE}).")
     int page;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "Search backend of the binary policies (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "Backend of the binary policies' searches and of --layers' products (default: ${DEFAULT-VALUE}).")
     String backend;
+
+    @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections, quantized from the model's float weights",
+            "(post-training): target=kind pairs, e.g. all=ternary or all=binary-signs,down=binary or mlp=ternary,embedding=int8",
+            "(targets: q k v o gate up down attention mlp all embedding classifier; kinds: float ternary binary binary-signs,",
+            "int8), multiplied by --backend's low-bit kernels (auto: native, else cpu). Default: the float model."})
+    String layers;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where the run directory goes (default: runs/ of the BinaryLLM home).")
     Path output;
@@ -131,7 +142,23 @@ final class KvEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BitLinearPlan plan = null;
+        if (layers != null) {
+            try {
+                plan = BitLinearPlan.parse(layers);
+            } catch (BadArgumentException e) {
+                throw new BadArgumentException("layers", e.getMessage());
+            }
+        }
         LlamaModel m = LlamaModel.load(model);
+        if (plan != null) {
+            LowBitKernels kernels = SearchBackends.lowBitKernels(backend);
+            try {
+                m = m.lowBit(plan, kernels);
+            } catch (BadArgumentException e) {
+                throw new BadArgumentException("layers", e.getMessage());
+            }
+        }
         LlamaConfig c = m.config();
         int len = length != null ? length : Math.min(c.seqLen(), 256);
         if (len < 2 || len > c.seqLen()) {
@@ -170,7 +197,7 @@ final class KvEvalCommand implements Callable<Integer> {
                         r.perplexity(), r.mass(), r.recall(), r.outputError());
                 out.flush();
             });
-            write(staged.path(), c, tokens, bs, rows);
+            write(staged.path(), m, tokens, bs, rows);
             Path dir = staged.commit();
             out.printf("binaryllm kv-eval: wrote %s (metrics.json, report.md, tokens.npy)%n", dir);
         }
@@ -214,8 +241,11 @@ final class KvEvalCommand implements Callable<Integer> {
         }
     }
 
-    private void write(Path dir, LlamaConfig c, int[][] tokens, List<KvBudget> bs, List<KvEval.Row> rows) {
-        Metrics metrics = new Metrics(new ModelInfo(model.getFileName().toString(), c, c.parameters()),
+    private void write(Path dir, LlamaModel m, int[][] tokens, List<KvBudget> bs, List<KvEval.Row> rows) {
+        LlamaConfig c = m.config();
+        boolean lowBit = m.plan().isLowBit();
+        Metrics metrics = new Metrics(new ModelInfo(model.getFileName().toString(), c, c.parameters(),
+                lowBit ? m.plan().toString() : null, lowBit ? m.projectionBytes() : null),
                 new Sequences(text == null ? "sampled from the model" : "text " + text.getFileName(), tokens.length,
                         tokens[0].length, first, seed),
                 bs.stream().map(KvBudget::label).toList(), bs.stream().map(KvBudget::sink).toList(),
@@ -231,7 +261,7 @@ final class KvEvalCommand implements Callable<Integer> {
             System.arraycopy(tokens[s], 0, flat, s * tokens[0].length, tokens[0].length);
         }
         Npy.write(dir.resolve("tokens.npy"), false, NpyDtype.I4, Npy.le(flat), tokens.length, tokens[0].length);
-        KvEvalReport.write(dir, model.getFileName().toString(), c, tokens.length, tokens[0].length,
+        KvEvalReport.write(dir, model.getFileName().toString() + (lowBit ? " with " + m.plan() : ""), c, tokens.length, tokens[0].length,
                 text == null ? "drawn from the model (seed " + seed + ")" : "cut from " + text.getFileName(), rows);
     }
 
@@ -244,8 +274,12 @@ final class KvEvalCommand implements Callable<Integer> {
                    List<KvEval.Row> rows) {
     }
 
-    /** The model measured: its file, shape and parameter count. */
-    record ModelInfo(String file, LlamaConfig config, long parameters) {
+    /**
+     * The model measured: its file, shape and parameter count; with --layers, the plan (every projection named) and
+     * the bytes its seven projections hold (absent for the float model).
+     */
+    record ModelInfo(String file, LlamaConfig config, long parameters, @JsonInclude(JsonInclude.Include.NON_NULL) String layers,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Long projectionBytes) {
     }
 
     /** The token windows measured: where they came from, how many, how long. */

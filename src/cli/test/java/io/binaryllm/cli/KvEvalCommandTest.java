@@ -7,6 +7,7 @@ import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Tokenizer;
+import io.binaryllm.testing.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,16 +146,53 @@ class KvEvalCommandTest {
                 {"kv-eval", "--model", m, "--backend", "nope", "--output", out},
                 {"kv-eval", "--model", m, "--budgets", "0%", "--output", out},
                 {"kv-eval", "--model", m, "--budgets", "half", "--output", out},
+                {"kv-eval", "--model", m, "--layers", "all=int4", "--output", out},
+                {"kv-eval", "--model", m, "--layers", "classifier=int8", "--output", out},
+                {"kv-eval", "--model", m, "--layers", "all=ternary", "--backend", "nope", "--output", out},
         };
         String[] expected = {"unknown policy 'oracle'", "budgets are 2 to the sequence length 24, got 30", "2 to 32 tokens",
                 "none.bin: no such file", "nope", "a share is more than 0% and at most 100%, got 0%",
-                "a budget is a number of positions or a share like 25%, got 'half'"};
+                "a budget is a number of positions or a share like 25%, got 'half'", "--layers: unknown kind 'int4'",
+                "--layers: this model's classifier is its embedding", "--backend: unknown backend 'nope'"};
         for (int i = 0; i < cases.length; i++) {
             CliHarness.Run r = CliHarness.cli(cases[i]);
             assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
             assertThat(r.err()).contains(expected[i]).hasLineCount(1);
         }
         assertThat(out).doesNotExist();
+    }
+
+    /** --layers: the low-bit model's plan and bytes in metrics.json, its perplexity the same on every CPU backend. */
+    @Test
+    void lowBitLayersAreMeasuredTheSameOnEveryBackend() throws Exception {
+        Path m = model();
+        List<JsonNode> metrics = new ArrayList<>();
+        for (String backend : List.of("reference", "cpu", "native")) {
+            Path out = dir.resolve("runs-" + backend);
+            CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--sample", "2", "--length", "24", "--budgets", "12",
+                    "--policies", "full,window", "--layers", "all=ternary,down=binary-signs", "--backend", backend, "--output", out);
+            if (backend.equals("native") && r.code() == Main.BAD_INPUT && !Backends.inCi()) {
+                assertThat(r.err()).contains("native");
+                continue;
+            }
+            assertThat(r.code()).as(r.err()).isZero();
+            metrics.add(new ObjectMapper().readTree(runs(out).getFirst().resolve("metrics.json").toFile()));
+        }
+        JsonNode model = metrics.getFirst().get("model");
+        assertThat(model.get("layers").asText()).isEqualTo("q=ternary,k=ternary,v=ternary,o=ternary,gate=ternary,up=ternary,"
+                + "down=binary-signs,embedding=float,classifier=float");
+        assertThat(model.get("projectionBytes").asLong()).isPositive();
+        for (JsonNode other : metrics) {
+            assertThat(other.get("rows")).isEqualTo(metrics.getFirst().get("rows"));
+        }
+        Path out = dir.resolve("runs-float");
+        CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--sample", "2", "--length", "24", "--budgets", "12",
+                "--policies", "full,window", "--output", out);
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode plain = new ObjectMapper().readTree(runs(out).getFirst().resolve("metrics.json").toFile());
+        assertThat(plain.get("model").has("layers")).isFalse();
+        assertThat(plain.get("rows").get(0).get("perplexity").asDouble())
+                .isNotEqualTo(metrics.getFirst().get("rows").get(0).get("perplexity").asDouble());
     }
 
     /** --text through llama2.c's tokenizer: the windows written to tokens.npy are the text's tokens after BOS. */

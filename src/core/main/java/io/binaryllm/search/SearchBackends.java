@@ -2,6 +2,7 @@ package io.binaryllm.search;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.internal.vectorization.KernelWarmup;
+import io.binaryllm.lowbit.LowBitKernels;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,38 @@ public final class SearchBackends {
      */
     public static SearchBackend open(String name) {
         return choose(name, loadAll());
+    }
+
+    /**
+     * The low-bit kernels of backend {@code name}: {@code auto} takes the available backend with kernels of the highest
+     * {@link SearchBackend#autoPreference()} (native where its library loads, else cpu); a named backend without them
+     * is refused, naming the ones that have them. The backend is closed: the CPU backends' kernels hold nothing open.
+     */
+    public static LowBitKernels lowBitKernels(String name) {
+        List<SearchBackend> all = loadAll();
+        List<String> with = new ArrayList<>();
+        LowBitKernels best = null;
+        int bestPreference = Integer.MIN_VALUE;
+        try {
+            for (SearchBackend b : all) {
+                if (b.availability().available() && b.lowBitKernels().isPresent()) {
+                    with.add(b.name());
+                    if (name.equals("auto") && b.autoPreference() > bestPreference) {
+                        best = b.lowBitKernels().get();
+                        bestPreference = b.autoPreference();
+                    }
+                }
+            }
+        } finally {
+            all.forEach(SearchBackend::close);
+        }
+        if (name.equals("auto")) {
+            return best; // reference always has them
+        }
+        try (SearchBackend b = open(name)) {
+            return b.lowBitKernels().orElseThrow(() -> new BadArgumentException("backend", name
+                    + " has no low-bit kernels; these backends have: " + String.join(", ", with)));
+        }
     }
 
     /**

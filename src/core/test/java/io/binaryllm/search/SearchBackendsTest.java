@@ -1,6 +1,8 @@
 package io.binaryllm.search;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.testing.Backends;
 import io.binaryllm.testing.FakeBackend;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +67,19 @@ class SearchBackendsTest {
         try (SearchBackend reference = SearchBackends.open("reference")) {
             assertThat(reference.availability().available()).isTrue();
         }
+    }
+
+    /** Low-bit kernels by backend name: auto takes native's where its library loads, else cpu's; unknown names refused. */
+    @Test
+    void lowBitKernelsByName() {
+        assertThat(SearchBackends.lowBitKernels("reference").describe()).isEqualTo("scalar Java");
+        assertThat(SearchBackends.lowBitKernels("cpu").describe()).isEqualTo(LowBitKernels.java().describe());
+        String auto = SearchBackends.lowBitKernels("auto").describe();
+        assertThat(auto).isEqualTo(LowBitKernels.nativeC().map(LowBitKernels::describe).orElse(LowBitKernels.java().describe()));
+        if (Backends.inCi()) {
+            assertThat(auto).as("CI builds the native library").contains(" C ");
+        }
+        assertThatThrownBy(() -> SearchBackends.lowBitKernels("tpu")).isInstanceOf(BadArgumentException.class)
+                .hasMessageContaining("unknown backend 'tpu'");
     }
 }
