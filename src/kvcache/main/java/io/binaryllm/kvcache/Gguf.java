@@ -2,7 +2,13 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.kvcache.internal.Linear;
+import io.binaryllm.kvcache.internal.LowBitLayers;
+import io.binaryllm.lowbit.BinaryMatrix;
+import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.lowbit.PackedTernary;
 import io.binaryllm.lowbit.TernaryFormat;
+import io.binaryllm.lowbit.TernaryMatrix;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -62,7 +68,23 @@ public final class Gguf {
         }
     }
 
-    /** Reads the llama model in {@code file}. */
+    /**
+     * Writes {@code model} as a GGUF version 3 file, complete or not at all, replacing {@code target} only when
+     * {@code overwrite}: llama.cpp's metadata and tensor names, float matrices in F32, ternary projections of whole
+     * 256-weight rows in TQ2_0 (llama.cpp reads those), other low-bit projections in this project's own tensors
+     * (trits in I8, binary words in I64, with {@code <name>.scale} tensors), the plan in {@code binaryllm.layers}; with
+     * {@code tokenizer} (null for none) its tokens, scores and types as {@code tokenizer.ggml.*}. {@link #read} gives
+     * back a model whose logits are the same bits.
+     */
+    public static void write(Path target, boolean overwrite, LlamaModel model, Tokenizer tokenizer) {
+        GgufOutput.write(target, overwrite, model, tokenizer);
+    }
+
+    /**
+     * Reads the llama model in {@code file}; a file with {@code binaryllm.layers} (as {@link #write} makes one) has
+     * its low-bit projections as stored, multiplied by this JVM's Java kernels ({@link LlamaModel#withKernels} rebinds
+     * them), and its float weights are their dequantized values.
+     */
     public static LlamaModel read(Path file) {
         if (Files.isDirectory(file)) {
             throw BadInputException.in(file, "a directory, not a GGUF file");
@@ -234,17 +256,51 @@ public final class Gguf {
         int layers = config.layers();
         float[] embedding = t.matrix("token_embd.weight", vocab, d);
         float[] rmsAtt = t.stacked("attn_norm", layers, 1, d);
-        float[] wq = t.stacked("attn_q", layers, d, d);
-        float[] wk = t.stacked("attn_k", layers, kv, d);
-        float[] wv = t.stacked("attn_v", layers, kv, d);
-        float[] wo = t.stacked("attn_output", layers, d, d);
         float[] rmsFfn = t.stacked("ffn_norm", layers, 1, d);
-        float[] w1 = t.stacked("ffn_gate", layers, h, d);
-        float[] w2 = t.stacked("ffn_down", layers, d, h);
-        float[] w3 = t.stacked("ffn_up", layers, h, d);
         float[] rmsFinal = t.matrix("output_norm.weight", 1, d);
         float[] classifier = config.sharedClassifier() ? embedding : t.matrix("output.weight", vocab, d);
-        return LlamaModel.of(config, new LlamaModel.Weights(embedding, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal, classifier));
+        Object layersKey = meta.get("binaryllm.layers");
+        if (layersKey == null) {
+            float[] wq = t.stacked("attn_q", layers, d, d);
+            float[] wk = t.stacked("attn_k", layers, kv, d);
+            float[] wv = t.stacked("attn_v", layers, kv, d);
+            float[] wo = t.stacked("attn_output", layers, d, d);
+            float[] w1 = t.stacked("ffn_gate", layers, h, d);
+            float[] w2 = t.stacked("ffn_down", layers, d, h);
+            float[] w3 = t.stacked("ffn_up", layers, h, d);
+            return LlamaModel.of(config, new LlamaModel.Weights(embedding, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal, classifier));
+        }
+        BitLinearPlan plan;
+        try {
+            plan = BitLinearPlan.parse(layersKey instanceof String text ? text : "");
+        } catch (BadArgumentException e) {
+            throw BadInputException.in(file, "binaryllm.layers: " + e.getMessage());
+        }
+        Linear[][] linears = new Linear[BitLinearPlan.Projection.values().length][layers];
+        float[][] floats = new float[linears.length][];
+        for (BitLinearPlan.Projection p : BitLinearPlan.Projection.values()) {
+            int rows = LowBitLayers.rows(p, d, kv, h);
+            int cols = LowBitLayers.cols(p, d, h);
+            floats[p.ordinal()] = new float[Math.multiplyExact(layers, rows * cols)];
+            for (int l = 0; l < layers; l++) {
+                String name = "blk." + l + "." + LowBitLayers.ggufName(p);
+                int at = l * rows * cols;
+                Linear linear = switch (plan.kind(p)) {
+                    case FLOAT -> {
+                        t.read(name + ".weight", rows, cols, floats[p.ordinal()], at);
+                        yield new Linear.Float32(floats[p.ordinal()], at, rows, cols);
+                    }
+                    case TERNARY -> t.ternaryProjection(name, rows, cols);
+                    case BINARY, BINARY_SIGNS -> new Linear.Binary(t.binaryProjection(name, rows, cols), plan.kind(p) == BitLinearPlan.Kind.BINARY_SIGNS,
+                            LowBitKernels.java());
+                };
+                linear.dequantize(floats[p.ordinal()], at);
+                linears[p.ordinal()][l] = linear;
+            }
+        }
+        float[][] f = floats;
+        return LlamaModel.withLayers(config, new LlamaModel.Weights(embedding, rmsAtt, f[0], f[1], f[2], f[3], rmsFfn, f[4], f[6], f[5],
+                rmsFinal, classifier), plan, linears);
     }
 
     private static TensorInfo tensor(Path file, Map<String, TensorInfo> infos, String name) {
@@ -302,6 +358,91 @@ public final class Gguf {
             }
             float[] out = new float[(int) n];
             read(name, rows, cols, out, 0);
+            return out;
+        }
+
+        /**
+         * A ternary projection {@code <name>.weight}: TQ2_0 blocks, one scale a row (as this project writes them), or I8
+         * trits with an F32 {@code <name>.scale} (one, or one a row).
+         */
+        Linear.Ternary ternaryProjection(String name, int rows, int cols) {
+            TensorInfo w = tensor(file, infos, name + ".weight");
+            try {
+                if (w.type() == TQ2_0) {
+                    byte[] blocks = bytes(w, new long[]{cols, rows}, TQ2_0, (long) rows * (cols / TernaryFormat.BLOCK) * TernaryFormat.TQ2_0.blockBytes());
+                    return new Linear.Ternary(null, new PackedTernary(TernaryFormat.TQ2_0, rows, cols, blocks), LowBitKernels.java());
+                }
+                byte[] trits = bytes(w, new long[]{cols, rows}, GgufOutput.I8, (long) rows * cols);
+                TensorInfo s = tensor(file, infos, name + ".scale");
+                float[] scales = floats(s, s.dims().length == 1 && (s.dims()[0] == 1 || s.dims()[0] == rows) ? s.dims() : new long[]{1});
+                return new Linear.Ternary(new TernaryMatrix(rows, cols, trits, scales), null, LowBitKernels.java());
+            } catch (BadArgumentException e) {
+                throw BadInputException.in(file, "tensor " + name + ": " + e.getMessage());
+            }
+        }
+
+        /** A binary projection: LSB-first I64 words {@code <name>.weight} and F16 scales {@code <name>.scale} (rows, groups). */
+        BinaryMatrix binaryProjection(String name, int rows, int cols) {
+            TensorInfo w = tensor(file, infos, name + ".weight");
+            int words = (cols + 63) / 64;
+            MemorySegment raw = MemorySegment.ofArray(bytes(w, new long[]{words, rows}, GgufOutput.I64, 8L * rows * words));
+            long[] bits = new long[rows * words];
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = raw.get(I64, 8L * i);
+            }
+            TensorInfo s = tensor(file, infos, name + ".scale");
+            if (s.dims().length != 2 || s.dims()[1] != rows || s.dims()[0] < 1 || cols % s.dims()[0] != 0 || s.type() != F16) {
+                throw BadInputException.in(file, "tensor " + name + ".scale must be F16 of dimensions [groups, " + rows
+                        + "] with groups dividing " + cols + ", has type " + s.type() + " and " + Arrays.toString(s.dims()));
+            }
+            int groups = (int) s.dims()[0];
+            MemorySegment h = MemorySegment.ofArray(bytes(s, s.dims(), F16, 2L * rows * groups));
+            float[] scales = new float[rows * groups];
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = Float.float16ToFloat(h.get(I16, 2L * i));
+                if (!Float.isFinite(scales[i])) {
+                    throw BadInputException.in(file, "tensor " + name + ".scale element " + i + " is " + scales[i]);
+                }
+            }
+            long tail = cols & 63;
+            for (int r = 0; tail != 0 && r < rows; r++) {
+                if (bits[(r + 1) * words - 1] >>> tail != 0) {
+                    throw BadInputException.in(file, "tensor " + name + ".weight row " + r + " has bits set past its " + cols + " weights");
+                }
+            }
+            try {
+                return new BinaryMatrix(rows, cols, cols / groups, bits, scales);
+            } catch (BadArgumentException e) {
+                throw BadInputException.in(file, "tensor " + name + ": " + e.getMessage());
+            }
+        }
+
+        /** An F32 tensor of {@code dims} as floats, each finite. */
+        private float[] floats(TensorInfo t, long[] dims) {
+            long n = Arrays.stream(dims).reduce(1, Math::multiplyExact);
+            MemorySegment raw = MemorySegment.ofArray(bytes(t, dims, F32, 4 * n));
+            float[] out = new float[(int) n];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = raw.get(F32L, 4L * i);
+                if (!Float.isFinite(out[i])) {
+                    throw BadInputException.in(file, "tensor " + t.name() + " element " + i + " is " + out[i]);
+                }
+            }
+            return out;
+        }
+
+        /** The {@code bytes} bytes of tensor {@code t}, refused unless it has dimensions {@code dims} and type {@code type}. */
+        private byte[] bytes(TensorInfo t, long[] dims, int type, long bytes) {
+            if (!Arrays.equals(t.dims(), dims) || t.type() != type) {
+                throw BadInputException.in(file, "tensor " + t.name() + " has type " + t.type() + " and dimensions " + Arrays.toString(t.dims())
+                        + "; the plan in binaryllm.layers needs type " + type + " and " + Arrays.toString(dims));
+            }
+            long start = base + t.offset();
+            if (t.offset() < 0 || bytes > Integer.MAX_VALUE - 8 || start + bytes > data.byteSize()) {
+                throw BadInputException.in(file, "tensor " + t.name() + " runs past the end of the file (truncated?)");
+            }
+            byte[] out = new byte[(int) bytes];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, out, 0, out.length);
             return out;
         }
 

@@ -47,10 +47,11 @@ public final class LlamaModel {
     /** [projection][layer]. */
     private final Linear[][] linears;
 
-    private LlamaModel(LlamaConfig config, Weights w) {
+    /** A model whose projections are {@code linears} ([projection][layer], null: {@code w}'s float matrices). */
+    private LlamaModel(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears) {
         this.config = config;
         this.weights = w;
-        this.plan = BitLinearPlan.allFloat();
+        this.plan = plan;
         int d = config.dim();
         int kv = config.kvDim();
         int h = config.hiddenDim();
@@ -72,11 +73,11 @@ public final class LlamaModel {
                     ? "a shared classifier is the embedding array itself" : "the config says the classifier is not shared");
         }
         this.rope = new Rope(config.headSize(), config.ropeTheta());
-        this.linears = LowBitLayers.all(plan, config.layers(), d, kv, h, byProjection(w), null);
+        this.linears = linears != null ? linears : LowBitLayers.all(plan, config.layers(), d, kv, h, byProjection(w), null);
     }
 
     /** A low-bit model of {@code base}'s float weights (see {@link #lowBit}). */
-    private LlamaModel(LlamaModel base, BitLinearPlan plan, LowBitKernels kernels) {
+    private static LlamaModel quantized(LlamaModel base, BitLinearPlan plan, LowBitKernels kernels) {
         LlamaConfig c = base.config;
         Weights f = base.weights;
         if (plan.int8Classifier() && c.sharedClassifier()) {
@@ -85,11 +86,31 @@ public final class LlamaModel {
         float[] embedding = plan.int8Embedding() ? LowBitLayers.int8Rows(f.embedding(), c.vocab(), c.dim()) : f.embedding();
         float[] classifier = c.sharedClassifier() ? embedding
                 : plan.int8Classifier() ? LowBitLayers.int8Rows(f.classifier(), c.vocab(), c.dim()) : f.classifier();
-        this.config = c;
-        this.weights = new Weights(embedding, f.rmsAtt(), f.wq(), f.wk(), f.wv(), f.wo(), f.rmsFfn(), f.w1(), f.w2(), f.w3(), f.rmsFinal(), classifier);
-        this.rope = base.rope;
-        this.plan = plan;
-        this.linears = LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels);
+        Weights w = new Weights(embedding, f.rmsAtt(), f.wq(), f.wk(), f.wv(), f.wo(), f.rmsFfn(), f.w1(), f.w2(), f.w3(), f.rmsFinal(), classifier);
+        return new LlamaModel(c, w, plan, LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels));
+    }
+
+    /** A model of {@code config} with the projections {@code linears} ([projection][layer]) made as {@code plan} says. */
+    static LlamaModel withLayers(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears) {
+        return new LlamaModel(config, w, plan, linears);
+    }
+
+    /**
+     * This model with its low-bit products summed by {@code kernels} instead (the same weights; the same logits, bit
+     * for bit, as every backend's kernels give).
+     */
+    public LlamaModel withKernels(LowBitKernels kernels) {
+        if (kernels == null) {
+            throw new BadArgumentException("kernels", "kernels must not be null");
+        }
+        Linear[][] rebound = new Linear[linears.length][];
+        for (int p = 0; p < linears.length; p++) {
+            rebound[p] = new Linear[linears[p].length];
+            for (int l = 0; l < linears[p].length; l++) {
+                rebound[p][l] = linears[p][l].withKernels(kernels);
+            }
+        }
+        return new LlamaModel(config, weights, plan, rebound);
     }
 
     /** The float matrices in {@link BitLinearPlan.Projection} order. */
@@ -119,7 +140,7 @@ public final class LlamaModel {
 
     /** A model of {@code config} with {@code weights} (checked against its shapes; not copied). */
     public static LlamaModel of(LlamaConfig config, Weights weights) {
-        return new LlamaModel(config, weights);
+        return new LlamaModel(config, weights, BitLinearPlan.allFloat(), null);
     }
 
     /** Reads a GGUF file ({@link Gguf#read}, known by its magic) or else a llama2.c checkpoint ({@link Llama2c#read}). */
@@ -163,7 +184,7 @@ public final class LlamaModel {
         if (plan == null || kernels == null) {
             throw new BadArgumentException(plan == null ? "plan" : "kernels", "a low-bit model needs a plan and kernels");
         }
-        return new LlamaModel(this, plan, kernels);
+        return quantized(this, plan, kernels);
     }
 
     /** Projection {@code p} of layer {@code layer}. */

@@ -23,7 +23,7 @@ class BitLinearDecoderTest {
     /** Rows of whole 256-weight blocks (TQ2_0 in memory), grouped-query attention, a stored classifier. */
     private static final LlamaConfig BLOCKS = new LlamaConfig(256, 512, 2, 4, 2, 31, 16, false);
 
-    private static final List<String> PLANS = List.of("all=ternary", "all=binary", "all=binary-signs,down=binary",
+    private static final List<String> PLANS = List.of("all=ternary", "mlp=ternary", "all=binary", "all=binary-signs,down=binary",
             "attention=ternary,mlp=binary,embedding=int8", "q=ternary,up=binary-signs,classifier=int8");
 
     @Test

@@ -28,6 +28,12 @@ public sealed interface Linear {
 
     void apply(float[] x, int xOffset, float[] out, int outOffset);
 
+    /** The same weights multiplied by {@code kernels} (a float projection has none to change). */
+    Linear withKernels(LowBitKernels kernels);
+
+    /** The weights as floats, {@code trit * scale} or {@code sign * scale}, into {@code out[at, at + rows * cols)}. */
+    void dequantize(float[] out, int at);
+
     /** Float32 weights, the (rows, cols) matrix at {@code w[offset]}. */
     record Float32(float[] w, int offset, int rows, int cols) implements Linear {
         @Override
@@ -38,6 +44,16 @@ public sealed interface Linear {
         @Override
         public void apply(float[] x, int xOffset, float[] out, int outOffset) {
             ParallelMatVec.matVec(w, offset, rows, cols, x, xOffset, out, outOffset);
+        }
+
+        @Override
+        public Linear withKernels(LowBitKernels kernels) {
+            return this;
+        }
+
+        @Override
+        public void dequantize(float[] out, int at) {
+            System.arraycopy(w, offset, out, at, rows * cols);
         }
     }
 
@@ -71,6 +87,21 @@ public sealed interface Linear {
             float[] y = packed != null ? TernaryMatVec.matMul(kernels, packed, q, scale) : TernaryMatVec.matMul(kernels, unpacked, q, scale);
             System.arraycopy(y, 0, out, outOffset, y.length);
         }
+
+        @Override
+        public Linear withKernels(LowBitKernels k) {
+            return new Ternary(unpacked, packed, k);
+        }
+
+        @Override
+        public void dequantize(float[] out, int at) {
+            TernaryMatrix t = packed != null ? packed.unpack() : unpacked;
+            for (int r = 0; r < t.rows(); r++) {
+                for (int c = 0; c < t.cols(); c++) {
+                    out[at + r * t.cols() + c] = t.trits()[r * t.cols() + c] * t.scale(r);
+                }
+            }
+        }
     }
 
     /** Binary weights against the input quantized to int8, or to sign bits ({@code signs}: XNOR-popcount). */
@@ -103,6 +134,20 @@ public sealed interface Linear {
                 y = BinaryMatVec.matMul(kernels, w, q, scale);
             }
             System.arraycopy(y, 0, out, outOffset, y.length);
+        }
+
+        @Override
+        public Linear withKernels(LowBitKernels k) {
+            return new Binary(w, signs, k);
+        }
+
+        @Override
+        public void dequantize(float[] out, int at) {
+            for (int r = 0; r < w.rows(); r++) {
+                for (int c = 0; c < w.cols(); c++) {
+                    out[at + r * w.cols() + c] = w.sign(r, c) * w.scale(r, c);
+                }
+            }
         }
     }
 }

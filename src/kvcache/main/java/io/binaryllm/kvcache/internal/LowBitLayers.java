@@ -71,19 +71,39 @@ public final class LowBitLayers {
     public static Linear[][] all(BitLinearPlan plan, int layers, int dim, int kvDim, int hidden, float[][] byProjection, LowBitKernels kernels) {
         Linear[][] out = new Linear[Projection.values().length][layers];
         for (Projection p : Projection.values()) {
-            int rows = switch (p) {
-                case Q, O, DOWN -> dim;
-                case K, V -> kvDim;
-                case GATE, UP -> hidden;
-            };
-            int cols = switch (p) {
-                case DOWN -> hidden;
-                default -> dim;
-            };
+            int rows = rows(p, dim, kvDim, hidden);
+            int cols = cols(p, dim, hidden);
             for (int l = 0; l < layers; l++) {
                 out[p.ordinal()][l] = of(plan.kind(p), byProjection[p.ordinal()], l * rows * cols, rows, cols, kernels);
             }
         }
         return out;
+    }
+
+    /** Output features of projection {@code p}. */
+    public static int rows(Projection p, int dim, int kvDim, int hidden) {
+        return switch (p) {
+            case Q, O, DOWN -> dim;
+            case K, V -> kvDim;
+            case GATE, UP -> hidden;
+        };
+    }
+
+    /** Input features of projection {@code p}. */
+    public static int cols(Projection p, int dim, int hidden) {
+        return p == Projection.DOWN ? hidden : dim;
+    }
+
+    /** llama.cpp's tensor name of projection {@code p} in a layer ({@code blk.N.<name>.weight}). */
+    public static String ggufName(Projection p) {
+        return switch (p) {
+            case Q -> "attn_q";
+            case K -> "attn_k";
+            case V -> "attn_v";
+            case O -> "attn_output";
+            case GATE -> "ffn_gate";
+            case UP -> "ffn_up";
+            case DOWN -> "ffn_down";
+        };
     }
 }

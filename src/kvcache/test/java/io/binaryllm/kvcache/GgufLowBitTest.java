@@ -1,0 +1,131 @@
+package io.binaryllm.kvcache;
+
+import io.binaryllm.BadInputException;
+import io.binaryllm.lowbit.LowBitKernels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * GGUF files this project writes: float and low-bit models come back with the same plan and the same logit bits; a
+ * ternary model of whole blocks is stored in llama.cpp's TQ2_0; the tokenizer travels in llama.cpp's spelling; a file
+ * is complete or absent, replaced only when asked; damaged low-bit tensors are refused naming the tensor.
+ */
+class GgufLowBitTest {
+    @TempDir
+    Path dir;
+
+    private static final int[] TOKENS = {1, 5, 0, 28, 28, 7, 3, 19, 2, 11, 4, 4};
+    private static final LlamaConfig BLOCKS = new LlamaConfig(256, 512, 2, 4, 2, 31, 16, false);
+
+    private static float[][] logits(LlamaModel m) {
+        Decoder d = m.decoder();
+        float[][] out = new float[TOKENS.length][];
+        for (int t = 0; t < TOKENS.length; t++) {
+            out[t] = d.next(TOKENS[t] % m.config().vocab());
+        }
+        return out;
+    }
+
+    @Test
+    void everyPlanComesBackWithTheSameLogitBits() {
+        int i = 0;
+        for (LlamaConfig c : new LlamaConfig[]{DecoderTest.MHA, DecoderTest.GQA, BLOCKS}) {
+            for (String text : List.of("all=float", "all=ternary", "all=binary", "all=binary-signs,down=binary",
+                    "attention=ternary,mlp=binary,embedding=int8")) {
+                LlamaModel m = RandomLlama.model(c, 9).lowBit(BitLinearPlan.parse(text), LowBitKernels.scalar());
+                Path file = dir.resolve("m" + i++ + ".gguf");
+                Gguf.write(file, false, m, null);
+                LlamaModel read = Gguf.read(file);
+                assertThat(read.plan()).as(text).isEqualTo(m.plan());
+                assertThat(read.config()).isEqualTo(c);
+                assertThat(read.projectionBytes()).isEqualTo(m.projectionBytes());
+                assertThat(logits(read)).as("%s %s", c, text).isDeepEqualTo(logits(m));
+                assertThat(logits(read.withKernels(LowBitKernels.scalar()))).isDeepEqualTo(logits(m));
+            }
+        }
+    }
+
+    @Test
+    void aTernaryModelOfWholeBlocksIsAPlainLlamaCppFileInTq2() throws IOException {
+        LlamaModel m = RandomLlama.model(BLOCKS, 2).lowBit(BitLinearPlan.uniform(BitLinearPlan.Kind.TERNARY), LowBitKernels.java());
+        Path file = dir.resolve("tq2.gguf");
+        Gguf.write(file, false, m, null);
+        byte[] bytes = Files.readAllBytes(file);
+        // tensor types: only F32 (0) and TQ2_0 (35), and no .scale tensors
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("blk.1.ffn_down.weight").doesNotContain(".scale");
+        // 14 projections of 2.0625 bits a weight, the float embedding, classifier and norms, the header
+        long projections = m.projectionBytes();
+        assertThat(projections).isEqualTo(2L * (2 * 256 * 256 + 2 * 128 * 256 + 3 * 512 * 256) / 256 * 66);
+        assertThat((long) bytes.length).isBetween(projections + 2L * 31 * 256 * 4, projections + 2L * 31 * 256 * 4 + 8192);
+        // read without the plan (as llama.cpp would see it), the TQ2_0 tensors dequantize to the same weights
+        LlamaModel read = Gguf.read(file);
+        assertThat(read.weights().w2()).isEqualTo(dequantized(m).weights().w2());
+    }
+
+    /** The model's float view (its projections dequantized), as a file read back has it. */
+    private LlamaModel dequantized(LlamaModel m) {
+        Path f = dir.resolve("view.gguf");
+        Gguf.write(f, true, m, null);
+        return Gguf.read(f);
+    }
+
+    @Test
+    void theTokenizerTravelsInLlamaCppsSpelling() {
+        Tokenizer t = Tokenizer.of(TokenizerTest.TOKENS, TokenizerTest.SCORES);
+        LlamaConfig c = new LlamaConfig(24, 40, 1, 3, 3, t.vocab(), 16, true);
+        Path file = dir.resolve("tok.gguf");
+        Gguf.write(file, false, RandomLlama.model(c, 1), t);
+        Tokenizer back = Gguf.readTokenizer(file);
+        assertThat(back.vocab()).isEqualTo(t.vocab());
+        for (int i = 0; i < t.vocab(); i++) {
+            assertThat(back.token(i)).isEqualTo(t.token(i));
+            assertThat(back.score(i)).isEqualTo(t.score(i));
+        }
+        assertThat(back.encode(" ab ba é", true)).isEqualTo(t.encode(" ab ba é", true));
+        assertThatThrownBy(() -> Gguf.write(dir.resolve("other.gguf"), false, RandomLlama.model(DecoderTest.MHA, 1), t))
+                .hasMessageContaining("a tokenizer of " + t.vocab() + " tokens for a model of 37");
+    }
+
+    @Test
+    void filesAreReplacedOnlyWhenAskedAndDamageIsNamed() throws IOException {
+        LlamaModel m = RandomLlama.model(DecoderTest.MHA, 4).lowBit(BitLinearPlan.parse("all=binary,q=ternary"), LowBitKernels.java());
+        Path file = dir.resolve("m.gguf");
+        Gguf.write(file, false, m, null);
+        assertThatThrownBy(() -> Gguf.write(file, false, m, null)).hasMessageContaining("exists");
+        Gguf.write(file, true, m, null);
+        byte[] good = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(good, good.length - 100));
+        assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("m.gguf")
+                .hasMessageContaining("truncated");
+        // a trit of 2 in the I8 tensor of blk.0.attn_q
+        byte[] bad = good.clone();
+        String text = new String(good, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("blk.0.attn_q.scale");
+        int dataStart = dataStart(good);
+        bad[dataStart + 37 * 24 * 4 + 24 * 4 + 5] = 2; // past token_embd (F32, 37 x 24) and blk.0.attn_norm (24 F32)
+        Files.write(file, bad);
+        assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("m.gguf")
+                .hasMessageContaining("tensor blk.0.attn_q: ").hasMessageContaining("is 2, not -1, 0 or +1");
+        Files.write(file, good);
+        assertThat(logits(Gguf.read(file))).isDeepEqualTo(logits(m));
+    }
+
+    /** Where the data section of a file this project wrote begins: its length less the tensors' aligned bytes. */
+    private static int dataStart(byte[] file) {
+        // the header, metadata and tensor infos end at a multiple of 32; the data section follows
+        String text = new String(file, StandardCharsets.ISO_8859_1);
+        int lastInfo = text.lastIndexOf("output.weight");
+        return (lastInfo + "output.weight".length() + 4 + 16 + 4 + 8 + 31) / 32 * 32;
+    }
+}
