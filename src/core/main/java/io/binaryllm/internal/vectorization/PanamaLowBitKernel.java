@@ -10,17 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Ternary sums with the Vector API: a register of trits and one of activations at a time, widened to shorts (a
  * product of two int8s needs nine bits: -1 x -128), multiplied and added in short lanes, which are widened to int and
  * summed every {@value #FLUSH} registers, before they could overflow; the tail of a row scalar. Binary weights are
- * summed by the scalar loops: their popcounts are already single instructions once the JIT has compiled them.
+ * summed by popcounts ({@link BitPlaneSums}, and XNOR for sign activations), which the JIT makes single instructions.
  * Loaded only when {@code jdk.incubator.vector} is in the module graph.
  */
 final class PanamaLowBitKernel implements LowBitKernel {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
-    /** At most 32 byte lanes for packed blocks, so that a register never straddles a block's two halves. */
-    private static final VectorSpecies<Byte> TQ2_BYTES = BYTES.vectorBitSize() > 256 ? ByteVector.SPECIES_256 : BYTES;
-    private static final VectorSpecies<Short> TQ2_SHORTS = VectorSpecies.of(short.class, TQ2_BYTES.vectorShape());
-    /** Registers a short lane adds 4 products of at most 3 x 128 from before a flush: 21 x 4 x 384 = 32,256 < 32,767. */
-    private static final int TQ2_FLUSH = 21;
 
     @Override
     public String describe() {
@@ -72,54 +67,34 @@ final class PanamaLowBitKernel implements LowBitKernel {
      * field n holds weights j * 128 + n * 32 + m for consecutive m, whose activations are consecutive too. The sum
      * is taken over the stored values t + 1 (0, 1, 2) and the row's sum of activations subtracted once.
      */
+    /**
+     * Each row's blocks unpacked into trits first (a shift, a mask and a subtraction for every 32 weights, into a
+     * scratch row that stays in L1), then summed as unpacked trits against every token: TQ2_0's bytes are read once.
+     */
     @Override
     public void tq2Sums(byte[] blocks, int rows, int cols, int from, int to, byte[] q, int batch, int[] out) {
-        int[] qSums = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            for (int c = 0; c < cols; c++) {
-                qSums[b] += q[b * cols + c];
-            }
-        }
-        for (int r = from; r < to; r++) {
-            for (int b = 0; b < batch; b++) {
-                out[b * rows + r] = tq2RowSum(blocks, r, cols, q, b * cols) - qSums[b];
-            }
-        }
-    }
-
-    /** Row r's sum over the stored values t + 1 (0, 1, 2); the caller subtracts the activations' sum. */
-    private static int tq2RowSum(byte[] blocks, int r, int cols, byte[] q, int qBase) {
-        int lanes = TQ2_BYTES.length();
+        byte[] trits = new byte[cols];
         int perRow = cols / 256;
-        ShortVector acc0 = ShortVector.zero(TQ2_SHORTS);
-        ShortVector acc1 = ShortVector.zero(TQ2_SHORTS);
-        int sum = 0;
-        int pending = 0;
-        for (int b = 0; b < perRow; b++) {
-            int at = (r * perRow + b) * 66;
-            for (int i = 0; i < 64; i += lanes) {
-                ByteVector packed = ByteVector.fromArray(TQ2_BYTES, blocks, at + i);
-                int first = qBase + b * 256 + (i / 32) * 128 + i % 32; // weight of field 0 in this register's first byte
-                for (int n = 0; n < 4; n++) {
-                    ByteVector codes = packed.lanewise(VectorOperators.LSHR, 2 * n).and((byte) 3);
-                    ByteVector x = ByteVector.fromArray(TQ2_BYTES, q, first + n * 32);
-                    acc0 = acc0.add(((ShortVector) codes.convert(VectorOperators.B2S, 0)).mul((ShortVector) x.convert(VectorOperators.B2S, 0)));
-                    acc1 = acc1.add(((ShortVector) codes.convert(VectorOperators.B2S, 1)).mul((ShortVector) x.convert(VectorOperators.B2S, 1)));
-                }
-                if (++pending == TQ2_FLUSH) { // flushed before a short lane could overflow, even on a stored 3
-                    sum += widenedSum(acc0) + widenedSum(acc1);
-                    acc0 = ShortVector.zero(TQ2_SHORTS);
-                    acc1 = ShortVector.zero(TQ2_SHORTS);
-                    pending = 0;
+        for (int r = from; r < to; r++) {
+            for (int b = 0; b < perRow; b++) {
+                int at = (r * perRow + b) * 66;
+                for (int j = 0; j < 2; j++) {
+                    ByteVector packed = ByteVector.fromArray(ByteVector.SPECIES_256, blocks, at + j * 32);
+                    for (int n = 0; n < 4; n++) {
+                        packed.lanewise(VectorOperators.LSHR, 2 * n).and((byte) 3).sub((byte) 1)
+                                .intoArray(trits, b * 256 + j * 128 + n * 32);
+                    }
                 }
             }
+            for (int b = 0; b < batch; b++) {
+                out[b * rows + r] = rowSum(trits, 0, q, b * cols, cols);
+            }
         }
-        return sum + widenedSum(acc0) + widenedSum(acc1);
     }
 
     @Override
     public void binarySums(long[] words, int rows, int cols, int group, int from, int to, byte[] q, int batch, int[] out) {
-        ScalarLowBitKernel.binarySumsScalar(words, rows, cols, group, from, to, q, batch, out);
+        BitPlaneSums.binarySums(words, rows, cols, group, from, to, q, batch, out);
     }
 
     @Override
