@@ -72,7 +72,7 @@ public final class Gguf {
      * Writes {@code model} as a GGUF version 3 file, complete or not at all, replacing {@code target} only when
      * {@code overwrite}: llama.cpp's metadata and tensor names, float matrices in F32, ternary projections of whole
      * 256-weight rows in TQ2_0 (llama.cpp reads those), other low-bit projections in this project's own tensors
-     * (trits in I8, binary words in I64, with {@code <name>.scale} tensors), the plan in {@code binaryllm.layers}; with
+     * (trits four a byte in I8, binary words in I64, with {@code <name>.scale} tensors), the plan in {@code binaryllm.layers}; with
      * {@code tokenizer} (null for none) its tokens, scores and types as {@code tokenizer.ggml.*}. {@link #read} gives
      * back a model whose logits are the same bits.
      */
@@ -363,7 +363,7 @@ public final class Gguf {
 
         /**
          * A ternary projection {@code <name>.weight}: TQ2_0 blocks, one scale a row (as this project writes them), or I8
-         * trits with an F32 {@code <name>.scale} (one, or one a row).
+         * trits packed four a byte (GgufOutput.packTrits) with an F32 {@code <name>.scale} (one, or one a row).
          */
         Linear.Ternary ternaryProjection(String name, int rows, int cols) {
             TensorInfo w = tensor(file, infos, name + ".weight");
@@ -372,7 +372,11 @@ public final class Gguf {
                     byte[] blocks = bytes(w, new long[]{cols, rows}, TQ2_0, (long) rows * (cols / TernaryFormat.BLOCK) * TernaryFormat.TQ2_0.blockBytes());
                     return new Linear.Ternary(null, new PackedTernary(TernaryFormat.TQ2_0, rows, cols, blocks), LowBitKernels.java());
                 }
-                byte[] trits = bytes(w, new long[]{cols, rows}, GgufOutput.I8, (long) rows * cols);
+                byte[] trits = GgufOutput.unpackTrits(bytes(w, new long[]{(cols + 3) / 4, rows}, GgufOutput.I8, (long) rows * ((cols + 3) / 4)),
+                        rows, cols);
+                if (trits == null) {
+                    throw BadInputException.in(file, "tensor " + name + ".weight holds a 2-bit field of 3, which is no trit");
+                }
                 TensorInfo s = tensor(file, infos, name + ".scale");
                 float[] scales = floats(s, s.dims().length == 1 && (s.dims()[0] == 1 || s.dims()[0] == rows) ? s.dims() : new long[]{1});
                 return new Linear.Ternary(new TernaryMatrix(rows, cols, trits, scales), null, LowBitKernels.java());

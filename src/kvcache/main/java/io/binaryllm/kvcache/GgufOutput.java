@@ -20,7 +20,7 @@ import java.util.List;
  * Writes a model as a GGUF version 3 file ({@link Gguf#write}): llama.cpp's {@code llama} metadata and tensor names,
  * norms and float matrices in F32, and each low-bit projection as the model multiplies it: ternary rows of whole
  * 256-weight blocks in TQ2_0 (llama.cpp's own type, the row's scale in every block), other ternary projections as
- * their trits in I8 beside an F32 {@code <name>.scale}, binary ones as their LSB-first words in I64 beside an F16
+ * 2-bit fields in I8 bytes ({@link #packTrits}: 2 bits a weight) beside an F32 {@code <name>.scale}, binary ones as their LSB-first words in I64 beside an F16
  * {@code <name>.scale} (rows, groups). {@code binaryllm.layers} records the plan; a file without custom tensors (float,
  * or ternary in TQ2_0 only) is a plain llama GGUF for llama.cpp too.
  */
@@ -118,7 +118,7 @@ final class GgufOutput {
             case Linear.Ternary t when t.packed() != null -> out.add(new Tensor(name + ".weight", dims, TQ2_0, t.packed().data()));
             case Linear.Ternary t -> {
                 TernaryMatrix m = t.unpacked();
-                out.add(new Tensor(name + ".weight", dims, I8, m.trits()));
+                out.add(new Tensor(name + ".weight", new long[]{(cols + 3) / 4, rows}, I8, packTrits(m.trits(), rows, cols)));
                 out.add(floats(name + ".scale", m.scales(), 0, 1, m.scales().length));
             }
             case Linear.Binary b -> {
@@ -136,6 +136,37 @@ final class GgufOutput {
                 out.add(new Tensor(name + ".scale", new long[]{groups, rows}, F16, scales.array()));
             }
         }
+    }
+
+    /**
+     * Trits four a byte, row by row: byte i of a row holds trits 4i .. 4i + 3 as {@code t + 1} in bits 2k (TQ2_0's
+     * 2-bit values, in row order); a row's last byte is padded with zero bits, which a reader ignores.
+     */
+    static byte[] packTrits(byte[] trits, int rows, int cols) {
+        int rowBytes = (cols + 3) / 4;
+        byte[] out = new byte[rows * rowBytes];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r * rowBytes + c / 4] |= (byte) ((trits[r * cols + c] + 1) << (2 * (c % 4)));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #packTrits}'s inverse; null if a field holds 3, which no trit packs to. */
+    static byte[] unpackTrits(byte[] packed, int rows, int cols) {
+        int rowBytes = (cols + 3) / 4;
+        byte[] out = new byte[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int code = (packed[r * rowBytes + c / 4] >> (2 * (c % 4))) & 3;
+                if (code == 3) {
+                    return null;
+                }
+                out[r * cols + c] = (byte) (code - 1);
+            }
+        }
+        return out;
     }
 
     private static Tensor floats(String name, float[] a, int at, int rows, int cols) {

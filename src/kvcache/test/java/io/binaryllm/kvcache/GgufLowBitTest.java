@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,6 +81,32 @@ class GgufLowBitTest {
         return Gguf.read(f);
     }
 
+    /** Ternary rows not of whole blocks are stored at 2 bits a weight (4 trits a byte), the padding of a row ignored. */
+    @Test
+    void tritsPackFourAByte() throws IOException {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int cols : new int[]{1, 3, 4, 5, 63, 64, 65, 192}) {
+            byte[] trits = new byte[3 * cols];
+            for (int i = 0; i < trits.length; i++) {
+                trits[i] = (byte) (r.nextInt(3) - 1);
+            }
+            byte[] packed = GgufOutput.packTrits(trits, 3, cols);
+            assertThat(packed).hasSize(3 * ((cols + 3) / 4));
+            assertThat(GgufOutput.unpackTrits(packed, 3, cols)).isEqualTo(trits);
+        }
+        assertThat(GgufOutput.packTrits(new byte[]{-1, 0, 1, 1, -1}, 1, 5)).containsExactly((byte) 0b10_10_01_00, (byte) 0b00);
+        LlamaModel f = RandomLlama.model(DecoderTest.MHA, 3);
+        Path floatFile = dir.resolve("f.gguf");
+        Path ternaryFile = dir.resolve("t.gguf");
+        Gguf.write(floatFile, false, f, null);
+        Gguf.write(ternaryFile, false, f.lowBit(BitLinearPlan.uniform(BitLinearPlan.Kind.TERNARY), LowBitKernels.java()), null);
+        // 2 layers of q, k, v, o (24 x 24), gate, up (40 x 24), down (24 x 40): float32 41,472 bytes; packed, 6 bytes a
+        // row of 24 and 10 a row of 40: 2,592 bytes; each of the 14 tensors gains a scale tensor, an entry and padding
+        long floats = 2L * 4 * (4 * 24 * 24 + 3 * 40 * 24);
+        long packed = 2L * ((4 * 24 + 2 * 40) * 6 + 24 * 10);
+        assertThat(Files.size(ternaryFile)).isBetween(Files.size(floatFile) - floats + packed, Files.size(floatFile) - floats + packed + 14 * 128);
+    }
+
     @Test
     void theTokenizerTravelsInLlamaCppsSpelling() {
         Tokenizer t = Tokenizer.of(TokenizerTest.TOKENS, TokenizerTest.SCORES);
@@ -108,15 +135,15 @@ class GgufLowBitTest {
         Files.write(file, Arrays.copyOf(good, good.length - 100));
         assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("m.gguf")
                 .hasMessageContaining("truncated");
-        // a trit of 2 in the I8 tensor of blk.0.attn_q
+        // a 2-bit field of 3 in the packed trits of blk.0.attn_q
         byte[] bad = good.clone();
         String text = new String(good, StandardCharsets.ISO_8859_1);
         assertThat(text).contains("blk.0.attn_q.scale");
         int dataStart = dataStart(good);
-        bad[dataStart + 37 * 24 * 4 + 24 * 4 + 5] = 2; // past token_embd (F32, 37 x 24) and blk.0.attn_norm (24 F32)
+        bad[dataStart + 37 * 24 * 4 + 24 * 4 + 5] = (byte) 0xff; // past token_embd (F32, 37 x 24) and blk.0.attn_norm (24 F32)
         Files.write(file, bad);
         assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("m.gguf")
-                .hasMessageContaining("tensor blk.0.attn_q: ").hasMessageContaining("is 2, not -1, 0 or +1");
+                .hasMessageContaining("tensor blk.0.attn_q.weight holds a 2-bit field of 3");
         Files.write(file, good);
         assertThat(logits(Gguf.read(file))).isDeepEqualTo(logits(m));
     }
