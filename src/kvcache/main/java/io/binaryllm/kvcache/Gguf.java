@@ -77,7 +77,18 @@ public final class Gguf {
      * back a model whose logits are the same bits.
      */
     public static void write(Path target, boolean overwrite, LlamaModel model, Tokenizer tokenizer) {
-        GgufOutput.write(target, overwrite, model, tokenizer);
+        write(target, overwrite, model, tokenizer, TernaryFormat.TQ2_0);
+    }
+
+    /**
+     * {@link #write(Path, boolean, LlamaModel, Tokenizer)} with ternary rows of whole blocks in {@code blocks}:
+     * TQ2_0 (2.0625 bits a weight, what the kernels multiply as it lies) or TQ1_0 (1.6875 bits; read back into TQ2_0).
+     */
+    public static void write(Path target, boolean overwrite, LlamaModel model, Tokenizer tokenizer, TernaryFormat blocks) {
+        if (blocks == null) {
+            throw new BadArgumentException("blocks", "a block format, TQ2_0 or TQ1_0, got null");
+        }
+        GgufOutput.write(target, overwrite, model, tokenizer, blocks);
     }
 
     /**
@@ -362,15 +373,19 @@ public final class Gguf {
         }
 
         /**
-         * A ternary projection {@code <name>.weight}: TQ2_0 blocks, one scale a row (as this project writes them), or I8
+         * A ternary projection {@code <name>.weight}: TQ2_0 or TQ1_0 blocks, one scale a row (as this project writes them), or I8
          * trits packed four a byte (GgufOutput.packTrits) with an F32 {@code <name>.scale} (one, or one a row).
          */
         Linear.Ternary ternaryProjection(String name, int rows, int cols) {
             TensorInfo w = tensor(file, infos, name + ".weight");
             try {
-                if (w.type() == TQ2_0) {
-                    byte[] blocks = bytes(w, new long[]{cols, rows}, TQ2_0, (long) rows * (cols / TernaryFormat.BLOCK) * TernaryFormat.TQ2_0.blockBytes());
-                    return new Linear.Ternary(null, new PackedTernary(TernaryFormat.TQ2_0, rows, cols, blocks), LowBitKernels.java());
+                if (w.type() == TQ2_0 || w.type() == TQ1_0) {
+                    TernaryFormat f = ternary(w.type());
+                    byte[] blocks = bytes(w, new long[]{cols, rows}, w.type(), (long) rows * (cols / TernaryFormat.BLOCK) * f.blockBytes());
+                    PackedTernary packed = new PackedTernary(f, rows, cols, blocks);
+                    // TQ1_0 is a file format: the kernels multiply TQ2_0 as it lies, so it is repacked (same trits and scales)
+                    return new Linear.Ternary(null, f == TernaryFormat.TQ2_0 ? packed : PackedTernary.of(packed.unpack(), TernaryFormat.TQ2_0),
+                            LowBitKernels.java());
                 }
                 byte[] trits = GgufOutput.unpackTrits(bytes(w, new long[]{(cols + 3) / 4, rows}, GgufOutput.I8, (long) rows * ((cols + 3) / 4)),
                         rows, cols);

@@ -6,6 +6,8 @@ import io.binaryllm.kvcache.BitLinearPlan.Projection;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.lowbit.BinaryMatrix;
+import io.binaryllm.lowbit.PackedTernary;
+import io.binaryllm.lowbit.TernaryFormat;
 import io.binaryllm.lowbit.TernaryMatrix;
 
 import java.io.ByteArrayOutputStream;
@@ -19,7 +21,7 @@ import java.util.List;
 /**
  * Writes a model as a GGUF version 3 file ({@link Gguf#write}): llama.cpp's {@code llama} metadata and tensor names,
  * norms and float matrices in F32, and each low-bit projection as the model multiplies it: ternary rows of whole
- * 256-weight blocks in TQ2_0 (llama.cpp's own type, the row's scale in every block), other ternary projections as
+ * 256-weight blocks in TQ2_0 or TQ1_0 (llama.cpp's own types, the row's scale in every block), other ternary projections as
  * 2-bit fields in I8 bytes ({@link #packTrits}: 2 bits a weight) beside an F32 {@code <name>.scale}, binary ones as their LSB-first words in I64 beside an F16
  * {@code <name>.scale} (rows, groups). {@code binaryllm.layers} records the plan; a file without custom tensors (float,
  * or ternary in TQ2_0 only) is a plain llama GGUF for llama.cpp too.
@@ -27,6 +29,7 @@ import java.util.List;
 final class GgufOutput {
     static final int F32 = 0;
     static final int F16 = 1;
+    static final int TQ1_0 = 34;
     static final int TQ2_0 = 35;
     static final int I8 = 24;
     static final int I64 = 27;
@@ -38,7 +41,7 @@ final class GgufOutput {
     private record Tensor(String name, long[] dims, int type, byte[] bytes) {
     }
 
-    static void write(Path target, boolean overwrite, LlamaModel m, Tokenizer tokenizer) {
+    static void write(Path target, boolean overwrite, LlamaModel m, Tokenizer tokenizer, TernaryFormat blocks) {
         LlamaConfig c = m.config();
         if (tokenizer != null && tokenizer.vocab() != c.vocab()) {
             throw new BadArgumentException("tokenizer", "a tokenizer of " + tokenizer.vocab() + " tokens for a model of " + c.vocab());
@@ -52,11 +55,11 @@ final class GgufOutput {
             String p = "blk." + l + ".";
             tensors.add(floats(p + "attn_norm.weight", w.rmsAtt(), l * d, 1, d));
             for (Projection proj : List.of(Projection.Q, Projection.K, Projection.V, Projection.O)) {
-                projection(tensors, p + LowBitLayers.ggufName(proj), m.linear(proj, l));
+                projection(tensors, p + LowBitLayers.ggufName(proj), m.linear(proj, l), blocks);
             }
             tensors.add(floats(p + "ffn_norm.weight", w.rmsFfn(), l * d, 1, d));
             for (Projection proj : List.of(Projection.GATE, Projection.DOWN, Projection.UP)) {
-                projection(tensors, p + LowBitLayers.ggufName(proj), m.linear(proj, l));
+                projection(tensors, p + LowBitLayers.ggufName(proj), m.linear(proj, l), blocks);
             }
         }
         tensors.add(floats("output_norm.weight", w.rmsFinal(), 0, 1, d));
@@ -108,14 +111,16 @@ final class GgufOutput {
         }
     }
 
-    /** One projection's tensors, as it multiplies. */
-    private static void projection(List<Tensor> out, String name, Linear linear) {
+    /** One projection's tensors, as it multiplies; ternary rows of whole blocks in {@code blocks}' layout. */
+    private static void projection(List<Tensor> out, String name, Linear linear, TernaryFormat blocks) {
         int rows = linear.rows();
         int cols = linear.cols();
         long[] dims = {cols, rows};
         switch (linear) {
             case Linear.Float32 f -> out.add(floats(name + ".weight", f.w(), f.offset(), rows, cols));
-            case Linear.Ternary t when t.packed() != null -> out.add(new Tensor(name + ".weight", dims, TQ2_0, t.packed().data()));
+            case Linear.Ternary t when t.packed() != null -> out.add(blocks == TernaryFormat.TQ2_0
+                    ? new Tensor(name + ".weight", dims, TQ2_0, t.packed().data())
+                    : new Tensor(name + ".weight", dims, TQ1_0, PackedTernary.of(t.packed().unpack(), TernaryFormat.TQ1_0).data()));
             case Linear.Ternary t -> {
                 TernaryMatrix m = t.unpacked();
                 out.add(new Tensor(name + ".weight", new long[]{(cols + 3) / 4, rows}, I8, packTrits(m.trits(), rows, cols)));

@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadInputException;
 import io.binaryllm.lowbit.LowBitKernels;
+import io.binaryllm.lowbit.TernaryFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +73,20 @@ class GgufLowBitTest {
         // read without the plan (as llama.cpp would see it), the TQ2_0 tensors dequantize to the same weights
         LlamaModel read = Gguf.read(file);
         assertThat(read.weights().w2()).isEqualTo(dequantized(m).weights().w2());
+    }
+
+    /** TQ1_0 on file (1.69 bits a weight) reads back to the same trits and scales, the same logit bits. */
+    @Test
+    void tq1BlocksComeBackAsTheSameModel() throws IOException {
+        LlamaModel m = RandomLlama.model(BLOCKS, 6).lowBit(BitLinearPlan.parse("mlp=ternary,q=ternary"), LowBitKernels.java());
+        Path tq1 = dir.resolve("tq1.gguf");
+        Path tq2 = dir.resolve("tq2b.gguf");
+        Gguf.write(tq1, false, m, null, TernaryFormat.TQ1_0);
+        Gguf.write(tq2, false, m, null);
+        assertThat(logits(Gguf.read(tq1))).isDeepEqualTo(logits(m));
+        // 4 ternary matrices a layer: 256 x 256 and 3 of 512 x 256, at 54 bytes a block instead of 66
+        long blocks = 2L * (256 * 256 + 3 * 512 * 256) / 256;
+        assertThat(Files.size(tq2) - Files.size(tq1)).isEqualTo(blocks * (66 - 54));
     }
 
     /** The model's float view (its projections dequantized), as a file read back has it. */
