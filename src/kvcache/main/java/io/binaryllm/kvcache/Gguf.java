@@ -30,8 +30,9 @@ import java.util.Map;
 /**
  * GGUF files (versions 2 and 3) of the {@code llama} architecture: the shape from the {@code llama.*} metadata, the
  * tensors by llama.cpp's names ({@code token_embd}, {@code blk.N.attn_q}, ..., {@code output}; no {@code output}
- * means the classifier is the embedding table) in F32, F16, Q8_0, TQ1_0 or TQ2_0, dequantized to float exactly (an F16
+ * means the classifier is the embedding table) in F32, F16, Q8_0, Q6_K, TQ1_0 or TQ2_0, dequantized to float exactly (an F16
  * value, a Q8_0 block's F16 scale times its int8, a ternary block's F16 scale times its trit are exact in float32;
+ * Q6_K's three factors are rounded as llama.cpp rounds them;
  * the ternary layouts are {@link io.binaryllm.lowbit.TernaryFormat}'s). Q and K are taken as llama.cpp stores them for its
  * {@code llama} architecture: rotary pairs of adjacent dimensions, as llama2.c. Anything else (another architecture,
  * tensor type, shape, a truncated or inconsistent file) is refused naming the file and the key or tensor.
@@ -41,8 +42,42 @@ public final class Gguf {
     private static final int F32 = 0;
     private static final int F16 = 1;
     private static final int Q8_0 = 8;
+    private static final int Q6_K = 14;
+    /** block_q6_K: 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 int8 sub-scales, an F16 scale; 256 weights. */
+    private static final int Q6_K_BYTES = 210;
     private static final int TQ1_0 = 34;
     private static final int TQ2_0 = 35;
+
+    /**
+     * One Q6_K block's 256 weights into {@code out[at...]}, as ggml-quants.c's dequantize_row_q6_K computes them: a
+     * 6-bit value less 32 (low nibble in {@code ql}, high pair in {@code qh}) times its 16-weight sub-scale times the
+     * block's F16 scale, {@code (d * sc) * q} in float. False when the scale is not finite.
+     */
+    static boolean q6k(byte[] b, float[] out, int at) {
+        float d = Float.float16ToFloat((short) ((b[208] & 0xff) | (b[209] & 0xff) << 8));
+        if (!Float.isFinite(d)) {
+            return false;
+        }
+        for (int half = 0; half < 2; half++) {
+            int ql = half * 64;
+            int qh = 128 + half * 32;
+            int sc = 192 + half * 8;
+            int y = at + half * 128;
+            for (int l = 0; l < 32; l++) {
+                int is = l / 16;
+                int h = b[qh + l] & 0xff;
+                int q1 = ((b[ql + l] & 0xf) | ((h & 3) << 4)) - 32;
+                int q2 = ((b[ql + l + 32] & 0xf) | (((h >> 2) & 3) << 4)) - 32;
+                int q3 = (((b[ql + l] & 0xff) >> 4) | (((h >> 4) & 3) << 4)) - 32;
+                int q4 = (((b[ql + l + 32] & 0xff) >> 4) | (((h >> 6) & 3) << 4)) - 32;
+                out[y + l] = d * b[sc + is] * q1;
+                out[y + l + 32] = d * b[sc + is + 2] * q2;
+                out[y + l + 64] = d * b[sc + is + 4] * q3;
+                out[y + l + 96] = d * b[sc + is + 6] * q4;
+            }
+        }
+        return true;
+    }
 
     private static TernaryFormat ternary(int type) {
         return type == TQ1_0 ? TernaryFormat.TQ1_0 : TernaryFormat.TQ2_0;
@@ -490,8 +525,14 @@ public final class Gguf {
                     }
                     yield n / TernaryFormat.BLOCK * ternary(t.type()).blockBytes();
                 }
+                case Q6_K -> {
+                    if (t.dims()[0] % 256 != 0) {
+                        throw BadInputException.in(file, "tensor " + name + ": Q6_K rows are blocks of 256, a row here has " + t.dims()[0]);
+                    }
+                    yield n / 256 * Q6_K_BYTES;
+                }
                 default -> throw BadInputException.in(file, "tensor " + name + " has type " + t.type()
-                        + "; F32 (0), F16 (1), Q8_0 (8), TQ1_0 (34) and TQ2_0 (35) are read");
+                        + "; F32 (0), F16 (1), Q8_0 (8), Q6_K (14), TQ1_0 (34) and TQ2_0 (35) are read");
             };
             long start = base + t.offset();
             if (t.offset() < 0 || start + bytes > data.byteSize()) {
@@ -499,6 +540,10 @@ public final class Gguf {
             }
             if (t.type() == TQ1_0 || t.type() == TQ2_0) {
                 readTernary(name, ternary(t.type()), start, n, out, at);
+                return;
+            }
+            if (t.type() == Q6_K) {
+                readQ6K(name, start, n, out, at);
                 return;
             }
             for (long i = 0; i < n; i++) {
@@ -515,6 +560,21 @@ public final class Gguf {
                     throw BadInputException.in(file, "tensor " + name + " element " + i + " is " + v);
                 }
                 out[at + (int) i] = v;
+            }
+        }
+
+        /**
+         * {@code n} weights of Q6_K blocks at {@code start}, as ggml-quants.c's dequantize_row_q6_K computes them: each
+         * a 6-bit value less 32 (low nibble in ql, high pair in qh) times its 16-weight sub-scale times the block's F16
+         * scale, {@code (d * sc) * q} in float.
+         */
+        private void readQ6K(String name, long start, long n, float[] out, int at) {
+            byte[] b = new byte[Q6_K_BYTES];
+            for (long blk = 0; blk < n / 256; blk++) {
+                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start + blk * Q6_K_BYTES, b, 0, Q6_K_BYTES);
+                if (!q6k(b, out, at + (int) (blk * 256))) {
+                    throw BadInputException.in(file, "tensor " + name + " block " + blk + " has a scale that is not finite");
+                }
             }
         }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,5 +110,40 @@ class GgufTest {
         Path none = dir.resolve("none.gguf");
         GgufWriter.write(none, RandomLlama.model(c, 34), GgufWriter.F32);
         assertThatThrownBy(() -> Gguf.readTokenizer(none)).hasMessageContaining("tokenizer.ggml.model: missing");
+    }
+
+    /**
+     * Q6_K (llama-quantize's type for the token embedding of TQ1_0 and TQ2_0 files): a block of chosen bits against
+     * the weights written out by hand from block_q6_K's layout: weight i of the block's half h (128 weights) at
+     * position 32 j + l takes its low nibble from ql[64 h + l + 32 (j % 2)] (high nibble when j >= 2), its high pair
+     * from bits 2 j of qh[32 h + l], its sub-scale from scales[8 h + l / 16 + 2 j].
+     */
+    @Test
+    void q6kBlocksDequantizeAsGgmlDoes() {
+        byte[] b = new byte[210];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 208; i++) {
+            b[i] = (byte) r.nextInt(256);
+        }
+        short d = Float.floatToFloat16(0.0123f);
+        b[208] = (byte) d;
+        b[209] = (byte) (d >> 8);
+        float[] out = new float[256];
+        assertThat(Gguf.q6k(b, out, 0)).isTrue();
+        for (int h = 0; h < 2; h++) {
+            for (int j = 0; j < 4; j++) {
+                for (int l = 0; l < 32; l++) {
+                    int low = b[64 * h + l + 32 * (j % 2)] & 0xff;
+                    int nibble = j >= 2 ? low >> 4 : low & 0xf;
+                    int high = (b[128 + 32 * h + l] & 0xff) >> (2 * j) & 3;
+                    int q = (nibble | high << 4) - 32;
+                    float scale = Float.float16ToFloat(d) * b[192 + 8 * h + l / 16 + 2 * j];
+                    assertThat(out[128 * h + 32 * j + l]).as("h=%d j=%d l=%d", h, j, l).isEqualTo(scale * q);
+                }
+            }
+        }
+        b[209] = (byte) 0x7c; // an F16 infinity or NaN
+        b[208] = 0;
+        assertThat(Gguf.q6k(b, out, 0)).isFalse();
     }
 }
