@@ -30,8 +30,8 @@ import java.util.Map;
 /**
  * GGUF files (versions 2 and 3) of the {@code llama} architecture: the shape from the {@code llama.*} metadata, the
  * tensors by llama.cpp's names ({@code token_embd}, {@code blk.N.attn_q}, ..., {@code output}; no {@code output}
- * means the classifier is the embedding table) in F32, F16, Q8_0, Q6_K, TQ1_0 or TQ2_0, dequantized to float exactly (an F16
- * value, a Q8_0 block's F16 scale times its int8, a ternary block's F16 scale times its trit are exact in float32;
+ * means the classifier is the embedding table) in F32, F16, Q4_0, Q8_0, Q6_K, TQ1_0 or TQ2_0 (what llama-quantize writes for
+ * the ternary types), dequantized to float exactly (an F16 value, a Q4_0 or Q8_0 block's F16 scale times its integer, a ternary block's F16 scale times its trit are exact in float32;
  * Q6_K's three factors are rounded as llama.cpp rounds them;
  * the ternary layouts are {@link io.binaryllm.lowbit.TernaryFormat}'s). Q and K are taken as llama.cpp stores them for its
  * {@code llama} architecture: rotary pairs of adjacent dimensions, as llama2.c. Anything else (another architecture,
@@ -41,6 +41,7 @@ public final class Gguf {
     private static final int MAGIC = 0x46554747; // "GGUF" little-endian
     private static final int F32 = 0;
     private static final int F16 = 1;
+    private static final int Q4_0 = 2;
     private static final int Q8_0 = 8;
     private static final int Q6_K = 14;
     /** block_q6_K: 128 bytes of low nibbles, 64 of high 2-bit pairs, 16 int8 sub-scales, an F16 scale; 256 weights. */
@@ -525,6 +526,12 @@ public final class Gguf {
                     }
                     yield n / TernaryFormat.BLOCK * ternary(t.type()).blockBytes();
                 }
+                case Q4_0 -> {
+                    if (t.dims()[0] % 32 != 0) {
+                        throw BadInputException.in(file, "tensor " + name + ": Q4_0 rows are blocks of 32, a row here has " + t.dims()[0]);
+                    }
+                    yield n / 32 * 18;
+                }
                 case Q6_K -> {
                     if (t.dims()[0] % 256 != 0) {
                         throw BadInputException.in(file, "tensor " + name + ": Q6_K rows are blocks of 256, a row here has " + t.dims()[0]);
@@ -532,7 +539,7 @@ public final class Gguf {
                     yield n / 256 * Q6_K_BYTES;
                 }
                 default -> throw BadInputException.in(file, "tensor " + name + " has type " + t.type()
-                        + "; F32 (0), F16 (1), Q8_0 (8), Q6_K (14), TQ1_0 (34) and TQ2_0 (35) are read");
+                        + "; F32 (0), F16 (1), Q4_0 (2), Q8_0 (8), Q6_K (14), TQ1_0 (34) and TQ2_0 (35) are read");
             };
             long start = base + t.offset();
             if (t.offset() < 0 || start + bytes > data.byteSize()) {
@@ -550,6 +557,12 @@ public final class Gguf {
                 float v = switch (t.type()) {
                     case F32 -> data.get(F32L, start + i * 4);
                     case F16 -> Float.float16ToFloat(data.get(I16, start + i * 2));
+                    case Q4_0 -> { // block_q4_0: an F16 scale, then 16 bytes: weight j in the low nibble of byte j, j + 16 in the high
+                        long block = start + i / 32 * 18;
+                        int j = (int) (i % 32);
+                        int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + j % 16) & 0xff;
+                        yield ((j < 16 ? packed & 0xf : packed >> 4) - 8) * Float.float16ToFloat(data.get(I16, block));
+                    }
                     default -> {
                         long block = start + i / Q8_BLOCK * 34;
                         float scale = Float.float16ToFloat(data.get(I16, block));

@@ -24,10 +24,10 @@ class GgufTest {
     private static final int[] TOKENS = {1, 7, 7, 39, 0, 12, 5, 3};
 
     @Test
-    void f32F16AndQ8_0FilesGiveTheLlama2cModelsLogits() throws Exception {
+    void f32F16Q4_0AndQ8_0FilesGiveTheLlama2cModelsLogits() throws Exception {
         for (LlamaConfig c : new LlamaConfig[]{STORED, SHARED}) {
             LlamaModel m = RandomLlama.model(c, 31);
-            for (int type : new int[]{GgufWriter.F32, GgufWriter.F16, GgufWriter.Q8_0}) {
+            for (int type : new int[]{GgufWriter.F32, GgufWriter.F16, GgufWriter.Q4_0, GgufWriter.Q8_0}) {
                 Path gguf = dir.resolve("m-" + c.sharedClassifier() + "-" + type + ".gguf");
                 Path bin = dir.resolve("m-" + c.sharedClassifier() + "-" + type + ".bin");
                 GgufWriter.write(gguf, m, type);

@@ -20,6 +20,7 @@ import java.util.List;
 final class GgufWriter {
     static final int F32 = 0;
     static final int F16 = 1;
+    static final int Q4_0 = 2;
     static final int Q8_0 = 8;
     static final int TQ1_0 = 34;
     static final int TQ2_0 = 35;
@@ -40,6 +41,14 @@ final class GgufWriter {
                 float d = Float.float16ToFloat(Float.floatToFloat16(amax(x, b)));
                 for (int i = 0; i < TernaryFormat.BLOCK; i++) {
                     out[b + i] = t[i] * d;
+                }
+            }
+        } else if (type == Q4_0) {
+            for (int b = 0; b < out.length; b += 32) {
+                float d = Float.float16ToFloat(Float.floatToFloat16(q4Scale(x, b)));
+                byte[] q = q4(x, b);
+                for (int i = 0; i < 32; i++) {
+                    out[b + i] = (q[i] - 8) * d;
                 }
             }
         } else if (type == Q8_0) {
@@ -75,6 +84,30 @@ final class GgufWriter {
             amax = Math.max(amax, Math.abs(x[i]));
         }
         return amax;
+    }
+
+    /** llama.cpp's quantize_row_q4_0_ref: d = (the value of largest magnitude, signed) / -8. */
+    private static float q4Scale(float[] x, int from) {
+        float amax = 0;
+        float max = 0;
+        for (int i = from; i < from + 32; i++) {
+            if (amax < Math.abs(x[i])) {
+                amax = Math.abs(x[i]);
+                max = x[i];
+            }
+        }
+        return max / -8;
+    }
+
+    /** Its 4-bit values: min(15, (int8) (x * (1 / d) + 8.5f)), as llama.cpp computes them from the float d. */
+    private static byte[] q4(float[] x, int from) {
+        float d = q4Scale(x, from);
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        byte[] q = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            q[i] = (byte) Math.min(15, (byte) (x[from + i] * id + 8.5f));
+        }
+        return q;
     }
 
     private static byte quant(float v, float scale) {
@@ -213,6 +246,15 @@ final class GgufWriter {
             b = le(2 * n);
             for (int i = 0; i < n; i++) {
                 b.putShort(Float.floatToFloat16(a[at + i]));
+            }
+        } else if (type == Q4_0) {
+            b = le(n / 32 * 18);
+            for (int blk = 0; blk < n; blk += 32) {
+                byte[] q = q4(a, at + blk);
+                b.putShort(Float.floatToFloat16(q4Scale(a, at + blk)));
+                for (int j = 0; j < 16; j++) {
+                    b.put((byte) (q[j] | q[j + 16] << 4));
+                }
             }
         } else if (type == TQ1_0 || type == TQ2_0) {
             TernaryFormat format = type == TQ1_0 ? TernaryFormat.TQ1_0 : TernaryFormat.TQ2_0;
