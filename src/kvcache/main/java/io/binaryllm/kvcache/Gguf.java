@@ -188,8 +188,15 @@ public final class Gguf {
             return new String(b, StandardCharsets.UTF_8);
         }
 
+        /** Arrays of arrays nested deeper than this are refused: llama.cpp's files nest none. */
+        static final int MAX_NESTING = 8;
+
         /** A metadata value of {@code type}: numbers, booleans and strings as Java values, arrays as lists (strings' only counted). */
         Object value(int type, String key) {
+            return value(type, key, 0);
+        }
+
+        private Object value(int type, String key, int depth) {
             return switch (type) {
                 case 0, 1 -> { need(1, key); byte v = data.get(ValueLayout.JAVA_BYTE, at); at += 1; yield type == 0 ? (long) (v & 0xff) : (long) v; }
                 case 2, 3 -> { need(2, key); short v = data.get(I16, at); at += 2; yield type == 2 ? (long) (v & 0xffff) : (long) v; }
@@ -199,6 +206,9 @@ public final class Gguf {
                 case 7 -> { need(1, key); byte v = data.get(ValueLayout.JAVA_BYTE, at); at += 1; yield v != 0; }
                 case 8 -> string(key);
                 case 9 -> {
+                    if (depth >= MAX_NESTING) {
+                        throw BadInputException.in(file, key + ": arrays nested more than " + MAX_NESTING + " deep");
+                    }
                     int elementType = u32(key);
                     long count = u64(key);
                     if (count < 0 || count > 1L << 28) {
@@ -206,7 +216,7 @@ public final class Gguf {
                     }
                     Object[] items = new Object[(int) count];
                     for (int i = 0; i < count; i++) {
-                        items[i] = value(elementType, key);
+                        items[i] = value(elementType, key, depth + 1);
                     }
                     yield Arrays.asList(items);
                 }
@@ -251,11 +261,16 @@ public final class Gguf {
                 throw BadInputException.in(file, "tensor " + name + ": " + nDims + " dimensions");
             }
             long[] dims = new long[nDims];
+            long elements = 1;
             for (int d = 0; d < nDims; d++) {
                 dims[d] = c.u64(name);
                 if (dims[d] < 1) {
-                    throw BadInputException.in(file, "tensor " + name + ": dimension " + dims[d]);
+                    throw BadInputException.in(file, "tensor " + name + ": dimension " + Long.toUnsignedString(dims[d]));
                 }
+                if (elements > (1L << 48) / dims[d]) {
+                    throw BadInputException.in(file, "tensor " + name + ": dimensions " + Arrays.toString(dims) + " hold more than 2^48 elements");
+                }
+                elements *= dims[d];
             }
             int type = c.u32(name);
             long offset = c.u64(name);
@@ -281,15 +296,15 @@ public final class Gguf {
                     + "; only llama models are read");
         }
         TensorInfo embd = tensor(file, infos, "token_embd.weight");
-        int dim = Math.toIntExact(number(file, meta, "llama.embedding_length", null));
-        int vocab = Math.toIntExact(embd.dims().length == 2 ? embd.dims()[1] : -1);
-        int heads = Math.toIntExact(number(file, meta, "llama.attention.head_count", null));
+        int dim = count(file, "llama.embedding_length", number(file, meta, "llama.embedding_length", null));
+        int vocab = count(file, "tensor token_embd.weight's rows", embd.dims().length == 2 ? embd.dims()[1] : -1);
+        int heads = count(file, "llama.attention.head_count", number(file, meta, "llama.attention.head_count", null));
         LlamaConfig config;
         try {
-            config = new LlamaConfig(dim, Math.toIntExact(number(file, meta, "llama.feed_forward_length", null)),
-                    Math.toIntExact(number(file, meta, "llama.block_count", null)), heads,
-                    Math.toIntExact(number(file, meta, "llama.attention.head_count_kv", (long) heads)), vocab,
-                    Math.toIntExact(number(file, meta, "llama.context_length", null)), !infos.containsKey("output.weight"),
+            config = new LlamaConfig(dim, count(file, "llama.feed_forward_length", number(file, meta, "llama.feed_forward_length", null)),
+                    count(file, "llama.block_count", number(file, meta, "llama.block_count", null)), heads,
+                    count(file, "llama.attention.head_count_kv", number(file, meta, "llama.attention.head_count_kv", (long) heads)), vocab,
+                    count(file, "llama.context_length", number(file, meta, "llama.context_length", null)), !infos.containsKey("output.weight"),
                     (float) real(file, meta, "llama.attention.layer_norm_rms_epsilon", LlamaConfig.LLAMA2C_EPS),
                     real(file, meta, "llama.rope.freq_base", LlamaConfig.LLAMA2C_THETA));
         } catch (BadArgumentException e) {
@@ -348,6 +363,15 @@ public final class Gguf {
         float[][] f = floats;
         return LlamaModel.withLayers(config, new LlamaModel.Weights(embedding, rmsAtt, f[0], f[1], f[2], f[3], rmsFfn, f[4], f[6], f[5],
                 rmsFinal, classifier), plan, linears);
+    }
+
+    /** A size from the header as an int, refused naming {@code what} when it is beyond one (a Java array's index). */
+    private static int count(Path file, String what, long value) {
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw BadInputException.in(file, what + ": " + Long.toUnsignedString(value) + " is beyond what this reader takes (at most "
+                    + Integer.MAX_VALUE + ")");
+        }
+        return (int) value;
     }
 
     private static TensorInfo tensor(Path file, Map<String, TensorInfo> infos, String name) {
@@ -493,7 +517,7 @@ public final class Gguf {
                         + "; the plan in binaryllm.layers needs type " + type + " and " + Arrays.toString(dims));
             }
             long start = base + t.offset();
-            if (t.offset() < 0 || bytes > Integer.MAX_VALUE - 8 || start + bytes > data.byteSize()) {
+            if (t.offset() < 0 || bytes > Integer.MAX_VALUE - 8 || t.offset() > data.byteSize() - base || bytes > data.byteSize() - start) {
                 throw BadInputException.in(file, "tensor " + t.name() + " runs past the end of the file (truncated?)");
             }
             byte[] out = new byte[(int) bytes];
@@ -542,7 +566,7 @@ public final class Gguf {
                         + "; F32 (0), F16 (1), Q4_0 (2), Q8_0 (8), Q6_K (14), TQ1_0 (34) and TQ2_0 (35) are read");
             };
             long start = base + t.offset();
-            if (t.offset() < 0 || start + bytes > data.byteSize()) {
+            if (t.offset() < 0 || t.offset() > data.byteSize() - base || bytes > data.byteSize() - start) {
                 throw BadInputException.in(file, "tensor " + name + " runs past the end of the file (truncated?)");
             }
             if (t.type() == TQ1_0 || t.type() == TQ2_0) {

@@ -4,6 +4,10 @@ import io.binaryllm.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -145,5 +149,70 @@ class GgufTest {
         b[209] = (byte) 0x7c; // an F16 infinity or NaN
         b[208] = 0;
         assertThat(Gguf.q6k(b, out, 0)).isFalse();
+    }
+
+    /** Where {@code text} first occurs in {@code bytes}, and the offset just past it. */
+    private static int after(byte[] bytes, String text) {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + t.length <= bytes.length; i++) {
+            for (int j = 0; j < t.length; j++) {
+                if (bytes[i + j] != t[j]) {
+                    continue outer;
+                }
+            }
+            return i + t.length;
+        }
+        throw new AssertionError(text + " not in the file");
+    }
+
+    /**
+     * Headers that drive sizes and offsets beyond reason are one BadInputException naming the field or tensor, never an
+     * ArithmeticException, an IndexOutOfBoundsException or a StackOverflowError.
+     */
+    @Test
+    void hostileHeadersAreRefusedNamingTheFieldOrTensor() throws Exception {
+        Path good = dir.resolve("good.gguf");
+        GgufWriter.write(good, RandomLlama.model(STORED, 2), GgufWriter.F32);
+        byte[] bytes = Files.readAllBytes(good);
+        ByteBuffer le;
+
+        byte[] huge = bytes.clone(); // llama.embedding_length: type u32 (4 bytes), then its value
+        le = ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN);
+        le.putInt(after(huge, "llama.embedding_length") + 4, -1);
+        assertThat(refusal(huge)).contains("llama.embedding_length: 4294967295 is beyond what this reader takes");
+
+        byte[] offset = bytes.clone(); // token_embd.weight's entry: dims count, 2 dims, type, then its offset
+        le = ByteBuffer.wrap(offset).order(ByteOrder.LITTLE_ENDIAN);
+        le.putLong(after(offset, "token_embd.weight") + 4 + 16 + 4, Long.MAX_VALUE - 100);
+        assertThat(refusal(offset)).contains("tensor token_embd.weight runs past the end of the file");
+
+        byte[] dims = bytes.clone();
+        le = ByteBuffer.wrap(dims).order(ByteOrder.LITTLE_ENDIAN);
+        le.putLong(after(dims, "token_embd.weight") + 4, 1L << 33).putLong(after(dims, "token_embd.weight") + 12, 1L << 33);
+        assertThat(refusal(dims)).contains("tensor token_embd.weight: dimensions [8589934592, 8589934592] hold more than 2^48 elements");
+
+        // one metadata entry: an array of arrays of arrays ..., 200,000 deep
+        ByteArrayOutputStream nested = new ByteArrayOutputStream();
+        ByteBuffer head = ByteBuffer.allocate(4 + 4 + 8 + 8 + 8 + 1 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        head.putInt(0x46554747).putInt(3).putLong(0).putLong(1).putLong(1).put((byte) 'x').putInt(9);
+        nested.write(head.array());
+        ByteBuffer level = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(9).putLong(1);
+        for (int i = 0; i < 200_000; i++) {
+            nested.write(level.array());
+        }
+        assertThat(refusal(nested.toByteArray())).contains("x: arrays nested more than 8 deep");
+    }
+
+    private String refusal(byte[] file) throws Exception {
+        Path f = dir.resolve("hostile.gguf");
+        Files.write(f, file);
+        try {
+            Gguf.read(f);
+        } catch (BadInputException e) {
+            assertThat(e.getMessage()).startsWith(f.toString());
+            return e.getMessage();
+        }
+        throw new AssertionError("read without a refusal");
     }
 }
