@@ -8,6 +8,7 @@ import io.binaryllm.BadInputException;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.io.AtomicOutput;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.StagedDirectory;
 import io.binaryllm.kvcache.BitLinearPlan;
 import io.binaryllm.kvcache.Gguf;
@@ -50,6 +51,8 @@ import java.util.concurrent.Callable;
                 "perplexity.png and attention_mass.png."})
 final class KvEvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The longest --text read: its tokens are held in memory, and a novel is a megabyte. */
+    static final long MAX_TEXT_BYTES = 256L << 20;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = "llama2.c checkpoint or GGUF file.")
     Path model;
@@ -150,6 +153,12 @@ final class KvEvalCommand implements Callable<Integer> {
                 throw new BadArgumentException("layers", e.getMessage());
             }
         }
+        if (text != null) { // before the model loads: a wrong text is found in a moment, not after a large model's read
+            FileKinds.requireRegularFile(text, MAX_TEXT_BYTES, "a --text");
+        }
+        if (tokenizer != null) {
+            FileKinds.requireRegularFile(tokenizer);
+        }
         LlamaModel m = LlamaModel.load(model);
         if (plan != null) {
             LowBitKernels kernels = SearchBackends.lowBitKernels(backend);
@@ -234,6 +243,9 @@ final class KvEvalCommand implements Callable<Integer> {
 
     /** Whether {@code file} starts with GGUF's magic. */
     private static boolean isGguf(Path file) {
+        if (FileKinds.describe(file) != null) {
+            return false; // not a regular file: opening a FIFO would block; the reader that opens it refuses it
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(4), "GGUF".getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {

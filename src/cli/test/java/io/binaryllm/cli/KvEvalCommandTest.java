@@ -8,6 +8,7 @@ import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Tokenizer;
 import io.binaryllm.testing.Backends;
+import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** kv-eval end to end on a small seeded model. */
 class KvEvalCommandTest {
@@ -193,6 +196,37 @@ class KvEvalCommandTest {
         assertThat(plain.get("model").has("layers")).isFalse();
         assertThat(plain.get("rows").get(0).get("perplexity").asDouble())
                 .isNotEqualTo(metrics.getFirst().get("rows").get(0).get("perplexity").asDouble());
+    }
+
+    /**
+     * Special files as the model, the tokenizer or the text are refused in one line naming them (a FIFO used to block
+     * the run for ever, /dev/zero to fill the heap), and a missing text says so.
+     */
+    @Test
+    void specialFilesAreRefusedNamingThem() throws Exception {
+        Path m = model();
+        Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
+        Path text = Files.writeString(dir.resolve("t.txt"), "some text");
+        Path tok = dir.resolve("tok.bin");
+        Files.write(tok, new byte[]{8, 0, 0, 0});
+        Path out = dir.resolve("runs");
+        Object[][] cases = {
+                {"kv-eval", "--model", fifo, "--output", out},
+                {"kv-eval", "--model", m, "--text", text, "--tokenizer", fifo, "--output", out},
+                {"kv-eval", "--model", m, "--text", fifo, "--tokenizer", tok, "--output", out},
+                {"kv-eval", "--model", m, "--text", Path.of("/dev/zero"), "--tokenizer", tok, "--output", out},
+                {"kv-eval", "--model", m, "--text", dir.resolve("missing.txt"), "--tokenizer", tok, "--output", out},
+        };
+        String[] expected = {"pipe: is a FIFO (named pipe), not a regular file", "pipe: is a FIFO (named pipe), not a regular file",
+                "pipe: is a FIFO (named pipe), not a regular file", "/dev/zero: is a character device, not a regular file",
+                "missing.txt: no such file"};
+        for (int i = 0; i < cases.length; i++) {
+            Object[] args = cases[i];
+            CliHarness.Run r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliHarness.cli(args));
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
+            assertThat(r.err()).contains(expected[i]).hasLineCount(1);
+        }
+        assertThat(out).doesNotExist();
     }
 
     /** --text through llama2.c's tokenizer: the windows written to tokens.npy are the text's tokens after BOS. */

@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.lowbit.BinaryMatrix;
@@ -17,7 +18,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -133,9 +133,7 @@ public final class Gguf {
      * them), and its float weights are their dequantized values.
      */
     public static LlamaModel read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw BadInputException.in(file, "a directory, not a GGUF file");
-        }
+        FileKinds.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return parse(file, data);
@@ -638,6 +636,7 @@ public final class Gguf {
      * llama2.c's export writes it, so that {@link Tokenizer} encodes as {@code run.c} does.
      */
     public static Tokenizer readTokenizer(Path file) {
+        FileKinds.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             Map<String, Object> meta = header(file, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena)).meta();
             Object model = meta.get("tokenizer.ggml.model");

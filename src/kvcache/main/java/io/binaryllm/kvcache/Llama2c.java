@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.AtomicOutput;
 
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,9 +33,7 @@ public final class Llama2c {
 
     /** Reads {@code file}; a bad header, a shape that overflows or a file of the wrong length is refused naming it. */
     public static LlamaModel read(Path file) {
-        if (Files.isDirectory(file)) {
-            throw BadInputException.in(file, "a directory, not a llama2.c checkpoint");
-        }
+        FileKinds.requireRegularFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();
             if (size < HEADER_BYTES) {

@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.kvcache.internal.Heap;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
@@ -145,6 +146,7 @@ public final class LlamaModel {
 
     /** Reads a GGUF file ({@link Gguf#read}, known by its magic) or else a llama2.c checkpoint ({@link Llama2c#read}). */
     public static LlamaModel load(Path checkpoint) {
+        FileKinds.requireRegularFile(checkpoint); // a FIFO would block the magic's read for ever
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(checkpoint)) {
             if (in.readNBytes(magic, 0, 4) == 4 && new String(magic, StandardCharsets.ISO_8859_1).equals("GGUF")) {

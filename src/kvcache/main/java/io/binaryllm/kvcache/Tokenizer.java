@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.AtomicOutput;
 
 import java.io.ByteArrayOutputStream;
@@ -46,6 +47,8 @@ public final class Tokenizer {
 
     /** Reads {@code file} for a vocabulary of {@code vocab} tokens (the model's). */
     public static Tokenizer read(Path file, int vocab) {
+        // a tokenizer.bin is a few bytes a token: more than 1 KiB a token of the model's vocabulary is not one
+        FileKinds.requireRegularFile(file, 1024L * Math.max(1, vocab) + 4, "a tokenizer of " + vocab + " tokens");
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

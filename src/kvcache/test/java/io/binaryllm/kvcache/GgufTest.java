@@ -1,6 +1,7 @@
 package io.binaryllm.kvcache;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,12 +11,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** GGUF files against llama2.c checkpoints of the same weights: the same model, the same logits bit for bit. */
 class GgufTest {
@@ -214,5 +217,17 @@ class GgufTest {
             return e.getMessage();
         }
         throw new AssertionError("read without a refusal");
+    }
+
+    /** Every reader refuses a FIFO at once, naming it (opening one used to block for ever), and a directory. */
+    @Test
+    void readersRefuseSpecialFilesAtOnce() {
+        Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
+        List<Runnable> readers = List.of(() -> LlamaModel.load(fifo), () -> Gguf.read(fifo), () -> Llama2c.read(fifo),
+                () -> Tokenizer.read(fifo, 40), () -> Gguf.readTokenizer(fifo), () -> LlamaModel.load(dir));
+        for (Runnable reader : readers) {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(reader::run).isInstanceOf(BadInputException.class)
+                    .hasMessageMatching(".*(pipe: is a FIFO \\(named pipe\\)|: is a directory), not a regular file"));
+        }
     }
 }
