@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.io.AtomicOutput;
@@ -176,6 +177,9 @@ final class KvEvalCommand implements Callable<Integer> {
         if (sample < 1 || sample > 100_000) {
             throw new BadArgumentException("sample", "1 to 100000 sequences, got " + sample);
         }
+        // the sequences' tokens and one decoder's keys and values (float, every layer), refused before they are made
+        MemoryBudget.requireHeapFor("length", MemoryBudget.sum(MemoryBudget.bytes(sample, len, Integer.BYTES),
+                MemoryBudget.bytes(2, c.layers(), len, c.kvDim(), Float.BYTES)), sample + " sequences of " + len + " tokens and their cache");
         List<String> specs = budgets != null ? budgets
                 : List.of(String.valueOf(Math.max(2, len / 8)), String.valueOf(Math.max(2, len / 4)), String.valueOf(Math.max(2, len / 2)));
         List<KvBudget> bs = specs.stream().map(b -> budget(b, len)).toList();

@@ -3,6 +3,7 @@ package io.binaryllm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.data.io.Npy;
+import io.binaryllm.kvcache.Gguf;
 import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
@@ -226,6 +227,20 @@ class KvEvalCommandTest {
             assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
             assertThat(r.err()).contains(expected[i]).hasLineCount(1);
         }
+        assertThat(out).doesNotExist();
+    }
+
+    /** A context of 2^31 - 1 positions taken at its word is refused naming --length, not an OutOfMemoryError. */
+    @Test
+    void aHugeLengthIsRefusedNamingIt() throws Exception {
+        LlamaConfig c = new LlamaConfig(32, 48, 2, 4, 2, 50, Integer.MAX_VALUE, true);
+        Path m = dir.resolve("long.gguf");
+        Gguf.write(m, false, LlamaModel.of(c, LlamaModel.load(model()).weights()), null);
+        Path out = dir.resolve("runs");
+        CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--length", String.valueOf(Integer.MAX_VALUE), "--sample", "1",
+                "--policies", "full", "--budgets", "50%", "--output", out);
+        assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).startsWith("binaryllm: --length: 1 sequences of 2147483647 tokens and their cache").hasLineCount(1);
         assertThat(out).doesNotExist();
     }
 
