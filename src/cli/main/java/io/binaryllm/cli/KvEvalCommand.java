@@ -72,8 +72,13 @@ final class KvEvalCommand implements Callable<Integer> {
     @Option(names = "--length", paramLabel = "L", description = "Tokens a sequence (default: the context, at most 256).")
     Integer length;
 
-    @Option(names = "--first", defaultValue = "1", paramLabel = "TOKEN", description = "First token of every sequence (default: ${DEFAULT-VALUE}, llama2.c's BOS).")
-    int first;
+    @Option(names = "--first", paramLabel = "TOKEN", description = "First token of every sampled sequence (default: 1, llama2.c's BOS).")
+    Integer first;
+
+    /** The first token of sampled sequences, and of --text's windows (BOS). */
+    private int firstToken() {
+        return first != null ? first : Tokenizer.BOS;
+    }
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the sampling and of the random policy (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -146,6 +151,12 @@ final class KvEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!backend.equals("auto") && !SearchBackends.names().contains(backend)) {
+            throw new BadArgumentException("backend", "unknown backend '" + backend + "'; known: auto, " + String.join(", ", SearchBackends.names()));
+        }
+        if (text != null && first != null) {
+            throw new BadArgumentException("first", "--first is the first token of sampled sequences; windows of --text start with BOS");
+        }
         BitLinearPlan plan = null;
         if (layers != null) {
             try {
@@ -194,15 +205,19 @@ final class KvEvalCommand implements Callable<Integer> {
         for (String p : policies) {
             made.add(KvPolicies.byName(p, options));
         }
-        for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output
-            p.at(bs.getFirst()).open(c).close();
+        try {
+            for (KvEval.PolicyAtBudget p : made) { // an unknown backend or bad bits fail here, before any output
+                p.at(bs.getFirst()).open(c).close();
+            }
+        } catch (BadArgumentException e) { // the library's argument is this command's --code-bits
+            throw e.argument().equals("bits") ? new BadArgumentException("code-bits", e.getMessage()) : e;
         }
         Path parent = output != null ? output : Path.of(System.getProperty("binaryllm.home", ".")).resolve("runs");
         PrintWriter out = spec.commandLine().getOut();
         try (StagedDirectory staged = StagedDirectory.create(parent,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-kv-eval");
              Progress progress = new Progress("kv-eval", 1L + (long) policies.size() * bs.size())) {
-            int[][] tokens = text == null ? Sampler.sample(m, sample, len, first, seed) : windows(c, len);
+            int[][] tokens = text == null ? Sampler.sample(m, sample, len, firstToken(), seed) : windows(c, len);
             progress.step(tokens.length + " x " + len + " tokens");
             List<KvEval.Row> rows = KvEval.run(m, tokens, policies, made, bs, r -> {
                 progress.step(r.policy() + " @ " + r.budget().label());
@@ -263,7 +278,7 @@ final class KvEvalCommand implements Callable<Integer> {
         Metrics metrics = new Metrics(new ModelInfo(model.getFileName().toString(), c, c.parameters(),
                 lowBit ? m.plan().toString() : null, lowBit ? m.projectionBytes() : null),
                 new Sequences(text == null ? "sampled from the model" : "text " + text.getFileName(), tokens.length,
-                        tokens[0].length, first, seed),
+                        tokens[0].length, firstToken(), seed),
                 bs.stream().map(KvBudget::label).toList(), bs.stream().map(KvBudget::sink).toList(),
                 bs.stream().map(b -> b.share() == 0 ? (Object) b.recent() : b.recentShare() * 100 + "% of the step's budget").toList(),
                 rows);

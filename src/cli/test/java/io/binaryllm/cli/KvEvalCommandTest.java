@@ -153,11 +153,16 @@ class KvEvalCommandTest {
                 {"kv-eval", "--model", m, "--layers", "all=int4", "--output", out},
                 {"kv-eval", "--model", m, "--layers", "classifier=int8", "--output", out},
                 {"kv-eval", "--model", m, "--layers", "all=ternary", "--backend", "nope", "--output", out},
+                {"kv-eval", "--model", m, "--policies", "full", "--backend", "bogus", "--output", out},
+                {"kv-eval", "--model", m, "--policies", "binary-asym", "--code-bits", "0", "--output", out},
+                {"kv-eval", "--model", m, "--text", m, "--first", "5", "--output", out},
         };
         String[] expected = {"unknown policy 'oracle'", "budgets are 2 to the sequence length 24, got 30", "2 to 32 tokens",
                 "none.bin: no such file", "nope", "a share is more than 0% and at most 100%, got 0%",
                 "a budget is a number of positions or a share like 25%, got 'half'", "--layers: unknown kind 'int4'",
-                "--layers: this model's classifier is its embedding", "--backend: unknown backend 'nope'"};
+                "--layers: this model's classifier is its embedding", "--backend: unknown backend 'nope'",
+                "--backend: unknown backend 'bogus'", "--code-bits: projection bits are 1 to 4096, got 0",
+                "--first: --first is the first token of sampled sequences"};
         for (int i = 0; i < cases.length; i++) {
             CliHarness.Run r = CliHarness.cli(cases[i]);
             assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
