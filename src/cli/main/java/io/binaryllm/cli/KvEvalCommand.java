@@ -84,7 +84,7 @@ final class KvEvalCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--budgets", split = ",", paramLabel = "B", description = {"Positions a query attends to, or a share of the cached",
-            "positions at every step as P% (default: L/8, L/4, L/2)."})
+            "positions at every step as P%% (default: L/8, L/4, L/2)."})
     List<String> budgets;
 
     @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",

@@ -32,10 +32,10 @@ public final class Main {
      * switch, not a map of constructor references: each reference would load its class and spin a lambda class at
      * start-up, milliseconds that every run (and the short `search` runs most) would pay.
      */
-    private static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
+    static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
             "equivalence", "embed", "kv-eval");
 
-    private static Object command(String name) {
+    static Object command(String name) {
         return switch (name) {
             case "pack" -> new PackCommand();
             case "search" -> new SearchCommand();
@@ -87,6 +87,10 @@ public final class Main {
         String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         if (COMMANDS.contains(first)) {
             cli.addSubcommand(first, command(first));
+        } else if (!first.isEmpty() && !first.equals("help")) { // else "foo --help" would print the main help and exit 0
+            err.println("binaryllm: unknown command '" + first + "'; the commands: " + String.join(", ", COMMANDS));
+            err.flush();
+            return BAD_INPUT;
         } else {
             COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
             cli.addSubcommand("help", new CommandLine.HelpCommand());

@@ -9,16 +9,21 @@ import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
 import io.binaryllm.testing.Oracle;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -284,5 +289,34 @@ class CliTest {
         assertThat(err.toString().lines()).containsExactly("binaryllm: --backend: the cuda device failed while searching: CUDA_ERROR_LAUNCH_FAILED");
         StringWriter bug = new StringWriter();
         assertThat(Main.failure(new IllegalStateException("x"), false, new PrintWriter(bug, true))).isEqualTo(Main.BUG);
+    }
+
+    /** An unknown command is refused, with or without --help (which used to print the main help and exit 0). */
+    @Test
+    void anUnknownCommandIsRefusedEvenWithHelp() {
+        for (Object[] args : new Object[][]{{"foo", "--help"}, {"foo"}, {"--debug", "foo", "-h"}}) {
+            CliHarness.Run r = CliHarness.cli(args);
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);
+            assertThat(r.err()).startsWith("binaryllm: unknown command 'foo'; the commands: pack, search").hasLineCount(1);
+        }
+    }
+
+    /**
+     * Every command's help is made without picocli's "Could not format" warnings (a lone % in kv-eval's help printed
+     * three of them on stderr).
+     */
+    @Test
+    void everyHelpTextFormats() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            for (String name : Main.COMMANDS) {
+                assertThat(new CommandLine(Main.command(name)).getUsageMessage()).as(name).contains("Usage:");
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("Could not format");
     }
 }
