@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.AtomicOutput;
 
@@ -144,8 +145,15 @@ public final class Llama2c {
             throw new BadArgumentException("model", "llama2.c's format has no field for an epsilon of " + c.rmsEps()
                     + " or a rotary base of " + c.ropeTheta() + " (it means 1e-5 and 10000)");
         }
+        if ((long) c.seqLen() * c.headSize() > Integer.MAX_VALUE) {
+            throw new BadArgumentException("model", "llama2.c's file holds rotary tables of seq_len x head_size floats, "
+                    + (long) c.seqLen() * c.headSize() + " for a context of " + c.seqLen() + ": more than its int arithmetic"
+                    + " (run.c's) indexes; write GGUF (Gguf.write) instead");
+        }
         LlamaModel.Weights w = model.weights();
         long floats = floats(c);
+        MemoryBudget.requireOffHeapFor("model", HEADER_BYTES + floats * Float.BYTES, "a llama2.c file of " + (HEADER_BYTES + floats * Float.BYTES)
+                + " bytes, assembled in memory");
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(c.dim()).putInt(c.hiddenDim()).putInt(c.layers()).putInt(c.heads()).putInt(c.kvHeads())
                 .putInt(c.sharedClassifier() ? c.vocab() : -c.vocab()).putInt(c.seqLen());
@@ -154,10 +162,11 @@ public final class Llama2c {
             MemorySegment.copy(header.array(), 0, all, ValueLayout.JAVA_BYTE, 0, HEADER_BYTES);
             long at = HEADER_BYTES;
             for (float[] t : new float[][]{w.embedding(), w.rmsAtt(), w.wq(), w.wk(), w.wv(), w.wo(), w.rmsFfn(), w.w1(), w.w2(),
-                    w.w3(), w.rmsFinal(), new float[c.seqLen() * c.headSize()]}) {
+                    w.w3(), w.rmsFinal()}) {
                 MemorySegment.copy(t, 0, all, F32, at, t.length);
                 at += (long) t.length * Float.BYTES;
             }
+            at += (long) c.seqLen() * c.headSize() * Float.BYTES; // the legacy rotary tables: zeros (the arena's memory is)
             if (!c.sharedClassifier()) {
                 MemorySegment.copy(w.classifier(), 0, all, F32, at, w.classifier().length);
             }

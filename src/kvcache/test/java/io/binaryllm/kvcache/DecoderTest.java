@@ -133,4 +133,18 @@ class DecoderTest {
         assertThatThrownBy(() -> LlamaModel.requireHeapFor("big.gguf", new LlamaConfig(65536, 65536, 64, 64, 64, 32000, 8, true)))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith("big.gguf: ").hasMessageContaining("MB of heap");
     }
+
+    /**
+     * A context beyond llama2.c's int arithmetic is refused in one line before anything is allocated (it crashed the
+     * JVM: "Unable to allocate 68719545216 bytes" for its rotary tables).
+     */
+    @Test
+    void aContextLlama2cCannotIndexIsRefused() {
+        LlamaConfig huge = new LlamaConfig(24, 40, 2, 3, 3, 37, Integer.MAX_VALUE, false);
+        LlamaModel m = LlamaModel.of(huge, RandomLlama.model(MHA, 3).weights());
+        assertThatThrownBy(() -> Llama2c.write(dir.resolve("huge.bin"), false, m)).isInstanceOf(BadArgumentException.class)
+                .hasMessageContaining("rotary tables of seq_len x head_size floats, 17179869176 for a context of 2147483647")
+                .hasMessageContaining("write GGUF");
+        assertThat(dir.resolve("huge.bin")).doesNotExist();
+    }
 }
