@@ -45,9 +45,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "kv-eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate KV cache policies on a Llama model (llama2.c .bin or GGUF): for every policy and budget,",
-                "teacher-forced perplexity and what the selection keeps of exact attention (mass, top-B recall,",
-                "output error). Sequences are drawn from the model itself (seeded, temperature 1), or cut from --text",
+        description = {"Evaluate KV cache policies (and low-bit layers) on a Llama model, llama2.c .bin or GGUF.",
+                "For every policy and budget: teacher-forced perplexity and what the selection keeps of exact attention",
+                "(mass, top-B recall, output error). Sequences are drawn from the model itself (seeded, temperature 1), or cut from --text",
                 "through --tokenizer; their tokens are written to tokens.npy. Output: a new directory with metrics.json (same bytes on rerun), report.md,",
                 "perplexity.png and attention_mass.png."})
 final class KvEvalCommand implements Callable<Integer> {

@@ -10,6 +10,9 @@ import java.util.ServiceLoader;
 
 /** The registered backends, and the choice behind a backend's name ({@code auto}: the fastest available). */
 public final class SearchBackends {
+    /** The backends of the binaryllm-gpu artifact, named in the refusal when core is alone. */
+    private static final List<String> GPU_BACKENDS = List.of("opencl", "cuda");
+
     private SearchBackends() {
     }
 
@@ -93,7 +96,8 @@ public final class SearchBackends {
             } else {
                 chosen = candidates.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow(() -> new BadArgumentException(
                         "backend", "unknown backend '" + name + "'; known: auto, "
-                        + String.join(", ", candidates.stream().map(SearchBackend::name).toList())));
+                        + String.join(", ", candidates.stream().map(SearchBackend::name).toList())
+                        + (GPU_BACKENDS.contains(name) ? " (the GPU backends come with binaryllm-gpu: add it beside binaryllm-core)" : "")));
                 Availability a = chosen.availability();
                 if (!a.available()) {
                     chosen = null;

@@ -82,4 +82,14 @@ class SearchBackendsTest {
         assertThatThrownBy(() -> SearchBackends.lowBitKernels("tpu")).isInstanceOf(BadArgumentException.class)
                 .hasMessageContaining("unknown backend 'tpu'");
     }
+
+    /** With core alone (its tests' class path), a GPU backend's name says which artifact brings it. */
+    @Test
+    void aGpuBackendWithoutTheGpuArtifactSaysWhereItComesFrom() {
+        for (String gpu : new String[]{"cuda", "opencl"}) {
+            assertThatThrownBy(() -> SearchBackends.open(gpu)).isInstanceOf(BadArgumentException.class)
+                    .hasMessageContaining("unknown backend '" + gpu + "'").hasMessageContaining("come with binaryllm-gpu");
+        }
+        assertThatThrownBy(() -> SearchBackends.open("tpu")).hasMessageNotContaining("binaryllm-gpu");
+    }
 }
