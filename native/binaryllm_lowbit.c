@@ -18,14 +18,18 @@
 
 /* ------------------------------------------------------------------------------------------------- scalar */
 
-static int32_t ternary_row_scalar(const int8_t *t, const int8_t *q, int32_t cols) {
+static int32_t ternary_row_scalar(const void *row, const int8_t *q, int32_t cols, int32_t qsum) {
+    const int8_t *t = row;
+    (void) qsum;
     int32_t sum = 0;
     for (int32_t c = 0; c < cols; c++) sum += t[c] * q[c];
     return sum;
 }
 
 /* Byte j * 32 + m of a block holds weights j * 128 + n * 32 + m (n = 0..3) as 2-bit values t + 1. */
-static int32_t tq2_row_scalar(const uint8_t *row, const int8_t *q, int32_t cols) {
+static int32_t tq2_row_scalar(const void *blocks, const int8_t *q, int32_t cols, int32_t qsum) {
+    const uint8_t *row = blocks;
+    (void) qsum;
     int32_t sum = 0;
     for (int32_t b = 0; b < cols / 256; b++) {
         const uint8_t *blk = row + (int64_t) b * 66;
@@ -41,7 +45,8 @@ static int32_t tq2_row_scalar(const uint8_t *row, const int8_t *q, int32_t cols)
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
 
-VNNI static int32_t ternary_row_vnni(const int8_t *t, const int8_t *q, int32_t cols, int32_t qsum) {
+VNNI static int32_t ternary_row_vnni(const void *row, const int8_t *q, int32_t cols, int32_t qsum) {
+    const int8_t *t = row;
     const __m512i one = _mm512_set1_epi8(1);
     __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
     int32_t c = 0;
@@ -59,7 +64,8 @@ VNNI static int32_t ternary_row_vnni(const int8_t *t, const int8_t *q, int32_t c
 
 /* A block's 64 bytes in one register: lanes 0-31 are half j = 0 (activations n * 32 + m), lanes 32-63 half 1
  * (128 + n * 32 + m); field n of every lane is one vpdpbusd against the two halves' activations. */
-VNNI static int32_t tq2_row_vnni(const uint8_t *row, const int8_t *q, int32_t cols, int32_t qsum) {
+VNNI static int32_t tq2_row_vnni(const void *blocks, const int8_t *q, int32_t cols, int32_t qsum) {
+    const uint8_t *row = blocks;
     const __m512i three = _mm512_set1_epi8(3);
     __m512i acc = _mm512_setzero_si512();
     for (int32_t b = 0; b < cols / 256; b++) {
@@ -90,7 +96,8 @@ AVX2 static int32_t hsum256(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
-AVX2 static int32_t ternary_row_avx2(const int8_t *t, const int8_t *q, int32_t cols, int32_t qsum) {
+AVX2 static int32_t ternary_row_avx2(const void *row, const int8_t *q, int32_t cols, int32_t qsum) {
+    const int8_t *t = row;
     const __m256i one = _mm256_set1_epi8(1);
     __m256i acc = _mm256_setzero_si256();
     int32_t c = 0;
@@ -106,7 +113,8 @@ AVX2 static int32_t ternary_row_avx2(const int8_t *t, const int8_t *q, int32_t c
     return hsum256(acc) - qsum;
 }
 
-AVX2 static int32_t tq2_row_avx2(const uint8_t *row, const int8_t *q, int32_t cols, int32_t qsum) {
+AVX2 static int32_t tq2_row_avx2(const void *blocks, const int8_t *q, int32_t cols, int32_t qsum) {
+    const uint8_t *row = blocks;
     const __m256i three = _mm256_set1_epi8(3);
     __m256i acc = _mm256_setzero_si256();
     for (int32_t b = 0; b < cols / 256; b++) {
@@ -138,42 +146,33 @@ static int32_t activation_sum(const int8_t *q, int32_t cols) {
 
 #define CHUNK 64 /* activation rows whose sums are taken once a call */
 
-/* `variant` must be one blm_lowbit_variant() allows; the caller checks. Weight rows outside activation rows: a row is
- * read from memory once a chunk of the batch and stays in L1 meanwhile. */
-void blm_ternary_sums(int32_t variant, const int8_t *trits, int32_t rows, int32_t cols, int32_t from, int32_t to,
-                      const int8_t *q, int32_t batch, int32_t *out) {
+/* One weight row against one token's activations: the row's bytes, the activations, their count and their sum. */
+typedef int32_t (*row_fn)(const void *row, const int8_t *q, int32_t cols, int32_t qsum);
+
+/* Rows [from, to) of `weights` (`row_bytes` a row) against every token, with the variant's row function; weight rows
+ * outside activation rows: a row is read from memory once a chunk of the batch and stays in L1 meanwhile. */
+static void sums(row_fn f, const uint8_t *weights, int64_t row_bytes, int32_t rows, int32_t cols, int32_t from, int32_t to,
+                 const int8_t *q, int32_t batch, int32_t *out) {
     int32_t qsum[CHUNK];
     for (int32_t b0 = 0; b0 < batch; b0 += CHUNK) {
         int32_t b1 = batch - b0 < CHUNK ? batch : b0 + CHUNK;
         for (int32_t b = b0; b < b1; b++) qsum[b - b0] = activation_sum(q + (int64_t) b * cols, cols);
         for (int32_t r = from; r < to; r++) {
-            const int8_t *t = trits + (int64_t) r * cols;
-            for (int32_t b = b0; b < b1; b++) {
-                const int8_t *x = q + (int64_t) b * cols;
-                int32_t *o = out + (int64_t) b * rows + r;
-                if (variant == 2) *o = ternary_row_vnni(t, x, cols, qsum[b - b0]);
-                else if (variant == 1) *o = ternary_row_avx2(t, x, cols, qsum[b - b0]);
-                else *o = ternary_row_scalar(t, x, cols);
-            }
+            const uint8_t *row = weights + (int64_t) r * row_bytes;
+            for (int32_t b = b0; b < b1; b++) out[(int64_t) b * rows + r] = f(row, q + (int64_t) b * cols, cols, qsum[b - b0]);
         }
     }
 }
 
+/* `variant` must be one blm_lowbit_variant() allows; the caller checks. */
+void blm_ternary_sums(int32_t variant, const int8_t *trits, int32_t rows, int32_t cols, int32_t from, int32_t to,
+                      const int8_t *q, int32_t batch, int32_t *out) {
+    row_fn f = variant == 2 ? ternary_row_vnni : variant == 1 ? ternary_row_avx2 : ternary_row_scalar;
+    sums(f, (const uint8_t *) trits, cols, rows, cols, from, to, q, batch, out);
+}
+
 void blm_tq2_sums(int32_t variant, const uint8_t *blocks, int32_t rows, int32_t cols, int32_t from, int32_t to,
                   const int8_t *q, int32_t batch, int32_t *out) {
-    int32_t qsum[CHUNK];
-    for (int32_t b0 = 0; b0 < batch; b0 += CHUNK) {
-        int32_t b1 = batch - b0 < CHUNK ? batch : b0 + CHUNK;
-        for (int32_t b = b0; b < b1; b++) qsum[b - b0] = activation_sum(q + (int64_t) b * cols, cols);
-        for (int32_t r = from; r < to; r++) {
-            const uint8_t *row = blocks + (int64_t) r * (cols / 256) * 66;
-            for (int32_t b = b0; b < b1; b++) {
-                const int8_t *x = q + (int64_t) b * cols;
-                int32_t *o = out + (int64_t) b * rows + r;
-                if (variant == 2) *o = tq2_row_vnni(row, x, cols, qsum[b - b0]);
-                else if (variant == 1) *o = tq2_row_avx2(row, x, cols, qsum[b - b0]);
-                else *o = tq2_row_scalar(row, x, cols);
-            }
-        }
-    }
+    row_fn f = variant == 2 ? tq2_row_vnni : variant == 1 ? tq2_row_avx2 : tq2_row_scalar;
+    sums(f, blocks, (int64_t) (cols / 256) * 66, rows, cols, from, to, q, batch, out);
 }

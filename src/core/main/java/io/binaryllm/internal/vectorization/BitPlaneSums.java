@@ -47,14 +47,7 @@ final class BitPlaneSums {
                     int end = first + group;
                     int positive = 0;
                     for (int word = first >>> 6; word < (end + 63) >>> 6; word++) {
-                        long mask = -1L;
-                        if (word == first >>> 6) {
-                            mask &= -1L << (first & 63);
-                        }
-                        if (word == (end - 1) >>> 6 && (end & 63) != 0) {
-                            mask &= -1L >>> (64 - (end & 63));
-                        }
-                        long w = words[base + word] & mask;
+                        long w = words[base + word] & ScalarLowBitKernel.groupMask(word, first, end);
                         for (int k = 0; k < 8; k++) {
                             positive += WEIGHT[k] * Long.bitCount(w & planes[k * rw + word]);
                         }

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * downcall per matrix and row range; binary weights summed by the Java kernel beside it, whose popcounts the JIT
  * already makes single instructions.
  */
-public final class NativeLowBitKernel implements LowBitKernel {
+final class NativeLowBitKernel implements LowBitKernel {
     private final NativeLibrary library;
     private final int variant;
     private final LowBitKernel java;

@@ -85,18 +85,23 @@ final class ScalarLowBitKernel implements LowBitKernel {
                     int end = first + group;
                     int differ = 0;
                     for (int word = first >>> 6; word < (end + 63) >>> 6; word++) {
-                        long mask = -1L;
-                        if (word == first >>> 6) {
-                            mask &= -1L << (first & 63);
-                        }
-                        if (word == (end - 1) >>> 6 && (end & 63) != 0) {
-                            mask &= -1L >>> (64 - (end & 63));
-                        }
-                        differ += Long.bitCount((words[r * rowWords + word] ^ x[b * rowWords + word]) & mask);
+                        differ += Long.bitCount((words[r * rowWords + word] ^ x[b * rowWords + word]) & groupMask(word, first, end));
                     }
                     out[(b * rows + r) * groups + g] = group - 2 * differ;
                 }
             }
         }
+    }
+
+    /** The bits of {@code word} (LSB-first) that lie in the group of columns {@code [first, end)}. */
+    static long groupMask(int word, int first, int end) {
+        long mask = -1L;
+        if (word == first >>> 6) {
+            mask &= -1L << (first & 63);
+        }
+        if (word == (end - 1) >>> 6 && (end & 63) != 0) {
+            mask &= -1L >>> (64 - (end & 63));
+        }
+        return mask;
     }
 }
