@@ -132,7 +132,7 @@ public final class AtomicOutput implements AutoCloseable {
         if (all.isEmpty()) {
             return;
         }
-        Leftovers.commit(all.stream().map(o -> new Leftovers.Move(o.temp, o.target)).toList());
+        Leftovers.commit(all.stream().map(o -> new Leftovers.Move(o.temp, o.target, null, o.overwrite)).toList());
         all.forEach(o -> o.committed = true);
     }
 

@@ -1,9 +1,13 @@
 package io.binaryllm.internal.io;
 
+import io.binaryllm.BadInputException;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -46,10 +51,18 @@ final class Leftovers {
     /** How long files of another machine or pid namespace are left alone: no write is in progress that long. */
     static final Duration FOREIGN_AGE = Duration.ofDays(1);
 
-    /** One move of a commit: a temporary file and its target (and, replacing a directory, where the old one goes). */
-    record Move(Path temp, Path target, Path aside) {
+    /**
+     * One move of a commit: a temporary file and its target (and, replacing a directory, where the old one goes);
+     * {@code replace} false: the target must not exist, and of two processes committing the same target exactly one
+     * wins (a hard link, which fails where the name exists, not a check and a rename, which race).
+     */
+    record Move(Path temp, Path target, Path aside, boolean replace) {
         Move(Path temp, Path target) {
-            this(temp, target, null);
+            this(temp, target, null, true);
+        }
+
+        Move(Path temp, Path target, Path aside) {
+            this(temp, target, aside, true);
         }
 
         String line() {
@@ -72,24 +85,77 @@ final class Leftovers {
 
     /** The hidden name a replaced directory has until it is deleted: never taken for a partial file. */
     static String asideName(String name, long sequence) {
-        return "." + name + "." + PID + "@" + TAG + "." + sequence + ".replaced";
+        String suffix = "." + PID + "@" + TAG + "." + sequence + ".replaced";
+        return "." + fit(name, suffix) + suffix;
     }
 
-    /** Writes the journal of {@code moves}, makes them, then deletes the journal. */
+    /**
+     * Writes the journal of {@code moves}, makes them, then deletes the journal. A target that must not be replaced
+     * and exists fails the whole commit: the targets this commit already linked are removed again, and the caller's
+     * temporary files stay for it to delete.
+     */
     static void commit(List<Move> moves) {
         Path journal = moves.size() > 1 || moves.getFirst().aside() != null ? writeJournal(moves) : null;
-        for (Move m : moves) {
-            try {
-                m.complete();
-            } catch (IOException e) {
-                throw AtomicOutput.failure(m.target(), e);
+        List<Move> linked = new ArrayList<>();
+        try {
+            for (Move m : moves) {
+                try {
+                    if (m.replace()) {
+                        m.complete();
+                    } else {
+                        linkNew(m);
+                        linked.add(m);
+                    }
+                } catch (FileAlreadyExistsException e) {
+                    unlink(linked);
+                    throw BadInputException.in(m.target(), "already exists, and overwriting it was not asked for");
+                } catch (IOException e) {
+                    unlink(linked);
+                    throw AtomicOutput.failure(m.target(), e);
+                }
+            }
+            for (Move m : linked) { // the target holds the bytes now; the temporary name goes
+                Files.deleteIfExists(m.temp());
+            }
+        } catch (IOException e) {
+            throw AtomicOutput.failure(moves.getFirst().target(), e);
+        } finally {
+            if (journal != null) {
+                try {
+                    Files.deleteIfExists(journal);
+                } catch (IOException e) {
+                    throw AtomicOutput.failure(journal, e);
+                }
             }
         }
-        if (journal != null) {
+    }
+
+    /**
+     * Gives {@code m}'s temporary file its target's name too, failing if the name exists: link(2) is the atomic
+     * no-replace step. A file system without hard links gets a check and a rename (a race stays possible there).
+     */
+    private static void linkNew(Move m) throws IOException {
+        try {
+            Files.createLink(m.target(), m.temp());
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(m.target(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(m.target().toString());
+            }
+            Files.move(m.temp(), m.target(), StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Removes the targets a failed commit linked: they hold this commit's bytes, which do not stay half-committed. */
+    private static void unlink(List<Move> linked) {
+        for (Move m : linked) {
             try {
-                Files.deleteIfExists(journal);
+                if (Files.exists(m.temp(), LinkOption.NOFOLLOW_LINKS)) { // else the target is the only copy: keep it
+                    Files.deleteIfExists(m.target());
+                }
             } catch (IOException e) {
-                throw AtomicOutput.failure(journal, e);
+                // best effort: the caller reports the failure that brought us here
             }
         }
     }
@@ -104,7 +170,35 @@ final class Leftovers {
 
     /** The hidden name of a temporary file or directory for {@code name} of process {@code pid} of machine {@code tag}. */
     static String partialName(String name, long pid, String tag, long sequence) {
-        return "." + name + "." + pid + "@" + tag + "." + sequence + ".partial";
+        String suffix = "." + pid + "@" + tag + "." + sequence + ".partial";
+        return "." + fit(name, suffix) + suffix;
+    }
+
+    /** The longest file name most file systems take, in bytes. */
+    static final int NAME_MAX = 255;
+
+    /**
+     * {@code name}, cut (at a character boundary) so that a dot, it and {@code suffix} fit {@link #NAME_MAX} bytes:
+     * an output's own name may use them all, and its temporary name must not make it too long. The owner and the
+     * sequence in the suffix keep cut names apart.
+     */
+    static String fit(String name, String suffix) {
+        int room = NAME_MAX - 1 - suffix.getBytes(StandardCharsets.UTF_8).length;
+        if (name.getBytes(StandardCharsets.UTF_8).length <= room) {
+            return name;
+        }
+        int end = 0;
+        int bytes = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + b > room) {
+                break;
+            }
+            bytes += b;
+            end += Character.charCount(cp);
+        }
+        return name.substring(0, end);
     }
 
     /** The name of a commit journal of process {@code pid} of machine {@code tag}. */

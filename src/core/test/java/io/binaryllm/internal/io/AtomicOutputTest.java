@@ -19,6 +19,12 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -182,6 +188,82 @@ class AtomicOutputTest {
         assertThat(dir.resolve("w.txt")).hasContent("whole");
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactlyInAnyOrder(target, dir.resolve("w.txt"));
+        }
+    }
+
+    @Test
+    void aNoReplaceMoveOntoAnExistingNameFailsAndLeavesItAlone() throws Exception {
+        // The step after the last check: another process's file appeared between check and move.
+        Path target = Files.writeString(dir.resolve("codes.npy"), "theirs");
+        Path temp = Files.writeString(dir.resolve(Leftovers.partialName("codes.npy", 1)), "mine");
+        assertThatThrownBy(() -> Leftovers.commit(List.of(new Leftovers.Move(temp, target, null, false))))
+                .isInstanceOf(BadInputException.class).hasMessage(target + ": already exists, and overwriting it was not asked for");
+        assertThat(target).hasContent("theirs");
+        assertThat(temp).hasContent("mine"); // the caller's to delete (AtomicOutput.close does)
+    }
+
+    @Test
+    void outputsThatBelongTogetherAreAllNewOrNoneWhenOneNameIsTaken() throws Exception {
+        Path i = dir.resolve("I.npy");
+        Path d = Files.writeString(dir.resolve("D.npy"), "theirs");
+        Path tempI = Files.writeString(dir.resolve(Leftovers.partialName("I.npy", 1)), "indices");
+        Path tempD = Files.writeString(dir.resolve(Leftovers.partialName("D.npy", 2)), "distances");
+        assertThatThrownBy(() -> Leftovers.commit(List.of(new Leftovers.Move(tempI, i, null, false),
+                new Leftovers.Move(tempD, d, null, false)))).isInstanceOf(BadInputException.class).hasMessageStartingWith(d.toString());
+        assertThat(i).doesNotExist();
+        assertThat(d).hasContent("theirs");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(d, tempI, tempD); // no journal left
+        }
+    }
+
+    @Test
+    void ofWritersRacingForOneNewNameExactlyOneWinsAndTheOthersAreTold() throws Exception {
+        int writers = 4;
+        for (int round = 0; round < 25; round++) {
+            Path target = dir.resolve("race-" + round + ".txt");
+            CyclicBarrier start = new CyclicBarrier(writers);
+            List<Future<Boolean>> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+                for (int w = 0; w < writers; w++) {
+                    String mine = "writer " + w;
+                    results.add(pool.submit(() -> {
+                        try (AtomicOutput out = AtomicOutput.open(target, false)) {
+                            write(out, mine);
+                            start.await();
+                            out.commit();
+                            return true;
+                        } catch (BadInputException e) {
+                            assertThat(e).hasMessageContaining("already exists");
+                            return false;
+                        }
+                    }));
+                }
+            }
+            int won = 0;
+            for (Future<Boolean> r : results) {
+                won += r.get() ? 1 : 0;
+            }
+            assertThat(won).as("round %d", round).isEqualTo(1);
+            assertThat(Files.readString(target)).startsWith("writer ");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).allMatch(p -> p.getFileName().toString().startsWith("race-")); // no temporary file stays
+        }
+    }
+
+    @Test
+    void aNameOfTheFileSystemsFullLengthIsWrittenAndReplaced() throws Exception {
+        // The temporary name adds an owner and a sequence: cut, so the output's own name may use all 255 bytes.
+        for (String name : List.of("n".repeat(251) + ".npy", "\u00e9".repeat(125) + ".npy")) {
+            Path target = dir.resolve(name);
+            AtomicOutput.writeBytes(target, false, new byte[]{1});
+            AtomicOutput.writeBytes(target, true, new byte[]{2});
+            assertThat(Files.readAllBytes(target)).containsExactly(2);
+            assertThat(Leftovers.partialName(name, 7).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        }
+        try (StagedDirectory staged = StagedDirectory.create(dir, "d".repeat(255))) {
+            assertThat(staged.commitExactly()).isDirectory();
         }
     }
 }
