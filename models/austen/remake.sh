@@ -3,8 +3,8 @@
 # model.bin, the float32 original, which git ignores: 12 MB would not fit the GPU machine's carry beside the bundle):
 #   models/austen/remake.sh [OUT_DIR [train-llama options...]]      (default OUT_DIR: this folder, replaced)
 # The text is Debian's r-cran-janeaustenr (apt-get install r-cran-janeaustenr; it brings R): five novels train,
-# Persuasion is held out. The trainer (src/train) runs PyTorch's CPU library through DJL; same weights every run on
-# the same thread count (2 here: DJL uses every core).
+# Persuasion is held out. The trainer (bin/binaryllm train-llama, src/train) runs PyTorch's CPU library through DJL;
+# same weights every run on the same thread count (2 here: DJL uses every core).
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 out="${1:-$home/models/austen}"
@@ -15,16 +15,10 @@ trap 'rm -rf "$books"' EXIT
 Rscript -e 'library(janeaustenr); d <- commandArgs(TRUE)[1]; b <- austen_books();
   for (n in levels(b$book)) writeLines(b$text[b$book == n], file.path(d, paste0(gsub("[^A-Za-z]+", "_", n), ".txt")))' "$books" \
   || { echo "remake.sh: R could not read janeaustenr: apt-get install r-cran-janeaustenr" >&2; exit 2; }
-JAVA_HOME="$("$home/bin/find-jdk25")"
-export JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-(cd "$home" && mvn -B -q -DskipTests install -pl src/train -am \
-  && mvn -B -q -pl src/train dependency:build-classpath -Dmdep.outputFile="$books/classpath.txt")
 force=()
 [[ -e "$out" && "$out" == "$home/models/austen" ]] && force=(--force)
 staged="$books/model"
-"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true \
-  -Djava.util.logging.config.file=/dev/null -cp "$home/src/train/target/classes:$(cat "$books/classpath.txt")" \
-  io.binaryllm.train.TrainMain --out "$staged" \
+"$home/bin/binaryllm" train-llama --out "$staged" \
   --train "$books/Sense_Sensibility.txt" --train "$books/Pride_Prejudice.txt" --train "$books/Mansfield_Park.txt" \
   --train "$books/Emma.txt" --train "$books/Northanger_Abbey.txt" --held-out "$books/Persuasion.txt" "$@"
 # this folder's own files (this script, README.md) stay; the trainer's outputs replace theirs

@@ -24,6 +24,9 @@ module io.binaryllm.core {
     exports io.binaryllm.internal.io to io.binaryllm.gpu, io.binaryllm.langchain4j, io.binaryllm.kvcache, io.binaryllm.runner,
             io.binaryllm.train, io.binaryllm.spark;
 
+    // The error boundary of every entry point (exit code 2 and one line): the trainer's and the Spark applications'.
+    exports io.binaryllm.internal.boundary to io.binaryllm.train, io.binaryllm.spark;
+
     uses io.binaryllm.search.SearchBackend;
 
     provides io.binaryllm.search.SearchBackend with io.binaryllm.internal.search.ReferenceBackend,

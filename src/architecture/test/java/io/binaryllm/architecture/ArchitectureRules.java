@@ -66,11 +66,14 @@ final class ArchitectureRules {
     /** Every module's {@code internal} packages are its own. */
     static List<ArchRule> noModuleReachesIntoAnothersInternals() {
         List<ArchRule> rules = new ArrayList<>();
-        // but core's io.binaryllm.internal.io, the file plumbing its module-info exports to this project's modules only
+        // but core's io.binaryllm.internal.io and internal.boundary, the file plumbing and the error boundary its
+        // module-info exports to this project's modules only
         rules.add(noClasses().that().resideOutsideOfPackages(CORE).should().dependOnClassesThat(
                         JavaClass.Predicates.resideInAPackage("io.binaryllm.internal..")
-                                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.binaryllm.internal.io.."))))
-                .as("no class outside core depends on core's internal packages (io.binaryllm.internal.., but for internal.io)"));
+                                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("io.binaryllm.internal.io..",
+                                        "io.binaryllm.internal.boundary.."))))
+                .as("no class outside core depends on core's internal packages (io.binaryllm.internal.., but for internal.io"
+                        + " and internal.boundary)"));
         rules.add(internalsOf("gpu", "io.binaryllm.gpu.internal..", GPU));
         rules.add(internalsOf("langchain4j", "io.binaryllm.langchain4j.internal..", LANGCHAIN4J));
         rules.add(internalsOf("runner", "io.binaryllm.runner.internal..", RUNNER));
@@ -98,13 +101,16 @@ final class ArchitectureRules {
                 .layer("search").definedBy("io.binaryllm.search..")
                 .layer("backends").definedBy("io.binaryllm.internal.search..")
                 .layer("engine").definedBy("io.binaryllm.engine..")
+                .layer("boundary").definedBy("io.binaryllm.internal.boundary..")
                 .whereLayer("engine").mayNotBeAccessedByAnyLayer()
+                .whereLayer("boundary").mayNotBeAccessedByAnyLayer()
                 .whereLayer("backends").mayNotBeAccessedByAnyLayer()
                 .whereLayer("search").mayOnlyBeAccessedByLayers("backends", "engine")
                 .whereLayer("measures").mayOnlyBeAccessedByLayers("search", "backends", "engine")
                 .whereLayer("kernels").mayOnlyBeAccessedByLayers("measures", "search", "backends", "engine")
                 .whereLayer("quantize").mayOnlyBeAccessedByLayers("kernels", "measures", "search", "backends", "engine")
-                .as("core's layers: foundation < osq's definition < kernels < binarizers and metrics < search SPI < backends < engine");
+                .as("core's layers: foundation < osq's definition < kernels < binarizers and metrics < search SPI < backends < engine;"
+                        + " the error boundary above the foundation, used by no layer");
     }
 
     /** Packages form no cycle (checked on core's classes: the library a user depends on). */

@@ -37,6 +37,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        // picocli would break [--database=CODES.npy] and [--osq=DxQ[,DxQ...]]... inside them at 80 columns
+        customSynopsis = {"binaryllm bench [--database=CODES.npy --queries=QCODES.npy]",
+                "        [--n=N] [--nq=NQ] [--bits=D[,D...]] [--k=K[,K...]] [--osq=DxQ[,DxQ...]]",
+                "        [--backends=NAME[,NAME...]] [--repeat=R] [--check=Q] [--seed=S]",
+                "        [--json=OUT.json] [--write-data=DIR] [--force] [--debug] [-hV]"},
         description = {"Throughput of every backend: pairs/s, bits/s and speed-up over reference, per code width and k.",
                 "Each backend's answer for the first --check queries is compared with reference before it is reported.",
                 "Times are medians of --repeat calls after half a second of untimed warm-up calls (JIT-warm, as a library",
@@ -51,28 +56,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--queries", paramLabel = "QCODES.npy", description = "Query codes (default: generated).")
     Path queries;
 
-    @Option(names = "--n", defaultValue = "1000000", description = "Generated database rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "1000000", description = "Generated database rows (default: ${DEFAULT-VALUE}).")
     long n;
 
-    @Option(names = "--bits", split = ",", defaultValue = "256,1024", description = "Generated code widths (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bits", paramLabel = "D", split = ",", defaultValue = "256,1024", description = "Generated code widths (default: ${DEFAULT-VALUE}).")
     List<Integer> bits;
 
-    @Option(names = "--nq", defaultValue = "1000", description = "Generated queries (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nq", paramLabel = "NQ", defaultValue = "1000", description = "Generated queries (default: ${DEFAULT-VALUE}).")
     int nq;
 
-    @Option(names = "--k", split = ",", defaultValue = "10", description = "Values of k (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", paramLabel = "K", split = ",", defaultValue = "10", description = "Values of k (default: ${DEFAULT-VALUE}).")
     List<Integer> ks;
 
-    @Option(names = "--backends", split = ",", description = "Backends to time (default: every available one).")
+    @Option(names = "--backends", paramLabel = "NAME", split = ",", description = "Backends to time (default: every available one).")
     List<String> backends;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "Timed calls per configuration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "3", description = "Timed calls per configuration (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--check", defaultValue = "100", description = "Queries checked against (and timed on) reference (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--check", paramLabel = "Q", defaultValue = "100", description = "Queries checked against (and timed on) reference (default: ${DEFAULT-VALUE}).")
     int check;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated codes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the generated codes (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--osq", split = ",", paramLabel = "DxQ",

@@ -19,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "golden", mixinStandardHelpOptions = true,
-        description = {"check: verify the golden set's manifest, then recompute every code, scale, metric and top-k list",
-                "       with every available backend (exit 1 on any difference: a bug).",
+        // picocli would break [--backend=NAME[,NAME...]]... at its comma
+        customSynopsis = {"binaryllm golden ACTION [--dir=DIR] [--backend=NAME[,NAME...]]...",
+                "        [--force] [--debug] [-hV]"},
+        description = {"check: verify the golden set's manifest, then recompute every code, scale, metric and",
+                "       top-k list with every available backend (exit 1 on any difference: a bug).",
                 "regenerate --force: rewrite the golden set from the current code (the only way to change it)."})
 final class GoldenCommand implements Callable<Integer> {
     @Spec

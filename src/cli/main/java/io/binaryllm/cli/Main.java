@@ -1,20 +1,16 @@
 package io.binaryllm.cli;
 
-import io.binaryllm.BadArgumentException;
-import io.binaryllm.BadInputException;
 import io.binaryllm.Messages;
-import io.binaryllm.data.MemoryBudget;
-import io.binaryllm.data.io.MappedFaults;
 import io.binaryllm.gpu.DeviceFailure;
-import io.binaryllm.internal.io.FileKinds;
+import io.binaryllm.internal.boundary.ErrorLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,7 +20,8 @@ import java.util.concurrent.Callable;
  * stderr naming the file or option and the problem), 1 a bug (with the stack trace under {@code --debug}).
  */
 @Command(name = "binaryllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Binary embeddings: pack floats into bit codes, search them by exact Hamming top-k, check the golden set.")
+        description = {"Binary and low-bit representations: pack float embeddings into bit codes and search them exactly,",
+                "measure what they keep, run a Llama with binary KV caches and ternary layers, check the golden set."})
 public final class Main {
     /**
      * The subcommands, registered lazily: picocli builds a model of every registered command by reflection, about
@@ -33,7 +30,7 @@ public final class Main {
      * start-up, milliseconds that every run (and the short `search` runs most) would pay.
      */
     static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
-            "equivalence", "embed", "kv-eval");
+            "equivalence", "embed", "kv-eval", "train-llama");
 
     static Object command(String name) {
         return switch (name) {
@@ -47,13 +44,14 @@ public final class Main {
             case "equivalence" -> new EquivalenceCommand();
             case "embed" -> new EmbedCommand();
             case "kv-eval" -> new KvEvalCommand();
+            case "train-llama" -> new TrainLlamaCommand();
             default -> throw new IllegalArgumentException("no command " + name);
         };
     }
 
     public static final int OK = 0;
-    public static final int BUG = 1;
-    public static final int BAD_INPUT = 2;
+    public static final int BUG = ErrorLines.BUG;
+    public static final int BAD_INPUT = ErrorLines.BAD_INPUT;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean debug;
@@ -85,6 +83,17 @@ public final class Main {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
         String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        if (first.equals("train-llama")) { // the trainer parses its own options, --help included
+            List<String> all = Arrays.asList(args);
+            List<String> rest = new ArrayList<>(all.subList(all.indexOf(first) + 1, all.size()));
+            boolean debug = all.subList(0, all.indexOf(first)).contains("--debug");
+            if (debug && !rest.contains("--debug")) {
+                rest.add("--debug");
+            }
+            TrainLlamaCommand train = new TrainLlamaCommand();
+            train.args = rest;
+            return execute(train, debug || rest.contains("--debug"), err);
+        }
         if (COMMANDS.contains(first)) {
             cli.addSubcommand(first, command(first));
         } else if (!first.isEmpty() && !first.equals("help")) { // else "foo --help" would print the main help and exit 0
@@ -139,32 +148,8 @@ public final class Main {
      * device names {@code --backend}, where the remedy is.
      */
     static int failure(Throwable e, boolean debug, PrintWriter err) {
-        if (e instanceof Error error && MappedFaults.isMappedFault(error)) {
-            e = MappedFaults.explain(error);
-        }
-        String line = switch (e) {
-            case BadArgumentException a -> "--" + a.argument() + ": " + a.getMessage();
-            case BadInputException b -> b.getMessage();
-            case DeviceFailure d -> "--backend: " + d.getMessage();
-            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "): " + MemoryBudget.heapAdvice();
-            case UncheckedIOException u -> FileKinds.explain(u.getCause());
-            default -> null;
-        };
-        if (line != null) {
-            if (line.contains("-Xmx")) { // the library names the JVM's option; this launcher takes it from the environment
-                line += "; bin/binaryllm passes BINARYLLM_JAVA_OPTS to the JVM";
-            }
-            err.println(Messages.oneLine("binaryllm: " + line)); // one line is the contract, whatever a message quotes
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return BAD_INPUT;
-        }
-        err.println("binaryllm: internal error: " + e + (debug ? "" : " (a bug; rerun with --debug for the stack trace)"));
-        if (debug) {
-            e.printStackTrace(err);
-        }
-        return BUG;
+        String line = e instanceof DeviceFailure d ? "--backend: " + d.getMessage() : ErrorLines.line(e, argument -> "--" + argument);
+        return ErrorLines.report("binaryllm", e, line, debug, err);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

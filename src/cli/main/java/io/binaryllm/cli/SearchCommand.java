@@ -31,6 +31,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
+        // picocli would break [--database=CODES.npy]... inside its name at 80 columns
+        customSynopsis = {"binaryllm search --database=CODES.npy [--database=CODES.npy]...",
+                "        --queries=QCODES.npy --k=K --indices=I.npy [--distances=D.npy]",
+                "        [--query-bits=B] [--scores=S.npy] [--bits=D] [--backend=NAME]",
+                "        [--spark=MASTER] [--force] [--debug] [-hV]"},
         description = {"Exact Hamming top-k of every query against the database, ordered by (distance, index).",
                 "Writes indices (<i8, (nq, k)) and distances (<i4, (nq, k)).",
                 "With --query-bits: osq codes (pack --binarizer osq) against float queries (.npy, .fvecs), quantized",

@@ -86,9 +86,10 @@ public final class LlamaTrainer {
         }
     }
 
-    private static void requireTokens(String name, int[] tokens, int window, int vocab) {
+    /** Refuses (naming {@code name}) tokens fewer than a window or outside the vocabulary. */
+    static void requireTokens(String name, int[] tokens, int window, int vocab) {
         if (tokens == null || tokens.length < window) {
-            throw new BadArgumentException(name, name + " must hold at least one context + 1 = " + window + " tokens, has "
+            throw new BadArgumentException(name, "the text must hold at least a context + 1 = " + window + " tokens, holds "
                     + (tokens == null ? 0 : tokens.length));
         }
         for (int t : tokens) {

@@ -2,6 +2,11 @@ package io.binaryllm.train;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.Messages;
+import io.binaryllm.internal.io.AtomicOutput;
+import io.binaryllm.internal.boundary.ErrorLines;
+import io.binaryllm.internal.io.FileKinds;
+import io.binaryllm.internal.io.StagedDirectory;
 import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.Tokenizer;
@@ -16,11 +21,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -53,25 +59,38 @@ public final class TrainMain implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing output directory.")
     boolean force;
 
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    /** The most bytes a text may have: the trainer holds every text in memory, and a day's training reads far less. */
+    static final long MAX_TEXT_BYTES = 256L << 20;
+
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs with these streams and returns the exit code: 2 and one line for bad arguments or input. */
+    /**
+     * Runs with these streams and returns the exit code, under the contract of every command of this project: 2 and
+     * one line naming the option or file for bad arguments or input, 1 and "internal error" for a bug.
+     */
     public static int run(PrintWriter stdout, PrintWriter stderr, String... args) {
-        CommandLine cli = new CommandLine(new TrainMain()).setOut(stdout).setErr(stderr);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof BadArgumentException a) { // the library names its argument; the command names the option
-                stderr.println("train-llama: " + option(a.argument()) + ": " + e.getMessage());
-                return 2;
-            }
-            if (e instanceof BadInputException) {
-                stderr.println("train-llama: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        boolean debug = Arrays.asList(args).contains("--debug");
+        try {
+            CommandLine cli = new CommandLine(new TrainMain()).setOut(stdout).setErr(stderr);
+            cli.setParameterExceptionHandler((e, a) -> {
+                stderr.println(Messages.oneLine("train-llama: " + e.getMessage() + " (see binaryllm train-llama --help)"));
+                return ErrorLines.BAD_INPUT;
+            });
+            cli.setExecutionExceptionHandler((e, line, parsed) -> failure(e, debug, stderr));
+            return cli.execute(args);
+        } catch (Error e) {
+            return failure(e, debug, stderr);
+        }
+    }
+
+    private static int failure(Throwable e, boolean debug, PrintWriter err) {
+        // the library names its argument; the command names the option
+        return ErrorLines.report("train-llama", e, ErrorLines.line(e, TrainMain::option), debug, err);
     }
 
     /** The option an argument of the trainer's library comes from ({@code heldOut}: {@code --held-out}). */
@@ -85,71 +104,87 @@ public final class TrainMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out) && !force) {
-            throw new BadArgumentException("out", out + " exists (--force to replace it)");
+        // Everything a user can get wrong is refused before the minutes of work: the texts, the plan, the output.
+        for (Path p : train) {
+            FileKinds.requireRegularFile(p, MAX_TEXT_BYTES, "a training text");
         }
+        FileKinds.requireRegularFile(heldOut, MAX_TEXT_BYTES, "a held-out text");
+        TrainingPlan plan = small
+                ? new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),
+                0.1f, 1.0f, seed, 10, 4)
+                : TrainingPlan.austen(steps, seed);
+        requireOutput();
         StringBuilder text = new StringBuilder();
         for (Path p : train) {
             text.append(TextCorpus.paragraphs(read(p)));
         }
         String held = TextCorpus.paragraphs(read(heldOut));
-        TrainingPlan plan = small
-                ? new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),
-                0.1f, 1.0f, seed, 10, 4)
-                : TrainingPlan.austen(steps, seed);
-        long t0 = System.nanoTime();
-        Tokenizer tokenizer = BpeTrainer.train(text.toString(), plan.model().vocab());
-        if (tokenizer.vocab() < plan.model().vocab()) {
-            throw new BadArgumentException("train", "the training text runs out of pairs to merge at " + tokenizer.vocab()
-                    + " tokens, fewer than the model's vocabulary of " + plan.model().vocab() + " (give more text)");
+        // The staging directory beside --out proves it writable now, not after training; a killed run's is deleted by
+        // the next writer in that directory.
+        Path target = out.toAbsolutePath().normalize();
+        if (target.getFileName() == null) {
+            throw new BadArgumentException("out", out + " names no directory that could be created");
         }
-        int[] trainTokens = tokenizer.encode(text.toString(), true);
-        int[] heldTokens = tokenizer.encode(held, true);
-        System.err.printf(Locale.ROOT, "vocabulary of %d in %.1f s; %d training tokens, %d held-out tokens; %,d parameters%n",
-                tokenizer.vocab(), (System.nanoTime() - t0) / 1e9, trainTokens.length, heldTokens.length, plan.model().parameters());
-        StringBuilder tsv = new StringBuilder("step\tlearning_rate\tloss\tgradient_norm\theld_out_loss\tseconds\n");
-        long start = System.nanoTime();
-        LlamaTrainer.Trained trained = LlamaTrainer.train(plan, trainTokens, heldTokens, s -> {
-            String row = String.format(Locale.ROOT, "%d\t%.6g\t%.5f\t%.4f\t%s\t%.1f", s.step(), s.learningRate(), s.loss(),
-                    s.gradientNorm(), Double.isNaN(s.heldOutLoss()) ? "" : String.format(Locale.ROOT, "%.5f", s.heldOutLoss()),
-                    (System.nanoTime() - start) / 1e9);
-            tsv.append(row).append('\n');
-            if (!Double.isNaN(s.heldOutLoss()) || s.step() % 10 == 0) {
-                System.err.println(row);
+        try (StagedDirectory staged = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
+            long t0 = System.nanoTime();
+            Tokenizer tokenizer = BpeTrainer.train(text.toString(), plan.model().vocab());
+            if (tokenizer.vocab() < plan.model().vocab()) {
+                throw new BadArgumentException("train", "the training text runs out of pairs to merge at " + tokenizer.vocab()
+                        + " tokens, fewer than the model's vocabulary of " + plan.model().vocab() + " (give more text)");
             }
-        });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        try {
-            writeOutputs(tokenizer, held, tsv, trained, summary(plan, trainTokens.length, heldTokens.length, trained, seconds));
-        } catch (IOException e) { // disk full, a read-only directory: the outputs appear whole or not at all
-            throw BadInputException.in(out, "cannot write: " + e.getMessage());
+            int[] trainTokens = tokenizer.encode(text.toString(), true);
+            int[] heldTokens = tokenizer.encode(held, true);
+            LlamaTrainer.requireTokens("train", trainTokens, plan.model().seqLen() + 1, plan.model().vocab());
+            LlamaTrainer.requireTokens("heldOut", heldTokens, plan.model().seqLen() + 1, plan.model().vocab());
+            System.err.printf(Locale.ROOT, "vocabulary of %d in %.1f s; %d training tokens, %d held-out tokens; %,d parameters%n",
+                    tokenizer.vocab(), (System.nanoTime() - t0) / 1e9, trainTokens.length, heldTokens.length, plan.model().parameters());
+            StringBuilder tsv = new StringBuilder("step\tlearning_rate\tloss\tgradient_norm\theld_out_loss\tseconds\n");
+            long start = System.nanoTime();
+            LlamaTrainer.Trained trained = LlamaTrainer.train(plan, trainTokens, heldTokens, s -> {
+                String row = String.format(Locale.ROOT, "%d\t%.6g\t%.5f\t%.4f\t%s\t%.1f", s.step(), s.learningRate(), s.loss(),
+                        s.gradientNorm(), Double.isNaN(s.heldOutLoss()) ? "" : String.format(Locale.ROOT, "%.5f", s.heldOutLoss()),
+                        (System.nanoTime() - start) / 1e9);
+                tsv.append(row).append('\n');
+                if (!Double.isNaN(s.heldOutLoss()) || s.step() % 10 == 0) {
+                    System.err.println(row);
+                }
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            writeOutputs(staged.path(), tokenizer, held, tsv, trained, summary(plan, trainTokens.length, heldTokens.length, trained, seconds));
+            if (force) {
+                staged.commitReplacing();
+            } else {
+                staged.commitExactly();
+            }
+            System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
+                    trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
         }
-        System.err.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f) over %d windows; %.0f s of training; wrote %s%n",
-                trained.heldOutLoss(), trained.heldOutPerplexity(), trained.heldOutWindows(), seconds, out);
         return 0;
     }
 
-    /** Writes every output into a hidden sibling directory, then renames it to {@link #out}. */
-    private void writeOutputs(Tokenizer tokenizer, String held, CharSequence tsv, LlamaTrainer.Trained trained, String summary)
-            throws IOException {
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + "-");
-        try {
-            Llama2c.write(staging.resolve("model.bin"), false, trained.model());
-            Llama2c.writeQ8(staging.resolve("model-q8.bin"), false, trained.model(), groupSize(trained.model().config()));
-            tokenizer.write(staging.resolve("tokenizer.bin"), false);
-            Files.writeString(staging.resolve("held-out.txt"), held);
-            Files.writeString(staging.resolve("training.tsv"), tsv);
-            Files.writeString(staging.resolve("training.json"), summary);
-            if (Files.exists(out)) {
-                deleteTree(out);
-            }
-            Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(staging)) {
-                deleteTree(staging);
-            }
+    /** Refuses an existing --out without --force, and one that is not a directory even with it. */
+    private void requireOutput() {
+        if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!force) {
+            throw new BadArgumentException("out", out + " exists (--force to replace it)");
+        }
+        if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+            String kind = FileKinds.describe(out);
+            throw new BadArgumentException("out", out + " is " + (kind == null ? "a file" : kind) + ", not a directory to replace");
+        }
+    }
+
+    /** Writes every output into {@code dir}; a full disk or a read-only directory names the file and the reason. */
+    private static void writeOutputs(Path dir, Tokenizer tokenizer, String held, CharSequence tsv, LlamaTrainer.Trained trained,
+                                     String summary) {
+        Llama2c.write(dir.resolve("model.bin"), false, trained.model());
+        Llama2c.writeQ8(dir.resolve("model-q8.bin"), false, trained.model(), groupSize(trained.model().config()));
+        tokenizer.write(dir.resolve("tokenizer.bin"), false);
+        for (var file : List.of(Map.entry("held-out.txt", held), Map.entry("training.tsv", tsv.toString()),
+                Map.entry("training.json", summary))) {
+            AtomicOutput.writeBytes(dir.resolve(file.getKey()), false, file.getValue().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -168,7 +203,7 @@ public final class TrainMain implements Callable<Integer> {
         } catch (CharacterCodingException e) {
             throw BadInputException.in(p, "not UTF-8 text");
         } catch (IOException e) {
-            throw BadInputException.in(p, "cannot read: " + e.getMessage());
+            throw BadInputException.in(p, "cannot read: " + FileKinds.reason(e));
         }
     }
 
@@ -188,13 +223,5 @@ public final class TrainMain implements Callable<Integer> {
                 p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(), p.seed(),
                 trainTokens, heldTokens, t.heldOutWindows(), t.heldOutLoss(), t.heldOutPerplexity(), seconds,
                 Runtime.getRuntime().availableProcessors());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

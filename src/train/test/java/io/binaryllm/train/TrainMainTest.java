@@ -74,6 +74,59 @@ class TrainMainTest {
         StringWriter missing = new StringWriter();
         assertThat(run(missing, "--train", dir.resolve("none.txt").toString(), "--held-out", bad.toString(), "--out", dir.resolve("o").toString()))
                 .isEqualTo(2);
-        assertThat(missing.toString()).contains("none.txt").contains("cannot read").hasLineCount(1);
+        assertThat(missing.toString()).contains("none.txt: no such file").hasLineCount(1);
+    }
+
+    private String refusal(String... args) {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, args)).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1).startsWith("train-llama: ").doesNotContain("Exception").doesNotContain("Usage");
+        return err.toString().strip();
+    }
+
+    @Test
+    void specialFilesAsTextsAreRefusedWithoutOpeningThem() throws Exception {
+        Path held = Files.writeString(dir.resolve("held.txt"), SyntheticText.sentences(2, 400));
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        // opening a FIFO waits for a writer forever; /dev/zero never ends
+        assertThat(refusal("--small", "--train", fifo.toString(), "--held-out", held.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo("train-llama: " + fifo + ": is a FIFO (named pipe), not a regular file");
+        assertThat(refusal("--small", "--train", held.toString(), "--held-out", "/dev/zero", "--out", dir.resolve("o").toString()))
+                .isEqualTo("train-llama: /dev/zero: is a character device, not a regular file");
+        assertThat(refusal("--small", "--train", dir.toString(), "--held-out", held.toString(), "--out", dir.resolve("o").toString()))
+                .contains("is a directory");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
+    void aBadOptionValueIsOneLineNotTheUsage() {
+        assertThat(refusal("--seed", "abc", "--train", "t", "--held-out", "h", "--out", "o"))
+                .contains("--seed").contains("'abc'").endsWith("(see binaryllm train-llama --help)");
+        assertThat(refusal("--train", "t", "--held-out", "h")).contains("--out");
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsRefusedBeforeTraining() throws Exception {
+        Path held = Files.writeString(dir.resolve("held.txt"), SyntheticText.sentences(2, 400));
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        // The text would fail only after the vocabulary is learned; the output is checked first.
+        Path poor = Files.writeString(dir.resolve("poor.txt"), "ab ab ab ab ba ba\n".repeat(50));
+        assertThat(refusal("--small", "--train", poor.toString(), "--held-out", held.toString(), "--out", file.resolve("model").toString()))
+                .isEqualTo("train-llama: " + file + ": is a file, not a directory for outputs");
+        assertThat(refusal("--small", "--force", "--train", poor.toString(), "--held-out", held.toString(), "--out", file.toString()))
+                .isEqualTo("train-llama: --out: " + file + " is a file, not a directory to replace");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(held, file, poor); // no staging directory left
+        }
+    }
+
+    @Test
+    void aHeldOutTextShorterThanAWindowIsOneLineBeforeTraining() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), SyntheticText.sentences(1, 4000));
+        Path held = Files.writeString(dir.resolve("held.txt"), "A short text.\n");
+        assertThat(refusal("--small", "--train", train.toString(), "--held-out", held.toString(), "--out", dir.resolve("o").toString()))
+                .startsWith("train-llama: --held-out: the text must hold at least a context + 1 = 65 tokens, holds ");
+        assertThat(dir.resolve("o")).doesNotExist();
     }
 }
