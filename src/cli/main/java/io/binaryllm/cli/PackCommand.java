@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
                 "Codes are <u8 words (rows, ceil(bits/64)), LSB-first; scaled-sign also writes the per-row scales",
                 "(mean |x|, <f8) to OUTPUT with .npy replaced by .scales.npy.",
                 "osq writes bit planes (<u8, rows x bits/dims planes of ceil(dims/64) words), their corrections",
-                "(<f4 (rows, 4)) to .corrections.npy and the corpus centroid (<f4 (1, dims)) to .centroid.npy:",
-                "search them with --query-bits and float queries."})
+                "(<f4 (rows, 4)) to .corrections.npy, the corpus centroid (<f4 (1, dims)) to .centroid.npy and",
+                "what belongs together (sizes, CRC-32C) to .osq.txt: search them with --query-bits and float queries."})
 final class PackCommand implements Callable<Integer> {
     enum Layout { words, ubinary, faiss }
 
@@ -102,12 +102,12 @@ final class PackCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** osq: the corpus's centroid, then its planes and corrections, the three files committed together. */
+    /** osq: the corpus's centroid, then its planes and corrections, the three files and their manifest committed together. */
     private int packOsq() {
         if (layout != Layout.words) {
             throw new BadArgumentException("layout", "osq codes are bit planes with corrections: only the words layout holds them");
         }
-        for (Path p : new Path[]{output, OsqFiles.correctionsPath(output), OsqFiles.centroidPath(output)}) {
+        for (Path p : new Path[]{output, OsqFiles.correctionsPath(output), OsqFiles.centroidPath(output), OsqFiles.manifestPath(output)}) {
             Outputs.requireWritable(p, force);
         }
         try (FloatEmbeddingBatch x = EmbeddingFiles.read(input)) {
@@ -123,8 +123,9 @@ final class PackCommand implements Callable<Integer> {
             try (OsqCodes codes = quantizer.encodeDocuments(x)) {
                 OsqFiles.write(output, force, codes, quantizer);
                 spec.commandLine().getErr().printf("binaryllm pack: %d rows x %d dims -> osq codes, %d bits a dimension (%d bytes a row"
-                        + " with corrections) in %s, %s and %s%n", x.rows(), x.dims(), docBits, codes.bytesPerRow(), output,
-                        OsqFiles.correctionsPath(output).getFileName(), OsqFiles.centroidPath(output).getFileName());
+                        + " with corrections) in %s, %s, %s and %s%n", x.rows(), x.dims(), docBits, codes.bytesPerRow(), output,
+                        OsqFiles.correctionsPath(output).getFileName(), OsqFiles.centroidPath(output).getFileName(),
+                        OsqFiles.manifestPath(output).getFileName());
             }
         }
         return Main.OK;

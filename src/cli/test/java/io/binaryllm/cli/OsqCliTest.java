@@ -74,7 +74,8 @@ class OsqCliTest {
                 "--bits", "osq keeps 1, 2 or 4 bits a dimension: for 16-dim vectors --bits is 16, 32 or 64, got 24");
         assertBad(cli("pack", "--input", dbIn, "--binarizer", "osq", "--layout", "faiss", "--output", codes), "--layout", "only the words layout");
         assertThat(cli("pack", "--input", dbIn, "--binarizer", "osq", "--output", codes).code()).isZero();
-        List<Path> packed = List.of(dbIn, qIn, wide, codes, OsqFiles.correctionsPath(codes), OsqFiles.centroidPath(codes));
+        List<Path> packed = List.of(dbIn, qIn, wide, codes, OsqFiles.correctionsPath(codes), OsqFiles.centroidPath(codes),
+                OsqFiles.manifestPath(codes));
         Path i = dir.resolve("I.npy");
         Path s = dir.resolve("S.npy");
         assertBad(search(codes, wide, "4", i, "--scores", s), "wide.npy", "rows have 17 dims, the osq centroid has 16");
@@ -91,6 +92,43 @@ class OsqCliTest {
         assertBad(search(codes, qIn, "4", i, "--scores", s), "c.corrections.npy", "39 rows of corrections for 40 rows of codes");
         Files.delete(OsqFiles.correctionsPath(codes));
         assertBad(search(codes, qIn, "4", i, "--scores", s), "c.corrections.npy", "missing: osq codes");
+        assertThat(i).doesNotExist();
+        assertThat(s).doesNotExist();
+    }
+
+    /**
+     * A corrections or centroid file swapped in from another pack of the same shape is refused, naming it and the
+     * codes (it gave exit 0 and silently wrong scores); so is a pack without its manifest, or with a broken one.
+     */
+    @Test
+    void sideFilesOfAnotherPackAreRefusedNamingBothFiles() throws IOException {
+        Path dbIn = floats("db.npy", OsqOracle.vectors(1, 40, 16, "random"));
+        Path otherIn = floats("other.npy", OsqOracle.vectors(5, 40, 16, "random"));
+        Path qIn = floats("q.npy", OsqOracle.vectors(2, 3, 16, "random"));
+        Path codes = dir.resolve("c.npy");
+        Path other = dir.resolve("o.npy");
+        assertThat(cli("pack", "--input", dbIn, "--binarizer", "osq", "--output", codes).code()).isZero();
+        assertThat(cli("pack", "--input", otherIn, "--binarizer", "osq", "--output", other).code()).isZero();
+        assertThat(Files.readAllLines(OsqFiles.manifestPath(codes))).hasSize(4).first().isEqualTo("binaryllm osq pack 1");
+        Path i = dir.resolve("I.npy");
+        Path s = dir.resolve("S.npy");
+        assertThat(search(codes, qIn, "4", i, "--scores", s).code()).isZero();
+        Files.delete(i);
+        Files.delete(s);
+        for (Path side : List.of(OsqFiles.correctionsPath(codes), OsqFiles.centroidPath(codes))) {
+            Path keep = Files.move(side, dir.resolve("keep"));
+            Files.copy(other.resolveSibling(side.getFileName().toString().replaceFirst("^c\\.", "o.")), side);
+            assertBad(search(codes, qIn, "4", i, "--scores", s), side + ": not written with " + codes, "c.osq.txt records");
+            Files.move(keep, side, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path keep = Files.move(codes, dir.resolve("keep"));
+        Files.copy(other, codes);
+        assertBad(search(codes, qIn, "4", i, "--scores", s), codes + ": not the codes the manifest c.osq.txt describes", "CRC-32C");
+        Files.move(keep, codes, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(OsqFiles.manifestPath(codes), "binaryllm osq pack 1\ncodes x 0\n");
+        assertBad(search(codes, qIn, "4", i, "--scores", s), "c.osq.txt", "not an osq manifest");
+        Files.delete(OsqFiles.manifestPath(codes));
+        assertBad(search(codes, qIn, "4", i, "--scores", s), "c.osq.txt", "missing: osq codes");
         assertThat(i).doesNotExist();
         assertThat(s).doesNotExist();
     }

@@ -7,20 +7,29 @@ import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.internal.io.AtomicOutput;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * osq documents on disk, as {@code pack --binarizer osq} writes them and {@code search --query-bits} reads them: three
- * {@code .npy} files that appear together or not at all ({@link AtomicOutput#commitTogether}).
+ * {@code .npy} files and their manifest, which appear together or not at all ({@link AtomicOutput#commitTogether}).
  * <ul>
  *   <li>{@code CODES.npy}: the planes, {@code <u8 (rows, bits x planeWords)}, like any codes;</li>
  *   <li>{@code CODES.corrections.npy}: {@code <f4 (rows, 4)}, each row's (ax, lx, x1, dadd);</li>
- *   <li>{@code CODES.centroid.npy}: {@code <f4 (1, dims)}, the quantizer's centroid, which the queries need.</li>
+ *   <li>{@code CODES.centroid.npy}: {@code <f4 (1, dims)}, the quantizer's centroid, which the queries need;</li>
+ *   <li>{@code CODES.osq.txt}: what belongs together: a first line {@code binaryllm osq pack 1}, then one line a
+ *       file, {@code ROLE BYTES CRC32C} (roles {@code codes}, {@code corrections}, {@code centroid} in that order; the
+ *       size and the CRC-32C of the whole file, 8 lower-case hex digits). Names are not recorded: a pack renamed
+ *       whole stays valid. A side file from another pack of the same shape would give silently wrong
+ *       scores; with the manifest it is refused, naming both files.</li>
  * </ul>
  * The bits a dimension follow from the widths: {@code words / ceil(dims / 64)}.
  */
 public final class OsqFiles {
+    static final String MANIFEST_HEADER = "binaryllm osq pack 1";
+
     private OsqFiles() {
     }
 
@@ -40,6 +49,10 @@ public final class OsqFiles {
         return sibling(codes, ".centroid.npy");
     }
 
+    public static Path manifestPath(Path codes) {
+        return sibling(codes, ".osq.txt");
+    }
+
     /** Whether {@code codes} has osq corrections beside it. */
     public static boolean isOsq(Path codes) {
         return Files.exists(correctionsPath(codes));
@@ -51,23 +64,30 @@ public final class OsqFiles {
         return codes.resolveSibling(stem + suffix);
     }
 
-    /** Writes the three files; none replaces an existing file unless {@code overwrite}. */
+    /** Writes the three files and their manifest; none replaces an existing file unless {@code overwrite}. */
     public static void write(Path target, boolean overwrite, OsqCodes codes, OsqQuantizer quantizer) {
         if (codes.queries()) {
             throw new IllegalArgumentException("osq files hold documents, not queries");
         }
         Path corrections = correctionsPath(target);
         Path centroid = centroidPath(target);
-        for (Path p : new Path[]{target, corrections, centroid}) {
+        Path manifest = manifestPath(target);
+        for (Path p : new Path[]{target, corrections, centroid, manifest}) {
             AtomicOutput.requireWritable(p, overwrite);
         }
         try (AtomicOutput codesOut = AtomicOutput.open(target, overwrite);
              AtomicOutput corrOut = AtomicOutput.open(corrections, overwrite);
-             AtomicOutput centroidOut = AtomicOutput.open(centroid, overwrite)) {
-            Npy.writeTo(codesOut::write, NpyDtype.U8, codes.planes().segment(), codes.rows(), codes.planes().words());
-            Npy.writeTo(corrOut::write, NpyDtype.F4, Npy.le(codes.corrections()), codes.rows(), OsqScores.CORRECTIONS);
-            Npy.writeTo(centroidOut::write, NpyDtype.F4, Npy.le(quantizer.centroid()), 1, quantizer.dims());
-            AtomicOutput.commitTogether(AtomicOutput.of(codesOut, corrOut, centroidOut));
+             AtomicOutput centroidOut = AtomicOutput.open(centroid, overwrite);
+             AtomicOutput manifestOut = AtomicOutput.open(manifest, overwrite)) {
+            StringBuilder lines = new StringBuilder(MANIFEST_HEADER).append('\n');
+            lines.append(PackManifest.line("codes", codes.planes().segment(), codesOut, NpyDtype.U8, codes.rows(),
+                    codes.planes().words()));
+            lines.append(PackManifest.line("corrections", Npy.le(codes.corrections()), corrOut, NpyDtype.F4, codes.rows(),
+                    OsqScores.CORRECTIONS));
+            lines.append(PackManifest.line("centroid", Npy.le(quantizer.centroid()), centroidOut, NpyDtype.F4, 1,
+                    quantizer.dims()));
+            manifestOut.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            AtomicOutput.commitTogether(AtomicOutput.of(codesOut, corrOut, centroidOut, manifestOut));
         }
     }
 
@@ -78,12 +98,15 @@ public final class OsqFiles {
     public static Stored read(Path codesFile) {
         Path correctionsFile = correctionsPath(codesFile);
         Path centroidFile = centroidPath(codesFile);
-        for (Path p : new Path[]{correctionsFile, centroidFile}) {
+        for (Path p : new Path[]{correctionsFile, centroidFile, manifestPath(codesFile)}) {
             if (!Files.exists(p)) {
-                throw BadInputException.in(p, "missing: osq codes " + codesFile + " need their corrections and centroid beside them"
-                        + " (an osq pack is three files: codes, corrections and centroid)");
+                throw BadInputException.in(p, "missing: osq codes " + codesFile + " need their corrections, centroid and manifest"
+                        + " beside them (an osq pack is four files: codes, corrections, centroid and CODES.osq.txt; pack"
+                        + " writes them together)");
             }
         }
+        Path manifestFile = manifestPath(codesFile);
+        PackManifest manifest = PackManifest.read(manifestFile);
         float[] centroid;
         try (FloatEmbeddingBatch c = Npy.readFloats(centroidFile)) {
             if (c.rows() != 1) {
@@ -112,6 +135,7 @@ public final class OsqFiles {
                 throw BadInputException.in(correctionsFile, corrections.length / OsqScores.CORRECTIONS + " rows of corrections for "
                         + planes.rows() + " rows of codes in " + codesFile.getFileName());
             }
+            manifest.verify(manifestFile, codesFile, correctionsFile, centroidFile);
             OsqQuantizer quantizer = OsqQuantizer.of(centroid, bits);
             return new Stored(quantizer, new OsqCodes(planes, corrections, centroid.length, bits, false, quantizer.centroidId()));
         } catch (RuntimeException e) {

@@ -119,8 +119,8 @@ final class ShardFiles {
     }
 
     /**
-     * osq shard files (codes with their corrections and centroid beside them) as local files: the shard itself when
-     * it is local, else a copy of the three in a fresh temporary directory that {@link LocalCopy#close} deletes.
+     * osq shard files (codes with their corrections, centroid and manifest beside them) as local files: the shard
+     * itself when it is local, else a copy of the four in a fresh temporary directory that {@link LocalCopy#close} deletes.
      */
     static LocalCopy osqLocal(Configuration conf, String uri) {
         Path local = local(uri);
@@ -133,13 +133,14 @@ final class ShardFiles {
             org.apache.hadoop.fs.Path codes = new org.apache.hadoop.fs.Path(uri);
             FileSystem fs = codes.getFileSystem(conf);
             Path target = dir.resolve(codes.getName());
-            for (Path sibling : List.of(target, OsqFiles.correctionsPath(target), OsqFiles.centroidPath(target))) {
+            for (Path sibling : List.of(target, OsqFiles.correctionsPath(target), OsqFiles.centroidPath(target),
+                    OsqFiles.manifestPath(target))) {
                 org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(codes.getParent(), sibling.getFileName().toString());
                 try {
                     fs.copyToLocalFile(false, from, new org.apache.hadoop.fs.Path(sibling.toUri()), true);
                 } catch (FileNotFoundException e) {
                     throw BadInputException.in(from.toString(), "missing: osq codes " + uri
-                            + " need their corrections and centroid beside them (an osq pack is three files)");
+                            + " need their corrections, centroid and manifest beside them (an osq pack is four files)");
                 }
             }
             return new LocalCopy(target, dir);

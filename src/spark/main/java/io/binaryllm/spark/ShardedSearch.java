@@ -143,7 +143,7 @@ public final class ShardedSearch {
         }
     }
 
-    /** osq queries as every executor receives them once; their shards are the three files an osq pack writes. */
+    /** osq queries as every executor receives them once; their shards are the four files an osq pack writes. */
     record OsqQueries(long[] planes, int rows, int planeBits, float[] corrections, int dims, int bitsPerDim, long centroid)
             implements ShippedQueries<OsqCodes> {
         static OsqQueries of(OsqCodes q) {
