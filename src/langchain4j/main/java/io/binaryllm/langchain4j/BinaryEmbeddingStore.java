@@ -9,8 +9,10 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.engine.BinaryEngine;
 import io.binaryllm.langchain4j.internal.EntryTable;
+import io.binaryllm.langchain4j.internal.MappedFloatRows;
 import io.binaryllm.langchain4j.internal.StoreCodec;
 import io.binaryllm.langchain4j.internal.StoreCodes;
 import io.binaryllm.langchain4j.internal.StoreEncoding;
@@ -180,6 +182,7 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
          */
         public BinaryEmbeddingStore load(Path saved) {
             StoreFiles.Saved files = StoreFiles.read(saved);
+            requireRoomFor(saved, files);
             Builder options = new Builder();
             options.backend = backend;
             options.directory = directory;
@@ -200,6 +203,23 @@ public final class BinaryEmbeddingStore implements EmbeddingStore<TextSegment>, 
                 throw e;
             }
             return store;
+        }
+
+        /**
+         * Refuses, naming the saved store, a load whose vectors the scratch directory cannot hold or whose batches the
+         * heap cannot: checked before anything is written or read.
+         */
+        private void requireRoomFor(Path saved, StoreFiles.Saved files) {
+            long bytes = MappedFloatRows.bytesFor(files.count(), files.options().dims());
+            long usable = MappedFloatRows.usableSpace(directory);
+            if (bytes < 0 || bytes > usable) {
+                throw BadInputException.in(saved, "its " + files.count() + " vectors of " + files.options().dims() + " floats need "
+                        + (bytes < 0 ? "more than a file holds" : MemoryBudget.size(bytes)) + " of scratch space in " + directory + ", "
+                        + MemoryBudget.size(usable) + " are free there (Builder.directory names another)");
+            }
+            // a batch's buffer and its vectors' arrays: about twice the batch's bytes, and at least one vector's
+            MemoryBudget.requireHeap(2L * Math.max(files.options().dims() * (long) Float.BYTES,
+                    Math.min(bytes, 16L << 20)), saved, "loading its vectors");
         }
     }
 

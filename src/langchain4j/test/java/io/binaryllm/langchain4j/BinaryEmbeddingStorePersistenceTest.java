@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -221,12 +222,41 @@ class BinaryEmbeddingStorePersistenceTest {
         Path small = dir.resolve("small");
         try (AutoCloseable disk = SpecialFiles.tinyDisk(small, 64);
              BinaryEmbeddingStore store = BinaryEmbeddingStore.builder().directory(small).build()) {
+            // Refused before a byte is written (filling the disk would starve every other writer on it).
             assertThatThrownBy(() -> store.addAll(vectors(400, 64, 9))).isInstanceOf(BadInputException.class)
-                    .hasMessageContaining(": cannot grow to ").hasMessageEndingWith(" vectors: No space left on device");
+                    .hasMessageStartingWith(small + ": the store's scratch file needs 100.0 KiB more to hold 400 vectors of 64 floats, ")
+                    .hasMessageEndingWith(" are free here");
             // Nothing of the refused batch is half in: the store is as it was, and still answers.
             assertThat(store.size()).isZero();
             assertThat(store.search(EmbeddingSearchRequest.builder().queryEmbedding(vectors(1, 64, 10).getFirst()).maxResults(3).build())
                     .matches()).isEmpty();
+        }
+    }
+
+    /**
+     * A store.json whose dims and entries promise more than memory or the scratch disk holds is refused before
+     * anything is read or written, naming the store (it was an ArithmeticException, or a scratch file grown until
+     * the disk was full, named instead of the store).
+     */
+    @Test
+    void aSavedStoreTooLargeForMemoryOrTheScratchDiskIsRefusedNamingIt() throws Exception {
+        Path wide = savedCopy("wide", new Edit("{\"format\": 1, \"binarizer\": \"sign\", \"seed\": 3, \"rescore_factor\": 2,"
+                + " \"dims\": 600000000, \"entries\": 1}", "{\"id\":\"a\",\"text\":null}\n", new byte[0]));
+        assertThatThrownBy(() -> BinaryEmbeddingStore.builder().directory(dir).load(wide)).isInstanceOf(BadInputException.class)
+                .hasMessage(wide.resolve("store.json") + ": dims: 600000000 floats a vector are more than a store holds (at most 536870909)");
+        Path big = savedCopy("big", new Edit("{\"format\": 1, \"binarizer\": \"sign\", \"seed\": 3, \"rescore_factor\": 2,"
+                + " \"dims\": 500000000, \"entries\": 1}", "{\"id\":\"a\",\"text\":null}\n", new byte[0]));
+        try (RandomAccessFile f = new RandomAccessFile(big.resolve("vectors.f32").toFile(), "rw")) {
+            f.setLength(2_000_000_000L); // sparse: the size store.json promises, without the disk
+        }
+        Path small = dir.resolve("small");
+        try (AutoCloseable disk = SpecialFiles.tinyDisk(small, 64)) {
+            assertThatThrownBy(() -> BinaryEmbeddingStore.builder().directory(small).load(big)).isInstanceOf(BadInputException.class)
+                    .hasMessageStartingWith(big + ": its 1 vectors of 500000000 floats need 1.9 GiB of scratch space in " + small + ", ")
+                    .hasMessageEndingWith(" are free there (Builder.directory names another)");
+            try (var files = Files.list(small)) {
+                assertThat(files).isEmpty();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.binaryllm.langchain4j.internal;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
 import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
@@ -77,7 +78,34 @@ public final class MappedFloatRows implements AutoCloseable {
     public void reserve(long more) {
         long needed = Math.addExact(rows, more);
         if (needed > capacity) {
-            grow(Math.max(needed, Math.max(64, 2 * capacity)));
+            grow(Math.max(needed, Math.max(firstRows(), 2 * capacity)));
+        }
+    }
+
+    /** The first growth: 64 rows, or as many as fit 1 MiB where rows are wide (a row of 2 GB is not taken 64 times). */
+    private long firstRows() {
+        return Math.max(1, Math.min(64, (1L << 20) / ((long) dims * Float.BYTES)));
+    }
+
+    /**
+     * Bytes of scratch space that {@code rows} vectors of {@code dims} floats need, or -1 when that is beyond any
+     * file ({@code Long.MAX_VALUE}).
+     */
+    public static long bytesFor(long rows, int dims) {
+        try {
+            return Math.multiplyExact(Math.multiplyExact(rows, (long) dims), (long) Float.BYTES);
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
+    /** The bytes the file system of {@code directory} can still give this process, or Long.MAX_VALUE if it cannot say. */
+    public static long usableSpace(Path directory) {
+        try {
+            long usable = Files.getFileStore(directory).getUsableSpace();
+            return usable <= 0 && !Files.isDirectory(directory) ? Long.MAX_VALUE : usable;
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE; // the write itself reports what is wrong
         }
     }
 
@@ -87,7 +115,7 @@ public final class MappedFloatRows implements AutoCloseable {
             throw new IllegalArgumentException("expected " + dims + " dimensions, got " + v.length);
         }
         if (rows == capacity) {
-            grow(Math.max(64, 2 * capacity));
+            grow(Math.max(firstRows(), 2 * capacity));
         }
         MemorySegment.copy(v, 0, mapped, F32, rows * dims * 4L, dims);
         return rows++;
@@ -110,8 +138,18 @@ public final class MappedFloatRows implements AutoCloseable {
      * extension fails here instead, as a plain "No space left on device".
      */
     private void grow(long newCapacity) {
-        long newBytes = newCapacity * dims * 4L;
+        long newBytes = bytesFor(newCapacity, dims);
+        if (newBytes < 0) {
+            throw BadInputException.in(file.getParent(), newCapacity + " vectors of " + dims + " floats are more than a file holds");
+        }
         try {
+            long more = newBytes - channel.size();
+            long usable = usableSpace(file.getParent());
+            if (more > usable) { // refused before writing: filling the disk would starve every other writer on it
+                throw BadInputException.in(file.getParent(), "the store's scratch file needs " + MemoryBudget.size(more)
+                        + " more to hold " + newCapacity + " vectors of " + dims + " floats, " + MemoryBudget.size(usable)
+                        + " are free here");
+            }
             ByteBuffer zeros = ByteBuffer.allocate(1 << 16);
             for (long at = channel.size(); at < newBytes; ) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), newBytes - at));

@@ -247,6 +247,9 @@ public final class StoreFiles {
         }
     }
 
+    /** The most bytes a vector may have: one buffer and one Java array hold it. */
+    static final long MAX_VECTOR_BYTES = Integer.MAX_VALUE - 8;
+
     public static Saved read(Path dir) {
         if (!Files.isDirectory(dir)) {
             String kind = FileKinds.describe(dir);
@@ -268,6 +271,10 @@ public final class StoreFiles {
             throw BadInputException.in(json, "cannot read: " + FileKinds.reason(e));
         }
         Options options = options(json, o);
+        if ((long) options.dims() * Float.BYTES > MAX_VECTOR_BYTES) { // a vector is read into one buffer and one array
+            throw BadInputException.in(json, "dims: " + options.dims() + " floats a vector are more than a store holds (at most "
+                    + MAX_VECTOR_BYTES / Float.BYTES + ")");
+        }
         int count = intIn(json, o, "entries", 0, Integer.MAX_VALUE - 8);
         long expected = MemoryBudget.bytes(count, options.dims(), Float.BYTES);
         long actual;
