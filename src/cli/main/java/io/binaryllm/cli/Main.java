@@ -152,6 +152,16 @@ public final class Main {
         return ErrorLines.report("binaryllm", e, line, debug, err);
     }
 
+    /** Whether {@code --debug} was given to this command or a command above it. */
+    static boolean debug(CommandLine.Model.CommandSpec spec) {
+        for (CommandLine c = spec == null ? null : spec.commandLine(); c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -24,8 +25,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = {"Measure the variants on Spark (local[4], local-cluster[2,1,1024], spark://..., yarn) through the",
-                    "installation's spark-submit; the dataset's files must be readable by the executors. The same run",
-                    "directory, metrics.json byte for byte."})
+                    "installation's spark-submit (a local master runs without one); the dataset's files must be readable by",
+                    "the executors. The same run directory, metrics.json byte for byte."})
     String spark;
 
     @Override
@@ -34,8 +35,10 @@ final class RunCommand implements Callable<Integer> {
         Path file = config != null ? config : Path.of(home).resolve("configs").resolve("default.yaml");
         if (spark != null) {
             // The driver resolves the default output directory (runs/ of the home) as this JVM would.
-            return SparkHandOver.run(spark, SparkHandOver.RUN_APP, List.of(file.toAbsolutePath().toString()),
-                    List.of("--driver-java-options", "-Dbinaryllm.home=" + Path.of(home).toAbsolutePath()));
+            SparkHandOver.requireMaster(spark);
+            return SparkHandOver.run(new SparkHandOver.Job(spark, SparkHandOver.RUN_APP, List.of(file.toAbsolutePath().toString()),
+                    Map.of("binaryllm.home", Path.of(home).toAbsolutePath().toString()),
+                    Main.debug(spec)));
         }
         Runner.run(file, spec.commandLine().getOut());
         return Main.OK;

@@ -28,6 +28,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
@@ -61,7 +62,8 @@ final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--spark", paramLabel = "MASTER",
             description = {"Search on Spark instead (local[4], local-cluster[2,1,1024], spark://..., yarn): hands the search",
-                    "to the installation's spark-submit ($SPARK_HOME/bin or PATH); the same outputs, byte for byte."})
+                    "to the installation's spark-submit ($SPARK_HOME/bin or PATH; a local master runs without one, on the",
+                    "Maven repository's Spark); the same outputs, byte for byte."})
     String spark;
 
     @Option(names = "--queries", required = true, paramLabel = "QCODES.npy",
@@ -202,9 +204,13 @@ final class SearchCommand implements Callable<Integer> {
         if (second == null) {
             throw new BadArgumentException(secondOption, "a search on Spark writes --indices and --" + secondOption);
         }
+        if (k < 1) { // its upper bound, the corpus size, is known once the shards are listed
+            throw new BadArgumentException("k", "k must be at least 1, got " + k);
+        }
         Outputs.requireWritable(indices, force);
         Outputs.requireWritable(second, force);
-        return SparkHandOver.run(spark, SparkHandOver.SEARCH_APP, sparkArgs(), List.of());
+        SparkHandOver.requireMaster(spark);
+        return SparkHandOver.run(new SparkHandOver.Job(spark, SparkHandOver.SEARCH_APP, sparkArgs(), Map.of(), Main.debug(spec)));
     }
 
     /** This search's options as the Spark application reads them (local paths absolute: the driver may run elsewhere). */

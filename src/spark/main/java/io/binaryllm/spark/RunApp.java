@@ -1,6 +1,5 @@
 package io.binaryllm.spark;
 
-import io.binaryllm.BadInputException;
 import io.binaryllm.runner.Runner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,6 +8,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -34,18 +35,22 @@ public final class RunApp {
         }
     }
 
-    /** Runs the config {@code args} names and returns the exit code: 0, or 2 for bad input (after one line on {@code err}). */
+    /**
+     * Runs the config {@code args} names ({@code CONFIG [--debug]}) and returns the exit code: 0, or 2 for bad input or
+     * a failure of Spark's (after one line on {@code err}), or 1 for a bug.
+     */
     static int run(String[] args, PrintWriter out, PrintStream err, Supplier<JavaSparkContext> spark) {
-        if (args.length != 1 || args[0].startsWith("-")) {
-            err.println("binaryllm-spark: usage: RunApp CONFIG (one run config, YAML or JSON)");
+        List<String> a = new ArrayList<>(List.of(args));
+        boolean debug = a.remove("--debug");
+        if (a.size() != 1 || a.getFirst().startsWith("-")) {
+            err.println("binaryllm-spark: usage: RunApp CONFIG [--debug] (one run config, YAML or JSON)");
             return 2;
         }
         try {
-            Runner.run(Path.of(args[0]), out, SparkSweep.starting(spark));
+            Runner.run(Path.of(a.getFirst()), out, SparkSweep.starting(spark));
             return 0;
-        } catch (BadInputException e) {
-            err.println("binaryllm-spark: " + e.getMessage());
-            return 2;
+        } catch (RuntimeException | Error e) {
+            return SparkFailures.report(e, debug, err);
         }
     }
 }

@@ -47,8 +47,12 @@ public final class SearchApp {
         }
     }
 
-    /** Runs a search and returns the exit code: 0, or 2 for bad input (after one line on {@code err}). */
+    /**
+     * Runs a search and returns the exit code: 0, or 2 for bad input or a failure of Spark's (after one line on
+     * {@code err} naming the option, the file or the master), or 1 for a bug.
+     */
     static int run(String[] args, PrintStream err, Supplier<JavaSparkContext> spark) {
+        boolean debug = List.of(args).contains("--debug");
         try {
             Options o = Options.parse(args);
             Path second = o.queryBits() == null ? o.distances() : o.scores();
@@ -66,6 +70,7 @@ public final class SearchApp {
                 throw new BadArgumentException("k", "k must be between 1 and the corpus size " + total + ", got " + o.k());
             }
             if (o.queryBits() != null) {
+                ShardFiles.requireOsqSiblings(hadoop, shards);
                 searchOsq(o, shards, ShardFiles.osqQuantizer(hadoop, shards.getFirst().path()), spark);
                 return 0;
             }
@@ -81,12 +86,8 @@ public final class SearchApp {
                 write(o, NpyDtype.I4, r.queries(), r.k(), r.indices(), Npy.le(r.distances()));
             }
             return 0;
-        } catch (BadArgumentException e) {
-            err.println("binaryllm-spark: --" + e.argument() + ": " + e.getMessage());
-            return 2;
-        } catch (BadInputException e) {
-            err.println("binaryllm-spark: " + e.getMessage());
-            return 2;
+        } catch (RuntimeException | Error e) {
+            return SparkFailures.report(e, debug, err);
         }
     }
 
@@ -151,6 +152,9 @@ public final class SearchApp {
                     force = true;
                     continue;
                 }
+                if (name.equals("--debug")) {
+                    continue; // run() reads it: it decides how failures are told
+                }
                 if (i + 1 == args.length) {
                     throw new BadArgumentException(name.replaceFirst("^--", ""), "a value is missing");
                 }
@@ -166,7 +170,7 @@ public final class SearchApp {
                     case "--query-bits" -> queryBits = integer("query-bits", v);
                     case "--scores" -> scores = Path.of(v);
                     default -> throw new BadArgumentException(name.replaceFirst("^--", ""), "unknown option " + name
-                            + " (options: --database, --queries, --query-bits, --k, --bits, --backend, --indices, --distances, --scores, --force)");
+                            + " (options: --database, --queries, --query-bits, --k, --bits, --backend, --indices, --distances, --scores, --force, --debug)");
                 }
             }
             if (databases.isEmpty()) {

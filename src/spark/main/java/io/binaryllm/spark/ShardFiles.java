@@ -119,6 +119,28 @@ final class ShardFiles {
     }
 
     /**
+     * Refuses, on the driver and before a cluster is asked for anything, an osq shard whose corrections, centroid or
+     * manifest is missing (an executor's task would find it, with two task stack traces).
+     */
+    static void requireOsqSiblings(Configuration conf, List<Shard> shards) {
+        for (Shard shard : shards) {
+            org.apache.hadoop.fs.Path codes = new org.apache.hadoop.fs.Path(shard.path());
+            Path name = Path.of(codes.getName());
+            for (Path sibling : List.of(OsqFiles.correctionsPath(name), OsqFiles.centroidPath(name), OsqFiles.manifestPath(name))) {
+                org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(codes.getParent(), sibling.toString());
+                try {
+                    if (!p.getFileSystem(conf).isFile(p)) {
+                        throw BadInputException.in(p.toString(), "missing: osq codes " + shard.path() + " need their corrections,"
+                                + " centroid and manifest beside them (an osq pack is four files)");
+                    }
+                } catch (IOException e) {
+                    throw BadInputException.in(p.toString(), "cannot read: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
      * osq shard files (codes with their corrections, centroid and manifest beside them) as local files: the shard
      * itself when it is local, else a copy of the four in a fresh temporary directory that {@link LocalCopy#close} deletes.
      */

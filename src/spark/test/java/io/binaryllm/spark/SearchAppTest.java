@@ -144,4 +144,51 @@ class SearchAppTest {
             assertThat(err()).startsWith("binaryllm-spark: " + expected[i]).hasLineCount(1);
         }
     }
+
+    /**
+     * An osq shard without its side files is refused on the driver before a cluster is asked for anything (an
+     * executor's task found it, with two task stack traces); one whose corrections belong to another pack is found
+     * by the task, and told as the task's cause in one line, not as Spark's "Job aborted".
+     */
+    @Test
+    void osqShardProblemsAreOneLineWhereverTheyAreFound() throws Exception {
+        int dims = 24;
+        var quantizer = OsqQuantizer.fit(OsqOracle.vectors(71, 50, dims, "random"), 1);
+        Path shards = Files.createDirectories(dir.resolve("osq"));
+        for (int s = 0; s < 2; s++) {
+            try (var part = OsqOracle.vectors(72 + s, 30, dims, "random"); var codes = quantizer.encodeDocuments(part)) {
+                OsqFiles.write(shards.resolve("p" + s + ".npy"), false, codes, quantizer);
+            }
+        }
+        Path q = dir.resolve("q.npy");
+        Npy.writeFloats(q, false, OsqOracle.vectors(74, 2, dims, "random"));
+        String[] args = {"--database", shards.toString(), "--queries", q.toString(), "--query-bits", "4", "--k", "5",
+                "--indices", dir.resolve("i.npy").toString(), "--scores", dir.resolve("s.npy").toString()};
+        Path corrections = OsqFiles.correctionsPath(shards.resolve("p1.npy"));
+        byte[] kept = Files.readAllBytes(corrections);
+        Files.delete(corrections);
+        assertThat(SearchApp.run(args, err, NEVER)).as(err()).isEqualTo(2);
+        assertThat(err()).startsWith("binaryllm-spark: " + corrections.toUri().toString().replace("file:///", "file:/") + ": missing: osq codes")
+                .hasLineCount(1);
+        byte[] other = kept.clone();
+        other[other.length - 1] ^= 1; // the same shape, other bytes: another pack's corrections
+        Files.write(corrections, other);
+        errBytes.reset();
+        assertThat(SearchApp.run(args, err, LOCAL)).as(err()).isEqualTo(2);
+        assertThat(err()).startsWith("binaryllm-spark: " + corrections + ": not written with ").hasLineCount(1);
+        assertThat(dir.resolve("i.npy")).doesNotExist();
+    }
+
+    /** Spark's own failures are one line naming the master (exit 2); anything else is a bug (exit 1), in one line too. */
+    @Test
+    void failuresOfSparksOwnAreOneLineAndBugsAreBugs() {
+        var wrapped = new org.apache.spark.SparkException("Job aborted due to stage failure: Task 0 failed\n\tat x.y(Z.java:1)",
+                new java.io.IOException("Connection refused: h/10.0.0.1:7077"));
+        assertThat(SparkFailures.report(wrapped, false, err)).isEqualTo(2);
+        assertThat(err()).startsWith("binaryllm-spark: --spark ").endsWith(": Connection refused: h/10.0.0.1:7077" + System.lineSeparator())
+                .hasLineCount(1);
+        errBytes.reset();
+        assertThat(SparkFailures.report(new IllegalStateException("a bug"), false, err)).isEqualTo(1);
+        assertThat(err()).startsWith("binaryllm-spark: internal error: java.lang.IllegalStateException: a bug").hasLineCount(1);
+    }
 }
