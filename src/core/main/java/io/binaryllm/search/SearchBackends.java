@@ -93,6 +93,11 @@ public final class SearchBackends {
                 if (chosen == null) {
                     throw new IllegalStateException("no backend is available, not even reference");
                 }
+                String note = passedOver(candidates, chosen);
+                if (note != null && NOTED.add(note)) {
+                    // Only then is a logger made: setting up logging costs a short command-line run milliseconds.
+                    System.getLogger(SearchBackends.class.getName()).log(System.Logger.Level.WARNING, note);
+                }
             } else {
                 chosen = candidates.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow(() -> new BadArgumentException(
                         "backend", "unknown backend '" + name + "'; known: auto, "
@@ -112,6 +117,26 @@ public final class SearchBackends {
                 }
             }
         }
+    }
+
+    /** The notes {@link #choose} logged in this JVM: each is said once. */
+    private static final java.util.Set<String> NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Why {@code auto} did not choose the native kernel, when it is registered but unavailable and would have been
+     * preferred to {@code chosen} (a JVM without {@code --enable-native-access}, a library that does not load): it
+     * costs speed, so it is said. Unavailable GPU backends are the usual case on a machine without one, and not said.
+     */
+    static String passedOver(List<SearchBackend> candidates, SearchBackend chosen) {
+        for (SearchBackend b : candidates) {
+            if (b.name().equals("native") && b != chosen && b.autoPreference() > chosen.autoPreference()) {
+                Availability a = b.availability();
+                if (!a.available()) {
+                    return "backend auto: native is unavailable (" + a.detail() + "); using " + chosen.name();
+                }
+            }
+        }
+        return null;
     }
 
     /**

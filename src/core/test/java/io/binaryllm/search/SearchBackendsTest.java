@@ -29,6 +29,19 @@ class SearchBackendsTest {
         assertThat(SearchBackends.choose("auto", new ArrayList<>(machine(false))).name()).isEqualTo("cpu");
     }
 
+    /** auto passing over an unavailable native kernel says why (it was silent); an unavailable GPU is not news. */
+    @Test
+    void autoSaysWhyItPassesOverTheNativeKernel() {
+        List<SearchBackend> cpuOnly = new ArrayList<>(machine(false));
+        SearchBackend cpu = cpuOnly.get(1);
+        assertThat(SearchBackends.passedOver(cpuOnly, cpu)).isEqualTo("backend auto: native is unavailable (no native here); using cpu");
+        List<SearchBackend> withGpu = new ArrayList<>(machine(true));
+        assertThat(SearchBackends.passedOver(withGpu, withGpu.get(3))).isNull();
+        List<SearchBackend> nativeHere = new ArrayList<>(List.of(new FakeBackend("cpu", true, 20), new FakeBackend("native", true, 30),
+                new FakeBackend("gpu", false, 40)));
+        assertThat(SearchBackends.passedOver(nativeHere, nativeHere.get(1))).isNull();
+    }
+
     @Test
     void aNamedBackendMustBeKnownAndAvailable() {
         assertThatThrownBy(() -> SearchBackends.choose("tpu", new ArrayList<>(machine(true))))
