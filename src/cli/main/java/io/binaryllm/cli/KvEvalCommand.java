@@ -246,7 +246,7 @@ final class KvEvalCommand implements Callable<Integer> {
         } catch (CharacterCodingException e) {
             throw BadInputException.in(text, "not UTF-8 text");
         } catch (IOException e) {
-            throw BadInputException.in(text, "cannot read: " + e.getMessage());
+            throw BadInputException.in(text, "cannot read: " + FileKinds.reason(e));
         }
         int[] all = t.encode(s, true);
         int count = Math.min(sample, all.length / len);

@@ -2,6 +2,7 @@ package io.binaryllm.cli;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.File;
 import java.io.IOException;
@@ -159,7 +160,7 @@ final class SparkHandOver {
         try {
             return Files.readString(list, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw BadInputException.in(list, "cannot read: " + e.getMessage());
+            throw BadInputException.in(list, "cannot read: " + FileKinds.reason(e));
         }
     }
 

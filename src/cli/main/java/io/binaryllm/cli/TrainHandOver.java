@@ -1,6 +1,7 @@
 package io.binaryllm.cli;
 
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class TrainHandOver {
         try {
             classPath = classes.toAbsolutePath() + java.io.File.pathSeparator + Files.readString(list, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw BadInputException.in(list, "cannot read: " + e.getMessage());
+            throw BadInputException.in(list, "cannot read: " + FileKinds.reason(e));
         }
         List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",

@@ -69,4 +69,26 @@ class EmbedCommandTest {
         assertThat(Files.readString(dir.resolve("t.ids.txt"))).isEqualTo("precious\n");
         assertThat(dir.resolve("t.npy")).doesNotExist();
     }
+
+    /**
+     * A full disk where the native libraries are unpacked at start is one line saying so (it printed a stack trace,
+     * then "internal error: UnsatisfiedLinkError", exit 1). In a JVM of its own: a library loads once per JVM.
+     */
+    @Test
+    void aFullTemporaryDiskAtStartIsOneLine() throws Exception {
+        Path in = Files.writeString(dir.resolve("t.txt"), "one text\n");
+        Path tmp = dir.resolve("tmp");
+        try (AutoCloseable disk = io.binaryllm.testing.SpecialFiles.tinyDisk(tmp, 64)) {
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Djava.io.tmpdir=" + tmp,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "embed", "--input", in.toString(),
+                    "--output", dir.resolve("o.npy").toString(), "--no-cache").redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(output).isEqualTo(2);
+            assertThat(output.lines().toList()).as(output).singleElement().asString()
+                    .startsWith("binaryllm: embedding model all-MiniLM-L6-v2: its native libraries (ONNX Runtime, the tokenizer) do not load: ")
+                    .contains("java.io.tmpdir (" + tmp + ", ").endsWith("is that disk full or read-only? (-Djava.io.tmpdir names another)");
+        }
+        assertThat(dir.resolve("o.npy")).doesNotExist();
+    }
 }

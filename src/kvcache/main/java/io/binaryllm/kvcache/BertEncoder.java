@@ -2,6 +2,7 @@ package io.binaryllm.kvcache;
 
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.kvcache.internal.OnnxFile;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.metric.Dot;
@@ -123,7 +124,7 @@ public final class BertEncoder {
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
     }
 

@@ -140,7 +140,7 @@ public final class Gguf {
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
     }
 
@@ -665,7 +665,7 @@ public final class Gguf {
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
     }
 

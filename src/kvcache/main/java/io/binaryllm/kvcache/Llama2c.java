@@ -69,7 +69,7 @@ public final class Llama2c {
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
     }
 

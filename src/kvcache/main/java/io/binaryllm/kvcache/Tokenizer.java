@@ -55,7 +55,7 @@ public final class Tokenizer {
         } catch (NoSuchFileException e) {
             throw BadInputException.in(file, "no such file");
         } catch (IOException e) {
-            throw BadInputException.in(file, "cannot read: " + e.getMessage());
+            throw BadInputException.in(file, "cannot read: " + FileKinds.reason(e));
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         String[] tokens = new String[vocab];

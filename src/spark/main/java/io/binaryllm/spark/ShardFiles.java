@@ -6,6 +6,7 @@ import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.data.io.NpyDtype;
 import io.binaryllm.data.io.NpyHeader;
+import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqFiles;
 import io.binaryllm.quantize.OsqQuantizer;
@@ -68,7 +69,7 @@ final class ShardFiles {
             } catch (FileNotFoundException e) {
                 throw BadInputException.in(p, "no such file or directory");
             } catch (IOException e) {
-                throw BadInputException.in(p, "cannot read: " + e.getMessage());
+                throw BadInputException.in(p, "cannot read: " + FileKinds.reason(e));
             }
         }
         return files;
@@ -134,7 +135,7 @@ final class ShardFiles {
                                 + " centroid and manifest beside them (an osq pack is four files)");
                     }
                 } catch (IOException e) {
-                    throw BadInputException.in(p.toString(), "cannot read: " + e.getMessage());
+                    throw BadInputException.in(p.toString(), "cannot read: " + FileKinds.reason(e));
                 }
             }
         }
@@ -254,7 +255,7 @@ final class ShardFiles {
             } catch (FileNotFoundException e) {
                 throw BadInputException.in(uri, "no such file");
             } catch (IOException e) {
-                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+                throw BadInputException.in(uri, "cannot read: " + FileKinds.reason(e));
             }
         }
 
@@ -264,7 +265,7 @@ final class ShardFiles {
                 h.requireFileSize(uri, size);
                 return h;
             } catch (IOException e) {
-                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+                throw BadInputException.in(uri, "cannot read: " + FileKinds.reason(e));
             }
         }
 
@@ -280,7 +281,7 @@ final class ShardFiles {
                     done += n;
                 }
             } catch (IOException e) {
-                throw BadInputException.in(uri, "cannot read: " + e.getMessage());
+                throw BadInputException.in(uri, "cannot read: " + FileKinds.reason(e));
             }
         }
 

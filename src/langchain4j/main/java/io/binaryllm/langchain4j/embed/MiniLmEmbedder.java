@@ -3,7 +3,12 @@ package io.binaryllm.langchain4j.embed;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.binaryllm.BadInputException;
+import io.binaryllm.data.MemoryBudget;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,6 +27,8 @@ final class MiniLmEmbedder implements TextEmbedder {
      * every start; the model runs on the CPU and neither line is news. Held here: JUL keeps loggers weakly.
      */
     private static final Logger DJL = Logger.getLogger("ai.djl");
+    /** ONNX Runtime logs a failure to load its library with a stack trace, then throws: the exception is told. */
+    private static final Logger ONNX = Logger.getLogger("ai.onnxruntime");
 
     private EmbeddingModel model;
 
@@ -29,9 +36,31 @@ final class MiniLmEmbedder implements TextEmbedder {
     synchronized EmbeddingModel model() {
         if (model == null) {
             DJL.setLevel(Level.SEVERE);
-            model = new AllMiniLmL6V2EmbeddingModel();
+            ONNX.setLevel(Level.OFF);
+            try {
+                model = new AllMiniLmL6V2EmbeddingModel();
+            } catch (LinkageError e) { // UnsatisfiedLinkError, or the ExceptionInInitializerError around it
+                throw loadFailure(e, Path.of(System.getProperty("java.io.tmpdir")));
+            }
         }
         return model;
+    }
+
+    /**
+     * A native library that does not load, said as what it most often is: ONNX Runtime and the tokenizer unpack their
+     * libraries into the temporary directory at start, and a full or read-only disk there fails them.
+     */
+    static BadInputException loadFailure(LinkageError e, Path tmp) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String free;
+        try {
+            free = MemoryBudget.size(Files.getFileStore(tmp).getUsableSpace()) + " free";
+        } catch (IOException | RuntimeException unknown) {
+            free = "not readable";
+        }
+        return new BadInputException("embedding model " + NAME + ": its native libraries (ONNX Runtime, the tokenizer) do not load: "
+                + cause.getMessage() + "; they are unpacked into java.io.tmpdir (" + tmp + ", " + free + "): is that disk full or"
+                + " read-only? (-Djava.io.tmpdir names another)");
     }
 
     @Override
