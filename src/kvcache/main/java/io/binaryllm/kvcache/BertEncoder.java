@@ -118,6 +118,7 @@ public final class BertEncoder {
 
     /** Reads the ONNX export at {@code file}, a BERT of {@code heads} attention heads. */
     public static BertEncoder readOnnx(Path file, int heads) {
+        FileKinds.requireRegularFile(file); // a FIFO would block the open forever
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return new BertEncoder(file, OnnxFile.parse(file, data), heads);
