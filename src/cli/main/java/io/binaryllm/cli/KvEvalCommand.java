@@ -45,6 +45,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "kv-eval", mixinStandardHelpOptions = true,
+        // picocli would break [--budgets=B[,B...]]... at its comma
+        customSynopsis = {"binaryllm kv-eval --model=MODEL [--text=TEXT [--tokenizer=TOKENIZER]]",
+                "        [--sample=N] [--length=L] [--first=TOKEN] [--seed=S]",
+                "        [--budgets=B[,B...]] [--sink=P%%] [--recent=P%%]",
+                "        [--policies=NAME[,NAME...]] [--code-bits=M] [--rerank=R] [--page=P]",
+                "        [--layers=PLAN] [--backend=NAME] [--output=DIR] [--debug] [-hV]"},
         description = {"Evaluate KV cache policies (and low-bit layers) on a Llama model, llama2.c .bin or GGUF.",
                 "For every policy and budget: teacher-forced perplexity and what the selection keeps of exact attention",
                 "(mass, top-B recall, output error). Sequences are drawn from the model itself (seeded, temperature 1), or cut from --text",
@@ -89,12 +95,17 @@ final class KvEvalCommand implements Callable<Integer> {
 
     @Option(names = "--policies", split = ",", defaultValue = "full,window,random,pages,binary,binary-asym", paramLabel = "NAME",
             description = {"full, exact (the oracle: top q.k), window, random, pages, binary (sign codes), binary-hyperplane, binary-centred and",
-                    "binary-hyperplane-centred (keys coded on their mean), binary-asym (QJL) (default: ${DEFAULT-VALUE})."})
+                    "binary-hyperplane-centred (keys coded on their mean), binary-asym (QJL), binary-rerank and",
+                    "binary-hyperplane-rerank (a Hamming shortlist re-ranked by exact q.k) (default: ${DEFAULT-VALUE})."})
     List<String> policies;
 
     @Option(names = "--code-bits", defaultValue = "64", paramLabel = "M",
             description = "Bits of binary-hyperplane's codes and binary-asym's projections (default: ${DEFAULT-VALUE}).")
     int codeBits;
+
+    @Option(names = "--rerank", defaultValue = "2", paramLabel = "R", description = {"binary-rerank and binary-hyperplane-rerank: the",
+            "Hamming shortlist is R times a step's picks, re-ranked by exact q.k (default: ${DEFAULT-VALUE})."})
+    int rerank;
 
     @Option(names = "--page", defaultValue = "8", paramLabel = "P", description = "Positions a page of the pages policy (default: ${DEFAULT-VALUE}).")
     int page;
@@ -115,35 +126,50 @@ final class KvEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Sink positions at a budget: 1/16 of it, at least 1. */
-    static int sink(int budget) {
-        return Math.max(1, budget / 16);
-    }
+    @Option(names = "--sink", defaultValue = DEFAULT_SINK, paramLabel = "P%", description = {"Share of every step's budget given",
+            "to the first positions, inside it (default: ${DEFAULT-VALUE})."})
+    String sink;
 
-    /** Recent positions at a budget: a quarter of it. */
-    static int recent(int budget) {
-        return budget / 4;
+    @Option(names = "--recent", defaultValue = DEFAULT_RECENT, paramLabel = "P%", description = {"Share of every step's budget given",
+            "to the most recent positions, inside it (default: ${DEFAULT-VALUE})."})
+    String recent;
+
+    static final String DEFAULT_SINK = "0%";
+    static final String DEFAULT_RECENT = "37.5%";
+
+    /** A --sink or --recent share, checked. */
+    static double share(String option, String value) {
+        Double p = KvBudget.parsePercent(value);
+        if (p == null || !(p >= 0 && p <= 1)) {
+            throw new BadArgumentException(option, "a share of the budget from 0% to 100%, like 6.25%, got '" + value + "'");
+        }
+        return p;
     }
 
     /**
-     * A --budgets entry: N positions (sink N/16, recent N/4), or P% of the cached positions at every step with the
-     * sink of the budget P% reaches at the sequence's end and a quarter of each step's budget recent.
+     * A --budgets entry: N positions, or P% of the cached positions at every step; either way its first and most
+     * recent positions are the --sink and --recent shares of it, inside it.
      */
-    static KvBudget budget(String spec, int len) {
+    static KvBudget budget(String spec, int len, double sinkShare, double recentShare) {
+        if (sinkShare + recentShare > 1) {
+            throw new BadArgumentException("recent", "--sink and --recent together take at most the whole budget, got "
+                    + KvBudget.percent(sinkShare) + " and " + KvBudget.percent(recentShare));
+        }
         String s = spec.strip();
-        try {
-            if (s.endsWith("%")) {
-                double share = Double.parseDouble(s.substring(0, s.length() - 1)) / 100;
-                if (!(share > 0 && share <= 1)) {
-                    throw new BadArgumentException("budgets", "a share is more than 0% and at most 100%, got " + spec);
-                }
-                return KvBudget.share(share, sink((int) Math.floor(share * len)), 0.25);
+        Double share = KvBudget.parsePercent(s);
+        if (s.endsWith("%")) {
+            if (share == null || !(share > 0 && share <= 1)) {
+                throw new BadArgumentException("budgets", "a share is more than 0% and at most 100%, got " + spec);
             }
+            return KvBudget.share(share, sinkShare, recentShare);
+        }
+        try {
             int b = Integer.parseInt(s);
             if (b < 2 || b > len) {
                 throw new BadArgumentException("budgets", "budgets are 2 to the sequence length " + len + ", got " + b);
             }
-            return KvBudget.positions(b, sink(b), recent(b));
+            KvBudget scaled = KvBudget.share(1, sinkShare, recentShare); // the shares of B, rounded as a share's are
+            return KvBudget.positions(b, scaled.sinkAt(b), scaled.recentAt(b));
         } catch (NumberFormatException e) {
             throw new BadArgumentException("budgets", "a budget is a number of positions or a share like 25%, got '" + spec + "'");
         }
@@ -193,7 +219,9 @@ final class KvEvalCommand implements Callable<Integer> {
                 MemoryBudget.bytes(2, c.layers(), len, c.kvDim(), Float.BYTES)), sample + " sequences of " + len + " tokens and their cache");
         List<String> specs = budgets != null ? budgets
                 : List.of(String.valueOf(Math.max(2, len / 8)), String.valueOf(Math.max(2, len / 4)), String.valueOf(Math.max(2, len / 2)));
-        List<KvBudget> bs = specs.stream().map(b -> budget(b, len)).toList();
+        double sinkShare = share("sink", sink);
+        double recentShare = share("recent", recent);
+        List<KvBudget> bs = specs.stream().map(b -> budget(b, len, sinkShare, recentShare)).toList();
         if (text == null && tokenizer != null) {
             throw new BadArgumentException("tokenizer", "a tokenizer is for --text");
         }
@@ -201,7 +229,7 @@ final class KvEvalCommand implements Callable<Integer> {
             throw new BadArgumentException("tokenizer", "--text with a llama2.c model needs --tokenizer tokenizer.bin");
         }
         List<KvEval.PolicyAtBudget> made = new ArrayList<>();
-        KvPolicies.Options options = new KvPolicies.Options(seed, codeBits, page, backend);
+        KvPolicies.Options options = new KvPolicies.Options(seed, codeBits, page, backend, rerank);
         for (String p : policies) {
             made.add(KvPolicies.byName(p, options));
         }
@@ -279,9 +307,9 @@ final class KvEvalCommand implements Callable<Integer> {
                 lowBit ? m.plan().toString() : null, lowBit ? m.projectionBytes() : null),
                 new Sequences(text == null ? "sampled from the model" : "text " + text.getFileName(), tokens.length,
                         tokens[0].length, firstToken(), seed),
-                bs.stream().map(KvBudget::label).toList(), bs.stream().map(KvBudget::sink).toList(),
-                bs.stream().map(b -> b.share() == 0 ? (Object) b.recent() : b.recentShare() * 100 + "% of the step's budget").toList(),
-                rows);
+                bs.stream().map(KvBudget::label).toList(), KvBudget.percent(share("sink", sink)) + " of each step's budget",
+                KvBudget.percent(share("recent", recent)) + " of each step's budget",
+                bs.stream().map(b -> b.selectingSteps(tokens[0].length)).toList(), rows);
         try {
             AtomicOutput.writeBytes(dir.resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
         } catch (IOException e) {
@@ -293,16 +321,20 @@ final class KvEvalCommand implements Callable<Integer> {
         }
         Npy.write(dir.resolve("tokens.npy"), false, NpyDtype.I4, Npy.le(flat), tokens.length, tokens[0].length);
         KvEvalReport.write(dir, model.getFileName().toString() + (lowBit ? " with " + m.plan() : ""), c, tokens.length, tokens[0].length,
-                text == null ? "drawn from the model (seed " + seed + ")" : "cut from " + text.getFileName(), rows);
+                text == null ? "drawn from the model (seed " + seed + ")" : "cut from " + text.getFileName(),
+                KvBudget.percent(share("sink", sink)), KvBudget.percent(share("recent", recent)), rows);
     }
 
     /**
      * What {@code metrics.json} holds, in this order.
      *
-     * @param recent each budget's recent positions: a count, or a share of the step's budget in words
+     * @param sink           the first positions of every step's budget, inside it, in words
+     * @param recent         its most recent positions, likewise
+     * @param selectingSteps each budget's steps of a sequence at which a policy selects (the cached positions outnumber
+     *                       the budget): attention mass, recall and output error are their means
      */
-    record Metrics(ModelInfo model, Sequences sequences, List<String> budgets, List<Integer> sink, List<Object> recent,
-                   List<KvEval.Row> rows) {
+    record Metrics(ModelInfo model, Sequences sequences, List<String> budgets, String sink, String recent,
+                   List<Integer> selectingSteps, List<KvEval.Row> rows) {
     }
 
     /**

@@ -30,20 +30,23 @@ final class KvEvalReport {
     private KvEvalReport() {
     }
 
-    static void write(Path dir, String model, LlamaConfig c, int sequences, int length, String source, List<KvEval.Row> rows) {
+    static void write(Path dir, String model, LlamaConfig c, int sequences, int length, String source, String sink, String recent,
+                      List<KvEval.Row> rows) {
         StringBuilder md = new StringBuilder();
         md.append("# kv-eval of `").append(model).append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d layers, %d heads (%d key/value), head size %d, vocabulary %d, %,d parameters. "
                         + "%d sequences of %d tokens %s, teacher-forced.%n%n", c.layers(), c.heads(), c.kvHeads(),
                 c.headSize(), c.vocab(), c.parameters(), sequences, length, source));
-        md.append("Sink positions: budget/16 (at least 1); recent: budget/4; the rest of the budget is the policy's choice. A budget P% "
-                + "attends to P% of the cached positions at every step (its sink: that of the budget P% reaches at the end; a quarter of "
-                + "each step's budget recent); a fixed budget attends to everything until the context outgrows it.\n\n");
-        md.append("| policy | budget | perplexity | attention mass | top-B recall | output error | selection bits a position |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append(String.format(Locale.ROOT, "Every budget holds its sink and recent positions: %s of each step's budget are the first "
+                + "positions, %s the most recent (rounded down), the rest the policy's choice. A budget P%% attends to ceil(P%% x n) of "
+                + "the n cached positions at every step; a fixed budget attends to everything until the context outgrows it. Attention "
+                + "mass, recall and output error are means over the steps at which the policy selects (of %d a sequence).%n%n", sink,
+                recent, length));
+        md.append("| policy | budget | steps selecting | perplexity | attention mass | top-B recall | output error | selection bits a position |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (KvEval.Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.4f | %d |%n", r.policy(), r.budget().label(), r.perplexity(),
-                    r.mass(), r.recall(), r.outputError(), r.selectionBits()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %d |%n", r.policy(), r.budget().label(),
+                    r.budget().selectingSteps(length), r.perplexity(), r.mass(), r.recall(), r.outputError(), r.selectionBits()));
         }
         md.append("\nAttention mass by layer (mean over its heads; the weakest head in brackets):\n\n| policy | budget |");
         for (int l = 0; l < c.layers(); l++) {

@@ -118,11 +118,16 @@ class KvEvalCommandTest {
         Path m = model();
         Path out = dir.resolve("runs");
         CliHarness.Run r = CliHarness.cli("kv-eval", "--model", m, "--sample", "2", "--length", "24", "--budgets", "25%,100%",
-                "--policies", "full,window,binary", "--output", out);
+                "--policies", "full,window,binary", "--sink", "12.5%", "--recent", "25%", "--output", out);
         assertThat(r.code()).as(r.err()).isZero();
         Path run = runs(out).getFirst();
         JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
         assertThat(metrics.get("budgets").toString()).isEqualTo("[\"25%\",\"100%\"]");
+        assertThat(metrics.get("sink").asText()).isEqualTo("12.5% of each step's budget");
+        assertThat(metrics.get("recent").asText()).isEqualTo("25% of each step's budget");
+        assertThat(metrics.get("selectingSteps").toString()).isEqualTo("[23,0]"); // n = 2..24 at 25%; never at 100%
+        assertThat(Files.readString(run.resolve("report.md"))).contains("12.5% of each step's budget are the first positions, 25% the most recent")
+                .contains("| window | 25% | 23 |");
         JsonNode rows = metrics.get("rows");
         double full = rows.get(0).get("perplexity").asDouble();
         for (JsonNode row : rows) {
@@ -156,13 +161,20 @@ class KvEvalCommandTest {
                 {"kv-eval", "--model", m, "--policies", "full", "--backend", "bogus", "--output", out},
                 {"kv-eval", "--model", m, "--policies", "binary-asym", "--code-bits", "0", "--output", out},
                 {"kv-eval", "--model", m, "--text", m, "--first", "5", "--output", out},
+                {"kv-eval", "--model", m, "--sink", "150%", "--output", out},
+                {"kv-eval", "--model", m, "--sink", "60%", "--recent", "50%", "--output", out},
+                {"kv-eval", "--model", m, "--recent", "8", "--output", out},
+                {"kv-eval", "--model", m, "--policies", "binary-rerank", "--rerank", "0", "--output", out},
         };
         String[] expected = {"unknown policy 'oracle'", "budgets are 2 to the sequence length 24, got 30", "2 to 32 tokens",
                 "none.bin: no such file", "nope", "a share is more than 0% and at most 100%, got 0%",
                 "a budget is a number of positions or a share like 25%, got 'half'", "--layers: unknown kind 'int4'",
                 "--layers: this model's classifier is its embedding", "--backend: unknown backend 'nope'",
                 "--backend: unknown backend 'bogus'", "--code-bits: projection bits are 1 to 4096, got 0",
-                "--first: --first is the first token of sampled sequences"};
+                "--first: --first is the first token of sampled sequences",
+                "--sink: a share of the budget from 0% to 100%, like 6.25%, got '150%'",
+                "--recent: --sink and --recent together take at most the whole budget, got 60% and 50%",
+                "--recent: a share of the budget from 0% to 100%, like 6.25%, got '8'", "--rerank: "};
         for (int i = 0; i < cases.length; i++) {
             CliHarness.Run r = CliHarness.cli(cases[i]);
             assertThat(r.code()).as(r.err()).isEqualTo(Main.BAD_INPUT);

@@ -21,7 +21,7 @@ import java.util.function.ToIntFunction;
 public final class KvPolicies {
     /** The policies {@link #byName} makes, in the order a listing shows them. */
     public static final List<String> NAMES = List.of("full", "exact", "window", "random", "pages", "binary", "binary-hyperplane",
-            "binary-centred", "binary-hyperplane-centred", "binary-asym");
+            "binary-centred", "binary-hyperplane-centred", "binary-asym", "binary-rerank", "binary-hyperplane-rerank");
 
     private KvPolicies() {
     }
@@ -33,8 +33,13 @@ public final class KvPolicies {
      * @param codeBits bits a key's code for {@code binary-hyperplane}, {@code binary-hyperplane-centred} and {@code binary-asym}
      * @param page     positions a page for {@code pages}
      * @param backend  the search backend of the binary policies
+     * @param rerank   the shortlist of {@code binary-rerank} and {@code binary-hyperplane-rerank}, in picks
      */
-    public record Options(long seed, int codeBits, int page, String backend) {
+    public record Options(long seed, int codeBits, int page, String backend, int rerank) {
+        /** No re-rank: the shortlist is the picks. */
+        public Options(long seed, int codeBits, int page, String backend) {
+            this(seed, codeBits, page, backend, 1);
+        }
     }
 
     /**
@@ -52,6 +57,8 @@ public final class KvPolicies {
             case "binary-centred" -> b -> binary(b, "sign", null, true, o.seed(), o.backend());
             case "binary-hyperplane-centred" -> b -> binary(b, "hyperplane", o.codeBits(), true, o.seed(), o.backend());
             case "binary-asym" -> b -> binaryAsym(b, o.codeBits(), o.seed());
+            case "binary-rerank" -> b -> binary(b, "sign", null, false, o.rerank(), o.seed(), o.backend());
+            case "binary-hyperplane-rerank" -> b -> binary(b, "hyperplane", o.codeBits(), false, o.rerank(), o.seed(), o.backend());
             case "pages" -> b -> pages(b, o.page());
             default -> throw new BadArgumentException("policies", "unknown policy '" + name + "' (" + String.join(", ", NAMES) + ")");
         };
@@ -92,7 +99,7 @@ public final class KvPolicies {
     /** The budget's sink positions and the most recent ones for the rest of it (its own recent count is not used). */
     public static KvPolicy window(KvBudget budget) {
         KvBudget w = budget.allRecent();
-        return new Policy("window(budget=" + w.label() + ", sink=" + w.sink() + ")", c -> 0, c -> new RandomSelector(w, new Seeds(0)));
+        return new Policy("window(" + w.describe() + ")", c -> 0, c -> new RandomSelector(w, new Seeds(0)));
     }
 
     /**
@@ -125,13 +132,25 @@ public final class KvPolicies {
      * keys' common direction no longer decides their signs (MagicPIG's observation).
      */
     public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, boolean centred, long seed, String backend) {
+        return binary(budget, binarizer, bits, centred, 1, seed, backend);
+    }
+
+    /**
+     * The binary cache with a re-rank: the Hamming top of {@code rerank} times the budget's picks as a shortlist, the
+     * picks those of highest exact q.k among it, read from the decoder's float keys (ties to the earlier position).
+     * {@code rerank} 1 is the plain binary cache.
+     */
+    public static KvPolicy binary(KvBudget budget, String binarizer, Integer bits, boolean centred, int rerank, long seed, String backend) {
         if (!binarizer.equals("sign") && !binarizer.equals("hyperplane")) {
             throw new BadArgumentException("binarizer", "a binary cache codes keys with sign or hyperplane, got " + binarizer);
         }
-        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + (centred ? ", centred" : "") + ", "
-                + budget.describe() + ", backend=" + backend + ")";
+        if (rerank < 1 || rerank > 1024) {
+            throw new BadArgumentException("rerank", "the re-ranked shortlist is 1 to 1024 times the picks, got " + rerank);
+        }
+        String name = "binary(" + binarizer + (bits == null ? "" : "-" + bits) + (centred ? ", centred" : "")
+                + (rerank > 1 ? ", rerank x" + rerank + " by q.k" : "") + ", " + budget.describe() + ", backend=" + backend + ")";
         return new Policy(name, c -> c.kvHeads() * (bits == null ? c.headSize() : bits),
-                c -> new BinarySelector(c, budget, binarizer, bits, centred, new Seeds(seed), backend));
+                c -> new BinarySelector(c, budget, binarizer, bits, centred, rerank, new Seeds(seed), backend));
     }
 
     /**
@@ -169,7 +188,7 @@ public final class KvPolicies {
         return pages(KvBudget.positions(budget, sink, recent), page);
     }
 
-    /** {@link #pages(int, int, int, int)} within any budget (pages counted from the sink on). */
+    /** {@link #pages(int, int, int, int)} within any budget (pages counted from position 0). */
     public static KvPolicy pages(KvBudget budget, int page) {
         if (page < 1) {
             throw new BadArgumentException("page", "pages hold at least one position, got " + page);

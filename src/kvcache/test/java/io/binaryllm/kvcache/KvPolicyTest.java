@@ -72,7 +72,7 @@ class KvPolicyTest {
     @Test
     void aShareOfAllPositionsIsFullAttentionBitForBit() {
         LlamaModel m = RandomLlama.model(C, 11);
-        for (KvPolicy p : sharePolicies(KvBudget.share(1.0, 1, 0.25))) {
+        for (KvPolicy p : sharePolicies(KvBudget.share(1.0, 0.0625, 0.25))) {
             try (Decoder full = m.decoder(); Decoder d = m.decoder(p)) {
                 for (int token : TOKENS) {
                     assertThat(Arrays.equals(d.next(token), full.next(token))).as(p.describe()).isTrue();
@@ -81,9 +81,13 @@ class KvPolicyTest {
         }
     }
 
+    /**
+     * A share of the keys is that share at every step, its sink and recent positions inside it and scaled with it (a
+     * fixed sink of 8 in a 25% budget once let a query at n = 10..39 see the sink and itself only).
+     */
     @Test
-    void aShareKeepsAtMostItsFractionAtEveryStepWithItsSinkAndRecentPositions() {
-        KvBudget quarter = KvBudget.share(0.25, 1, 0.25);
+    void aShareKeepsAtMostItsFractionAtEveryStepWithItsSinkAndRecentPositionsInside() {
+        KvBudget quarter = KvBudget.share(0.25, 0.125, 0.25);
         LlamaModel m = RandomLlama.model(C, 5);
         for (KvPolicy p : sharePolicies(quarter)) {
             Recording rec = new Recording(p, C);
@@ -96,21 +100,37 @@ class KvPolicyTest {
             for (int i = 0; i < rec.selections.size(); i++) {
                 int[] chosen = rec.selections.get(i);
                 int n = rec.keys.get(i).length;
-                assertThat(chosen.length).as(p.describe()).isLessThanOrEqualTo(Math.max(2, n / 4));
-                assertThat(chosen).startsWith(0).isSorted().doesNotHaveDuplicates();
-                assertThat(chosen[chosen.length - 1]).as(p.describe()).isEqualTo(n - 1);
+                assertThat(chosen.length).as(p.describe()).isLessThanOrEqualTo((n + 3) / 4); // ceil(n / 4), all included
+                assertThat(chosen).isSorted().doesNotHaveDuplicates();
+                assertThat(Arrays.stream(chosen).allMatch(t -> t >= 0 && t < n)).isTrue();
+                int keys = (n + 3) / 4;
+                for (int t = 0; t < keys / 8; t++) {
+                    assertThat(chosen).as("sink at n = %d", n).contains(t);
+                }
+                for (int t = n - keys / 4; t < n; t++) {
+                    assertThat(chosen).as("recent at n = %d", n).contains(t);
+                }
             }
         }
-        // n = 20: floor(0.25 * 20) = 5 positions, the sink, floor(0.25 * 5) = 1 recent, 3 chosen
+        // n = 20: ceil(0.25 x 20) = 5 positions, floor(0.125 x 5) = 0 sink, floor(0.25 x 5) = 1 recent, 4 chosen
         assertThat(quarter.keysAt(20)).isEqualTo(5);
+        assertThat(quarter.sinkAt(20)).isZero();
         assertThat(quarter.recentAt(20)).isEqualTo(1);
-        assertThat(quarter.keysAt(3)).isEqualTo(2); // never below sink + 1
-        assertThat(KvPolicies.window(quarter).open(C).select(0, 0, new float[6], 0, 20)).containsExactly(0, 16, 17, 18, 19);
+        // n = 64: 16 positions, 2 of them the sink, 4 recent
+        assertThat(List.of(quarter.keysAt(64), quarter.sinkAt(64), quarter.recentAt(64))).containsExactly(16, 2, 4);
+        assertThat(quarter.keysAt(3)).isEqualTo(1); // a quarter, rounded up, and no more
+        assertThat(quarter.keysAt(1)).isEqualTo(1);
+        // the products are exact on the decimals written: 10% of 30 is 3, not ceil(3.0000000000000004) = 4
+        assertThat(KvBudget.share(0.1, 0, 0).keysAt(30)).isEqualTo(3);
+        assertThat(KvPolicies.window(quarter).open(C).select(0, 0, new float[6], 0, 64)).containsExactly(
+                0, 1, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63);
+        assertThat(quarter.selectingSteps(512)).isEqualTo(511);
+        assertThat(KvBudget.positions(128, 8, 32).selectingSteps(512)).isEqualTo(384);
         assertThat(quarter.label()).isEqualTo("25%");
-        assertThat(KvBudget.share(0.125, 2, 0.25).describe()).isEqualTo("budget=12.5%, sink=2, recent=25% of it");
+        assertThat(KvBudget.share(0.125, 0.0625, 0.25).describe()).isEqualTo("budget=12.5%, sink=6.25% of it, recent=25% of it");
         assertThat(KvBudget.positions(128, 8, 32).describe()).isEqualTo("budget=128, sink=8, recent=32");
-        assertThatThrownBy(() -> KvBudget.share(1.5, 1, 0.25)).isInstanceOf(BadArgumentException.class).hasMessageContaining("in (0, 1]");
-        assertThatThrownBy(() -> KvBudget.share(0.5, 1, 2)).hasMessageContaining("recent share");
+        assertThatThrownBy(() -> KvBudget.share(1.5, 0, 0.25)).isInstanceOf(BadArgumentException.class).hasMessageContaining("in (0, 1]");
+        assertThatThrownBy(() -> KvBudget.share(0.5, 0.5, 0.75)).hasMessageContaining("at most 1 together");
     }
 
     /** Positions a selector returns for every layer and head as a decoder runs (the decoder's real keys and queries). */
@@ -264,6 +284,54 @@ class KvPolicyTest {
         return first;
     }
 
+    /**
+     * A re-ranked binary cache: the Hamming shortlist of rerank x the picks ((distance, position) order), then the picks
+     * of highest exact q.k among it (ties to the earlier position), the same on every backend.
+     */
+    @Test
+    void aRerankedBinaryCacheTakesTheExactTopOfItsHammingShortlist() {
+        LlamaModel m = RandomLlama.model(C, 15);
+        int budget = 7;
+        int picks = budget - 3; // sink 1, recent 2
+        for (int rerank : new int[]{2, 3}) {
+            List<int[]> first = null;
+            for (String backend : available()) {
+                Recording rec = recorded(m, KvPolicies.binary(KvBudget.positions(budget, 1, 2), "sign", null, false, rerank, 0, backend));
+                int differsFromHamming = 0;
+                for (int i = 0; i < rec.selections.size(); i++) {
+                    float[][] ks = rec.keys.get(i);
+                    float[] q = rec.queries.get(i);
+                    int n = ks.length;
+                    long qc = sign(q);
+                    List<Integer> candidates = new ArrayList<>();
+                    for (int t = 1; t < n - 2; t++) {
+                        candidates.add(t);
+                    }
+                    candidates.sort(Comparator.<Integer>comparingInt(t -> Long.bitCount(sign(ks[t]) ^ qc)).thenComparingInt(t -> t));
+                    List<Integer> shortlist = new ArrayList<>(candidates.subList(0, Math.min(candidates.size(), rerank * picks)));
+                    shortlist.sort(Comparator.<Integer>comparingDouble(t -> -Dot.dot(q, 0, ks[t], 0, q.length)).thenComparingInt(t -> t));
+                    int[] chosen = shortlist.subList(0, picks).stream().mapToInt(Integer::intValue).sorted().toArray();
+                    int[] expected = new int[budget];
+                    System.arraycopy(chosen, 0, expected, 1, picks);
+                    expected[budget - 2] = n - 2;
+                    expected[budget - 1] = n - 1;
+                    assertThat(rec.selections.get(i)).as("%s x%d call %d", backend, rerank, i).containsExactly(expected);
+                    int[] hamming = candidates.subList(0, picks).stream().mapToInt(Integer::intValue).sorted().toArray();
+                    differsFromHamming += Arrays.equals(hamming, chosen) ? 0 : 1;
+                }
+                assertThat(differsFromHamming).as("the re-rank changes selections").isPositive();
+                if (first == null) {
+                    first = rec.selections;
+                } else {
+                    assertThat(rec.selections).usingRecursiveComparison().isEqualTo(first);
+                }
+            }
+        }
+        assertThatThrownBy(() -> KvPolicies.binary(KvBudget.positions(8, 1, 1), "sign", null, false, 0, 0, "reference"))
+                .isInstanceOf(BadArgumentException.class).hasMessageContaining("re-ranked shortlist")
+                .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("rerank");
+    }
+
     @Test
     void theOracleSelectsTheHighestExactScores() {
         LlamaModel m = RandomLlama.model(C, 13);
@@ -376,9 +444,10 @@ class KvPolicyTest {
             five.keyWritten(0, t, new float[]{first[t], -1}, 0);
         }
         float[] q = {1, 0};
-        // Candidates 1..7 in pages {1,2} {3,4} {5,6} {7}, bounds 0.2, 5, 1, 9; sink {0}, recent {8}.
-        assertThat(four.select(0, 0, q, 0, 9)).containsExactly(0, 7, 8);
-        assertThat(five.select(0, 0, q, 0, 9)).containsExactly(0, 3, 4, 7, 8);
+        // Pages from position 0: {0,1} {2,3} {4,5} {6,7} {8}; sink {0}, recent {8}, so the candidates 1..7 are {1} (the
+        // page the sink cuts, bounded over its candidate: 0.1), {2,3} (5), {4,5} (1), {6,7} (9).
+        assertThat(four.select(0, 0, q, 0, 9)).containsExactly(0, 6, 7, 8);
+        assertThat(five.select(0, 0, q, 0, 9)).containsExactly(0, 1, 6, 7, 8); // {2,3} does not fit beside {6,7}; {1} does
         // Keys written past the visible positions (a causal mask over a whole window) change nothing.
         KvPolicy.Selector seven = KvPolicies.pages(4, 1, 1, 2).open(c);
         for (int t = 0; t < 7; t++) {

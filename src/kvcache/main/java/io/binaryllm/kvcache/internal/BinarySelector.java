@@ -7,6 +7,7 @@ import io.binaryllm.data.BinaryCodeBatch;
 import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.kvcache.KvBudget;
 import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.metric.Dot;
 import io.binaryllm.search.SearchBackend;
 import io.binaryllm.search.SearchBackends;
 import io.binaryllm.search.SearchResult;
@@ -24,6 +25,11 @@ import java.util.Arrays;
  * head's first m keys, m the largest power of two not above the positions cached when the selection runs (sums in
  * double, in position order); when m doubles, the centre is recomputed and the cached keys recoded from the decoder's
  * key cache, so every code is always against one centre of at least half the keys, at about twice the coding work.
+ * <p>
+ * A re-rank ({@code rerank > 1}) takes the Hamming top of {@code rerank} times the picks as a shortlist, then the picks
+ * of highest exact q.k among it (core's fixed-order {@link Dot} on the decoder's float keys; ties to the earlier
+ * position): the codes choose where to look, the keys decide, at rerank x picks dot products a head and step instead
+ * of one a cached position.
  */
 public final class BinarySelector extends BudgetSelector {
     private final LlamaConfig c;
@@ -35,11 +41,13 @@ public final class BinarySelector extends BudgetSelector {
     private final boolean centred;
     private final float[][][] centres;  // [layer][kvHead][j]; centred codes only
     private final int[][] centredOver;  // [layer][kvHead]: the m the centre is the mean of (0: none yet)
-    private final float[][] cache;      // [layer]: the decoder's key cache, for recoding
+    private final float[][] cache;      // [layer]: the decoder's key cache, for recoding and re-ranking
+    private final int rerank;           // shortlist of rerank x picks by Hamming distance; 1: none
 
-    public BinarySelector(LlamaConfig config, KvBudget budget, String binarizer, Integer bits, boolean centred, Seeds seeds,
-                          String backend) {
+    public BinarySelector(LlamaConfig config, KvBudget budget, String binarizer, Integer bits, boolean centred, int rerank,
+                          Seeds seeds, String backend) {
         super(budget);
+        this.rerank = rerank;
         this.centred = centred;
         this.centres = centred ? new float[config.layers()][config.kvHeads()][config.headSize()] : null;
         this.centredOver = new int[config.layers()][config.kvHeads()];
@@ -137,18 +145,36 @@ public final class BinarySelector extends BudgetSelector {
     protected void choose(int layer, int head, float[] q, int qOffset, int from, int to, int[] picked) {
         long[] query = new long[words];
         code(q, qOffset, query, 0);
-        int k = Math.min(to, picked.length + from);
+        int shortlist = (int) Math.min(to - from, (long) rerank * picked.length);
+        int k = Math.min(to, shortlist + from);
         SearchResult r;
         MemorySegment cached = MemorySegment.ofArray(codes[layer][head / c.groupSize()]).asSlice(0, (long) to * words * Long.BYTES);
         try (BinaryCodeBatch db = BinaryCodeBatch.wrap(cached, to, bits, "the binary cache", null);
              BinaryCodeBatch qb = BinaryCodeBatch.ofWords(query, 1, bits)) {
             r = backend.search(db, qb, k);
         }
+        int[] near = new int[shortlist];
         int taken = 0;
         for (long p : r.indicesOf(0)) {
-            if (p >= from && taken < picked.length) {
-                picked[taken++] = (int) p;
+            if (p >= from && taken < shortlist) {
+                near[taken++] = (int) p;
             }
+        }
+        if (rerank == 1) {
+            System.arraycopy(near, 0, picked, 0, picked.length);
+            return;
+        }
+        int kv = c.kvDim();
+        int at = (head / c.groupSize()) * c.headSize();
+        double[] score = new double[shortlist];
+        Integer[] order = new Integer[shortlist];
+        for (int i = 0; i < shortlist; i++) {
+            score[i] = Dot.dot(q, qOffset, cache[layer], near[i] * kv + at, c.headSize());
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(near[a], near[b]));
+        for (int i = 0; i < picked.length; i++) {
+            picked[i] = near[order[i]];
         }
     }
 

@@ -6,8 +6,8 @@ import io.binaryllm.kvcache.KvPolicy;
 import java.util.Arrays;
 
 /**
- * A selector within a budget: everything while the context fits it; else the first {@code sink} and the last
- * {@code recent} positions and the rest of the step's budget, which a subclass chooses from those between.
+ * A selector within a budget: everything while the context fits it; else the step's first (sink) and last (recent)
+ * positions and the rest of the step's budget, which a subclass chooses from those between.
  */
 public abstract class BudgetSelector implements KvPolicy.Selector {
     protected final KvBudget budget;
@@ -28,7 +28,7 @@ public abstract class BudgetSelector implements KvPolicy.Selector {
         if (n <= keys) {
             return null;
         }
-        int sink = budget.sink();
+        int sink = budget.sinkAt(n);
         int recent = budget.recentAt(n);
         int[] picked = new int[Math.max(0, keys - sink - recent)];
         if (picked.length > 0) {

@@ -7,15 +7,16 @@ import io.binaryllm.kvcache.LlamaConfig;
 import java.util.Arrays;
 
 /**
- * Quest's pages: the candidate positions in pages of {@code page}; each page keeps the elementwise minimum and
- * maximum of its keys, and a query bounds the page's best q.k by sum_j max(q_j * min_j, q_j * max_j) (in double, in
- * dimension order). Whole pages are taken by (bound desc, page asc) while they fit the budget beside the sink and
- * recent positions; a page that does not fit is skipped, so a query may attend to fewer positions than the budget.
+ * Quest's pages: positions in pages of {@code page} from position 0; each page keeps the elementwise minimum and
+ * maximum of its keys, and a query bounds a page's best q.k among the candidates (the positions between the step's
+ * sink and recent ones) by sum_j max(q_j * min_j, q_j * max_j) (in double, in dimension order; a page the sink or
+ * the recent positions cut is bounded over its candidates only). Pages' candidates are taken by (bound desc, page
+ * asc) while they fit the budget beside the sink and recent positions; a page that does not fit is skipped, so a
+ * query may attend to fewer positions than the budget.
  */
 public final class PageSelector implements KvPolicy.Selector {
     private final LlamaConfig c;
     private final KvBudget budget;
-    private final int sink;
     private final int page;
     private final float[][] keys; // [layer][position * kvDim + j]
     private final float[][] lows;  // [layer][page * kvDim + j]: the minimum of the page's keys written so far
@@ -24,7 +25,6 @@ public final class PageSelector implements KvPolicy.Selector {
     public PageSelector(LlamaConfig config, KvBudget budget, int page) {
         this.c = config;
         this.budget = budget;
-        this.sink = budget.sink();
         this.page = page;
         this.keys = new float[config.layers()][config.seqLen() * config.kvDim()];
         int pages = (config.seqLen() + page - 1) / page;
@@ -40,12 +40,10 @@ public final class PageSelector implements KvPolicy.Selector {
     public void keyWritten(int layer, int pos, float[] k, int offset) {
         int kv = c.kvDim();
         System.arraycopy(k, offset, keys[layer], pos * kv, kv);
-        if (pos >= sink) { // a page's bounds kept as its keys arrive: a query then reads them instead of the keys
-            int at = (pos - sink) / page * kv;
-            for (int j = 0; j < kv; j++) {
-                lows[layer][at + j] = Math.min(lows[layer][at + j], k[offset + j]);
-                highs[layer][at + j] = Math.max(highs[layer][at + j], k[offset + j]);
-            }
+        int at = pos / page * kv; // a page's bounds kept as its keys arrive: a query then reads them instead of the keys
+        for (int j = 0; j < kv; j++) {
+            lows[layer][at + j] = Math.min(lows[layer][at + j], k[offset + j]);
+            highs[layer][at + j] = Math.max(highs[layer][at + j], k[offset + j]);
         }
     }
 
@@ -55,24 +53,26 @@ public final class PageSelector implements KvPolicy.Selector {
         if (n <= attended) {
             return null;
         }
+        int sink = budget.sinkAt(n);
         int recent = budget.recentAt(n);
         int to = n - recent;
-        int pages = (to - sink + page - 1) / page;
+        int first = sink / page;
+        int pages = Math.max(0, (to + page - 1) / page - first); // pages first, first + 1, ... holding candidates
         int hs = c.headSize();
         int kv = c.kvDim();
         int kvOffset = (head / c.groupSize()) * hs;
         double[] bound = new double[pages];
         for (int p = 0; p < pages; p++) {
-            int start = sink + p * page;
-            int end = Math.min(to, start + page);
-            boolean whole = end == start + page; // a page cut by the recent positions is bounded over its part only
+            int start = Math.max(sink, (first + p) * page);
+            int end = Math.min(to, (first + p + 1) * page);
+            boolean whole = start == (first + p) * page && end == start + page; // a cut page: bounded over its candidates
             double b = 0;
             for (int j = 0; j < hs; j++) {
                 float lo;
                 float hi;
                 if (whole) {
-                    lo = lows[layer][p * kv + kvOffset + j];
-                    hi = highs[layer][p * kv + kvOffset + j];
+                    lo = lows[layer][(first + p) * kv + kvOffset + j];
+                    hi = highs[layer][(first + p) * kv + kvOffset + j];
                 } else {
                     lo = Float.POSITIVE_INFINITY;
                     hi = Float.NEGATIVE_INFINITY;
@@ -95,10 +95,11 @@ public final class PageSelector implements KvPolicy.Selector {
         boolean[] take = new boolean[n];
         int room = attended - sink - recent;
         for (int p : order) {
-            int size = Math.min(to, sink + (p + 1) * page) - (sink + p * page);
-            if (size <= room) {
-                room -= size;
-                for (int t = sink + p * page; t < sink + p * page + size; t++) {
+            int start = Math.max(sink, (first + p) * page);
+            int end = Math.min(to, (first + p + 1) * page);
+            if (end - start <= room) {
+                room -= end - start;
+                for (int t = start; t < end; t++) {
                     take[t] = true;
                 }
             }
