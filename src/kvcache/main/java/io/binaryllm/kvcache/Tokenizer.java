@@ -68,6 +68,9 @@ public final class Tokenizer {
                 if (len < 0 || len > maxLength) {
                     throw BadInputException.in(file, "token " + i + " has length " + len + " (max_token_length " + maxLength + ")");
                 }
+                if (len > b.remaining()) { // before the allocation: a length is read from the file
+                    throw new BufferUnderflowException();
+                }
                 byte[] s = new byte[len];
                 b.get(s);
                 tokens[i] = new String(s, StandardCharsets.UTF_8);
