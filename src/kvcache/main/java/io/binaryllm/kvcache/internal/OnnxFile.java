@@ -116,20 +116,25 @@ public final class OnnxFile {
         if (type != 1 || name == null) {
             return; // only float tensors are weights here (int64 position ids and the like are not)
         }
+        // The dimensions come from the file: checked against the values it holds before anything is allocated.
         long count = 1;
         for (long d : dims) {
-            count = Math.multiplyExact(count, d);
-        }
-        float[] values = new float[Math.toIntExact(count)];
-        if (raw != null) {
-            if (raw.byteSize() != count * 4) {
-                throw BadInputException.in(file, "initializer " + name + " has " + raw.byteSize() + " bytes for " + count + " floats");
+            if (d < 0 || (d > 0 && count > Integer.MAX_VALUE / d)) {
+                throw BadInputException.in(file, "initializer " + name + " has dimensions " + dims + ": more floats than a tensor here holds");
             }
+            count *= d;
+        }
+        long held = raw != null ? raw.byteSize() / 4 : floats.size();
+        if (raw != null && raw.byteSize() != count * 4) {
+            throw BadInputException.in(file, "initializer " + name + " has " + raw.byteSize() + " bytes for " + count + " floats");
+        }
+        if (raw == null && held != count) {
+            throw BadInputException.in(file, "initializer " + name + " has " + floats.size() + " floats for dimensions " + dims);
+        }
+        float[] values = new float[(int) count];
+        if (raw != null) {
             MemorySegment.copy(raw, F32, 0, values, 0, values.length);
         } else {
-            if (floats.size() != count) {
-                throw BadInputException.in(file, "initializer " + name + " has " + floats.size() + " floats for dimensions " + dims);
-            }
             for (int i = 0; i < values.length; i++) {
                 values[i] = floats.get(i);
             }
