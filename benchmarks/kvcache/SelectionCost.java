@@ -39,7 +39,10 @@ public class SelectionCost {
             for (String b : backends) {
                 row(c, KvPolicies.binary(KvBudget.positions(budget, 4, budget / 4), "sign", null, 0, b), "binary sign, " + b, q, keys, values, n, full);
             }
+            row(c, KvPolicies.binary(KvBudget.positions(budget, 4, budget / 4), "sign", null, false, 2, 0, "native"),
+                    "binary sign re-ranked x2 by q.k, native", q, keys, values, n, full);
             row(c, KvPolicies.binaryAsym(budget, 4, budget / 4, 64, 0), "binary-asym 64", q, keys, values, n, full);
+            row(c, KvPolicies.binaryAsym(budget, 4, budget / 4, 128, 0), "binary-asym 128", q, keys, values, n, full);
             row(c, KvPolicies.pages(budget, 4, budget / 4, 16), "pages 16", q, keys, values, n, full);
         }
     }

@@ -223,7 +223,7 @@ public final class OnnxFile {
         }
 
         private void need(long n) {
-            if (n < 0 || at + n > end) {
+            if (n < 0 || n > end - at) { // not at + n, which a length near 2^63 overflows
                 throw BadInputException.in(owner.file, "malformed protobuf: " + n + " bytes at byte " + at + " run past " + end);
             }
         }
