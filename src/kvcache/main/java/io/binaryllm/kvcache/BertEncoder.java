@@ -44,10 +44,18 @@ public final class BertEncoder {
                 // "/encoder/layer.0/attention/self/query/MatMul_output_0" -> "encoder.layer.0.attention.self.query.weight"
                 String role = n.outputs().getFirst().substring(1).replace('/', '.').replace(".MatMul_output_0", ".weight");
                 OnnxFile.Tensor t = w.get(n.inputs().get(1));
-                transposed.put(role, transpose(t.values(), (int) t.dims()[0], (int) t.dims()[1]));
+                if (t.dims().length != 2) {
+                    throw BadInputException.in(file, "MatMul weight " + n.inputs().get(1) + " is not a matrix (dimensions "
+                            + java.util.Arrays.toString(t.dims()) + ")");
+                }
+                transposed.put(role, transpose(t.values(), (int) t.dims()[0], (int) t.dims()[1])); // dims checked by OnnxFile
             }
         }
         OnnxFile.Tensor words = tensor(file, "embeddings.word_embeddings.weight");
+        if (words.dims().length != 2 || words.dims()[1] < 1) {
+            throw BadInputException.in(file, "embeddings.word_embeddings.weight is not a matrix of rows of at least one value (dimensions "
+                    + java.util.Arrays.toString(words.dims()) + ")");
+        }
         this.dim = (int) words.dims()[1];
         this.heads = heads;
         int l = 0;
@@ -70,6 +78,9 @@ public final class BertEncoder {
             for (String part : new String[]{"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                     "intermediate.dense", "output.dense"}) {
                 OnnxFile.Tensor bias = tensor(file, p + part + ".bias");
+                if (bias.values().length == 0) {
+                    throw BadInputException.in(file, p + part + ".bias is empty");
+                }
                 int in = part.equals("output.dense") ? -1 : dim;
                 float[] weight = weight(file, p + part + ".weight");
                 if (weight.length % bias.values().length != 0 || in > 0 && weight.length != (long) in * bias.values().length) {
