@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  * {@code train-llama}: learns a vocabulary on the training texts, trains the project's Llama on them and writes the
  * model in llama2.c's format with its tokenizer, the held-out text as the model reads it, and the training log.
  */
-@Command(name = "train-llama", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "binaryllm train-llama", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines between paragraphs) and",
                 "writes OUT/model.bin (llama2.c, float32), OUT/model-q8.bin (llama2.c's int8 export), OUT/tokenizer.bin,",
                 "OUT/held-out.txt and OUT/training.{tsv,json}."})

@@ -71,7 +71,8 @@ class LlamaTrainerTest {
     @Test
     void tooFewTokensOrTokensOutsideTheVocabularyAreRefusedByName() {
         assertThatThrownBy(() -> LlamaTrainer.train(plan(1), new int[10], heldOut, s -> { }))
-                .isInstanceOf(BadArgumentException.class).hasMessageContaining("train must hold at least one context + 1 = 33 tokens");
+                .isInstanceOf(BadArgumentException.class).hasMessageContaining("the text must hold at least a context + 1 = 33 tokens")
+                .extracting(e -> ((BadArgumentException) e).argument()).isEqualTo("train");
         int[] bad = heldOut.clone();
         bad[5] = TINY.vocab();
         assertThatThrownBy(() -> LlamaTrainer.train(plan(1), train, bad, s -> { }))
