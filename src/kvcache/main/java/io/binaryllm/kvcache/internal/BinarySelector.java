@@ -164,17 +164,19 @@ public final class BinarySelector extends BudgetSelector {
             System.arraycopy(near, 0, picked, 0, picked.length);
             return;
         }
+        // The shortlist in position order, scored by exact q.k; its top by (score desc, position asc), by a primitive
+        // selection (no boxed comparator: this runs for every head and token).
+        Arrays.sort(near);
         int kv = c.kvDim();
         int at = (head / c.groupSize()) * c.headSize();
         double[] score = new double[shortlist];
-        Integer[] order = new Integer[shortlist];
         for (int i = 0; i < shortlist; i++) {
             score[i] = Dot.dot(q, qOffset, cache[layer], near[i] * kv + at, c.headSize());
-            order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(near[a], near[b]));
-        for (int i = 0; i < picked.length; i++) {
-            picked[i] = near[order[i]];
+        int[] best = new int[picked.length];
+        ScoredSelector.top(score, 0, shortlist, best);
+        for (int i = 0; i < best.length; i++) {
+            picked[i] = near[best[i]];
         }
     }
 
