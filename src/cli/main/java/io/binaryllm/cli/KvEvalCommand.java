@@ -151,7 +151,7 @@ final class KvEvalCommand implements Callable<Integer> {
      * recent positions are the --sink and --recent shares of it, inside it.
      */
     static KvBudget budget(String spec, int len, double sinkShare, double recentShare) {
-        if (sinkShare + recentShare > 1) {
+        if (!KvBudget.sharesFit(sinkShare, recentShare)) {
             throw new BadArgumentException("recent", "--sink and --recent together take at most the whole budget, got "
                     + KvBudget.percent(sinkShare) + " and " + KvBudget.percent(recentShare));
         }

@@ -7,7 +7,6 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -19,13 +18,9 @@ class SparkHandOverTest {
     @TempDir
     Path dir;
 
-    /** A spark-submit that writes its arguments, one a line, beside itself and exits 3. */
+    /** A spark-submit that records its arguments and exits 3. */
     private Path fakeSparkHome() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("spark/bin"));
-        Path submit = bin.resolve("spark-submit");
-        Files.writeString(submit, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\nexit 3\n");
-        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return dir.resolve("spark");
+        return RecordingExecutable.at(dir.resolve("spark"), "spark-submit");
     }
 
     private Path home() throws Exception {
@@ -40,8 +35,8 @@ class SparkHandOverTest {
         Path home = home();
         int code = SparkHandOver.run(new SparkHandOver.Job("local[2]", SparkHandOver.SEARCH_APP, List.of("--k", "3"),
                 Map.of("binaryllm.home", "/h"), false), Map.of("SPARK_HOME", spark.toString()), home, dir);
-        assertThat(code).isEqualTo(3);
-        assertThat(Files.readAllLines(spark.resolve("bin/args"))).containsExactly("--driver-java-options", "-Dbinaryllm.home=/h",
+        assertThat(code).isEqualTo(RecordingExecutable.EXIT);
+        assertThat(RecordingExecutable.args(spark)).containsExactly("--driver-java-options", "-Dbinaryllm.home=/h",
                 "--master", "local[2]", "--class", SparkHandOver.SEARCH_APP, "--conf", "spark.log.level=OFF",
                 home.resolve("lib").resolve(SparkHandOver.APP_JAR).toAbsolutePath().toString(), "--k", "3");
         // Found on the PATH as well; --debug shows Spark's warnings and reaches the application.

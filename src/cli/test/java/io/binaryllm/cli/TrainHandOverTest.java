@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -20,13 +19,9 @@ class TrainHandOverTest {
     @TempDir
     Path dir;
 
-    /** A java that writes its arguments, one a line, beside itself and exits 3. */
+    /** A java that records its arguments and exits 3. */
     private Path fakeJavaHome() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\nexit 3\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return dir.resolve("jdk");
+        return RecordingExecutable.at(dir.resolve("jdk"), "java");
     }
 
     /** A source tree whose train module is built: its classes and its runtime class path. */
@@ -42,8 +37,8 @@ class TrainHandOverTest {
         Path java = fakeJavaHome();
         Path home = builtHome();
         int code = TrainHandOver.run(List.of("--seed", "abc", "--help"), home, java, Map.of("BINARYLLM_JAVA_OPTS", " -Xmx3g  -Dx=y "));
-        assertThat(code).isEqualTo(3);
-        assertThat(Files.readAllLines(java.resolve("bin/args"))).containsExactly("--add-modules", "jdk.incubator.vector",
+        assertThat(code).isEqualTo(RecordingExecutable.EXIT);
+        assertThat(RecordingExecutable.args(java)).containsExactly("--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-Djava.util.logging.config.file=/dev/null",
                 "-Xmx3g", "-Dx=y", "-cp", home.resolve("src/train/target/classes").toAbsolutePath() + ":/m2/djl.jar:/m2/pytorch.jar",
                 TrainHandOver.MAIN, "--seed", "abc", "--help");

@@ -44,11 +44,16 @@ public record KvBudget(int keys, double share, int sink, int recent, double sink
             if (sink != 0 || recent != 0) {
                 throw new BadArgumentException("budget", "a share's sink and recent positions are shares of it");
             }
-            if (!(sinkShare >= 0 && recentShare >= 0 && sinkShare + recentShare <= 1)) {
+            if (!(sinkShare >= 0 && recentShare >= 0 && sharesFit(sinkShare, recentShare))) {
                 throw new BadArgumentException("budget", "the sink and recent shares are >= 0 and at most 1 together, got "
                         + sinkShare + " and " + recentShare);
             }
         }
+    }
+
+    /** Whether a sink and a recent share, as written in decimal, take at most the whole budget (0.7 + 0.3 is 1). */
+    public static boolean sharesFit(double sinkShare, double recentShare) {
+        return BigDecimal.valueOf(sinkShare).add(BigDecimal.valueOf(recentShare)).compareTo(BigDecimal.ONE) <= 0;
     }
 
     /** {@code keys} positions, the first {@code sink} and the last {@code recent} among them. */

@@ -147,12 +147,17 @@ final class Leftovers {
         }
     }
 
-    /** Removes the targets a failed commit linked: they hold this commit's bytes, which do not stay half-committed. */
+    /**
+     * Takes back the targets a failed commit made, so that outputs that belong together are not half committed: a
+     * linked target is a second name of its temporary file (removed); a moved one (no hard links) is moved back.
+     */
     private static void unlink(List<Move> linked) {
         for (Move m : linked) {
             try {
-                if (Files.exists(m.temp(), LinkOption.NOFOLLOW_LINKS)) { // else the target is the only copy: keep it
+                if (Files.exists(m.temp(), LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(m.target());
+                } else {
+                    Files.move(m.target(), m.temp(), StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (IOException e) {
                 // best effort: the caller reports the failure that brought us here

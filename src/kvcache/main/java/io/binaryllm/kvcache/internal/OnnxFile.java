@@ -124,11 +124,10 @@ public final class OnnxFile {
             }
             count *= d;
         }
-        long held = raw != null ? raw.byteSize() / 4 : floats.size();
         if (raw != null && raw.byteSize() != count * 4) {
             throw BadInputException.in(file, "initializer " + name + " has " + raw.byteSize() + " bytes for " + count + " floats");
         }
-        if (raw == null && held != count) {
+        if (raw == null && floats.size() != count) {
             throw BadInputException.in(file, "initializer " + name + " has " + floats.size() + " floats for dimensions " + dims);
         }
         float[] values = new float[(int) count];

@@ -102,10 +102,9 @@ public final class MappedFloatRows implements AutoCloseable {
     /** The bytes the file system of {@code directory} can still give this process, or Long.MAX_VALUE if it cannot say. */
     public static long usableSpace(Path directory) {
         try {
-            long usable = Files.getFileStore(directory).getUsableSpace();
-            return usable <= 0 && !Files.isDirectory(directory) ? Long.MAX_VALUE : usable;
+            return Files.getFileStore(directory).getUsableSpace();
         } catch (IOException | RuntimeException e) {
-            return Long.MAX_VALUE; // the write itself reports what is wrong
+            return Long.MAX_VALUE; // a missing or unreadable directory: creating the file there reports what is wrong
         }
     }
 
