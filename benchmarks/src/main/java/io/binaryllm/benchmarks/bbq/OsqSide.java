@@ -1,0 +1,67 @@
+package io.binaryllm.benchmarks.bbq;
+
+import io.binaryllm.binarize.SignBinarizer;
+import io.binaryllm.quantize.OsqCodes;
+import io.binaryllm.quantize.OsqQuantizer;
+import io.binaryllm.search.SearchBackend;
+import io.binaryllm.search.SearchBackends;
+import io.binaryllm.search.SearchResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * BinaryLLM's side on one backend: osq at 1, 2 or 4 bits a dimension with 4-bit queries, and sign codes' Hamming
+ * search as the speed floor. Each pass encodes every query from its float vector, then searches them all at once
+ * (the backend's threads: {@code -Dbinaryllm.threads}), then rescores on the workload's threads where asked.
+ */
+final class OsqSide {
+    private static final int QUERY_BITS = 4;
+
+    private OsqSide() {
+    }
+
+    static List<Row> osq(Workload work, String backendName, int bits) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (SearchBackend backend = SearchBackends.open(backendName)) {
+            long t0 = System.nanoTime();
+            OsqQuantizer quantizer = OsqQuantizer.fit(work.corpus, bits);
+            try (OsqCodes db = quantizer.encodeDocuments(work.corpus)) {
+                double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                for (boolean rescore : new boolean[]{false, true}) {
+                    int depth = rescore ? Workload.K * Workload.RESCORE : Workload.K;
+                    long[][][] top = new long[1][][];
+                    PassTimer.Timing timing = PassTimer.measure(work.queryRows.length, () -> {
+                        try (OsqCodes q = quantizer.encodeQueries(work.queries, QUERY_BITS)) {
+                            SearchResult result = backend.search(db, q, depth);
+                            top[0] = rescore ? work.rescoredAll(result.indexLists()) : result.indexLists();
+                        }
+                    });
+                    double[] quality = work.quality(top[0]);
+                    String enc = bits + "-bit docs, " + QUERY_BITS + "-bit queries" + (rescore ? " + rescore x" + Workload.RESCORE : "");
+                    rows.add(new Row("BinaryLLM osq (" + backendName + ")", enc, Row.pair(bits, rescore), (int) db.bytesPerRow(), quality[0], quality[1],
+                            timing.queriesPerSecond(), timing.passes(), buildSeconds));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static List<Row> sign(Workload work, String backendName) throws Exception {
+        try (SearchBackend backend = SearchBackends.open(backendName)) {
+            long t0 = System.nanoTime();
+            try (var db = new SignBinarizer().binarize(work.corpus)) {
+                double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                long[][][] top = new long[1][][];
+                PassTimer.Timing timing = PassTimer.measure(work.queryRows.length, () -> {
+                    try (var q = new SignBinarizer().binarize(work.queries)) {
+                        top[0] = backend.search(db.codes(), q.codes(), Workload.K).indexLists();
+                    }
+                });
+                double[] quality = work.quality(top[0]);
+                return List.of(new Row("BinaryLLM sign, Hamming (" + backendName + ")", work.dims + " bits", "", db.codes().words() * Long.BYTES,
+                        quality[0], quality[1], timing.queriesPerSecond(), timing.passes(), buildSeconds));
+            }
+        }
+    }
+}
