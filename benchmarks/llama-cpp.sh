@@ -15,9 +15,11 @@
 #               stories15M's and a BitNet-like 156M shape with random weights in F32, llama.cpp's own Q8_0, TQ2_0 and
 #               TQ1_0 (llama-quantize) and this project's all-ternary file
 # Usage: benchmarks/llama-cpp.sh [CHUNKS]   (default 16). Prints markdown to stdout; work files in $WORK (default a
-# fresh temporary folder).
+# fresh temporary folder). benchmarks/llama-cpp.sh --build builds llama.cpp (if not built) and stops.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+build_only=false
+[[ "${1:-}" == --build ]] && { build_only=true; shift; }
 chunks="${1:-16}"
 passes="${PASSES:-10}"
 llama="${LLAMA_CPP_DIR:-$HOME/.cache/binaryllm/llama.cpp}"
@@ -36,6 +38,7 @@ if [[ ! -x "$llama/build/bin/llama-perplexity" ]]; then
   cmake --build "$llama/build" -j"$(nproc)" --target llama-perplexity llama-bench llama-tokenize llama-quantize >/dev/null
 fi
 bin="$llama/build/bin"
+$build_only && { echo "$bin"; exit 0; }
 
 (cd "$home" && mvn -B -q -DskipTests install -pl src/kvcache -am) >&2
 cp="$home/src/kvcache/target/classes:$home/src/core/target/classes"

@@ -24,18 +24,14 @@ public final class Dot {
      * once.
      */
     public static void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
-        DotProduct dp = VectorizationProvider.get().dotProduct();
-        double[] four = new double[4];
-        int i = 0;
-        for (; i + 4 <= rows; i += 4) {
-            int o = wOffset + i * d;
-            dp.dot4(x, xOffset, w, o, o + d, o + 2 * d, o + 3 * d, d, four);
-            for (int r = 0; r < 4; r++) {
-                out[outOffset + i + r] = (float) four[r];
-            }
-        }
-        for (; i < rows; i++) {
-            out[outOffset + i] = (float) dp.dot(x, xOffset, w, wOffset + i * d, d);
-        }
+        VectorizationProvider.get().dotProduct().matVec(w, wOffset, rows, d, x, xOffset, out, outOffset);
+    }
+
+    /**
+     * {@code out[outOffset + r] = dot(x, xOffset, w, wOffset + r * stride, d)} for {@code rows} rows of w spaced
+     * {@code stride} apart (one attention head's cached keys, say), each as {@link #dot} computes it.
+     */
+    public static void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
+        VectorizationProvider.get().dotProduct().dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
     }
 }

@@ -3,8 +3,10 @@ package io.binaryllm.kvcache;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.kvcache.BitLinearPlan.Projection;
 import io.binaryllm.kvcache.internal.Heap;
+import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.Numerics;
 import io.binaryllm.kvcache.internal.ParallelMatVec;
+import io.binaryllm.kvcache.internal.WorkerTeam;
 import io.binaryllm.metric.Dot;
 
 import java.util.Arrays;
@@ -29,7 +31,11 @@ public final class Decoder implements AutoCloseable {
     private final float[] q;
     private final float[] hb;
     private final float[] hb2;
-    private final float[] scores;
+    private final float[][] scores;  // per team part: (positions) one head's attention weights
+    private final double[][] dots;   // per team part: (positions) one head's q.k, then its exponentials
+    private final WorkerTeam team;
+    private final boolean fusedQkv;  // Q, K and V float32: one range over their rows
+    private final boolean fusedFfn;  // gate and up float32: one range over their rows and SwiGLU
     private final KvPolicy.Selector selector;
     private final SelectionStats stats;
     private final int positions;
@@ -38,6 +44,12 @@ public final class Decoder implements AutoCloseable {
     private int pos;
 
     Decoder(LlamaModel model, KvPolicy policy, int positions, boolean measure) {
+        this(model, policy, positions, measure, WorkerTeam.shared());
+    }
+
+    /** A decoder whose products and heads run on {@code team}: the same bits on any team. */
+    Decoder(LlamaModel model, KvPolicy policy, int positions, boolean measure, WorkerTeam team) {
+        this.team = team;
         LlamaConfig config = model.config();
         if (positions < 1 || positions > config.seqLen()) {
             throw new BadArgumentException("positions", "a cache holds 1 to " + config.seqLen() + " positions (seq_len), got " + positions);
@@ -62,9 +74,23 @@ public final class Decoder implements AutoCloseable {
         this.q = new float[c.dim()];
         this.hb = new float[c.hiddenDim()];
         this.hb2 = new float[c.hiddenDim()];
-        this.scores = new float[positions];
+        this.scores = new float[team.threads()][positions];
+        this.dots = new double[team.threads()][positions];
+        this.fusedQkv = allFloat(model, Projection.Q, Projection.K, Projection.V);
+        this.fusedFfn = allFloat(model, Projection.GATE, Projection.UP);
         this.cos = new float[model.rope().half()];
         this.sin = new float[model.rope().half()];
+    }
+
+    private static boolean allFloat(LlamaModel model, Projection... projections) {
+        for (int l = 0; l < model.config().layers(); l++) {
+            for (Projection p : projections) {
+                if (!(model.linear(p, l) instanceof Linear.Float32)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The position the next token goes to (the number of tokens fed so far). */
@@ -90,11 +116,9 @@ public final class Decoder implements AutoCloseable {
         model.rope().row(pos, cos, sin);
         for (int l = 0; l < c.layers(); l++) {
             Numerics.rmsNorm(xb, x, w.rmsAtt(), l * d, d, c.rmsEps());
-            model.linear(Projection.Q, l).apply(xb, 0, q, 0);
             float[] k = keys[l];
             float[] v = values[l];
-            model.linear(Projection.K, l).apply(xb, 0, k, pos * kv);
-            model.linear(Projection.V, l).apply(xb, 0, v, pos * kv);
+            qkv(l, k, v, d, kv);
             model.rope().rotate(q, 0, c.heads(), cos, sin);
             model.rope().rotate(k, pos * kv, c.kvHeads(), cos, sin);
             selector.keyWritten(l, pos, k, pos * kv);
@@ -104,9 +128,7 @@ public final class Decoder implements AutoCloseable {
                 x[i] += xb2[i];
             }
             Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d, c.rmsEps());
-            model.linear(Projection.GATE, l).apply(xb, 0, hb, 0);
-            model.linear(Projection.UP, l).apply(xb, 0, hb2, 0);
-            Numerics.swiGlu(hb, hb2, hid);
+            gateUp(l, hid);
             model.linear(Projection.DOWN, l).apply(hb, 0, xb, 0);
             for (int i = 0; i < d; i++) {
                 x[i] += xb[i];
@@ -114,39 +136,111 @@ public final class Decoder implements AutoCloseable {
         }
         Numerics.rmsNorm(xb, x, w.rmsFinal(), 0, d, c.rmsEps());
         float[] logits = new float[c.vocab()];
-        ParallelMatVec.matVec(w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
+        ParallelMatVec.matVec(team, w.classifier(), 0, c.vocab(), d, xb, 0, logits, 0);
         pos++;
         return logits;
+    }
+
+    /** q, and this position's key and value rows: the three products as one range of rows where all are float32. */
+    private void qkv(int l, float[] k, float[] v, int d, int kv) {
+        Linear lq = model.linear(Projection.Q, l);
+        Linear lk = model.linear(Projection.K, l);
+        Linear lv = model.linear(Projection.V, l);
+        if (!fusedQkv) {
+            lq.apply(xb, 0, q, 0);
+            lk.apply(xb, 0, k, pos * kv);
+            lv.apply(xb, 0, v, pos * kv);
+            return;
+        }
+        Linear.Float32 fq = (Linear.Float32) lq;
+        Linear.Float32 fk = (Linear.Float32) lk;
+        Linear.Float32 fv = (Linear.Float32) lv;
+        int at = pos * kv;
+        team.run(d + 2 * kv, 8, true, (part, from, to) -> {
+            rows(fq, q, 0, from, to, 0, d);
+            rows(fk, k, at, from, to, d, kv);
+            rows(fv, v, at, from, to, d + kv, kv);
+        });
+    }
+
+    /** Rows [from, to) of the range that fall in a product whose rows are range items [base, base + rows). */
+    private void rows(Linear.Float32 p, float[] out, int outOffset, int from, int to, int base, int rows) {
+        int a = Math.max(from, base);
+        int b = Math.min(to, base + rows);
+        if (a < b) {
+            p.applyRows(xb, 0, out, outOffset, a - base, b - base);
+        }
+    }
+
+    /** hb = silu(gate xb) * (up xb): gate's and up's rows and SwiGLU as one range over the hidden units where float32. */
+    private void gateUp(int l, int hid) {
+        Linear gate = model.linear(Projection.GATE, l);
+        Linear up = model.linear(Projection.UP, l);
+        if (!fusedFfn) {
+            gate.apply(xb, 0, hb, 0);
+            up.apply(xb, 0, hb2, 0);
+            Numerics.swiGlu(hb, hb2, hid);
+            return;
+        }
+        Linear.Float32 g = (Linear.Float32) gate;
+        Linear.Float32 u = (Linear.Float32) up;
+        team.run(hid, 8, true, (part, from, to) -> {
+            g.applyRows(xb, 0, hb, 0, from, to);
+            u.applyRows(xb, 0, hb2, 0, from, to);
+            Numerics.swiGlu(hb, hb2, from, to);
+        });
     }
 
     /**
      * Each query head against the cached keys of its key/value head at the positions its policy selects among
      * 0..pos (all, by default): scores q.k / sqrt(headSize), softmax over them, then their values summed in position
-     * order into {@code xb}.
+     * order into {@code xb}. Heads are independent: with a policy that selects every position and nothing to measure,
+     * they run as one range over the team.
      */
     private void attend(int layer, float[] k, float[] v, int hs, int kv) {
-        double scale = Math.sqrt(hs);
         int n = pos + 1;
-        for (int h = 0; h < c.heads(); h++) {
-            int kvOffset = (h / c.groupSize()) * hs;
-            int[] chosen = selector.select(layer, h, q, h * hs, n);
-            int m = chosen == null ? n : chosen.length;
-            for (int i = 0; i < m; i++) {
-                int t = chosen == null ? i : chosen[i];
-                scores[i] = (float) (Dot.dot(q, h * hs, k, t * kv + kvOffset, hs) / scale);
-            }
-            Numerics.softmax(scores, m);
-            int out = h * hs;
-            Arrays.fill(xb, out, out + hs, 0f);
-            for (int i = 0; i < m; i++) {
-                float a = scores[i];
-                int vo = (chosen == null ? i : chosen[i]) * kv + kvOffset;
-                for (int j = 0; j < hs; j++) {
-                    xb[out + j] += a * v[vo + j];
+        if (selector.selectsAll() && stats == null) {
+            team.run(c.heads(), 1, (long) c.heads() * n * hs >= 1 << 14, (part, from, to) -> {
+                for (int h = from; h < to; h++) {
+                    head(layer, h, null, n, k, v, hs, kv, part);
                 }
-            }
+            });
+            return;
+        }
+        for (int h = 0; h < c.heads(); h++) {
+            int[] chosen = selector.select(layer, h, q, h * hs, n);
+            head(layer, h, chosen, n, k, v, hs, kv, 0);
             if (stats != null && chosen != null) {
-                stats.addQuery(layer, h, new SelectionStats.HeadQuery(q, h * hs, k, v, kv, kvOffset, hs, n), chosen);
+                stats.addQuery(layer, h, new SelectionStats.HeadQuery(q, h * hs, k, v, kv, (h / c.groupSize()) * hs, hs, n), chosen);
+            }
+        }
+    }
+
+    /** One query head over its {@code chosen} positions (all n when null), into xb[h * hs, +hs), on part's scratch. */
+    private void head(int layer, int h, int[] chosen, int n, float[] k, float[] v, int hs, int kv, int part) {
+        double scale = Math.sqrt(hs);
+        int kvOffset = (h / c.groupSize()) * hs;
+        float[] sc = scores[part];
+        double[] e = dots[part];
+        int m = chosen == null ? n : chosen.length;
+        if (chosen == null) {
+            Dot.dots(q, h * hs, k, kvOffset, kv, n, hs, e, 0);
+        } else {
+            for (int i = 0; i < m; i++) {
+                e[i] = Dot.dot(q, h * hs, k, chosen[i] * kv + kvOffset, hs);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            sc[i] = (float) (e[i] / scale);
+        }
+        Numerics.softmax(sc, m, e);
+        int out = h * hs;
+        Arrays.fill(xb, out, out + hs, 0f);
+        for (int i = 0; i < m; i++) {
+            float a = sc[i];
+            int vo = (chosen == null ? i : chosen[i]) * kv + kvOffset;
+            for (int j = 0; j < hs; j++) {
+                xb[out + j] += a * v[vo + j];
             }
         }
     }

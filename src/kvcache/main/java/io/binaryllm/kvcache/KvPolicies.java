@@ -88,6 +88,11 @@ public final class KvPolicies {
             public int[] select(int layer, int head, float[] q, int qOffset, int n) {
                 return null;
             }
+
+            @Override
+            public boolean selectsAll() {
+                return true;
+            }
         });
     }
 

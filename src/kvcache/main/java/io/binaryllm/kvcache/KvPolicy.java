@@ -30,6 +30,14 @@ public interface KvPolicy {
          */
         int[] select(int layer, int head, float[] q, int qOffset, int n);
 
+        /**
+         * True when {@link #select} always answers null (every position) and keeps no state: the decoder may then
+         * skip it and attend with several heads at once.
+         */
+        default boolean selectsAll() {
+            return false;
+        }
+
         @Override
         default void close() {
         }

@@ -46,6 +46,34 @@ class DecoderTest {
     }
 
     @Test
+    void everyThreadCountGivesTheSameBits() {
+        // Wide enough that every range splits: the classifier, Q/K/V and gate/up rows, and attention's heads past
+        // 171 positions (6 heads x n x 16 >= 2^14 multiply-adds); rows that no thread count divides evenly.
+        LlamaConfig c = new LlamaConfig(96, 136, 2, 6, 2, 301, 200, false);
+        LlamaModel m = RandomLlama.model(c, 11);
+        int[] tokens = new java.util.SplittableRandom(5).ints(200, 0, c.vocab()).toArray();
+        for (KvPolicy policy : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(64, 4)}) {
+            int[][] expected = null;
+            for (int threads : new int[]{1, 2, 3, 5}) {
+                Decoder d = new Decoder(m, policy, c.seqLen(), false, new io.binaryllm.kvcache.internal.WorkerTeam(threads));
+                int[][] bits = new int[tokens.length][];
+                for (int t = 0; t < tokens.length; t++) {
+                    float[] logits = d.next(tokens[t]);
+                    bits[t] = new int[logits.length];
+                    for (int i = 0; i < logits.length; i++) {
+                        bits[t][i] = Float.floatToRawIntBits(logits[i]);
+                    }
+                }
+                if (expected == null) {
+                    expected = bits;
+                } else {
+                    assertThat(bits).as("%s on %d threads", policy.describe(), threads).isDeepEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void twoDecodersAndAWrittenAndReadCheckpointGiveTheSameBits() {
         for (LlamaConfig c : new LlamaConfig[]{MHA, GQA}) {
             LlamaModel m = RandomLlama.model(c, 4);

@@ -20,4 +20,25 @@ public interface DotProduct {
         out[2] = dot(a, aOffset, b, o2, d);
         out[3] = dot(a, aOffset, b, o3, d);
     }
+
+    /**
+     * {@code out[outOffset + r] = dot(x, xOffset, w, wOffset + r * stride, d)} for {@code rows} rows of w spaced
+     * {@code stride} apart (a matrix's rows, or one head's keys in a cache), each bit-identical to {@link #dot}.
+     * Implementations may widen x once for all rows and run several rows at a time.
+     */
+    default void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            out[outOffset + r] = dot(x, xOffset, w, wOffset + r * stride, d);
+        }
+    }
+
+    /**
+     * A matrix-vector product: {@code out[outOffset + r] = (float) dot(x, xOffset, w, wOffset + r * d, d)} for the
+     * {@code rows} rows of the row-major (rows, d) matrix at {@code w[wOffset]}, each row's sum rounded to float once.
+     */
+    default void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            out[outOffset + r] = (float) dot(x, xOffset, w, wOffset + r * d, d);
+        }
+    }
 }

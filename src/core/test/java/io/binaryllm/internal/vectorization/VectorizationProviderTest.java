@@ -264,6 +264,34 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void rowProductsEqualTheScalarInBothVectorWidths() {
+        SplittableRandom r = new SplittableRandom(10);
+        DotProduct scalar = SCALAR.dotProduct();
+        DotProduct[] vectors = {new PanamaDotProduct(true), new PanamaDotProduct(false)};
+        for (int d = 1; d <= 70; d++) {
+            for (int rows : new int[]{1, 3, 4, 5, 8, 9}) {
+                int stride = d + (rows % 3); // rows apart as a matrix's (stride d) or as cached keys (stride > d)
+                float[] x = gaussians(r, d + 3);
+                float[] w = gaussians(r, 5 + rows * stride);
+                for (DotProduct dp : vectors) {
+                    double[] dots = new double[rows + 2];
+                    dp.dots(x, 3, w, 5, stride, rows, d, dots, 1);
+                    float[] mv = new float[rows + 2];
+                    dp.matVec(w, 5, rows, d, x, 3, mv, 1);
+                    for (int i = 0; i < rows; i++) {
+                        assertThat(dots[1 + i]).as("dots d=%d rows=%d row %d", d, rows, i).isEqualTo(scalar.dot(x, 3, w, 5 + i * stride, d));
+                        assertThat(mv[1 + i]).as("matVec d=%d rows=%d row %d", d, rows, i).isEqualTo((float) scalar.dot(x, 3, w, 5 + i * d, d));
+                    }
+                    assertThat(dots[0]).isZero();
+                    assertThat(dots[rows + 1]).isZero();
+                    assertThat(mv[0]).isZero();
+                    assertThat(mv[rows + 1]).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
         // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);
         // in eight lanes the 1s are added to each other first and part of them survives.

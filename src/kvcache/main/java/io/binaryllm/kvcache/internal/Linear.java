@@ -9,6 +9,7 @@ import io.binaryllm.lowbit.PackedTernary;
 import io.binaryllm.lowbit.SignActivations;
 import io.binaryllm.lowbit.TernaryMatVec;
 import io.binaryllm.lowbit.TernaryMatrix;
+import io.binaryllm.metric.Dot;
 
 /**
  * One projection of a decoder layer, {@code out[outOffset, +rows) = W x[xOffset, +cols)}: float weights in
@@ -44,6 +45,11 @@ public sealed interface Linear {
         @Override
         public void apply(float[] x, int xOffset, float[] out, int outOffset) {
             ParallelMatVec.matVec(w, offset, rows, cols, x, xOffset, out, outOffset);
+        }
+
+        /** Rows [from, to) of {@link #apply} on the calling thread: a part of a range the caller splits. */
+        public void applyRows(float[] x, int xOffset, float[] out, int outOffset, int from, int to) {
+            Dot.matVec(w, offset + from * cols, to - from, cols, x, xOffset, out, outOffset + from);
         }
 
         @Override

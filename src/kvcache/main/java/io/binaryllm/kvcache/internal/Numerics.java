@@ -24,11 +24,15 @@ public final class Numerics {
      * each weight rounded to float once.
      */
     public static void softmax(float[] x, int n) {
+        softmax(x, n, new double[n]);
+    }
+
+    /** {@link #softmax(float[], int)} with the exponentials in {@code e[0, n)}: a caller's scratch. */
+    public static void softmax(float[] x, int n, double[] e) {
         float max = x[0];
         for (int i = 1; i < n; i++) {
             max = Math.max(max, x[i]);
         }
-        double[] e = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
             e[i] = StrictMath.exp((double) x[i] - max);
@@ -41,7 +45,12 @@ public final class Numerics {
 
     /** SwiGLU's gate: {@code gate[i] = silu(gate[i]) * up[i]}, silu(v) = v / (1 + e^-v). */
     public static void swiGlu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        swiGlu(gate, up, 0, n);
+    }
+
+    /** {@link #swiGlu(float[], float[], int)} of elements [from, to). */
+    public static void swiGlu(float[] gate, float[] up, int from, int to) {
+        for (int i = from; i < to; i++) {
             double v = gate[i];
             gate[i] = (float) (v / (1.0 + StrictMath.exp(-v))) * up[i];
         }
