@@ -4,9 +4,9 @@
 # Files (this project's writer, F32): the committed Austen model, and stories110M's shape (768 dims, 2,048 hidden,
 # 12 layers, 12 heads, 32,000 tokens, 1,024 positions; seeded random weights, a synthetic tokenizer). Each round runs,
 # for each file and 1 and 2 threads, llama-bench tg128 (-r 5: the mean of 5 after its warm-up) and then the Java
-# decoder's tg128 (DecodeSpeed -Dtokens=128: the mean of PASSES passes, default 10, after 3 untimed ones), each in a
-# process of its own confined to the same cores (taskset). The table gives each side's median over the rounds and
-# their ratio. llama.cpp is built once by benchmarks/llama-cpp.sh --build (never shipped); work files in $WORK.
+# decoder's tg128 (DecodeSpeed -Dtokens=128: the mean of PASSES passes, default 10, after at least 3 untimed ones and
+# two seconds: the JIT's warm-up), each in a process of its own confined to the same cores (taskset). The table gives
+# each side's median over the rounds and their ratio. llama.cpp is built once by benchmarks/llama-cpp.sh --build (never shipped); work files in $WORK.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 rounds="${1:-3}"

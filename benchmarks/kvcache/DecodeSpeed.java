@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * or DecodeSpeed MODEL.bin|MODEL.gguf [REPEATS]. With -Dlayers=PLAN (kv-eval's --layers syntax), the projections are
  * quantized as the plan says and multiplied by -Dkernels=NAME's low-bit kernels (default auto). -Dtokens=N decodes the
  * first N positions a pass instead of the whole context (llama-bench's tg128 is -Dtokens=128); -Dwarmup=N untimed passes
- * first (default 1).
+ * first (default 1), and as many more as fill two seconds.
  */
 public class DecodeSpeed {
     public static void main(String[] a) {
@@ -39,8 +39,11 @@ public class DecodeSpeed {
         }
         LlamaConfig c = m.config();
         int tokens = Integer.getInteger("tokens", c.seqLen());
-        for (int w = Integer.getInteger("warmup", 1); w > 0; w--) {
-            decode(m, tokens); // the JIT's warm-up
+        // The JIT's warm-up: at least -Dwarmup passes and two seconds (a small model's few passes are over before C2
+        // has compiled its loops, and their slow passes would count in the mean).
+        long warmStart = System.nanoTime();
+        for (int w = Integer.getInteger("warmup", 1); w > 0 || System.nanoTime() - warmStart < 2_000_000_000L; w--) {
+            decode(m, tokens);
         }
         long best = Long.MAX_VALUE;
         long total = 0;

@@ -292,6 +292,23 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void aMatrixLargerThanTheCacheIsReadRowByRowToTheSameBits() {
+        SplittableRandom r = new SplittableRandom(12);
+        int rows = 701;
+        int d = 771; // 2.06 MiB of floats: past the size at which rows are streamed one by one; a tail of 3
+        float[] x = gaussians(r, d);
+        float[] w = gaussians(r, 1 + rows * d);
+        DotProduct scalar = SCALAR.dotProduct();
+        for (DotProduct dp : new DotProduct[]{new PanamaDotProduct(true), new PanamaDotProduct(false)}) {
+            float[] out = new float[rows];
+            dp.matVec(w, 1, rows, d, x, 0, out, 0);
+            for (int i = 0; i < rows; i++) {
+                assertThat(out[i]).as("row %d", i).isEqualTo((float) scalar.dot(x, 0, w, 1 + i * d, d));
+            }
+        }
+    }
+
+    @Test
     void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
         // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);
         // in eight lanes the 1s are added to each other first and part of them survives.
