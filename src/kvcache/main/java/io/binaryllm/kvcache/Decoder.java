@@ -33,7 +33,6 @@ public final class Decoder implements AutoCloseable {
     private final float[] hb2;
     private final float[][] scores;  // per team part: (positions) one head's attention weights
     private final double[][] dots;   // per team part: (positions) one head's q.k, then its exponentials
-    private final double[][] silu;   // per team part: (hiddenDim) SwiGLU's exponentials
     private final WorkerTeam team;
     private final boolean fusedQkv;  // Q, K and V float32: one range over their rows
     private final boolean fusedFfn;  // gate and up float32: one range over their rows and SwiGLU
@@ -77,7 +76,6 @@ public final class Decoder implements AutoCloseable {
         this.hb2 = new float[c.hiddenDim()];
         this.scores = new float[team.threads()][positions];
         this.dots = new double[team.threads()][positions];
-        this.silu = new double[team.threads()][c.hiddenDim()];
         this.fusedQkv = allFloat(model, Projection.Q, Projection.K, Projection.V);
         this.fusedFfn = allFloat(model, Projection.GATE, Projection.UP);
         this.cos = new float[model.rope().half()];
@@ -189,7 +187,7 @@ public final class Decoder implements AutoCloseable {
         team.run(hid, 8, true, (part, from, to) -> {
             g.applyRows(xb, 0, hb, 0, from, to);
             u.applyRows(xb, 0, hb2, 0, from, to);
-            Numerics.swiGlu(hb, hb2, from, to, silu[part]);
+            Numerics.swiGlu(hb, hb2, from, to);
         });
     }
 

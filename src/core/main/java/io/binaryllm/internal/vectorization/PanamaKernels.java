@@ -29,10 +29,6 @@ final class PanamaKernels {
         return new PanamaDotProduct();
     }
 
-    static ExpKernel exp() {
-        return new PanamaExpKernel();
-    }
-
     static LowBitKernel lowBit() {
         return new PanamaLowBitKernel();
     }

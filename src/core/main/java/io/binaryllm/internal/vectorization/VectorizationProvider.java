@@ -127,11 +127,6 @@ public final class VectorizationProvider {
         return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
     }
 
-    /** StrictMath.exp of many doubles, the same bits (softmax, SwiGLU). */
-    public ExpKernel expKernel() {
-        return java == Level.VECTOR ? PanamaKernels.exp() : new ScalarExpKernel();
-    }
-
     /** The int32 sums of low-bit linear layers, in Java. */
     public LowBitKernel lowBitKernel() {
         return java == Level.VECTOR ? PanamaKernels.lowBit() : new ScalarLowBitKernel();

@@ -308,58 +308,6 @@ class VectorizationProviderTest {
         }
     }
 
-    // --------------------------------------------------------------------------------------------- exp
-
-    @Test
-    void exponentialsAreStrictMathsBitsOnEveryInput() {
-        SplittableRandom r = new SplittableRandom(13);
-        int n = 1 << 20;
-        double[] x = new double[n + 3];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = switch (i % 8) {
-                case 0 -> r.nextDouble(-750, 750);                          // every path, over- and underflow
-                case 1 -> r.nextDouble(-1.2, 1.2);                          // both reductions and none
-                case 2 -> -r.nextDouble(0, 40);                             // a softmax's range
-                case 3 -> Double.longBitsToDouble(r.nextLong());            // any bits: NaNs, infinities, subnormals
-                case 4 -> r.nextDouble(-1e-8, 1e-8);                        // near the 2^-28 cut
-                case 5 -> r.nextDouble(-745.2, -707);                       // fdlibm's subnormal scaling
-                case 6 -> (r.nextBoolean() ? 1 : -1) * Math.scalb(1.0, -r.nextInt(0, 60)); // powers of two
-                default -> boundary(r);
-            };
-        }
-        double[] expected = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            expected[i] = StrictMath.exp(x[i]);
-        }
-        for (ExpKernel k : new ExpKernel[]{new PanamaExpKernel(), SCALAR.expKernel(), vector().expKernel()}) {
-            double[] out = new double[x.length + 2];
-            k.exp(x, 0, out, 1, x.length);
-            for (int i = 0; i < x.length; i++) {
-                if (Double.doubleToRawLongBits(out[i + 1]) != Double.doubleToRawLongBits(expected[i])
-                        && !(Double.isNaN(out[i + 1]) && Double.isNaN(expected[i]))) {
-                    throw new AssertionError(k.getClass().getSimpleName() + ": exp(" + x[i] + ") = " + out[i + 1] + ", StrictMath " + expected[i]);
-                }
-            }
-            assertThat(out[0]).isZero();
-            assertThat(out[x.length + 1]).isZero();
-            double[] inPlace = x.clone();
-            k.exp(inPlace, 0, inPlace, 0, x.length);
-            for (int i = 0; i < x.length; i++) {
-                assertThat(Double.doubleToLongBits(inPlace[i])).isEqualTo(Double.doubleToLongBits(expected[i]));
-            }
-        }
-    }
-
-    /** A double beside one of fdlibm's thresholds: its high-word cuts, the overflow and underflow limits. */
-    private static double boundary(SplittableRandom r) {
-        double[] cuts = {0x1.62e42fefa39efp9, -0x1.74910d52d3051p9, 0.5 * Math.log(2), 1.5 * Math.log(2), 0x1p-28,
-                Double.longBitsToDouble(0x3fd62e42L << 32), Double.longBitsToDouble(0x3FF0A2B2L << 32),
-                Double.longBitsToDouble(0x40862E42L << 32), -1021 * Math.log(2), 1023.5 * Math.log(2), 0.0};
-        double c = cuts[r.nextInt(cuts.length)] * (r.nextBoolean() ? 1 : -1);
-        long bits = Double.doubleToRawLongBits(c) + r.nextInt(-3, 4);
-        return Double.longBitsToDouble(bits);
-    }
-
     @Test
     void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
         // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);

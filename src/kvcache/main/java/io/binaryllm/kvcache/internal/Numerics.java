@@ -1,11 +1,10 @@
 package io.binaryllm.kvcache.internal;
 
 import io.binaryllm.metric.Dot;
-import io.binaryllm.metric.StrictExp;
 
 /**
  * The decoder's elementwise steps, each with its order written down so that every run gives the same bits: sums go
- * through {@link Dot}'s fixed order in double, exponentials are {@link StrictMath#exp}'s bits ({@link StrictExp}).
+ * through {@link Dot}'s fixed order in double, transcendental functions through {@link StrictMath}.
  */
 public final class Numerics {
     private Numerics() {
@@ -34,12 +33,9 @@ public final class Numerics {
         for (int i = 1; i < n; i++) {
             max = Math.max(max, x[i]);
         }
-        for (int i = 0; i < n; i++) {
-            e[i] = (double) x[i] - max;
-        }
-        StrictExp.exp(e, 0, e, 0, n);
         double sum = 0;
         for (int i = 0; i < n; i++) {
+            e[i] = StrictMath.exp((double) x[i] - max);
             sum += e[i];
         }
         for (int i = 0; i < n; i++) {
@@ -49,18 +45,14 @@ public final class Numerics {
 
     /** SwiGLU's gate: {@code gate[i] = silu(gate[i]) * up[i]}, silu(v) = v / (1 + e^-v). */
     public static void swiGlu(float[] gate, float[] up, int n) {
-        swiGlu(gate, up, 0, n, new double[n]);
+        swiGlu(gate, up, 0, n);
     }
 
-    /** {@link #swiGlu(float[], float[], int)} of elements [from, to), e^-v in {@code e[0, to - from)}: scratch. */
-    public static void swiGlu(float[] gate, float[] up, int from, int to, double[] e) {
-        for (int i = from; i < to; i++) {
-            e[i - from] = -(double) gate[i];
-        }
-        StrictExp.exp(e, 0, e, 0, to - from);
+    /** {@link #swiGlu(float[], float[], int)} of elements [from, to). */
+    public static void swiGlu(float[] gate, float[] up, int from, int to) {
         for (int i = from; i < to; i++) {
             double v = gate[i];
-            gate[i] = (float) (v / (1.0 + e[i - from])) * up[i];
+            gate[i] = (float) (v / (1.0 + StrictMath.exp(-v))) * up[i];
         }
     }
 }
