@@ -5,7 +5,8 @@
 # Every process gets the same JVM options and threads and times the same way (PassTimer: query encoding inside every
 # pass, 2 s of warm-up, the median pass of at least 3 s). ROUNDS (default 3) rounds alternate Lucene's processes with
 # ours, the order reversed every other round; the report takes each configuration's median over the rounds.
-# THREADS=N (default: every core); BACKENDS="native cpu" (opencl on pocl is a correctness path, not a speed claim).
+# THREADS=N (default: every core); BACKENDS="native cpu" (opencl on pocl is a correctness path, not a speed claim);
+# PER_QUERY="native": backends also measured one query a search call on each thread, as Lucene is queried.
 # Rows per process go to target/lucene-bbq/<dataset>/, tables and charts to target/lucene-bbq/<dataset>.md and .png.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -15,6 +16,7 @@ export JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=all
 threads="${THREADS:-$(nproc)}"
 rounds="${ROUNDS:-3}"
 read -r -a backends <<< "${BACKENDS:-native cpu}"
+read -r -a per_query <<< "${PER_QUERY:-native}"
 datasets=("$@")
 [[ ${#datasets[@]} -gt 0 ]] || datasets=(wordnet/glosses-10k wordnet/glosses-all)
 
@@ -35,6 +37,7 @@ for d in "${datasets[@]}"; do
   for bits in 1 2 4; do
     configs+=("lucene $bits")
     for b in "${backends[@]}"; do configs+=("osq $b $bits"); done
+    for b in "${per_query[@]}"; do configs+=("osq1 $b $bits"); done
   done
   for b in "${backends[@]}"; do configs+=("sign $b"); done
   for ((r = 1; r <= rounds; r++)); do

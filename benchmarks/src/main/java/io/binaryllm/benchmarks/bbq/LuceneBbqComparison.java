@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  * LuceneBbqComparison lucene DATASET THREADS BITS OUT.tsv            Lucene BBQ at BITS (1, 2, 4), plain and rescored
  * LuceneBbqComparison osq    DATASET THREADS BACKEND BITS OUT.tsv    osq on BACKEND at BITS, plain and rescored
+ * LuceneBbqComparison osq1   DATASET THREADS BACKEND BITS OUT.tsv    the same, one query a search call on each thread
  * LuceneBbqComparison sign   DATASET THREADS BACKEND OUT.tsv         sign codes' Hamming search on BACKEND
  * LuceneBbqComparison report DATASET THREADS DIR OUT.md              the rounds' rows of DIR/*.tsv: table, ratios, chart
  * </pre>
@@ -23,14 +24,19 @@ public final class LuceneBbqComparison {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if (mode.equals("osq1")) {
+            // Before any backend reads it: one query a call on each workload thread, the backend's own loop on one.
+            System.setProperty("binaryllm.threads", "1");
+        }
         int threads = Integer.parseInt(args[2]);
         try (Workload work = Workload.load(args[1], threads)) {
             switch (mode) {
                 case "lucene" -> write(LuceneSide.measure(work, Integer.parseInt(args[3])), Path.of(args[4]));
                 case "osq" -> write(OsqSide.osq(work, args[3], Integer.parseInt(args[4])), Path.of(args[5]));
+                case "osq1" -> write(OsqSide.osqPerQuery(work, args[3], Integer.parseInt(args[4])), Path.of(args[5]));
                 case "sign" -> write(OsqSide.sign(work, args[3]), Path.of(args[4]));
                 case "report" -> Report.write(work, args[1], Path.of(args[3]), Path.of(args[4]));
-                default -> throw new IllegalArgumentException("mode must be lucene, osq, sign or report, got " + mode);
+                default -> throw new IllegalArgumentException("mode must be lucene, osq, osq1, sign or report, got " + mode);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.binaryllm.benchmarks.bbq;
 
 import io.binaryllm.binarize.SignBinarizer;
+import io.binaryllm.data.FloatEmbeddingBatch;
 import io.binaryllm.quantize.OsqCodes;
 import io.binaryllm.quantize.OsqQuantizer;
 import io.binaryllm.search.SearchBackend;
@@ -41,6 +42,38 @@ final class OsqSide {
                     String enc = bits + "-bit docs, " + QUERY_BITS + "-bit queries" + (rescore ? " + rescore x" + Workload.RESCORE : "");
                     rows.add(new Row("BinaryLLM osq (" + backendName + ")", enc, Row.pair(bits, rescore), (int) db.bytesPerRow(), quality[0], quality[1],
                             timing.queriesPerSecond(), timing.passes(), buildSeconds));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * osq one query a call, as Lucene's side runs: each of the workload's threads encodes its query and searches it
+     * alone; the backend itself on one thread (the caller sets {@code binaryllm.threads=1}), so the two threads are the
+     * workload's, as Lucene's are.
+     */
+    static List<Row> osqPerQuery(Workload work, String backendName, int bits) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (SearchBackend backend = SearchBackends.open(backendName)) {
+            long t0 = System.nanoTime();
+            OsqQuantizer quantizer = OsqQuantizer.fit(work.corpus, bits);
+            try (OsqCodes db = quantizer.encodeDocuments(work.corpus)) {
+                double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                for (boolean rescore : new boolean[]{false, true}) {
+                    int depth = rescore ? Workload.K * Workload.RESCORE : Workload.K;
+                    long[][] top = new long[work.queryRows.length][];
+                    Workload.QueryTask task = () -> q -> {
+                        try (OsqCodes one = quantizer.encodeQueries(FloatEmbeddingBatch.of(new float[][]{work.queryRows[q]}), QUERY_BITS)) {
+                            long[] ranked = backend.search(db, one, depth).indicesOf(0);
+                            return rescore ? work.rescored(q, ranked) : ranked;
+                        }
+                    };
+                    PassTimer.Timing timing = PassTimer.measure(top.length, () -> work.perQuery(task, top));
+                    double[] quality = work.quality(top);
+                    String enc = bits + "-bit docs, " + QUERY_BITS + "-bit queries" + (rescore ? " + rescore x" + Workload.RESCORE : "");
+                    rows.add(new Row("BinaryLLM osq (" + backendName + "), one query a call", enc, Row.pair(bits, rescore), (int) db.bytesPerRow(),
+                            quality[0], quality[1], timing.queriesPerSecond(), timing.passes(), buildSeconds));
                 }
             }
         }
