@@ -156,7 +156,7 @@ public final class Decoder implements AutoCloseable {
         Linear.Float32 fk = (Linear.Float32) lk;
         Linear.Float32 fv = (Linear.Float32) lv;
         int at = pos * kv;
-        team.run(d + 2 * kv, 8, true, (part, from, to) -> {
+        team.run(d + 2 * kv, 8, (long) (d + 2 * kv) * d >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
             rows(fq, q, 0, from, to, 0, d);
             rows(fk, k, at, from, to, d, kv);
             rows(fv, v, at, from, to, d + kv, kv);
@@ -184,7 +184,7 @@ public final class Decoder implements AutoCloseable {
         }
         Linear.Float32 g = (Linear.Float32) gate;
         Linear.Float32 u = (Linear.Float32) up;
-        team.run(hid, 8, true, (part, from, to) -> {
+        team.run(hid, 8, 2L * hid * c.dim() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
             g.applyRows(xb, 0, hb, 0, from, to);
             u.applyRows(xb, 0, hb2, 0, from, to);
             Numerics.swiGlu(hb, hb2, from, to);
@@ -200,7 +200,7 @@ public final class Decoder implements AutoCloseable {
     private void attend(int layer, float[] k, float[] v, int hs, int kv) {
         int n = pos + 1;
         if (selector.selectsAll() && stats == null) {
-            team.run(c.heads(), 1, (long) c.heads() * n * hs >= 1 << 14, (part, from, to) -> {
+            team.run(c.heads(), 1, 2L * c.heads() * n * hs >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
                 for (int h = from; h < to; h++) {
                     head(layer, h, null, n, k, v, hs, kv, part);
                 }

@@ -47,9 +47,10 @@ class DecoderTest {
 
     @Test
     void everyThreadCountGivesTheSameBits() {
-        // Wide enough that every range splits: the classifier, Q/K/V and gate/up rows, and attention's heads past
-        // 171 positions (6 heads x n x 16 >= 2^14 multiply-adds); rows that no thread count divides evenly.
-        LlamaConfig c = new LlamaConfig(96, 136, 2, 6, 2, 301, 200, false);
+        // Wide enough that every range splits (each past WorkerTeam.SPLIT_FROM multiply-adds): the classifier, Q/K/V's
+        // rows, O, gate/up with SwiGLU, down, and attention's heads past 62 positions (2 x 6 heads x n x 22); rows that
+        // no thread count divides evenly.
+        LlamaConfig c = new LlamaConfig(132, 160, 2, 6, 2, 301, 200, false);
         LlamaModel m = RandomLlama.model(c, 11);
         int[] tokens = new java.util.SplittableRandom(5).ints(200, 0, c.vocab()).toArray();
         for (KvPolicy policy : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(64, 4)}) {

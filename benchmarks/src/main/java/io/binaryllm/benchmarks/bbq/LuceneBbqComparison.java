@@ -32,8 +32,8 @@ public final class LuceneBbqComparison {
         try (Workload work = Workload.load(args[1], threads)) {
             switch (mode) {
                 case "lucene" -> write(LuceneSide.measure(work, Integer.parseInt(args[3])), Path.of(args[4]));
-                case "osq" -> write(OsqSide.osq(work, args[3], Integer.parseInt(args[4])), Path.of(args[5]));
-                case "osq1" -> write(OsqSide.osqPerQuery(work, args[3], Integer.parseInt(args[4])), Path.of(args[5]));
+                case "osq" -> write(OsqSide.osq(work, args[3], Integer.parseInt(args[4]), false), Path.of(args[5]));
+                case "osq1" -> write(OsqSide.osq(work, args[3], Integer.parseInt(args[4]), true), Path.of(args[5]));
                 case "sign" -> write(OsqSide.sign(work, args[3]), Path.of(args[4]));
                 case "report" -> Report.write(work, args[1], Path.of(args[3]), Path.of(args[4]));
                 default -> throw new IllegalArgumentException("mode must be lucene, osq, osq1, sign or report, got " + mode);

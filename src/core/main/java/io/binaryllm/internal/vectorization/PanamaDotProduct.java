@@ -20,10 +20,12 @@ final class PanamaDotProduct implements DotProduct {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
 
-    /** Whether the many-row products keep a row's eight lanes in one 512-bit vector (AVX-512) or two 256-bit ones. */
-    private final boolean wide;
     /** Bytes of a matrix above which {@link #rows} reads it row after row: about a core's L2 and more. */
     private static final long STREAMED_BYTES = 2L << 20;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Whether the many-row products keep a row's eight lanes in one 512-bit vector (AVX-512) or two 256-bit ones. */
+    private final boolean wide;
 
     /** The row products in the widest vectors this CPU runs in hardware. */
     PanamaDotProduct() {
@@ -90,8 +92,8 @@ final class PanamaDotProduct implements DotProduct {
     /**
      * Rows of w against x, into {@code doubles} or (rounded once) {@code floats}: x widened to double once for all of
      * them, each weight widened as it is read, every row's eight partial sums in the specified order. In 512-bit
-     * vectors: eight rows at a time while the matrix fits in cache, else one row after another; in 256-bit halves,
-     * four rows at a time.
+     * vectors: eight rows at a time while the matrix fits in cache, then one row after another; in 256-bit halves,
+     * four rows at a time, then {@link #dot}.
      */
     private void rows(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] doubles, float[] floats, int outOffset) {
         int blocks = d & ~7;
@@ -102,58 +104,47 @@ final class PanamaDotProduct implements DotProduct {
         }
         double[] lanes = scratch.lanes; // [8 rows][8 partial sums]
         int r = 0;
-        // A matrix larger than a core's L2 is read from memory, where one row after another (a single stream for
-        // the prefetchers) measured 7% faster than eight interleaved rows; in cache, eight rows hide the adds' latency.
-        boolean streamed = (long) rows * stride * Float.BYTES > STREAMED_BYTES;
-        for (; wide && !streamed && r + 8 <= rows; r += 8) {
-            int o = wOffset + r * stride;
-            rows8Wide(xd, w, o, stride, blocks, lanes);
-            for (int i = 0; i < 8; i++) {
-                double sum = finish(lanes, 8 * i, x, xOffset, w, o + i * stride, blocks, d);
-                if (doubles != null) {
-                    doubles[outOffset + r + i] = sum;
-                } else {
-                    floats[outOffset + r + i] = (float) sum;
+        if (wide) {
+            // A matrix larger than a core's L2 is read from memory, where one row after another (a single stream for
+            // the prefetchers) measured 7% faster than eight interleaved rows; in cache, eight rows hide the adds'
+            // latency.
+            boolean streamed = (long) rows * stride * Float.BYTES > STREAMED_BYTES;
+            for (; !streamed && r + 8 <= rows; r += 8) {
+                int o = wOffset + r * stride;
+                rows8Wide(xd, w, o, stride, blocks, lanes);
+                for (int i = 0; i < 8; i++) {
+                    put(doubles, floats, outOffset + r + i, finish(lanes, 8 * i, x, xOffset, w, o + i * stride, blocks, d));
                 }
             }
-        }
-        for (; !(wide && streamed) && r + 4 <= rows; r += 4) {
-            int o = wOffset + r * stride;
-            if (wide) {
-                rows4Wide(xd, w, o, o + stride, o + 2 * stride, o + 3 * stride, blocks, lanes);
-            } else {
-                rows4(xd, w, o, o + stride, o + 2 * stride, o + 3 * stride, blocks, lanes);
+            for (; r < rows; r++) {
+                int o = wOffset + r * stride;
+                DoubleVector a0 = DoubleVector.zero(D8);
+                for (int j = 0; j < blocks; j += 8) {
+                    a0 = wide8(w, o + j).lanewise(VectorOperators.FMA, DoubleVector.fromArray(D8, xd, j), a0);
+                }
+                a0.intoArray(lanes, 0);
+                put(doubles, floats, outOffset + r, finish(lanes, 0, x, xOffset, w, o, blocks, d));
             }
+            return;
+        }
+        for (; r + 4 <= rows; r += 4) {
+            int o = wOffset + r * stride;
+            rows4(xd, w, o, o + stride, o + 2 * stride, o + 3 * stride, blocks, lanes);
             for (int i = 0; i < 4; i++) {
-                double sum = finish(lanes, 8 * i, x, xOffset, w, o + i * stride, blocks, d);
-                if (doubles != null) {
-                    doubles[outOffset + r + i] = sum;
-                } else {
-                    floats[outOffset + r + i] = (float) sum;
-                }
-            }
-        }
-        for (; wide && r < rows; r++) {
-            int o = wOffset + r * stride;
-            DoubleVector a0 = DoubleVector.zero(D8);
-            for (int j = 0; j < blocks; j += 8) {
-                a0 = wide8(w, o + j).lanewise(VectorOperators.FMA, DoubleVector.fromArray(D8, xd, j), a0);
-            }
-            a0.intoArray(lanes, 0);
-            double sum = finish(lanes, 0, x, xOffset, w, o, blocks, d);
-            if (doubles != null) {
-                doubles[outOffset + r] = sum;
-            } else {
-                floats[outOffset + r] = (float) sum;
+                put(doubles, floats, outOffset + r + i, finish(lanes, 8 * i, x, xOffset, w, o + i * stride, blocks, d));
             }
         }
         for (; r < rows; r++) {
-            double sum = dot(x, xOffset, w, wOffset + r * stride, d);
-            if (doubles != null) {
-                doubles[outOffset + r] = sum;
-            } else {
-                floats[outOffset + r] = (float) sum;
-            }
+            put(doubles, floats, outOffset + r, dot(x, xOffset, w, wOffset + r * stride, d));
+        }
+    }
+
+    /** A row's sum into whichever output the product has: as it is, or rounded to float once. */
+    private static void put(double[] doubles, float[] floats, int at, double sum) {
+        if (doubles != null) {
+            doubles[at] = sum;
+        } else {
+            floats[at] = (float) sum;
         }
     }
 
@@ -173,9 +164,10 @@ final class PanamaDotProduct implements DotProduct {
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Eight rows' whole blocks in one 512-bit vector each: lane l is the specification's s[l]. */
+    /**
+     * Eight rows' whole blocks in one 512-bit vector each: lane l is the specification's s[l] (w * x + a: the product
+     * is exact in double, so the fused add is the specification's add).
+     */
     private static void rows8Wide(double[] xd, float[] w, int o, int stride, int blocks, double[] lanes) {
         DoubleVector a0 = DoubleVector.zero(D8);
         DoubleVector a1 = DoubleVector.zero(D8);
@@ -213,27 +205,7 @@ final class PanamaDotProduct implements DotProduct {
         a7.intoArray(lanes, 56);
     }
 
-    /** Four rows' whole blocks in one 512-bit vector each: lane l is the specification's s[l]. */
-    private static void rows4Wide(double[] xd, float[] w, int o0, int o1, int o2, int o3, int blocks, double[] lanes) {
-        DoubleVector a0 = DoubleVector.zero(D8);
-        DoubleVector a1 = DoubleVector.zero(D8);
-        DoubleVector a2 = DoubleVector.zero(D8);
-        DoubleVector a3 = DoubleVector.zero(D8);
-        for (int j = 0; j < blocks; j += 8) {
-            DoubleVector xv = DoubleVector.fromArray(D8, xd, j);
-            // w * x + a: the product is exact in double, so this is the specification's add.
-            a0 = wide8(w, o0 + j).lanewise(VectorOperators.FMA, xv, a0);
-            a1 = wide8(w, o1 + j).lanewise(VectorOperators.FMA, xv, a1);
-            a2 = wide8(w, o2 + j).lanewise(VectorOperators.FMA, xv, a2);
-            a3 = wide8(w, o3 + j).lanewise(VectorOperators.FMA, xv, a3);
-        }
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, 8);
-        a2.intoArray(lanes, 16);
-        a3.intoArray(lanes, 24);
-    }
-
-    /** {@link #rows4Wide} in two 256-bit halves a row (lanes 0-3 and 4-7), for CPUs without 512-bit vectors. */
+    /** Four rows' whole blocks in two 256-bit halves a row (lanes 0-3 and 4-7), for CPUs without 512-bit vectors. */
     private static void rows4(double[] xd, float[] w, int o0, int o1, int o2, int o3, int blocks, double[] lanes) {
         DoubleVector l0 = DoubleVector.zero(D4);
         DoubleVector h0 = DoubleVector.zero(D4);

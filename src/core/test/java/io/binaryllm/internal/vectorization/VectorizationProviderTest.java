@@ -292,6 +292,37 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void rowProductsKeepTheDocumentedSummationOrderOnEveryPath() {
+        // Each row: 2^27 squared, then ones: left to right the ones vanish (doubles near 2^54 are 4 apart); in the
+        // specified eight lanes part of them survives. Rows of 17 to 19 floats leave tails of 1 to 3 past the blocks;
+        // 9 rows take the eight-row and one-row paths (four-row and dot() in 256 bits), the larger count the streamed one.
+        DotProduct scalar = SCALAR.dotProduct();
+        for (int d = 17; d <= 19; d++) {
+            for (int rows : new int[]{9, (1 << 19) / d + 9}) { // the second past 2 MiB of floats
+                float[] x = new float[d];
+                Arrays.fill(x, 1f);
+                x[0] = 0x1p27f;
+                float[] w = new float[rows * d];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(x, 0, w, r * d, d);
+                    w[r * d + 1 + r % (d - 1)] = r % 3 == 0 ? 0f : 1f; // ties and exact zeros in some rows
+                }
+                for (DotProduct dp : new DotProduct[]{new PanamaDotProduct(true), new PanamaDotProduct(false)}) {
+                    double[] dots = new double[rows];
+                    dp.dots(x, 0, w, 0, d, rows, d, dots, 0);
+                    float[] mv = new float[rows];
+                    dp.matVec(w, 0, rows, d, x, 0, mv, 0);
+                    for (int r = 0; r < rows; r++) {
+                        double expected = scalar.dot(x, 0, w, r * d, d);
+                        assertThat(dots[r]).as("d=%d rows=%d row %d", d, rows, r).isEqualTo(expected);
+                        assertThat(mv[r]).as("d=%d rows=%d row %d", d, rows, r).isEqualTo((float) expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aMatrixLargerThanTheCacheIsReadRowByRowToTheSameBits() {
         SplittableRandom r = new SplittableRandom(12);
         int rows = 701;

@@ -23,11 +23,6 @@ public final class Numerics {
      * Softmax of {@code x[0..n)} in place: the maximum subtracted, exponentials in double, their sum in index order,
      * each weight rounded to float once.
      */
-    public static void softmax(float[] x, int n) {
-        softmax(x, n, new double[n]);
-    }
-
-    /** {@link #softmax(float[], int)} with the exponentials in {@code e[0, n)}: a caller's scratch. */
     public static void softmax(float[] x, int n, double[] e) {
         float max = x[0];
         for (int i = 1; i < n; i++) {

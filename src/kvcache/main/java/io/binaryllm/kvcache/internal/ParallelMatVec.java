@@ -8,9 +8,6 @@ import io.binaryllm.metric.Dot;
  * bits whatever the split and thread count.
  */
 public final class ParallelMatVec {
-    /** Multiply-adds below which one thread does it all: about a microsecond of work, what a hand-off costs. */
-    static final long SERIAL_BELOW = 1L << 14;
-
     private ParallelMatVec() {
     }
 
@@ -21,7 +18,7 @@ public final class ParallelMatVec {
 
     /** {@link #matVec(float[], int, int, int, float[], int, float[], int)} on {@code team}. */
     public static void matVec(WorkerTeam team, float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
-        team.run(rows, 8, (long) rows * d >= SERIAL_BELOW,
+        team.run(rows, 8, (long) rows * d >= WorkerTeam.SPLIT_FROM,
                 (part, from, to) -> Dot.matVec(w, wOffset + from * d, to - from, d, x, xOffset, out, outOffset + from));
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WorkerTeam {
     /** How long an idle helper spins before it parks: about a decode step's gap between two ranges, many times over. */
     private static final long SPIN_NANOS = 200_000;
+    /** Multiply-adds below which a range is not worth splitting: about a microsecond of work, what a hand-off costs. */
+    public static final long SPLIT_FROM = 1L << 14;
     private static final WorkerTeam SHARED = new WorkerTeam(configuredThreads());
 
     /** A range's work: items [from, to), part {@code part} of the range (0 is the caller's; scratch may go by it). */
@@ -67,7 +69,8 @@ public final class WorkerTeam {
     /**
      * Runs {@code body} over items [0, count), split into one contiguous part a thread, parts a multiple of
      * {@code grain} items (the last excepted); on the caller alone when {@code parallel} is false, the team has one
-     * thread, or another range holds it. Returns when every part is done; a part's exception is thrown here.
+     * thread, or another range holds it. Returns when every part is done; a part's exception is thrown here (the
+     * caller's own first), after every part has ended.
      */
     public void run(int count, int grain, boolean parallel, Items body) {
         if (!parallel || threads == 1 || count <= grain || busy.isHeldByCurrentThread() || !busy.tryLock()) {
@@ -86,12 +89,17 @@ public final class WorkerTeam {
                     LockSupport.unpark(h.thread);
                 }
             }
-            runPart(0);
+            Throwable f = null;
+            try {
+                runPart(0);
+            } catch (RuntimeException | Error e) {
+                f = e; // thrown once the helpers are done: the next range must not start under them
+            }
             while (pending.get() != 0) {
                 Thread.onSpinWait();
             }
             this.items = null;
-            Throwable f = failure;
+            f = f != null ? f : failure;
             if (f instanceof RuntimeException e) {
                 throw e;
             } else if (f instanceof Error e) {

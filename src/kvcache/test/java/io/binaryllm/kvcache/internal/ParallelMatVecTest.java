@@ -28,7 +28,7 @@ class ParallelMatVecTest {
             ParallelMatVec.matVec(w, 5, rows, d, x, 2, parallel, 3);
             assertThat(parallel).as("rows %d", rows).containsExactly(serial);
             if (rows > 1000) { // these go the parallel way
-                assertThat((long) rows * d).isGreaterThanOrEqualTo(ParallelMatVec.SERIAL_BELOW);
+                assertThat((long) rows * d).isGreaterThanOrEqualTo(WorkerTeam.SPLIT_FROM);
             }
         }
     }

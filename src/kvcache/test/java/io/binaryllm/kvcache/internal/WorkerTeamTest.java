@@ -59,6 +59,25 @@ class WorkerTeamTest {
     }
 
     @Test
+    void theCallersFailureWaitsForTheHelpersParts() {
+        WorkerTeam team = new WorkerTeam(3);
+        java.util.concurrent.atomic.AtomicInteger helpersDone = new java.util.concurrent.atomic.AtomicInteger();
+        assertThatThrownBy(() -> team.run(30, 1, true, (part, from, to) -> {
+            if (part == 0) {
+                throw new IllegalStateException("the caller's part failed");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            helpersDone.incrementAndGet();
+        })).isInstanceOf(IllegalStateException.class).hasMessage("the caller's part failed");
+        // The range ends when every part has: a next range must not start while helpers still run this one.
+        assertThat(helpersDone.get()).isEqualTo(2);
+    }
+
+    @Test
     void aRangeInsideARangeRunsOnItsCallerAlone() {
         WorkerTeam team = new WorkerTeam(2);
         AtomicIntegerArray inner = new AtomicIntegerArray(2 * 10);
