@@ -9,12 +9,9 @@ set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 out="${1:-$home/models/austen}"
 shift || true
-command -v Rscript >/dev/null || { echo "remake.sh: Rscript not found: apt-get install r-cran-janeaustenr" >&2; exit 2; }
 books="$(mktemp -d)"
 trap 'rm -rf "$books"' EXIT
-Rscript -e 'library(janeaustenr); d <- commandArgs(TRUE)[1]; b <- austen_books();
-  for (n in levels(b$book)) writeLines(b$text[b$book == n], file.path(d, paste0(gsub("[^A-Za-z]+", "_", n), ".txt")))' "$books" \
-  || { echo "remake.sh: R could not read janeaustenr: apt-get install r-cran-janeaustenr" >&2; exit 2; }
+"$home/models/austen/export-books.sh" "$books"
 force=()
 [[ -e "$out" && "$out" == "$home/models/austen" ]] && force=(--force)
 staged="$books/model"

@@ -262,42 +262,11 @@ final class KvEvalCommand implements Callable<Integer> {
 
     /** The text's tokens (after BOS) in consecutive windows of {@code len}, at most {@link #sample} of them. */
     private int[][] windows(LlamaConfig c, int len) {
-        Path source = tokenizer != null ? tokenizer : model;
-        Tokenizer t = isGguf(source) ? Gguf.readTokenizer(source)
-                : Tokenizer.read(source, c.vocab());
-        if (t.vocab() != c.vocab()) {
-            throw BadInputException.in(source, "a tokenizer of " + t.vocab() + " tokens for a model of " + c.vocab());
-        }
-        String s;
-        try {
-            s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(text))).toString();
-        } catch (CharacterCodingException e) {
-            throw BadInputException.in(text, "not UTF-8 text");
-        } catch (IOException e) {
-            throw BadInputException.in(text, "cannot read: " + FileKinds.reason(e));
-        }
-        int[] all = t.encode(s, true);
-        int count = Math.min(sample, all.length / len);
-        if (count == 0) {
-            throw BadInputException.in(text, all.length + " tokens, fewer than one window of --length " + len);
-        }
-        int[][] out = new int[count][];
-        for (int i = 0; i < count; i++) {
-            out[i] = Arrays.copyOfRange(all, i * len, (i + 1) * len);
-        }
-        return out;
+        return TextWindows.of(text, TextWindows.tokenizer(tokenizer != null ? tokenizer : model, c.vocab()), len, sample, "--length");
     }
 
-    /** Whether {@code file} starts with GGUF's magic. */
     private static boolean isGguf(Path file) {
-        if (FileKinds.describe(file) != null) {
-            return false; // not a regular file: opening a FIFO would block; the reader that opens it refuses it
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(4), "GGUF".getBytes(StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            return false; // the reader that opens it names the problem
-        }
+        return TextWindows.isGguf(file);
     }
 
     private void write(Path dir, LlamaModel m, int[][] tokens, List<KvBudget> bs, List<KvEval.Row> rows) {

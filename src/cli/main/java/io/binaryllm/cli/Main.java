@@ -30,7 +30,7 @@ public final class Main {
      * start-up, milliseconds that every run (and the short `search` runs most) would pay.
      */
     static final List<String> COMMANDS = List.of("pack", "search", "golden", "devices", "bench", "run", "datasets",
-            "equivalence", "embed", "kv-eval", "train-llama");
+            "equivalence", "embed", "kv-eval", "model-eval", "train-llama");
 
     static Object command(String name) {
         return switch (name) {
@@ -44,6 +44,7 @@ public final class Main {
             case "equivalence" -> new EquivalenceCommand();
             case "embed" -> new EmbedCommand();
             case "kv-eval" -> new KvEvalCommand();
+            case "model-eval" -> new ModelEvalCommand();
             case "train-llama" -> new TrainLlamaCommand();
             default -> throw new IllegalArgumentException("no command " + name);
         };

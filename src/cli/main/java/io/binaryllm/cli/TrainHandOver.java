@@ -30,7 +30,24 @@ final class TrainHandOver {
     }
 
     static int run(List<String> args, Path home, Path javaHome, Map<String, String> env) {
-        return start(command(args, home, javaHome, env));
+        return start(command(args, home, javaHome, env), allocator(env));
+    }
+
+    /**
+     * glibc's allocator settings for the trainer: PyTorch frees and takes back a few MB of activations per operation,
+     * which glibc otherwise maps and unmaps each time (half of a quantization-aware step was the kernel zeroing fresh
+     * pages). Kept on the heap, a ternary step of the Austen model takes 2.4 s instead of 4.9 on 2 cores. The
+     * arithmetic is unchanged; a user's own settings win.
+     */
+    static Map<String, String> allocator(Map<String, String> env) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (var e : Map.of("MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "4294967296",
+                "MALLOC_TOP_PAD_", "268435456").entrySet()) {
+            if (!env.containsKey(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     /** The trainer's command line: this JVM's java, the engine's flags, the launcher's BINARYLLM_JAVA_OPTS. */
@@ -61,9 +78,11 @@ final class TrainHandOver {
         return command;
     }
 
-    private static int start(List<String> command) {
+    private static int start(List<String> command, Map<String, String> environment) {
         try {
-            return new ProcessBuilder(command).inheritIO().start().waitFor();
+            ProcessBuilder b = new ProcessBuilder(command).inheritIO();
+            b.environment().putAll(environment);
+            return b.start().waitFor();
         } catch (IOException e) {
             throw new BadInputException("train-llama: cannot start " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {

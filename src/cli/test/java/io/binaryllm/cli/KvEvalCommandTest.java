@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.binaryllm.data.io.Npy;
 import io.binaryllm.kvcache.Gguf;
-import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Tokenizer;
@@ -13,18 +12,15 @@ import io.binaryllm.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,34 +36,7 @@ class KvEvalCommandTest {
     }
 
     private Path model(int vocab) {
-        LlamaConfig c = new LlamaConfig(32, 48, 2, 4, 2, vocab, 32, true);
-        SplittableRandom r = new SplittableRandom(5);
-        float[] embedding = fill(r, c.vocab() * c.dim(), 1.0);
-        int d = c.dim();
-        int kv = c.kvDim();
-        int h = c.hiddenDim();
-        int l = c.layers();
-        double s = 1 / Math.sqrt(d);
-        LlamaModel m = LlamaModel.of(c, new LlamaModel.Weights(embedding, ones(l * d), fill(r, l * d * d, 3 * s), fill(r, l * kv * d, 3 * s),
-                fill(r, l * kv * d, s), fill(r, l * d * d, s), ones(l * d), fill(r, l * h * d, s), fill(r, l * d * h, 1 / Math.sqrt(h)),
-                fill(r, l * h * d, s), ones(d), embedding));
-        Path f = dir.resolve("tiny-" + vocab + ".bin");
-        Llama2c.write(f, false, m);
-        return f;
-    }
-
-    private static float[] fill(SplittableRandom r, int n, double scale) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale * 1.7);
-        }
-        return a;
-    }
-
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        Arrays.fill(a, 1f);
-        return a;
+        return TinyLlamaFiles.model(dir, vocab);
     }
 
     private List<Path> runs(Path out) throws Exception {
@@ -264,20 +233,8 @@ class KvEvalCommandTest {
     /** --text through llama2.c's tokenizer: the windows written to tokens.npy are the text's tokens after BOS. */
     @Test
     void aTextIsCutIntoWindowsOfItsTokens() throws Exception {
-        List<String> vocab = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
-        for (int b = 0; b < 256; b++) {
-            vocab.add(String.format("<0x%02X>", b));
-        }
-        vocab.addAll(List.of(" ", "e", "t", "a", " t", "he", " the", "n", "d", " a", "nd"));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(8).array());
-        for (int i = 0; i < vocab.size(); i++) {
-            byte[] s = vocab.get(i).getBytes(StandardCharsets.UTF_8);
-            bytes.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(-i).putInt(s.length).array());
-            bytes.write(s);
-        }
-        Path tok = dir.resolve("tokenizer.bin");
-        Files.write(tok, bytes.toByteArray());
+        List<String> vocab = TinyLlamaFiles.VOCAB;
+        Path tok = TinyLlamaFiles.tokenizer(dir);
         Path m = model(vocab.size());
         Path text = Files.writeString(dir.resolve("t.txt"), "the cat and the hat and the dog and the end of the tale");
         Path out = dir.resolve("runs");

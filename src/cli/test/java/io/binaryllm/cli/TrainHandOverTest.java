@@ -45,6 +45,12 @@ class TrainHandOverTest {
     }
 
     @Test
+    void theTrainerKeepsFreedMemoryOnTheHeapUnlessTheUserSaysOtherwise() {
+        assertThat(TrainHandOver.allocator(Map.of())).containsOnlyKeys("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
+        assertThat(TrainHandOver.allocator(Map.of("MALLOC_TRIM_THRESHOLD_", "0"))).doesNotContainKey("MALLOC_TRIM_THRESHOLD_").hasSize(2);
+    }
+
+    @Test
     void withoutTheBuiltTrainModuleItIsOneLineSayingHowToBuildIt() {
         assertThatThrownBy(() -> TrainHandOver.command(List.of(), dir, dir, Map.of())).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("train-llama needs the source tree's train module built")

@@ -146,4 +146,36 @@ public record BitLinearPlan(Map<Projection, Kind> kinds, boolean int8Embedding, 
         return s.append(",embedding=").append(int8Embedding ? "int8" : "float")
                 .append(",classifier=").append(int8Classifier ? "int8" : "float").toString();
     }
+
+    /**
+     * The plan in the fewest pairs {@link #parse} reads back to it: {@code all=KIND} for the projections' most common
+     * kind (float left unsaid), then the projections that differ, then an int8 embedding or classifier;
+     * {@code all=float} for the float decoder. {@code all=binary-signs,down=binary} for the binary arm.
+     */
+    public String toShortString() {
+        Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+        for (Projection p : Projection.values()) {
+            counts.merge(kind(p), 1, Integer::sum);
+        }
+        Kind common = Kind.FLOAT;
+        for (Kind k : Kind.values()) { // the most common kind, float on a tie
+            if (counts.getOrDefault(k, 0) > counts.getOrDefault(common, 0)) {
+                common = k;
+            }
+        }
+        StringBuilder s = new StringBuilder(common == Kind.FLOAT ? "" : "all=" + common.key());
+        for (Projection p : Projection.values()) {
+            if (kind(p) != common) {
+                s.append(s.isEmpty() ? "" : ",").append(p.key()).append('=').append(kind(p).key());
+            }
+        }
+        if (int8Embedding) {
+            s.append(s.isEmpty() ? "" : ",").append("embedding=int8");
+        }
+        if (int8Classifier) {
+            s.append(s.isEmpty() ? "" : ",").append("classifier=int8");
+        }
+        return s.isEmpty() ? "all=float" : s.toString();
+    }
+
 }

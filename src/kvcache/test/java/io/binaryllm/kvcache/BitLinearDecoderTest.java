@@ -127,6 +127,11 @@ class BitLinearDecoderTest {
         assertThat(p.toString()).isEqualTo("q=binary-signs,k=binary-signs,v=binary-signs,o=binary-signs,gate=binary-signs,"
                 + "up=binary-signs,down=binary,embedding=int8,classifier=float");
         assertThat(BitLinearPlan.parse(p.toString())).isEqualTo(p);
+        assertThat(p.toShortString()).isEqualTo("all=binary-signs,down=binary,embedding=int8");
+        for (String shortest : List.of("all=float", "all=ternary", "q=ternary", "all=binary,q=float,k=float,v=float", "gate=ternary,up=ternary,down=ternary",
+                "all=ternary,o=binary,classifier=int8")) {
+            assertThat(BitLinearPlan.parse(shortest).toShortString()).isEqualTo(shortest);
+        }
         assertThat(BitLinearPlan.parse("mlp=ternary").kind(BitLinearPlan.Projection.Q)).isEqualTo(BitLinearPlan.Kind.FLOAT);
         assertThatThrownBy(() -> BitLinearPlan.parse("qq=ternary")).isInstanceOf(BadArgumentException.class)
                 .hasMessageContaining("unknown target 'qq'");

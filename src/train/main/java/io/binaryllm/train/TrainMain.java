@@ -7,9 +7,13 @@ import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.internal.boundary.ErrorLines;
 import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.internal.io.StagedDirectory;
+import io.binaryllm.kvcache.BitLinearPlan;
+import io.binaryllm.kvcache.Gguf;
 import io.binaryllm.kvcache.Llama2c;
 import io.binaryllm.kvcache.LlamaConfig;
+import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Tokenizer;
+import io.binaryllm.search.SearchBackends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -36,7 +40,9 @@ import java.util.concurrent.Callable;
 @Command(name = "binaryllm train-llama", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines between paragraphs) and",
                 "writes OUT/model.bin (llama2.c, float32), OUT/model-q8.bin (llama2.c's int8 export), OUT/tokenizer.bin,",
-                "OUT/held-out.txt and OUT/training.{tsv,json}."})
+                "OUT/held-out.txt and OUT/training.{tsv,json}. With --layers, a low-bit phase follows the float one",
+                "(quantization-aware training of those projections); OUT/model.gguf is then the trained low-bit model",
+                "(packed: trits 2 bits a weight, binary 1 bit) and model.bin its float latent weights (no model-q8.bin)."})
 public final class TrainMain implements Callable<Integer> {
     @Option(names = "--train", required = true, paramLabel = "TEXT", description = "A training text (repeatable; read in the order given).")
     List<Path> train = new ArrayList<>();
@@ -55,6 +61,28 @@ public final class TrainMain implements Callable<Integer> {
 
     @Option(names = "--small", description = "A tiny model for a quick check (2 layers of 64, 384 tokens, context 64).")
     boolean small;
+
+    @Option(names = "--dim", paramLabel = "D", description = "Model width, a multiple of 32: heads of 32 (default: ${DEFAULT-VALUE}).")
+    int dim = 192;
+
+    @Option(names = "--hidden-dim", paramLabel = "H", description = "SwiGLU width (default: ${DEFAULT-VALUE}).")
+    int hiddenDim = 512;
+
+    @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections trained after the float steps, in kv-eval's",
+            "--layers form (all=ternary; all=binary-signs,down=binary): BitNet's absmean trits, int8 inputs a token, straight-through gradients."})
+    String layers;
+
+    @Option(names = "--low-bit-steps", paramLabel = "N", description = "Steps of the low-bit phase (default: ${DEFAULT-VALUE}).")
+    int lowBitSteps = 720;
+
+    @Option(names = "--low-bit-lr", paramLabel = "LR", description = "Peak learning rate of the low-bit phase; it ends at a tenth, no weight decay (default: ${DEFAULT-VALUE}).")
+    float lowBitLr = 2e-3f;
+
+    @Option(names = "--init", paramLabel = "MODEL", description = "Continue this float model (llama2.c) instead of seeded weights; needs --tokenizer.")
+    Path init;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "With --init: the model's tokenizer (llama2.c), used instead of learning one.")
+    Path tokenizerFile;
 
     @Option(names = "--force", description = "Replace an existing output directory.")
     boolean force;
@@ -97,7 +125,12 @@ public final class TrainMain implements Callable<Integer> {
     static String option(String argument) {
         return switch (argument) {
             case "heldOut" -> "--held-out";
-            case "train", "out", "steps", "seed" -> "--" + argument;
+            case "lowBitSteps" -> "--low-bit-steps";
+            case "lowBitLr" -> "--low-bit-lr";
+            case "hiddenDim" -> "--hidden-dim";
+            case "tokenizer" -> "--tokenizer";
+            case "plan" -> "--layers";
+            case "train", "out", "steps", "seed", "layers", "init", "dim" -> "--" + argument;
             default -> "--small"; // the plan's own shape and schedule: only --small chooses another
         };
     }
@@ -109,10 +142,12 @@ public final class TrainMain implements Callable<Integer> {
             FileKinds.requireRegularFile(p, MAX_TEXT_BYTES, "a training text");
         }
         FileKinds.requireRegularFile(heldOut, MAX_TEXT_BYTES, "a held-out text");
-        TrainingPlan plan = small
-                ? new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),
-                0.1f, 1.0f, seed, 10, 4)
-                : TrainingPlan.austen(steps, seed);
+        if ((init == null) != (tokenizerFile == null)) {
+            throw new BadArgumentException("tokenizer", init == null ? "a tokenizer is read only to continue a model (--init); a new one is learned"
+                    : "--init needs the model's own tokenizer: a model continues with its vocabulary");
+        }
+        LlamaModel initial = init == null ? null : LlamaModel.load(init);
+        TrainingPlan plan = plan(initial == null ? null : initial.config());
         requireOutput();
         StringBuilder text = new StringBuilder();
         for (Path p : train) {
@@ -127,7 +162,7 @@ public final class TrainMain implements Callable<Integer> {
         }
         try (StagedDirectory staged = StagedDirectory.create(target.getParent(), target.getFileName().toString())) {
             long t0 = System.nanoTime();
-            Tokenizer tokenizer = BpeTrainer.train(text.toString(), plan.model().vocab());
+            Tokenizer tokenizer = initial != null ? Tokenizer.read(tokenizerFile, plan.model().vocab()) : BpeTrainer.train(text.toString(), plan.model().vocab());
             if (tokenizer.vocab() < plan.model().vocab()) {
                 throw new BadArgumentException("train", "the training text runs out of pairs to merge at " + tokenizer.vocab()
                         + " tokens, fewer than the model's vocabulary of " + plan.model().vocab() + " (give more text)");
@@ -138,10 +173,10 @@ public final class TrainMain implements Callable<Integer> {
             LlamaTrainer.requireTokens("heldOut", heldTokens, plan.model().seqLen() + 1, plan.model().vocab());
             System.err.printf(Locale.ROOT, "vocabulary of %d in %.1f s; %d training tokens, %d held-out tokens; %,d parameters%n",
                     tokenizer.vocab(), (System.nanoTime() - t0) / 1e9, trainTokens.length, heldTokens.length, plan.model().parameters());
-            StringBuilder tsv = new StringBuilder("step\tlearning_rate\tloss\tgradient_norm\theld_out_loss\tseconds\n");
+            StringBuilder tsv = new StringBuilder("step\tphase\tlearning_rate\tloss\tgradient_norm\theld_out_loss\tseconds\n");
             long start = System.nanoTime();
-            LlamaTrainer.Trained trained = LlamaTrainer.train(plan, trainTokens, heldTokens, s -> {
-                String row = String.format(Locale.ROOT, "%d\t%.6g\t%.5f\t%.4f\t%s\t%.1f", s.step(), s.learningRate(), s.loss(),
+            LlamaTrainer.Trained trained = LlamaTrainer.train(plan, initial, trainTokens, heldTokens, s -> {
+                String row = String.format(Locale.ROOT, "%d\t%s\t%.6g\t%.5f\t%.4f\t%s\t%.1f", s.step(), s.layers().isLowBit() ? "low-bit" : "float", s.learningRate(), s.loss(),
                         s.gradientNorm(), Double.isNaN(s.heldOutLoss()) ? "" : String.format(Locale.ROOT, "%.5f", s.heldOutLoss()),
                         (System.nanoTime() - start) / 1e9);
                 tsv.append(row).append('\n');
@@ -162,6 +197,35 @@ public final class TrainMain implements Callable<Integer> {
         return 0;
     }
 
+    /** The plan the options ask for: --small's or the Austen model's, at --dim and --hidden-dim; --init's shape. */
+    private TrainingPlan plan(LlamaConfig initShape) {
+        TrainingPlan p;
+        if (small) {
+            p = new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),
+                    0.1f, 1.0f, seed, 10, 4, null);
+        } else {
+            if (dim < 32 || dim % 32 != 0 || dim > 8192) {
+                throw new BadArgumentException("dim", "the width is a multiple of 32 (heads of 32) from 32 to 8192, got " + dim);
+            }
+            if (hiddenDim < 1 || hiddenDim > 32768) {
+                throw new BadArgumentException("hiddenDim", "the SwiGLU width is 1 to 32768, got " + hiddenDim);
+            }
+            p = TrainingPlan.austen(steps, seed, dim, hiddenDim);
+        }
+        if (initShape != null) {
+            p = new TrainingPlan(initShape, p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(),
+                    p.seed(), p.evalEvery(), p.evalWindows(), null);
+        }
+        if (layers != null) {
+            BitLinearPlan l = BitLinearPlan.parse(layers);
+            p = p.then(new TrainingPlan.LowBitPhase(l, lowBitSteps, lowBitLr, lowBitLr / 10, Math.min(100, lowBitSteps / 10), 0f));
+        }
+        if (p.totalSteps() == 0) {
+            throw new BadArgumentException("steps", "steps must be at least 1 (0 only with --layers: a low-bit phase alone), got 0");
+        }
+        return p;
+    }
+
     /** Refuses an existing --out without --force, and one that is not a directory even with it. */
     private void requireOutput() {
         if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
@@ -180,7 +244,11 @@ public final class TrainMain implements Callable<Integer> {
     private static void writeOutputs(Path dir, Tokenizer tokenizer, String held, CharSequence tsv, LlamaTrainer.Trained trained,
                                      String summary) {
         Llama2c.write(dir.resolve("model.bin"), false, trained.model());
-        Llama2c.writeQ8(dir.resolve("model-q8.bin"), false, trained.model(), groupSize(trained.model().config()));
+        if (trained.layers().isLowBit()) { // the kernels only bind the products; the file is the same with any
+            Gguf.write(dir.resolve("model.gguf"), false, trained.model().lowBit(trained.layers(), SearchBackends.lowBitKernels("auto")), tokenizer);
+        } else {
+            Llama2c.writeQ8(dir.resolve("model-q8.bin"), false, trained.model(), groupSize(trained.model().config()));
+        }
         tokenizer.write(dir.resolve("tokenizer.bin"), false);
         for (var file : List.of(Map.entry("held-out.txt", held), Map.entry("training.tsv", tsv.toString()),
                 Map.entry("training.json", summary))) {
@@ -207,12 +275,19 @@ public final class TrainMain implements Callable<Integer> {
         }
     }
 
+    private static String lowBit(TrainingPlan.LowBitPhase b) {
+        return b == null ? "null" : String.format(Locale.ROOT,
+                "{\"layers\": \"%s\", \"steps\": %d, \"peak_lr\": %s, \"min_lr\": %s, \"warmup\": %d, \"weight_decay\": %s}",
+                b.layers(), b.steps(), b.peakLr(), b.minLr(), b.warmup(), b.weightDecay());
+    }
+
     private static String summary(TrainingPlan p, int trainTokens, int heldTokens, LlamaTrainer.Trained t, double seconds) {
         LlamaConfig c = p.model();
         return String.format(Locale.ROOT, """
                 {
                   "model": {"dim": %d, "hidden_dim": %d, "layers": %d, "heads": %d, "kv_heads": %d, "vocab": %d, "seq_len": %d, "parameters": %d},
                   "plan": {"steps": %d, "batch": %d, "peak_lr": %s, "min_lr": %s, "warmup": %d, "weight_decay": %s, "clip": %s, "seed": %d},
+                  "low_bit": %s,
                   "tokens": {"train": %d, "held_out": %d, "held_out_windows": %d},
                   "held_out_loss": %.6f,
                   "held_out_perplexity": %.4f,
@@ -220,7 +295,7 @@ public final class TrainMain implements Callable<Integer> {
                   "threads": %d
                 }
                 """, c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.vocab(), c.seqLen(), c.parameters(),
-                p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(), p.seed(),
+                p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(), p.seed(), lowBit(p.lowBit()),
                 trainTokens, heldTokens, t.heldOutWindows(), t.heldOutLoss(), t.heldOutPerplexity(), seconds,
                 Runtime.getRuntime().availableProcessors());
     }

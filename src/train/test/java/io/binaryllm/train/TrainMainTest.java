@@ -1,5 +1,7 @@
 package io.binaryllm.train;
 
+import io.binaryllm.kvcache.BitLinearPlan;
+import io.binaryllm.kvcache.Gguf;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.kvcache.Tokenizer;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,39 @@ class TrainMainTest {
         StringWriter steps = new StringWriter(); // the library's argument, named as the option it came from
         assertThat(run(steps, "--small", "--steps", "0", "--train", train.toString(), "--held-out", held.toString(), "--out",
                 dir.resolve("none").toString())).isEqualTo(2);
-        assertThat(steps.toString()).isEqualTo("train-llama: --steps: steps must be at least 1, got 0" + System.lineSeparator());
+        assertThat(steps.toString()).isEqualTo("train-llama: --steps: steps must be at least 1 (0 only with --layers: a low-bit phase alone), got 0"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aLowBitPhaseWritesThePackedModelAndAModelContinuesWithItsTokenizer() throws Exception {
+        Path train = Files.writeString(dir.resolve("train.txt"), SyntheticText.sentences(1, 4000));
+        Path held = Files.writeString(dir.resolve("held.txt"), SyntheticText.sentences(2, 400));
+        Path floats = dir.resolve("float");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--small", "--steps", "2", "--train", train.toString(), "--held-out", held.toString(), "--out", floats.toString()))
+                .as(err.toString()).isZero();
+        Path ternary = dir.resolve("ternary");
+        assertThat(run(err, "--small", "--steps", "0", "--layers", "all=ternary", "--low-bit-steps", "2", "--init", floats.resolve("model.bin").toString(),
+                "--tokenizer", floats.resolve("tokenizer.bin").toString(), "--train", train.toString(), "--held-out", held.toString(),
+                "--out", ternary.toString())).as(err.toString()).isZero();
+        try (var files = Files.list(ternary)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.bin", "model.gguf", "tokenizer.bin",
+                    "held-out.txt", "training.tsv", "training.json");
+        }
+        assertThat(Gguf.read(ternary.resolve("model.gguf")).plan()).isEqualTo(BitLinearPlan.parse("all=ternary"));
+        assertThat(Files.readAllBytes(ternary.resolve("tokenizer.bin"))).isEqualTo(Files.readAllBytes(floats.resolve("tokenizer.bin")));
+        assertThat(Files.readAllLines(ternary.resolve("training.tsv"))).hasSize(3).element(1).asString().contains("\tlow-bit\t");
+        assertThat(Files.readString(ternary.resolve("training.json"))).contains("\"low_bit\": {\"layers\": \"q=ternary");
+
+        StringWriter alone = new StringWriter();
+        assertThat(run(alone, "--small", "--init", floats.resolve("model.bin").toString(), "--train", train.toString(), "--held-out",
+                held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(alone.toString()).startsWith("train-llama: --tokenizer: --init needs the model's own tokenizer").hasLineCount(1);
+        StringWriter plan = new StringWriter();
+        assertThat(run(plan, "--small", "--layers", "all=quaternary", "--train", train.toString(), "--held-out",
+                held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(plan.toString()).startsWith("train-llama: --layers: ").hasLineCount(1);
     }
 
     @Test

@@ -5,19 +5,25 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.BitLinearPlan;
+import io.binaryllm.kvcache.BitLinearPlan.Projection;
 import io.binaryllm.kvcache.LlamaConfig;
 import io.binaryllm.kvcache.LlamaModel;
 import io.binaryllm.seed.Seeds;
 import io.binaryllm.seed.SplitMix64;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Llama architecture written once more, in PyTorch tensors, so that it can be trained: the same computation as
  * the KV cache's Java decoder (RMSNorm with epsilon 1e-5 before attention and feed-forward, llama2.c's rotary form on
  * adjacent dimension pairs, causal softmax attention scaled by 1/sqrt(head size), SwiGLU, a final RMSNorm and a
- * classifier shared with the embedding), evaluated for a whole batch of windows at once. Projections are held as
+ * classifier shared with the embedding), evaluated for a whole batch of windows at once. Under a low-bit plan
+ * ({@link #quantize}) the projections are BitNet's layers ({@link TorchBitLinear}): quantized in the forward pass as the
+ * decoder quantizes them, trained through straight-through gradients on float latent weights. Projections are held as
  * (in, out) so that activations multiply them from the left; {@link #export} transposes them to llama2.c's (out, in).
  * The model's arrays live in the manager given at construction; a step's intermediates in the step's own manager
  * (the parameters are attached to it for the step, so that every result of an operation lands there and is freed).
@@ -30,6 +36,7 @@ public final class TorchLlama {
     private final NDArray[] w1, w2, w3;       // (dim, hidden), (hidden, dim), (dim, hidden)
     private final NDArray rmsFinal;           // (dim)
     private final List<Named> parameters = new ArrayList<>();
+    private BitLinearPlan layers = BitLinearPlan.allFloat();
 
     /** A trainable array, its name in llama2.c's order, and whether weight decay applies (matrices only). */
     public record Named(String name, NDArray array, boolean decays) {
@@ -73,6 +80,57 @@ public final class TorchLlama {
         rmsFinal = add(manager, "rmsFinal", manager.ones(new Shape(d)), false);
     }
 
+    /** The weights of {@code model} (a float model, in llama2.c's layout), to train further. */
+    public TorchLlama(NDManager manager, LlamaModel model) {
+        LlamaConfig config = model.config();
+        if (config.kvHeads() != config.heads() || !config.sharedClassifier() || model.plan().isLowBit()) {
+            throw new BadArgumentException("init", "the trainer continues float models with a shared classifier and no grouped-query "
+                    + "attention; this one has " + config.kvHeads() + " key/value heads of " + config.heads()
+                    + (config.sharedClassifier() ? "" : ", its own classifier") + (model.plan().isLowBit() ? ", low-bit layers" : ""));
+        }
+        this.c = config;
+        LlamaModel.Weights w = model.weights();
+        int d = c.dim(), h = c.hiddenDim(), l = c.layers(), kv = c.kvDim();
+        embedding = add(manager, "embedding", manager.create(w.embedding(), new Shape(c.vocab(), d)), true);
+        rmsAtt = new NDArray[l];
+        rmsFfn = new NDArray[l];
+        wq = new NDArray[l];
+        wk = new NDArray[l];
+        wv = new NDArray[l];
+        wo = new NDArray[l];
+        w1 = new NDArray[l];
+        w2 = new NDArray[l];
+        w3 = new NDArray[l];
+        for (int i = 0; i < l; i++) {
+            rmsAtt[i] = add(manager, "rmsAtt" + i, slice(manager, w.rmsAtt(), i, 1, d, false), false);
+            wq[i] = add(manager, "wq" + i, slice(manager, w.wq(), i, d, d, true), true);
+            wk[i] = add(manager, "wk" + i, slice(manager, w.wk(), i, kv, d, true), true);
+            wv[i] = add(manager, "wv" + i, slice(manager, w.wv(), i, kv, d, true), true);
+            wo[i] = add(manager, "wo" + i, slice(manager, w.wo(), i, d, d, true), true);
+            rmsFfn[i] = add(manager, "rmsFfn" + i, slice(manager, w.rmsFfn(), i, 1, d, false), false);
+            w1[i] = add(manager, "w1" + i, slice(manager, w.w1(), i, h, d, true), true);
+            w2[i] = add(manager, "w2" + i, slice(manager, w.w2(), i, d, h, true), true);
+            w3[i] = add(manager, "w3" + i, slice(manager, w.w3(), i, h, d, true), true);
+        }
+        rmsFinal = add(manager, "rmsFinal", manager.create(w.rmsFinal().clone(), new Shape(d)), false);
+    }
+
+    /** Layer {@code layer}'s (out, in) matrix of a stacked array as (in, out), or its vector when {@code rows} is 1. */
+    private static NDArray slice(NDManager m, float[] stacked, int layer, int rows, int cols, boolean matrix) {
+        float[] v = new float[rows * cols];
+        int at = layer * rows * cols;
+        if (!matrix) {
+            System.arraycopy(stacked, at, v, 0, v.length);
+            return m.create(v, new Shape(cols));
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < cols; k++) {
+                v[k * rows + r] = stacked[at + r * cols + k];
+            }
+        }
+        return m.create(v, new Shape(cols, rows));
+    }
+
     private NDArray add(NDManager manager, String name, NDArray a, boolean decays) {
         a.setRequiresGradient(true);
         parameters.add(new Named(name, a, decays));
@@ -95,6 +153,19 @@ public final class TorchLlama {
         return parameters;
     }
 
+    /** From now on the projections compute as {@code plan} says (its embedding and classifier choices are refused). */
+    public void quantize(BitLinearPlan plan) {
+        if (plan.int8Embedding() || plan.int8Classifier()) {
+            throw new BadArgumentException("layers", "the trainer quantizes projections only; the embedding and classifier stay float");
+        }
+        layers = plan;
+    }
+
+    /** The plan the projections follow. */
+    public BitLinearPlan layers() {
+        return layers;
+    }
+
     /** Attaches every parameter to {@code step} until it closes, so that the step's results are freed with it. */
     public void attachTo(NDManager step) {
         for (Named p : parameters) {
@@ -106,8 +177,9 @@ public final class TorchLlama {
      * The mean cross-entropy of predicting {@code tokens[b][t + 1]} from {@code tokens[b][0..t]}, over every b and t.
      *
      * @param tokens (batch, window + 1) token ids; window at most the context
+     * @param exact  low-bit products in the decoder's integer order (an evaluation: no gradient flows through them)
      */
-    public NDArray loss(NDManager step, int[][] tokens) {
+    public NDArray loss(NDManager step, int[][] tokens, boolean exact) {
         int b = tokens.length;
         int t = tokens[0].length - 1;
         long[] in = new long[b * t];
@@ -118,7 +190,7 @@ public final class TorchLlama {
                 next[i * t + j] = tokens[i][j + 1];
             }
         }
-        NDArray logits = logits(step, step.create(in, new Shape(b, t)));                    // (b, t, vocab)
+        NDArray logits = logits(step, step.create(in, new Shape(b, t)), exact);             // (b, t, vocab)
         NDArray logp = logits.logSoftmax(-1);
         NDArray picked = logp.gather(step.create(next, new Shape(b, t, 1)), 2);              // (b, t, 1)
         return picked.mean().neg();
@@ -130,7 +202,7 @@ public final class TorchLlama {
      * @param ids (batch, window) int64 token ids
      * @return (batch, window, vocab)
      */
-    public NDArray logits(NDManager step, NDArray ids) {
+    public NDArray logits(NDManager step, NDArray ids, boolean exact) {
         long b = ids.getShape().get(0);
         int t = (int) ids.getShape().get(1);
         int hs = c.headSize();
@@ -139,20 +211,41 @@ public final class TorchLlama {
         NDArray x = embedding.get(ids);                                                    // (b, t, dim)
         for (int l = 0; l < c.layers(); l++) {
             NDArray h = rmsNorm(x, rmsAtt[l]);
-            NDArray q = rotate(h.matMul(wq[l]).reshape(b, t, c.heads(), hs), rope);
-            NDArray k = rotate(h.matMul(wk[l]).reshape(b, t, c.kvHeads(), hs), rope);
-            NDArray v = h.matMul(wv[l]).reshape(b, t, c.kvHeads(), hs);
+            Inputs in = new Inputs(h);
+            NDArray q = rotate(project(in, wq[l], Projection.Q, exact).reshape(b, t, c.heads(), hs), rope);
+            NDArray k = rotate(project(in, wk[l], Projection.K, exact).reshape(b, t, c.kvHeads(), hs), rope);
+            NDArray v = project(in, wv[l], Projection.V, exact).reshape(b, t, c.kvHeads(), hs);
             q = q.transpose(0, 2, 1, 3);                                                   // (b, heads, t, hs)
             k = k.transpose(0, 2, 3, 1);                                                   // (b, heads, hs, t)
             v = v.transpose(0, 2, 1, 3);
             NDArray scores = q.matMul(k).div((float) Math.sqrt(hs)).add(mask);            // (b, heads, t, t)
             NDArray out = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, c.dim());
-            x = x.add(out.matMul(wo[l]));
-            h = rmsNorm(x, rmsFfn[l]);
-            NDArray gate = h.matMul(w1[l]);
-            x = x.add(gate.mul(Activation.sigmoid(gate)).mul(h.matMul(w3[l])).matMul(w2[l]));
+            x = x.add(project(new Inputs(out), wo[l], Projection.O, exact));
+            in = new Inputs(rmsNorm(x, rmsFfn[l]));
+            NDArray gate = project(in, w1[l], Projection.GATE, exact);
+            NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(project(in, w3[l], Projection.UP, exact));
+            x = x.add(project(new Inputs(swiglu), w2[l], Projection.DOWN, exact));
         }
         return rmsNorm(x, rmsFinal).matMul(embedding.transpose());
+    }
+
+    private NDArray project(Inputs x, NDArray w, Projection p, boolean exact) {
+        BitLinearPlan.Kind kind = layers.kind(p);
+        return TorchBitLinear.project(x.as(kind), w, kind, exact);
+    }
+
+    /** One activation as the projections that read it quantize it, each kind computed once. */
+    private static final class Inputs {
+        private final NDArray x;
+        private final Map<BitLinearPlan.Kind, TorchBitLinear.Input> byKind = new EnumMap<>(BitLinearPlan.Kind.class);
+
+        Inputs(NDArray x) {
+            this.x = x;
+        }
+
+        TorchBitLinear.Input as(BitLinearPlan.Kind kind) {
+            return byKind.computeIfAbsent(kind, k -> TorchBitLinear.input(x, k));
+        }
     }
 
     private static NDArray rmsNorm(NDArray x, NDArray weight) {
