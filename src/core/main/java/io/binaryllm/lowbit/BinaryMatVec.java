@@ -78,6 +78,50 @@ public final class BinaryMatVec {
         return acc;
     }
 
+    /**
+     * Rows {@code [from, to)} of one int8 token's product, {@code y[yOffset + r]} as {@link #matMul} gives it (see
+     * {@link TernaryMatVec#rows(LowBitKernels, TernaryMatrix, byte[], float, int, int, int[], float[], int)}).
+     *
+     * @param sums (rows, groups) scratch, written at rows {@code [from, to)} only
+     */
+    public static void rows(LowBitKernels kernels, BinaryMatrix w, byte[] q, float xScale, int from, int to, int[] sums, float[] y, int yOffset) {
+        requireRows(w, q.length, w.cols(), from, to, sums);
+        kernels.binarySums(w, from, to, q, 1, sums);
+        for (int r = from; r < to; r++) {
+            y[yOffset + r] = row(w, sums, r) / xScale;
+        }
+    }
+
+    /** Rows {@code [from, to)} of one sign token's product ({@code x}: ceil(cols / 64) words), as {@link #signMatMul}. */
+    public static void signRows(LowBitKernels kernels, BinaryMatrix w, long[] x, float xScale, int from, int to, int[] sums, float[] y, int yOffset) {
+        requireRows(w, x.length, w.rowWords(), from, to, sums);
+        kernels.signSums(w, from, to, x, 1, sums);
+        for (int r = from; r < to; r++) {
+            y[yOffset + r] = row(w, sums, r) * xScale;
+        }
+    }
+
+    private static void requireRows(BinaryMatrix w, int activations, int needed, int from, int to, int[] sums) {
+        if (from < 0 || to > w.rows() || from > to) {
+            throw new BadArgumentException("from", "rows [" + from + ", " + to + ") of a matrix of " + w.rows());
+        }
+        long groups = w.cols() / w.group();
+        if (activations < needed || sums.length < groups * w.rows()) {
+            throw new BadArgumentException("x", "the activations hold " + activations + " values and sums " + sums.length + " ints; the matrix needs "
+                    + needed + " and " + groups * w.rows());
+        }
+    }
+
+    /** Row r's groups, their sums times their scales added in ascending group order. */
+    private static float row(BinaryMatrix w, int[] sums, int r) {
+        int groups = w.cols() / w.group();
+        float a = 0f;
+        for (int g = 0; g < groups; g++) {
+            a = a + (float) sums[r * groups + g] * w.scales()[r * groups + g];
+        }
+        return a;
+    }
+
     /** Each output's groups, their sums times their scales added in ascending group order. */
     private static float[] accumulate(BinaryMatrix w, int[] sums, int batch) {
         int groups = w.cols() / w.group();

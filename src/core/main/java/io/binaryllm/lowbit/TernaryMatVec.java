@@ -54,6 +54,45 @@ public final class TernaryMatVec {
         return out;
     }
 
+    /**
+     * Rows {@code [from, to)} of one token's product, {@code y[yOffset + r]} as {@link #matMul} gives it: for a decoder
+     * that splits a product's rows across its own threads and quantizes a token once for several products.
+     *
+     * @param q    (cols) the token's int8 activations, {@code xScale} their scale
+     * @param sums (rows) scratch, written at rows {@code [from, to)} only: threads may share one over disjoint ranges
+     */
+    public static void rows(LowBitKernels kernels, TernaryMatrix w, byte[] q, float xScale, int from, int to, int[] sums, float[] y, int yOffset) {
+        requireRows(w.rows(), w.cols(), q, from, to, sums);
+        kernels.ternarySums(w, from, to, q, 1, sums);
+        for (int r = from; r < to; r++) {
+            y[yOffset + r] = ((float) sums[r] / xScale) * w.scale(r);
+        }
+    }
+
+    /** {@link #rows(LowBitKernels, TernaryMatrix, byte[], float, int, int, int[], float[], int)} of a TQ2_0 matrix. */
+    public static void rows(LowBitKernels kernels, PackedTernary w, byte[] q, float xScale, int from, int to, int[] sums, float[] y, int yOffset) {
+        if (w.format() != TernaryFormat.TQ2_0) {
+            throw new BadArgumentException("w", "row ranges read TQ2_0 blocks as they lie; unpack " + w.format() + " first");
+        }
+        requireRows(w.rows(), w.cols(), q, from, to, sums);
+        kernels.tq2Sums(w, from, to, q, 1, sums);
+        int rowBytes = w.cols() / TernaryFormat.BLOCK * w.format().blockBytes();
+        for (int r = from; r < to; r++) {
+            y[yOffset + r] = ((float) sums[r] / xScale) * w.format().scale(w.data(), r * rowBytes);
+        }
+    }
+
+    /** Refuses a row range outside the matrix, activations of another width, or scratch shorter than its sums. */
+    static void requireRows(int rows, int cols, byte[] q, int from, int to, int[] sums) {
+        if (from < 0 || to > rows || from > to) {
+            throw new BadArgumentException("from", "rows [" + from + ", " + to + ") of a matrix of " + rows);
+        }
+        if (q.length < cols || sums.length < rows) {
+            throw new BadArgumentException("q", "q holds " + q.length + " activations and sums " + sums.length + " ints; the matrix needs "
+                    + cols + " and " + rows);
+        }
+    }
+
     /** {@code w} times the activations {@code q / xScale}, rescaled as specified, by this JVM's Java kernels. */
     public static float[] matVec(TernaryMatrix w, byte[] q, float xScale) {
         return matMul(LowBitKernels.java(), w, q, new float[]{xScale});

@@ -73,6 +73,49 @@ class LowBitProductsTest {
         }
     }
 
+    /** A decoder's row ranges (one token, rows split at odd places, one scratch shared) are the whole product's bits. */
+    @Test
+    void rowRangesAreTheWholeProductOnEveryKernel() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] shape : new int[][]{{5, 63, 63}, {17, 256, 64}, {70, 512, 128}, {33, 193, 193}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            TernaryMatrix w = TernaryQuantizer.perTensor(gaussians(r, rows * cols), rows, cols);
+            BinaryMatrix bin = BinaryMatrix.quantize(gaussians(r, rows * cols), rows, cols, shape[2]);
+            float[] x = gaussians(r, cols);
+            byte[] q = new byte[cols];
+            float xs = Int8Activations.quantize(x, 0, cols, q, 0);
+            long[] bits = new long[(cols + 63) / 64];
+            float bs = SignActivations.quantize(x, 0, cols, bits, 0);
+            for (LowBitKernels k : allKernels()) {
+                float[] y = new float[rows + 3];
+                float[] yb = new float[rows + 3];
+                float[] ys = new float[rows + 3];
+                int[] sums = new int[rows * (cols / shape[2])];
+                for (int from = 0, step = 1; from < rows; from += step, step += 2) { // ranges of 1, 3, 5, ... rows
+                    int to = Math.min(rows, from + step);
+                    TernaryMatVec.rows(k, w, q, xs, from, to, sums, y, 3);
+                    BinaryMatVec.rows(k, bin, q, xs, from, to, sums, yb, 3);
+                    BinaryMatVec.signRows(k, bin, bits, bs, from, to, sums, ys, 3);
+                }
+                assertThat(Arrays.copyOfRange(y, 3, rows + 3)).as(k.describe()).isEqualTo(TernaryMatVec.matMul(k, w, q, new float[]{xs}));
+                assertThat(Arrays.copyOfRange(yb, 3, rows + 3)).isEqualTo(BinaryMatVec.matMul(k, bin, q, new float[]{xs}));
+                assertThat(Arrays.copyOfRange(ys, 3, rows + 3)).isEqualTo(BinaryMatVec.signMatMul(k, bin, bits, new float[]{bs}));
+                if (cols % 256 == 0) {
+                    PackedTernary packed = PackedTernary.of(w, TernaryFormat.TQ2_0);
+                    float[] yp = new float[rows];
+                    TernaryMatVec.rows(k, packed, q, xs, 0, rows / 2, sums, yp, 0);
+                    TernaryMatVec.rows(k, packed, q, xs, rows / 2, rows, sums, yp, 0);
+                    assertThat(yp).isEqualTo(TernaryMatVec.matMul(k, packed, q, new float[]{xs}));
+                }
+            }
+            assertThatThrownBy(() -> TernaryMatVec.rows(LowBitKernels.scalar(), w, q, xs, 0, rows + 1, new int[rows], new float[rows], 0))
+                    .isInstanceOf(BadArgumentException.class).hasMessageContaining("rows [0, " + (rows + 1) + ")");
+            assertThatThrownBy(() -> BinaryMatVec.rows(LowBitKernels.scalar(), bin, q, xs, 0, 1, new int[0], new float[rows], 0))
+                    .isInstanceOf(BadArgumentException.class).hasMessageContaining("sums 0 ints");
+        }
+    }
+
     @Test
     void signActivationsAndTheXnorProductByHand() {
         float[] x = {0.5f, -1.5f, 0f, 2f};

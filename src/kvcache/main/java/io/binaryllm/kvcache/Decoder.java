@@ -34,8 +34,10 @@ public final class Decoder implements AutoCloseable {
     private final float[][] scores;  // per team part: (positions) one head's attention weights
     private final double[][] dots;   // per team part: (positions) one head's q.k, then its exponentials
     private final WorkerTeam team;
-    private final boolean fusedQkv;  // Q, K and V float32: one range over their rows
-    private final boolean fusedFfn;  // gate and up float32: one range over their rows and SwiGLU
+    private final Linear.Input normed;    // xb as the projections q, k, v, gate and up read it
+    private final Linear.Input attended;  // xb after attention, o's input
+    private final Linear.Input swiglu;    // hb, down's input
+    private final int[][] sums;           // per product of a range (q, k, v; gate, up): its integer sums' scratch
     private final KvPolicy.Selector selector;
     private final SelectionStats stats;
     private final int positions;
@@ -76,21 +78,21 @@ public final class Decoder implements AutoCloseable {
         this.hb2 = new float[c.hiddenDim()];
         this.scores = new float[team.threads()][positions];
         this.dots = new double[team.threads()][positions];
-        this.fusedQkv = allFloat(model, Projection.Q, Projection.K, Projection.V);
-        this.fusedFfn = allFloat(model, Projection.GATE, Projection.UP);
-        this.cos = new float[model.rope().half()];
-        this.sin = new float[model.rope().half()];
-    }
-
-    private static boolean allFloat(LlamaModel model, Projection... projections) {
-        for (int l = 0; l < model.config().layers(); l++) {
-            for (Projection p : projections) {
-                if (!(model.linear(p, l) instanceof Linear.Float32)) {
-                    return false;
+        this.normed = new Linear.Input(c.dim());
+        this.attended = new Linear.Input(c.dim());
+        this.swiglu = new Linear.Input(c.hiddenDim());
+        this.sums = new int[3][];
+        for (int slot = 0; slot < 3; slot++) {
+            int most = 0;
+            for (int l = 0; l < c.layers(); l++) {
+                for (Projection p : Projection.values()) {
+                    most = Math.max(most, model.linear(p, l).sumsLength());
                 }
             }
+            sums[slot] = new int[most];
         }
-        return true;
+        this.cos = new float[model.rope().half()];
+        this.sin = new float[model.rope().half()];
     }
 
     /** The position the next token goes to (the number of tokens fed so far). */
@@ -123,13 +125,13 @@ public final class Decoder implements AutoCloseable {
             model.rope().rotate(k, pos * kv, c.kvHeads(), cos, sin);
             selector.keyWritten(l, pos, k, pos * kv);
             attend(l, k, v, hs, kv);
-            model.linear(Projection.O, l).apply(xb, 0, xb2, 0);
+            project(model.linear(Projection.O, l), attended.of(xb, 0), xb2);
             for (int i = 0; i < d; i++) {
                 x[i] += xb2[i];
             }
             Numerics.rmsNorm(xb, x, w.rmsFfn(), l * d, d, c.rmsEps());
             gateUp(l, hid);
-            model.linear(Projection.DOWN, l).apply(hb, 0, xb, 0);
+            project(model.linear(Projection.DOWN, l), swiglu.of(hb, 0), xb);
             for (int i = 0; i < d; i++) {
                 x[i] += xb[i];
             }
@@ -141,52 +143,52 @@ public final class Decoder implements AutoCloseable {
         return logits;
     }
 
-    /** q, and this position's key and value rows: the three products as one range of rows where all are float32. */
+    /**
+     * q, and this position's key and value rows: the three products as one range of rows over the team (xb quantized
+     * once for the low-bit ones).
+     */
     private void qkv(int l, float[] k, float[] v, int d, int kv) {
         Linear lq = model.linear(Projection.Q, l);
         Linear lk = model.linear(Projection.K, l);
         Linear lv = model.linear(Projection.V, l);
-        if (!fusedQkv) {
-            lq.apply(xb, 0, q, 0);
-            lk.apply(xb, 0, k, pos * kv);
-            lv.apply(xb, 0, v, pos * kv);
-            return;
-        }
-        Linear.Float32 fq = (Linear.Float32) lq;
-        Linear.Float32 fk = (Linear.Float32) lk;
-        Linear.Float32 fv = (Linear.Float32) lv;
+        normed.of(xb, 0);
+        lq.prepare(normed);
+        lk.prepare(normed);
+        lv.prepare(normed);
         int at = pos * kv;
         team.run(d + 2 * kv, 8, (long) (d + 2 * kv) * d >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
-            rows(fq, q, 0, from, to, 0, d);
-            rows(fk, k, at, from, to, d, kv);
-            rows(fv, v, at, from, to, d + kv, kv);
+            rows(lq, q, 0, from, to, 0, d, sums[0]);
+            rows(lk, k, at, from, to, d, kv, sums[1]);
+            rows(lv, v, at, from, to, d + kv, kv, sums[2]);
         });
     }
 
     /** Rows [from, to) of the range that fall in a product whose rows are range items [base, base + rows). */
-    private void rows(Linear.Float32 p, float[] out, int outOffset, int from, int to, int base, int rows) {
+    private void rows(Linear p, float[] out, int outOffset, int from, int to, int base, int rows, int[] scratch) {
         int a = Math.max(from, base);
         int b = Math.min(to, base + rows);
         if (a < b) {
-            p.applyRows(xb, 0, out, outOffset, a - base, b - base);
+            p.applyRows(normed, out, outOffset, a - base, b - base, scratch);
         }
     }
 
-    /** hb = silu(gate xb) * (up xb): gate's and up's rows and SwiGLU as one range over the hidden units where float32. */
+    /** out = p in, its rows as one range over the team. */
+    private void project(Linear p, Linear.Input in, float[] out) {
+        p.prepare(in);
+        team.run(p.rows(), 8, (long) p.rows() * p.cols() >= WorkerTeam.SPLIT_FROM,
+                (part, from, to) -> p.applyRows(in, out, 0, from, to, sums[0]));
+    }
+
+    /** hb = silu(gate xb) * (up xb): gate's and up's rows and SwiGLU as one range over the hidden units. */
     private void gateUp(int l, int hid) {
         Linear gate = model.linear(Projection.GATE, l);
         Linear up = model.linear(Projection.UP, l);
-        if (!fusedFfn) {
-            gate.apply(xb, 0, hb, 0);
-            up.apply(xb, 0, hb2, 0);
-            Numerics.swiGlu(hb, hb2, hid);
-            return;
-        }
-        Linear.Float32 g = (Linear.Float32) gate;
-        Linear.Float32 u = (Linear.Float32) up;
+        normed.of(xb, 0);
+        gate.prepare(normed);
+        up.prepare(normed);
         team.run(hid, 8, 2L * hid * c.dim() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
-            g.applyRows(xb, 0, hb, 0, from, to);
-            u.applyRows(xb, 0, hb2, 0, from, to);
+            gate.applyRows(normed, hb, 0, from, to, sums[0]);
+            up.applyRows(normed, hb2, 0, from, to, sums[1]);
             Numerics.swiGlu(hb, hb2, from, to);
         });
     }

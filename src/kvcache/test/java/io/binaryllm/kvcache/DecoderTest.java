@@ -50,28 +50,36 @@ class DecoderTest {
         // Wide enough that every range splits (each past WorkerTeam.SPLIT_FROM multiply-adds): the classifier, Q/K/V's
         // rows, O, gate/up with SwiGLU, down, and attention's heads past 62 positions (2 x 6 heads x n x 22); rows that
         // no thread count divides evenly.
+        // Low-bit projections split the same ranges (q, k, v quantized once, rows to the integer kernels).
         LlamaConfig c = new LlamaConfig(132, 160, 2, 6, 2, 301, 200, false);
-        LlamaModel m = RandomLlama.model(c, 11);
+        LlamaModel floats = RandomLlama.model(c, 11);
         int[] tokens = new java.util.SplittableRandom(5).ints(200, 0, c.vocab()).toArray();
-        for (KvPolicy policy : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(64, 4)}) {
-            int[][] expected = null;
-            for (int threads : new int[]{1, 2, 3, 5}) {
-                Decoder d = new Decoder(m, policy, c.seqLen(), false, new io.binaryllm.kvcache.internal.WorkerTeam(threads));
-                int[][] bits = new int[tokens.length][];
-                for (int t = 0; t < tokens.length; t++) {
-                    float[] logits = d.next(tokens[t]);
-                    bits[t] = new int[logits.length];
-                    for (int i = 0; i < logits.length; i++) {
-                        bits[t][i] = Float.floatToRawIntBits(logits[i]);
+        LlamaModel lowBit = floats.lowBit(BitLinearPlan.parse("all=ternary,v=binary,o=binary-signs"), io.binaryllm.lowbit.LowBitKernels.java());
+        for (LlamaModel m : new LlamaModel[]{floats, lowBit}) {
+            for (KvPolicy policy : new KvPolicy[]{KvPolicies.full(), KvPolicies.window(64, 4)}) {
+                int[][] expected = null;
+                for (int threads : new int[]{1, 2, 3, 5}) {
+                    int[][] bits = logitBits(new Decoder(m, policy, c.seqLen(), false, new io.binaryllm.kvcache.internal.WorkerTeam(threads)), tokens);
+                    if (expected == null) {
+                        expected = bits;
+                    } else {
+                        assertThat(bits).as("%s, %s on %d threads", m.plan().toShortString(), policy.describe(), threads).isDeepEqualTo(expected);
                     }
-                }
-                if (expected == null) {
-                    expected = bits;
-                } else {
-                    assertThat(bits).as("%s on %d threads", policy.describe(), threads).isDeepEqualTo(expected);
                 }
             }
         }
+    }
+
+    private static int[][] logitBits(Decoder d, int[] tokens) {
+        int[][] bits = new int[tokens.length][];
+        for (int t = 0; t < tokens.length; t++) {
+            float[] logits = d.next(tokens[t]);
+            bits[t] = new int[logits.length];
+            for (int i = 0; i < logits.length; i++) {
+                bits[t][i] = Float.floatToRawIntBits(logits[i]);
+            }
+        }
+        return bits;
     }
 
     @Test

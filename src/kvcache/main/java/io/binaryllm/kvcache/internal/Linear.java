@@ -14,10 +14,56 @@ import io.binaryllm.metric.Dot;
 /**
  * One projection of a decoder layer, {@code out[outOffset, +rows) = W x[xOffset, +cols)}: float weights in
  * {@link io.binaryllm.metric.Dot}'s order, or low-bit weights whose input is quantized first (int8 per token, or sign
- * bits) and multiplied by a backend's integer kernels. Immutable and shared by every decoder of a model; each call
- * allocates its few scratch arrays.
+ * bits) and multiplied by a backend's integer kernels. Immutable and shared by every decoder of a model. {@link #apply}
+ * allocates its few scratch arrays; a decoder instead prepares an {@link Input} once for the projections that read it
+ * and splits their rows across its threads ({@link #applyRows}), with the same bits.
  */
 public sealed interface Linear {
+    /**
+     * One activation vector as the projections that read it take it: the floats, and the int8 codes or sign bits a
+     * low-bit projection quantizes them to, each made once ({@link #prepare}, on one thread, before the rows are split).
+     */
+    final class Input {
+        private final int n;
+        private final byte[] q;         // (n) int8 codes
+        private final long[] bits;      // (ceil(n / 64)) sign bits
+        private float[] x;
+        private int offset;
+        private float qScale;
+        private float bitsScale;
+        private boolean hasQ;
+        private boolean hasBits;
+
+        public Input(int n) {
+            this.n = n;
+            this.q = new byte[n];
+            this.bits = new long[(n + 63) >>> 6];
+        }
+
+        /** From now on the input is {@code x[offset, offset + n)}; its codes are made again when asked. */
+        public Input of(float[] x, int offset) {
+            this.x = x;
+            this.offset = offset;
+            hasQ = false;
+            hasBits = false;
+            return this;
+        }
+
+        void int8() {
+            if (!hasQ) {
+                qScale = Int8Activations.quantize(x, offset, n, q, 0);
+                hasQ = true;
+            }
+        }
+
+        void signs() {
+            if (!hasBits) {
+                bitsScale = SignActivations.quantize(x, offset, n, bits, 0);
+                hasBits = true;
+            }
+        }
+    }
+
     /** Output features. */
     int rows();
 
@@ -28,6 +74,22 @@ public sealed interface Linear {
     double bitsPerWeight();
 
     void apply(float[] x, int xOffset, float[] out, int outOffset);
+
+    /** Makes {@code in} ready for {@link #applyRows}: its int8 codes or sign bits, once. On one thread, before a range. */
+    default void prepare(Input in) {
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@link #apply} from {@code in} (prepared), on the calling thread: {@code out[outOffset + r]}.
+     *
+     * @param sums scratch of {@link #sumsLength()} ints, written at these rows only (threads share one over disjoint rows)
+     */
+    void applyRows(Input in, float[] out, int outOffset, int from, int to, int[] sums);
+
+    /** Ints of {@link #applyRows}' scratch: a sum a row (a group) of the integer products; 0 for float weights. */
+    default int sumsLength() {
+        return 0;
+    }
 
     /** The same weights multiplied by {@code kernels} (a float projection has none to change). */
     Linear withKernels(LowBitKernels kernels);
@@ -50,6 +112,11 @@ public sealed interface Linear {
         /** Rows [from, to) of {@link #apply} on the calling thread: a part of a range the caller splits. */
         public void applyRows(float[] x, int xOffset, float[] out, int outOffset, int from, int to) {
             Dot.matVec(w, offset + from * cols, to - from, cols, x, xOffset, out, outOffset + from);
+        }
+
+        @Override
+        public void applyRows(Input in, float[] out, int outOffset, int from, int to, int[] sums) {
+            applyRows(in.x, in.offset, out, outOffset, from, to);
         }
 
         @Override
@@ -92,6 +159,25 @@ public sealed interface Linear {
             float[] scale = {Int8Activations.quantize(x, xOffset, cols(), q, 0)};
             float[] y = packed != null ? TernaryMatVec.matMul(kernels, packed, q, scale) : TernaryMatVec.matMul(kernels, unpacked, q, scale);
             System.arraycopy(y, 0, out, outOffset, y.length);
+        }
+
+        @Override
+        public void prepare(Input in) {
+            in.int8();
+        }
+
+        @Override
+        public void applyRows(Input in, float[] out, int outOffset, int from, int to, int[] sums) {
+            if (packed != null) {
+                TernaryMatVec.rows(kernels, packed, in.q, in.qScale, from, to, sums, out, outOffset);
+            } else {
+                TernaryMatVec.rows(kernels, unpacked, in.q, in.qScale, from, to, sums, out, outOffset);
+            }
+        }
+
+        @Override
+        public int sumsLength() {
+            return rows();
         }
 
         @Override
@@ -140,6 +226,29 @@ public sealed interface Linear {
                 y = BinaryMatVec.matMul(kernels, w, q, scale);
             }
             System.arraycopy(y, 0, out, outOffset, y.length);
+        }
+
+        @Override
+        public void prepare(Input in) {
+            if (signs) {
+                in.signs();
+            } else {
+                in.int8();
+            }
+        }
+
+        @Override
+        public void applyRows(Input in, float[] out, int outOffset, int from, int to, int[] sums) {
+            if (signs) {
+                BinaryMatVec.signRows(kernels, w, in.bits, in.bitsScale, from, to, sums, out, outOffset);
+            } else {
+                BinaryMatVec.rows(kernels, w, in.q, in.qScale, from, to, sums, out, outOffset);
+            }
+        }
+
+        @Override
+        public int sumsLength() {
+            return w.rows() * (w.cols() / w.group());
         }
 
         @Override
