@@ -38,11 +38,12 @@ import java.util.concurrent.Callable;
  * model in llama2.c's format with its tokenizer, the held-out text as the model reads it, and the training log.
  */
 @Command(name = "binaryllm train-llama", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines between paragraphs) and",
-                "writes OUT/model.bin (llama2.c, float32), OUT/model-q8.bin (llama2.c's int8 export), OUT/tokenizer.bin,",
-                "OUT/held-out.txt and OUT/training.{tsv,json}. With --layers, a low-bit phase follows the float one",
-                "(quantization-aware training of those projections); OUT/model.gguf is then the trained low-bit model",
-                "(packed: trits 2 bits a weight, binary 1 bit) and model.bin its float latent weights (no model-q8.bin)."})
+        description = {"Trains a small Llama on plain text (books: hard-wrapped lines, blank lines",
+                "between paragraphs) and writes OUT/model.bin (llama2.c, float32),",
+                "OUT/model-q8.bin (llama2.c's int8 export), OUT/tokenizer.bin, OUT/held-out.txt",
+                "and OUT/training.{tsv,json}. With --layers, a low-bit phase follows the float",
+                "one (quantization-aware training of those projections): OUT/model.gguf is",
+                "then the trained low-bit model, packed, and model.bin its float latent weights."})
 public final class TrainMain implements Callable<Integer> {
     @Option(names = "--train", required = true, paramLabel = "TEXT", description = "A training text (repeatable; read in the order given).")
     List<Path> train = new ArrayList<>();
@@ -53,7 +54,7 @@ public final class TrainMain implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The output directory (created; not over an existing one without --force).")
     Path out;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", description = "Float steps; 0 with --layers: the low-bit phase alone (default: ${DEFAULT-VALUE}).")
     int steps = 720;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the initial weights and the window draws (default: ${DEFAULT-VALUE}).")
@@ -68,8 +69,8 @@ public final class TrainMain implements Callable<Integer> {
     @Option(names = "--hidden-dim", paramLabel = "H", description = "SwiGLU width (default: ${DEFAULT-VALUE}).")
     int hiddenDim = 512;
 
-    @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections trained after the float steps, in kv-eval's",
-            "--layers form (all=ternary; all=binary-signs,down=binary): BitNet's absmean trits, int8 inputs a token, straight-through gradients."})
+    @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections trained after the float steps, as",
+            "kv-eval's --layers (all=ternary; all=binary-signs,down=binary)."})
     String layers;
 
     @Option(names = "--low-bit-steps", paramLabel = "N", description = "Steps of the low-bit phase (default: ${DEFAULT-VALUE}).")
