@@ -113,8 +113,11 @@ final class ModelEvalCommand implements Callable<Integer> {
 
     /** A --model value: the file and the plan applied after loading (null: the file as it is). */
     record Source(Path file, BitLinearPlan plan) {
+        /** The file with its folder (models' files share names: model.gguf) and the plan. */
         String label() {
-            return file.getFileName() + (plan == null ? "" : " @ " + plan.toShortString());
+            Path folder = file.toAbsolutePath().normalize().getParent();
+            String name = (folder == null || folder.getFileName() == null ? "" : folder.getFileName() + "/") + file.getFileName();
+            return name + (plan == null ? "" : " @ " + plan.toShortString());
         }
     }
 
@@ -223,7 +226,8 @@ final class ModelEvalCommand implements Callable<Integer> {
             ModelEvalReport.Metrics metrics = new ModelEvalReport.Metrics(
                     new ModelEvalReport.Windows(text.getFileName().toString(), windows.length, len, (long) windows.length * (len - 1)),
                     b.label(), KvBudget.percent(sinkShare), KvBudget.percent(recentShare), names, codeBits, seed, rows,
-                    speeds.isEmpty() ? null : new ModelEvalReport.Speeds(ModelEvalReport.machine(), decodeTokens, speedSeconds, speeds));
+                    speeds.isEmpty() ? null : new ModelEvalReport.Speeds(ModelEvalReport.machine(), ModelEvalReport.decoderThreads(),
+                            decodeTokens, speedSeconds, speeds));
             try {
                 AtomicOutput.writeBytes(staged.path().resolve("metrics.json"), false, JSON.writeValueAsBytes(metrics));
             } catch (IOException e) {

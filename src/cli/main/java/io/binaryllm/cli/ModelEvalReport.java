@@ -60,8 +60,8 @@ final class ModelEvalReport {
     record Policy(String policy, double perplexity, double overFull, double mass) {
     }
 
-    /** Decode speeds: the machine, the rule, a row a model. Not reproducible to the byte, hence apart. */
-    record Speeds(String machine, int decodeTokens, double seconds, List<Speed> models) {
+    /** Decode speeds: the machine, the decoder's threads, the rule, a row a model. Not reproducible to the byte, hence apart. */
+    record Speeds(String machine, int threads, int decodeTokens, double seconds, List<Speed> models) {
     }
 
     /** A model's median tokens a second over {@code passes} timed passes. */
@@ -75,6 +75,12 @@ final class ModelEvalReport {
         List<Policy> policies = rows.stream().map(r -> new Policy(r.policy(), r.perplexity(), r.perplexity() / full - 1, r.mass())).toList();
         return new Model(label, c, c.parameters(), fileBytes, fileBytes * 8.0 / c.parameters(), m.projectionBytes() * 8.0 / projections,
                 m.plan().toShortString(), full, policies, sample);
+    }
+
+    /** The decoder's threads: {@code -Dbinaryllm.threads} where it is a positive number, else every core. */
+    static int decoderThreads() {
+        Integer set = Integer.getInteger("binaryllm.threads");
+        return set != null && set > 0 ? set : Runtime.getRuntime().availableProcessors();
     }
 
     /** The CPU (its model name where /proc/cpuinfo says it), the cores, the OS and the JVM. */
@@ -123,8 +129,8 @@ final class ModelEvalReport {
         }
         if (m.speeds() != null) {
             md.append(String.format(Locale.ROOT, "%nTokens a second: greedy decoding of %d tokens from BOS, full attention, the median of the passes "
-                    + "in %.1f s after 2 s of warm-up, on %s (every core the JVM has).%n", m.speeds().decodeTokens(), m.speeds().seconds(),
-                    m.speeds().machine()));
+                    + "in %.1f s after 2 s of warm-up, on %s, the decoder on %d thread%s.%n", m.speeds().decodeTokens(), m.speeds().seconds(),
+                    m.speeds().machine(), m.speeds().threads(), m.speeds().threads() == 1 ? "" : "s"));
         }
         md.append("\n![perplexity against bits a weight](perplexity_bits.png)\n");
         chart(dir.resolve("perplexity_bits.png"), "perplexity against bits a weight (file)", "bits a weight", m.models(), Model::bitsPerWeight, null);

@@ -84,7 +84,7 @@ class ModelEvalCommandTest {
         assertThat(policies).extracting(p -> p.get("policy").asText()).containsExactly("full", "exact", "binary");
         assertThat(policies.get(0).get("overFull").asDouble()).isZero();
         assertThat(models.get(0).get("sample").asText()).isNotEmpty();
-        assertThat(Files.readString(run.resolve("report.md"))).contains("| tiny-270.bin @ all=ternary |").contains("## Samples")
+        assertThat(Files.readString(run.resolve("report.md"))).contains("/tiny-270.bin @ all=ternary |").contains("## Samples")
                 .contains("exact @ 25% |");
     }
 
