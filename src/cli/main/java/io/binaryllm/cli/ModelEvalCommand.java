@@ -38,15 +38,20 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "model-eval", mixinStandardHelpOptions = true,
-        customSynopsis = {"binaryllm model-eval --model=MODEL[@PLAN] [--model=MODEL[@PLAN]...] --text=TEXT [--tokenizer=TOKENIZER]",
-                "        [--sample=N] [--length=L] [--budget=B] [--policies=NAME[,NAME...]] [--code-bits=M] [--rerank=R]",
-                "        [--sink=P%%] [--recent=P%%] [--decode-tokens=N] [--speed-seconds=S] [--generate=N] [--seed=S]",
-                "        [--backend=NAME] [--output=DIR] [--debug] [-hV]"},
-        description = {"Compare Llama models (float, int8, ternary, binary; llama2.c .bin or GGUF) on one held-out text: perplexity with",
-                "full attention and with KV cache policies at one budget, bits a weight and file size, decode tokens a second, and a",
-                "generated sample of each. The first model is the baseline of every ratio. MODEL@PLAN quantizes MODEL's float weights",
-                "as kv-eval's --layers PLAN does (post-training). Output: a new directory with metrics.json (the same bytes on rerun but",
-                "its \"speeds\" section), report.md, perplexity_bits.png and perplexity_speed.png."})
+        customSynopsis = {"binaryllm model-eval --model=MODEL[@PLAN] [--model=MODEL[@PLAN]...]",
+                "        --text=TEXT [--tokenizer=TOKENIZER] [--sample=N] [--length=L]",
+                "        [--budget=B] [--policies=NAME[,NAME...]] [--code-bits=M] [--rerank=R]",
+                "        [--sink=P%%] [--recent=P%%] [--decode-tokens=N] [--speed-seconds=S]",
+                "        [--generate=N] [--seed=S] [--backend=NAME] [--output=DIR]",
+                "        [--debug] [-hV]"},
+        description = {"Compare Llama models (float, int8, ternary, binary; llama2.c .bin or GGUF) on",
+                "one held-out text: perplexity with full attention and with KV cache policies",
+                "at one budget, bits a weight and file size, decode tokens a second, and a",
+                "generated sample of each. The first model is the baseline of every ratio.",
+                "MODEL@PLAN quantizes MODEL's float weights as kv-eval's --layers PLAN does",
+                "(post-training). Output: a new directory with metrics.json (the same bytes on",
+                "rerun but its \"speeds\" section), report.md, perplexity_bits.png and",
+                "perplexity_speed.png."})
 final class ModelEvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
