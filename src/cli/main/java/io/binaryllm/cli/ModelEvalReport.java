@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** model-eval's metrics (records, serialised as they are), its report.md and its two charts. */
@@ -152,7 +154,7 @@ final class ModelEvalReport {
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xTitle).yAxisTitle("perplexity").build();
         chart.getStyler().setYAxisLogarithmic(models.stream().mapToDouble(Model::perplexity).max().orElse(1)
                 > 10 * models.stream().mapToDouble(Model::perplexity).min().orElse(1));
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < models.size(); i++) {
             Model r = models.get(i);
             double at = x != null ? x.applyAsDouble(r) : speeds.models().get(i).tokensPerSecond();

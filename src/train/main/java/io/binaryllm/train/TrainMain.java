@@ -200,6 +200,10 @@ public final class TrainMain implements Callable<Integer> {
 
     /** The plan the options ask for: --small's or the Austen model's, at --dim and --hidden-dim; --init's shape. */
     private TrainingPlan plan(LlamaConfig initShape) {
+        if ((small || initShape != null) && (dim != 192 || hiddenDim != 512)) {
+            throw new BadArgumentException("dim", "--dim and --hidden-dim shape a new model; " + (small ? "--small" : "--init")
+                    + " brings its own shape");
+        }
         TrainingPlan p;
         if (small) {
             p = new TrainingPlan(new LlamaConfig(64, 96, 2, 2, 2, 384, 64, true), steps, 4, 3e-3f, 3e-4f, Math.min(10, steps / 10),

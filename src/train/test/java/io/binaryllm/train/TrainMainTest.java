@@ -83,6 +83,10 @@ class TrainMainTest {
         assertThat(run(alone, "--small", "--init", floats.resolve("model.bin").toString(), "--train", train.toString(), "--held-out",
                 held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
         assertThat(alone.toString()).startsWith("train-llama: --tokenizer: --init needs the model's own tokenizer").hasLineCount(1);
+        StringWriter shape = new StringWriter();
+        assertThat(run(shape, "--small", "--dim", "256", "--train", train.toString(), "--held-out", held.toString(), "--out",
+                dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(shape.toString()).startsWith("train-llama: --dim: --dim and --hidden-dim shape a new model; --small").hasLineCount(1);
         StringWriter plan = new StringWriter();
         assertThat(run(plan, "--small", "--layers", "all=quaternary", "--train", train.toString(), "--held-out",
                 held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);

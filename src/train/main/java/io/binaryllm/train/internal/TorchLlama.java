@@ -43,20 +43,82 @@ public final class TorchLlama {
     }
 
     /**
+     * Where the parameters start: a matrix by its llama2.c name ({@code embedding} (vocab, dim); {@code wq ... w3} of
+     * {@code layer} as (in, out)), a norm's weights as (dim); called in llama2.c's order, once each.
+     */
+    private interface Start {
+        NDArray matrix(String name, int layer, int in, int out);
+
+        NDArray norm(String name, int layer, int dim);
+    }
+
+    /**
      * Llama2.c's initialization (train.py): weights normal with standard deviation 0.02, the residual projections (wo,
      * w2) 0.02 / sqrt(2 layers), norms 1; drawn from the {@code train/init} stream of {@code seed}'s {@link Seeds}
      * (StrictMath Box-Muller) so that the start does not depend on PyTorch's generator.
      */
     public TorchLlama(NDManager manager, LlamaConfig config, long seed) {
-        if (config.kvHeads() != config.heads()) {
-            throw new BadArgumentException("config", "the trainer has no grouped-query attention: kvHeads "
-                    + config.kvHeads() + " must equal heads " + config.heads());
-        }
+        this(manager, requireNoGqa(config), new Start() {
+            private final SplitMix64 r = new Seeds(seed).stream("train/init");
+            private final double residual = 0.02 / Math.sqrt(2.0 * config.layers());
+
+            @Override
+            public NDArray matrix(String name, int layer, int in, int out) {
+                return normal(manager, r, name.equals("wo") || name.equals("w2") ? residual : 0.02, in, out);
+            }
+
+            @Override
+            public NDArray norm(String name, int layer, int dim) {
+                return manager.ones(new Shape(dim));
+            }
+        });
+    }
+
+    /** The weights of {@code model} (a float model, in llama2.c's layout), to train further. */
+    public TorchLlama(NDManager manager, LlamaModel model) {
+        this(manager, requireContinuable(model), new Start() {
+            private final LlamaModel.Weights w = model.weights();
+
+            @Override
+            public NDArray matrix(String name, int layer, int in, int out) {
+                if (name.equals("embedding")) {
+                    return manager.create(w.embedding(), new Shape(in, out));
+                }
+                float[] stacked = switch (name) {
+                    case "wq" -> w.wq();
+                    case "wk" -> w.wk();
+                    case "wv" -> w.wv();
+                    case "wo" -> w.wo();
+                    case "w1" -> w.w1();
+                    case "w2" -> w.w2();
+                    default -> w.w3();
+                };
+                float[] v = new float[in * out]; // the layer's (out, in) matrix, transposed
+                int at = layer * in * out;
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        v[i * out + o] = stacked[at + o * in + i];
+                    }
+                }
+                return manager.create(v, new Shape(in, out));
+            }
+
+            @Override
+            public NDArray norm(String name, int layer, int dim) {
+                float[] stacked = switch (name) {
+                    case "rmsAtt" -> w.rmsAtt();
+                    case "rmsFfn" -> w.rmsFfn();
+                    default -> w.rmsFinal();
+                };
+                return manager.create(java.util.Arrays.copyOfRange(stacked, layer * dim, (layer + 1) * dim), new Shape(dim));
+            }
+        });
+    }
+
+    private TorchLlama(NDManager manager, LlamaConfig config, Start start) {
         this.c = config;
-        SplitMix64 r = new Seeds(seed).stream("train/init");
-        int d = c.dim(), h = c.hiddenDim(), l = c.layers();
-        double residual = 0.02 / Math.sqrt(2.0 * l);
-        embedding = add(manager, "embedding", normal(manager, r, 0.02, c.vocab(), d), true);
+        int d = c.dim(), h = c.hiddenDim(), l = c.layers(), kv = c.kvDim();
+        embedding = add(manager, "embedding", start.matrix("embedding", 0, c.vocab(), d), true);
         rmsAtt = new NDArray[l];
         rmsFfn = new NDArray[l];
         wq = new NDArray[l];
@@ -67,68 +129,35 @@ public final class TorchLlama {
         w2 = new NDArray[l];
         w3 = new NDArray[l];
         for (int i = 0; i < l; i++) {
-            rmsAtt[i] = add(manager, "rmsAtt" + i, manager.ones(new Shape(d)), false);
-            wq[i] = add(manager, "wq" + i, normal(manager, r, 0.02, d, d), true);
-            wk[i] = add(manager, "wk" + i, normal(manager, r, 0.02, d, c.kvDim()), true);
-            wv[i] = add(manager, "wv" + i, normal(manager, r, 0.02, d, c.kvDim()), true);
-            wo[i] = add(manager, "wo" + i, normal(manager, r, residual, d, d), true);
-            rmsFfn[i] = add(manager, "rmsFfn" + i, manager.ones(new Shape(d)), false);
-            w1[i] = add(manager, "w1" + i, normal(manager, r, 0.02, d, h), true);
-            w2[i] = add(manager, "w2" + i, normal(manager, r, residual, h, d), true);
-            w3[i] = add(manager, "w3" + i, normal(manager, r, 0.02, d, h), true);
+            rmsAtt[i] = add(manager, "rmsAtt" + i, start.norm("rmsAtt", i, d), false);
+            wq[i] = add(manager, "wq" + i, start.matrix("wq", i, d, d), true);
+            wk[i] = add(manager, "wk" + i, start.matrix("wk", i, d, kv), true);
+            wv[i] = add(manager, "wv" + i, start.matrix("wv", i, d, kv), true);
+            wo[i] = add(manager, "wo" + i, start.matrix("wo", i, d, d), true);
+            rmsFfn[i] = add(manager, "rmsFfn" + i, start.norm("rmsFfn", i, d), false);
+            w1[i] = add(manager, "w1" + i, start.matrix("w1", i, d, h), true);
+            w2[i] = add(manager, "w2" + i, start.matrix("w2", i, h, d), true);
+            w3[i] = add(manager, "w3" + i, start.matrix("w3", i, d, h), true);
         }
-        rmsFinal = add(manager, "rmsFinal", manager.ones(new Shape(d)), false);
+        rmsFinal = add(manager, "rmsFinal", start.norm("rmsFinal", 0, d), false);
     }
 
-    /** The weights of {@code model} (a float model, in llama2.c's layout), to train further. */
-    public TorchLlama(NDManager manager, LlamaModel model) {
+    private static LlamaConfig requireNoGqa(LlamaConfig config) {
+        if (config.kvHeads() != config.heads()) {
+            throw new BadArgumentException("config", "the trainer has no grouped-query attention: kvHeads "
+                    + config.kvHeads() + " must equal heads " + config.heads());
+        }
+        return config;
+    }
+
+    private static LlamaConfig requireContinuable(LlamaModel model) {
         LlamaConfig config = model.config();
         if (config.kvHeads() != config.heads() || !config.sharedClassifier() || model.plan().isLowBit()) {
             throw new BadArgumentException("init", "the trainer continues float models with a shared classifier and no grouped-query "
                     + "attention; this one has " + config.kvHeads() + " key/value heads of " + config.heads()
                     + (config.sharedClassifier() ? "" : ", its own classifier") + (model.plan().isLowBit() ? ", low-bit layers" : ""));
         }
-        this.c = config;
-        LlamaModel.Weights w = model.weights();
-        int d = c.dim(), h = c.hiddenDim(), l = c.layers(), kv = c.kvDim();
-        embedding = add(manager, "embedding", manager.create(w.embedding(), new Shape(c.vocab(), d)), true);
-        rmsAtt = new NDArray[l];
-        rmsFfn = new NDArray[l];
-        wq = new NDArray[l];
-        wk = new NDArray[l];
-        wv = new NDArray[l];
-        wo = new NDArray[l];
-        w1 = new NDArray[l];
-        w2 = new NDArray[l];
-        w3 = new NDArray[l];
-        for (int i = 0; i < l; i++) {
-            rmsAtt[i] = add(manager, "rmsAtt" + i, slice(manager, w.rmsAtt(), i, 1, d, false), false);
-            wq[i] = add(manager, "wq" + i, slice(manager, w.wq(), i, d, d, true), true);
-            wk[i] = add(manager, "wk" + i, slice(manager, w.wk(), i, kv, d, true), true);
-            wv[i] = add(manager, "wv" + i, slice(manager, w.wv(), i, kv, d, true), true);
-            wo[i] = add(manager, "wo" + i, slice(manager, w.wo(), i, d, d, true), true);
-            rmsFfn[i] = add(manager, "rmsFfn" + i, slice(manager, w.rmsFfn(), i, 1, d, false), false);
-            w1[i] = add(manager, "w1" + i, slice(manager, w.w1(), i, h, d, true), true);
-            w2[i] = add(manager, "w2" + i, slice(manager, w.w2(), i, d, h, true), true);
-            w3[i] = add(manager, "w3" + i, slice(manager, w.w3(), i, h, d, true), true);
-        }
-        rmsFinal = add(manager, "rmsFinal", manager.create(w.rmsFinal().clone(), new Shape(d)), false);
-    }
-
-    /** Layer {@code layer}'s (out, in) matrix of a stacked array as (in, out), or its vector when {@code rows} is 1. */
-    private static NDArray slice(NDManager m, float[] stacked, int layer, int rows, int cols, boolean matrix) {
-        float[] v = new float[rows * cols];
-        int at = layer * rows * cols;
-        if (!matrix) {
-            System.arraycopy(stacked, at, v, 0, v.length);
-            return m.create(v, new Shape(cols));
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < cols; k++) {
-                v[k * rows + r] = stacked[at + r * cols + k];
-            }
-        }
-        return m.create(v, new Shape(cols, rows));
+        return config;
     }
 
     private NDArray add(NDManager manager, String name, NDArray a, boolean decays) {
