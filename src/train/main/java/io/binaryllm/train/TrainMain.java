@@ -69,6 +69,10 @@ public final class TrainMain implements Callable<Integer> {
     @Option(names = "--hidden-dim", paramLabel = "H", description = "SwiGLU width (default: ${DEFAULT-VALUE}).")
     int hiddenDim = 512;
 
+    @Option(names = "--weight-decay", paramLabel = "WD", description = {"Weight decay of the float steps, 0 to 1 (default: 0.1;",
+            "0 continues a model as the low-bit phase does, for its float control)."})
+    Float weightDecay;
+
     @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections trained after the float steps, as",
             "kv-eval's --layers (all=ternary; all=binary-signs,down=binary)."})
     String layers;
@@ -129,6 +133,7 @@ public final class TrainMain implements Callable<Integer> {
             case "lowBitSteps" -> "--low-bit-steps";
             case "lowBitLr" -> "--low-bit-lr";
             case "hiddenDim" -> "--hidden-dim";
+            case "weightDecay" -> "--weight-decay";
             case "tokenizer" -> "--tokenizer";
             case "plan" -> "--layers";
             case "train", "out", "steps", "seed", "layers", "init", "dim" -> "--" + argument;
@@ -217,9 +222,9 @@ public final class TrainMain implements Callable<Integer> {
             }
             p = TrainingPlan.austen(steps, seed, dim, hiddenDim);
         }
-        if (initShape != null) {
-            p = new TrainingPlan(initShape, p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(), p.weightDecay(), p.clip(),
-                    p.seed(), p.evalEvery(), p.evalWindows(), null);
+        if (initShape != null || weightDecay != null) {
+            p = new TrainingPlan(initShape == null ? p.model() : initShape, p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(),
+                    weightDecay == null ? p.weightDecay() : weightDecay, p.clip(), p.seed(), p.evalEvery(), p.evalWindows(), null);
         }
         if (layers != null) {
             BitLinearPlan l = BitLinearPlan.parse(layers);

@@ -29,7 +29,7 @@ public record TrainingPlan(LlamaConfig model, int steps, int batch, float peakLr
                 throw new BadArgumentException("layers", "a low-bit phase needs a plan with a low-bit projection, got " + layers);
             }
             positive("lowBitSteps", steps);
-            schedule("lowBitLr", peakLr, minLr, warmup, weightDecay);
+            schedule("lowBitLr", "lowBitWeightDecay", peakLr, minLr, warmup, weightDecay);
         }
 
         /** The learning rate of the phase's step {@code s} (0-based). */
@@ -54,7 +54,7 @@ public record TrainingPlan(LlamaConfig model, int steps, int batch, float peakLr
         positive("batch", batch);
         positive("evalEvery", evalEvery);
         positive("evalWindows", evalWindows);
-        schedule("peakLr", peakLr, minLr, warmup, weightDecay);
+        schedule("peakLr", "weightDecay", peakLr, minLr, warmup, weightDecay);
         if (!(clip > 0)) {
             throw new BadArgumentException("clip", "the clip must be > 0, got " + clip);
         }
@@ -70,13 +70,16 @@ public record TrainingPlan(LlamaConfig model, int steps, int batch, float peakLr
         return steps + (lowBit == null ? 0 : lowBit.steps());
     }
 
-    private static void schedule(String name, float peakLr, float minLr, int warmup, float weightDecay) {
+    private static void schedule(String lrName, String decayName, float peakLr, float minLr, int warmup, float weightDecay) {
         if (!(peakLr > 0) || !(minLr >= 0) || minLr > peakLr) {
-            throw new BadArgumentException(name, "learning rates must satisfy 0 <= minLr <= peakLr and peakLr > 0, got "
+            throw new BadArgumentException(lrName, "learning rates must satisfy 0 <= minLr <= peakLr and peakLr > 0, got "
                     + minLr + " and " + peakLr);
         }
-        if (warmup < 0 || !(weightDecay >= 0)) {
-            throw new BadArgumentException(name, "warmup and weight decay must be >= 0, got " + warmup + " and " + weightDecay);
+        if (warmup < 0) {
+            throw new BadArgumentException(lrName, "the warm-up must be >= 0 steps, got " + warmup);
+        }
+        if (!(weightDecay >= 0) || weightDecay > 1) {
+            throw new BadArgumentException(decayName, "the weight decay is from 0 to 1, got " + weightDecay);
         }
     }
 

@@ -79,6 +79,16 @@ class TrainMainTest {
         assertThat(Files.readAllLines(ternary.resolve("training.tsv"))).hasSize(3).element(1).asString().contains("\tlow-bit\t");
         assertThat(Files.readString(ternary.resolve("training.json"))).contains("\"low_bit\": {\"layers\": \"q=ternary");
 
+        Path control = dir.resolve("control"); // the float control of a low-bit phase: the same schedule, float weights
+        assertThat(run(err, "--small", "--steps", "2", "--weight-decay", "0", "--init", floats.resolve("model.bin").toString(),
+                "--tokenizer", floats.resolve("tokenizer.bin").toString(), "--train", train.toString(), "--held-out", held.toString(),
+                "--out", control.toString())).as(err.toString()).isZero();
+        assertThat(Files.readString(control.resolve("training.json"))).contains("\"weight_decay\": 0.0,").contains("\"low_bit\": null");
+        StringWriter decay = new StringWriter();
+        assertThat(run(decay, "--small", "--weight-decay", "-0.1", "--train", train.toString(), "--held-out", held.toString(),
+                "--out", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(decay.toString()).startsWith("train-llama: --weight-decay: the weight decay is from 0 to 1, got -0.1").hasLineCount(1);
+
         StringWriter alone = new StringWriter();
         assertThat(run(alone, "--small", "--init", floats.resolve("model.bin").toString(), "--train", train.toString(), "--held-out",
                 held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
