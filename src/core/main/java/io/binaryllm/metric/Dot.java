@@ -34,4 +34,13 @@ public final class Dot {
     public static void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
         VectorizationProvider.get().dotProduct().dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
     }
+
+    /**
+     * Attention's weighted sum of value rows: {@code out[outOffset + j] = sum_i weights[i] * v[vOffset + row(i) * stride + j]}
+     * for j < d over i = 0..n-1 in order, row(i) = {@code rows == null ? i : rows[i]}, in float (each product rounded,
+     * then added to a sum starting at 0; docs/contracts.md).
+     */
+    public static void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
+        VectorizationProvider.get().dotProduct().weightedRows(weights, n, rows, v, vOffset, stride, d, out, outOffset);
+    }
 }

@@ -9,7 +9,6 @@ import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.kvcache.internal.WorkerTeam;
 import io.binaryllm.metric.Dot;
 
-import java.util.Arrays;
 
 /**
  * Token-by-token decoding with a KV cache: {@link #next(int)} feeds one token at the next position and returns the
@@ -236,15 +235,7 @@ public final class Decoder implements AutoCloseable {
             sc[i] = (float) (e[i] / scale);
         }
         Numerics.softmax(sc, m, e);
-        int out = h * hs;
-        Arrays.fill(xb, out, out + hs, 0f);
-        for (int i = 0; i < m; i++) {
-            float a = sc[i];
-            int vo = (chosen == null ? i : chosen[i]) * kv + kvOffset;
-            for (int j = 0; j < hs; j++) {
-                xb[out + j] += a * v[vo + j];
-            }
-        }
+        Dot.weightedRows(sc, m, chosen, v, kvOffset, kv, hs, xb, h * hs);
     }
 
     /** What the policy's selections kept of exact attention so far; null unless the decoder was opened to measure. */

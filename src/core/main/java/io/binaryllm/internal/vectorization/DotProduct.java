@@ -1,5 +1,7 @@
 package io.binaryllm.internal.vectorization;
 
+import java.util.Arrays;
+
 /**
  * The double-precision dot product of two float rows, in the order every implementation must follow: eight partial
  * sums {@code s[j % 8] += (double) a[j] * b[j]} over j = 0..d-1, combined as
@@ -39,6 +41,23 @@ public interface DotProduct {
     default void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
         for (int r = 0; r < rows; r++) {
             out[outOffset + r] = (float) dot(x, xOffset, w, wOffset + r * d, d);
+        }
+    }
+
+    /**
+     * Attention's weighted sum of value rows, in float: for j < d,
+     * {@code out[outOffset + j] = sum over i = 0..n-1 of weights[i] * v[vOffset + row(i) * stride + j]}, row(i) =
+     * {@code rows == null ? i : rows[i]}, each product rounded to float and added in i order to a float sum that starts
+     * at 0, as Java's {@code s += a * b} does (never fused). Every j is its own sum, so j's may run in vector lanes.
+     */
+    default void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
+        Arrays.fill(out, outOffset, outOffset + d, 0f);
+        for (int i = 0; i < n; i++) {
+            float a = weights[i];
+            int o = vOffset + (rows == null ? i : rows[i]) * stride;
+            for (int j = 0; j < d; j++) {
+                out[outOffset + j] += a * v[o + j];
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ final class PanamaDotProduct implements DotProduct {
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
+    /** Float lanes of the value sums: the CPU's widest (a float sum needs no widening, so no conversion to avoid). */
+    private static final VectorSpecies<Float> FP = FloatVector.SPECIES_PREFERRED;
 
     /** Bytes of a matrix above which {@link #rows} reads it row after row: about a core's L2 and more. */
     private static final long STREAMED_BYTES = 2L << 20;
@@ -235,6 +237,57 @@ final class PanamaDotProduct implements DotProduct {
         h2.intoArray(lanes, 20);
         l3.intoArray(lanes, 24);
         h3.intoArray(lanes, 28);
+    }
+
+    /**
+     * Value rows summed in float lanes: four, two or one vector of j's at a time, each a register through all n rows, so
+     * every lane adds its products in the specified order (multiply, round, add: never fused); j's past the last
+     * whole vector as the specification does them.
+     */
+    @Override
+    public void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
+        int lanes = FP.length();
+        int j = 0;
+        for (; j + 4 * lanes <= d; j += 4 * lanes) {
+            FloatVector s0 = FloatVector.zero(FP);
+            FloatVector s1 = FloatVector.zero(FP);
+            FloatVector s2 = FloatVector.zero(FP);
+            FloatVector s3 = FloatVector.zero(FP);
+            for (int i = 0; i < n; i++) {
+                float a = weights[i];
+                int o = vOffset + (rows == null ? i : rows[i]) * stride + j;
+                s0 = s0.add(FloatVector.fromArray(FP, v, o).mul(a));
+                s1 = s1.add(FloatVector.fromArray(FP, v, o + lanes).mul(a));
+                s2 = s2.add(FloatVector.fromArray(FP, v, o + 2 * lanes).mul(a));
+                s3 = s3.add(FloatVector.fromArray(FP, v, o + 3 * lanes).mul(a));
+            }
+            s0.intoArray(out, outOffset + j);
+            s1.intoArray(out, outOffset + j + lanes);
+            s2.intoArray(out, outOffset + j + 2 * lanes);
+            s3.intoArray(out, outOffset + j + 3 * lanes);
+        }
+        for (; j + 2 * lanes <= d; j += 2 * lanes) { // a head of 32 floats in 512-bit vectors: two chains, not one
+            FloatVector s0 = FloatVector.zero(FP);
+            FloatVector s1 = FloatVector.zero(FP);
+            for (int i = 0; i < n; i++) {
+                float a = weights[i];
+                int o = vOffset + (rows == null ? i : rows[i]) * stride + j;
+                s0 = s0.add(FloatVector.fromArray(FP, v, o).mul(a));
+                s1 = s1.add(FloatVector.fromArray(FP, v, o + lanes).mul(a));
+            }
+            s0.intoArray(out, outOffset + j);
+            s1.intoArray(out, outOffset + j + lanes);
+        }
+        for (; j + lanes <= d; j += lanes) {
+            FloatVector s0 = FloatVector.zero(FP);
+            for (int i = 0; i < n; i++) {
+                s0 = s0.add(FloatVector.fromArray(FP, v, vOffset + (rows == null ? i : rows[i]) * stride + j).mul(weights[i]));
+            }
+            s0.intoArray(out, outOffset + j);
+        }
+        if (j < d) {
+            DotProduct.super.weightedRows(weights, n, rows, v, vOffset + j, stride, d - j, out, outOffset + j);
+        }
     }
 
     /** Eight floats from {@code at}, widened to eight doubles. */

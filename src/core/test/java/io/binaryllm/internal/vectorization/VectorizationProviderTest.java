@@ -340,6 +340,47 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void weightedValueRowsEqualTheScalarInEveryLaneCountAndOrder() {
+        // Widths around one, two and four vectors of every species (8 and 16 floats), rows in order or chosen (out
+        // of order, repeated), weights that make the float sums' order matter: a huge first product, then small ones.
+        SplittableRandom r = new SplittableRandom(13);
+        DotProduct scalar = SCALAR.dotProduct();
+        for (int d : new int[]{1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 97, 128, 131}) {
+            for (int n : new int[]{1, 2, 5, 37}) {
+                int stride = d + 3;
+                float[] v = gaussians(r, 4 + (n + 2) * stride);
+                float[] weights = gaussians(r, n);
+                weights[0] = 3e7f;
+                int[] chosen = new int[n];
+                for (int i = 0; i < n; i++) {
+                    chosen[i] = (int) ((i * 7L + 3) % (n + 2));
+                }
+                for (int[] rows : new int[][]{null, chosen}) {
+                    float[] expected = new float[d + 2];
+                    scalar.weightedRows(weights, n, rows, v, 4, stride, d, expected, 1);
+                    float[] leftToRight = new float[d];
+                    for (int j = 0; j < d; j++) {
+                        for (int i = 0; i < n; i++) {
+                            leftToRight[j] += weights[i] * v[4 + (rows == null ? i : rows[i]) * stride + j];
+                        }
+                    }
+                    assertThat(Arrays.copyOfRange(expected, 1, d + 1)).isEqualTo(leftToRight);
+                    assertThat(expected[0]).isZero();
+                    assertThat(expected[d + 1]).isZero();
+                    for (DotProduct dp : new DotProduct[]{vector().dotProduct(), new PanamaDotProduct(true), new PanamaDotProduct(false)}) {
+                        float[] out = new float[d + 2];
+                        Arrays.fill(out, Float.NaN); // whatever out held before is not summed into
+                        out[0] = 0f;
+                        out[d + 1] = 0f;
+                        dp.weightedRows(weights, n, rows, v, 4, stride, d, out, 1);
+                        assertThat(out).as("d=%d n=%d chosen=%s", d, n, rows != null).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
         // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);
         // in eight lanes the 1s are added to each other first and part of them survives.
