@@ -188,7 +188,7 @@ public final class Decoder implements AutoCloseable {
         team.run(hid, 8, 2L * hid * c.dim() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
             gate.applyRows(normed, hb, 0, from, to, sums[0]);
             up.applyRows(normed, hb2, 0, from, to, sums[1]);
-            Numerics.swiGlu(hb, hb2, from, to);
+            Numerics.swiGlu(hb, hb2, from, to, dots[part]);
         });
     }
 

@@ -29,6 +29,10 @@ final class PanamaKernels {
         return new PanamaDotProduct();
     }
 
+    static Exponentials exponentials() {
+        return new PanamaExponentials();
+    }
+
     static LowBitKernel lowBit() {
         return new PanamaLowBitKernel();
     }

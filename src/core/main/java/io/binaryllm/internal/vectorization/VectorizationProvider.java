@@ -127,6 +127,11 @@ public final class VectorizationProvider {
         return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
     }
 
+    /** StrictMath's exponentials of a run of doubles (a decoder's softmax and SwiGLU). */
+    public Exponentials exponentials() {
+        return java == Level.VECTOR ? PanamaKernels.exponentials() : new ScalarExponentials();
+    }
+
     /** The int32 sums of low-bit linear layers, in Java. */
     public LowBitKernel lowBitKernel() {
         return java == Level.VECTOR ? PanamaKernels.lowBit() : new ScalarLowBitKernel();

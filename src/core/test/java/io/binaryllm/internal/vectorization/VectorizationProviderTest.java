@@ -381,6 +381,57 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void exponentialsAreStrictMathsBitsOnEveryPath() {
+        // fdlibm's paths by |x|: below 2^-28, below 0.5 ln 2, below 1.5 ln 2, reduced, past 704 (StrictMath's lanes),
+        // its edges bit by bit on both sides, the specials, and random doubles on every scale, in vectors that mix them.
+        SplittableRandom r = new SplittableRandom(14);
+        List<Double> xs = new ArrayList<>(List.of(0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.NaN,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE, -Double.MAX_VALUE, 1.0, -1.0));
+        for (long high : new long[]{0x3e300000L, 0x3fd62e42L, 0x3ff0a2b2L, 0x40860000L, 0x40862e42L, 0x4087464dL}) {
+            for (long delta = -3; delta <= 3; delta++) {
+                for (long low : new long[]{0L, 1L, 0xffffffffL}) {
+                    double edge = Double.longBitsToDouble((high << 32) + delta * (1L << 32) + low);
+                    xs.add(edge);
+                    xs.add(-edge);
+                }
+            }
+        }
+        for (double edge : new double[]{0.5 * Math.log(2), 1.5 * Math.log(2), 704, 708.3964185322641, 709.782712893384, 745.1332191019411}) {
+            for (int ulps = -4; ulps <= 4; ulps++) {
+                double e = edge + ulps * Math.ulp(edge);
+                xs.add(e);
+                xs.add(-e);
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            double scale = Math.scalb(1.0, r.nextInt(-40, 11)); // 2^-40 .. 2^10
+            xs.add((r.nextDouble() * 2 - 1) * scale);
+        }
+        for (int i = 0; i < 50_000; i++) {
+            xs.add(-r.nextDouble() * 60); // a softmax's differences from its maximum
+        }
+        double[] in = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        for (int shuffle = 0; shuffle < 2; shuffle++) {
+            for (Exponentials kernel : new Exponentials[]{vector().exponentials(), new PanamaExponentials(), SCALAR.exponentials()}) {
+                double[] x = in.clone();
+                kernel.exp(x, 1, x.length - 2);
+                for (int i = 0; i < x.length; i++) {
+                    double expected = i >= 1 && i < x.length - 2 ? StrictMath.exp(in[i]) : in[i];
+                    if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(expected) && !(Double.isNaN(x[i]) && Double.isNaN(expected))) {
+                        throw new AssertionError(kernel.getClass().getSimpleName() + ": exp(" + in[i] + ") = " + x[i] + ", StrictMath " + expected);
+                    }
+                }
+            }
+            for (int i = in.length - 1; i > 0; i--) { // the same values beside other neighbours in a vector
+                int j = r.nextInt(i + 1);
+                double t = in[i];
+                in[i] = in[j];
+                in[j] = t;
+            }
+        }
+    }
+
+    @Test
     void dotProductsFollowTheDocumentedSummationOrderAtEveryLevel() {
         // Products 2^54, then fifteen 1s: left to right every +1 is rounded away (doubles near 2^54 are 4 apart);
         // in eight lanes the 1s are added to each other first and part of them survives.

@@ -1,0 +1,21 @@
+package io.binaryllm.metric;
+
+import io.binaryllm.internal.vectorization.VectorizationProvider;
+
+/**
+ * The engine's exponential: {@link StrictMath#exp}'s bits (fdlibm), the same on every JVM and machine, for a run of
+ * doubles at once (in vector lanes where the CPU has them). What needs exponentials reproducible to the last bit (a
+ * decoder's softmax and SwiGLU) takes them here.
+ */
+public final class Exp {
+    private Exp() {
+    }
+
+    /** {@code x[i] = StrictMath.exp(x[i])} for i in [from, to). */
+    public static void exp(double[] x, int from, int to) {
+        if (from < 0 || from > to || to > x.length) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of an array of " + x.length);
+        }
+        VectorizationProvider.get().exponentials().exp(x, from, to);
+    }
+}
