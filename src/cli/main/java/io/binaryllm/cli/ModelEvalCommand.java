@@ -49,9 +49,9 @@ import java.util.concurrent.Callable;
                 "at one budget, bits a weight and file size, decode tokens a second, and a",
                 "generated sample of each. The first model is the baseline of every ratio.",
                 "MODEL@PLAN quantizes MODEL's float weights as kv-eval's --layers PLAN does",
-                "(post-training). Output: a new directory with metrics.json (the same bytes on",
-                "rerun but its \"speeds\" section), report.md, perplexity_bits.png and",
-                "perplexity_speed.png."})
+                "(post-training; what a low-bit file holds low-bit is kept). Output: a new",
+                "directory with metrics.json (the same bytes on rerun but its \"speeds\"",
+                "section), report.md, perplexity_bits.png and perplexity_speed.png."})
 final class ModelEvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -251,10 +251,14 @@ final class ModelEvalCommand implements Callable<Integer> {
         if (s.plan() == null) {
             return m.plan().isLowBit() ? m.withKernels(kernels) : m;
         }
-        if (m.plan().isLowBit()) {
-            throw new BadArgumentException("model", s.file() + " is already low-bit (" + m.plan().toShortString() + "): a plan quantizes float weights");
+        for (BitLinearPlan.Projection p : BitLinearPlan.Projection.values()) {
+            BitLinearPlan.Kind held = m.plan().kind(p);
+            if (held != BitLinearPlan.Kind.FLOAT && s.plan().kind(p) != held) {
+                throw new BadArgumentException("model", s.file() + " is already low-bit (" + m.plan().toShortString() + "): a plan keeps its "
+                        + p.key() + " " + held.key() + " (it quantizes float weights only), got " + s.plan().toShortString());
+            }
         }
-        return m.lowBit(s.plan(), kernels);
+        return m.lowBit(s.plan(), kernels); // what the file holds low-bit is kept; the float weights are quantized
     }
 
     /**

@@ -44,7 +44,8 @@ class ModelEvalCommandTest {
         Path gguf = dir.resolve("ternary.gguf");
         Gguf.write(gguf, false, lowBit, Tokenizer.read(tok, TinyLlamaFiles.VOCAB.size()));
         Path out = dir.resolve("runs");
-        Object[] args = {"model-eval", "--model", m, "--model", m + "@all=ternary", "--model", gguf, "--text", text, "--tokenizer", tok,
+        Object[] args = {"model-eval", "--model", m, "--model", m + "@all=ternary", "--model", gguf, "--model", gguf + "@all=ternary,embedding=int8",
+                "--text", text, "--tokenizer", tok,
                 "--length", "12", "--sample", "3", "--speed-seconds", "0", "--generate", "8", "--policies", "exact,binary", "--output", out};
         CliHarness.Run first = CliHarness.cli(args);
         assertThat(first.code()).as(first.err()).isZero();
@@ -59,7 +60,7 @@ class ModelEvalCommandTest {
         JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
         assertThat(metrics.has("speeds")).isFalse();
         JsonNode models = metrics.get("models");
-        assertThat(models).hasSize(3);
+        assertThat(models).hasSize(4);
 
         // every model's perplexity is the decoder's over the same windows
         int[] all = Tokenizer.read(tok, TinyLlamaFiles.VOCAB.size()).encode(TEXT, true);
@@ -77,6 +78,16 @@ class ModelEvalCommandTest {
         assertThat(models.get(0).get("fileBytes").asLong()).isEqualTo(Files.size(m));
         assertThat(models.get(1).get("perplexity").asDouble()).isNotEqualTo(models.get(0).get("perplexity").asDouble());
         assertThat(models.get(1).get("layers").asText()).isEqualTo("all=ternary");
+        // a plan on a low-bit file keeps its ternary layers and makes the embedding int8: codes in the file, a quarter
+        LlamaModel int8 = lowBit.lowBit(BitLinearPlan.parse("all=ternary,embedding=int8"), SearchBackends.lowBitKernels("reference"));
+        assertThat(models.get(3).get("layers").asText()).isEqualTo("all=ternary,embedding=int8");
+        double nll8 = 0;
+        for (int w = 0; w < windows; w++) {
+            nll8 += Math.log(Perplexity.of(int8, KvPolicies.full(), Arrays.copyOfRange(all, w * 12, (w + 1) * 12)));
+        }
+        assertThat(models.get(3).get("perplexity").asDouble()).isCloseTo(Math.exp(nll8 / windows), within(1e-12 * Math.exp(nll8 / windows)));
+        int table = TinyLlamaFiles.VOCAB.size() * int8.config().dim();
+        assertThat(models.get(3).get("fileBytes").asLong()).isLessThan(models.get(2).get("fileBytes").asLong() - 3L * table + 8L * int8.config().vocab());
         assertThat(models.get(0).get("layers").asText()).isEqualTo("all=float");
         assertThat(models.get(0).get("bitsPerWeight").asDouble()).isGreaterThan(32); // float32 and the file's header
         assertThat(models.get(0).get("projectionBitsPerWeight").asDouble()).isEqualTo(32.0);
@@ -113,6 +124,9 @@ class ModelEvalCommandTest {
         Path tok = TinyLlamaFiles.tokenizer(dir);
         Path m = TinyLlamaFiles.model(dir, TinyLlamaFiles.VOCAB.size());
         Path other = TinyLlamaFiles.model(dir, 300);
+        Path gguf = dir.resolve("ternary.gguf");
+        Gguf.write(gguf, false, LlamaModel.load(m).lowBit(BitLinearPlan.parse("all=ternary"), SearchBackends.lowBitKernels("reference")),
+                Tokenizer.read(tok, TinyLlamaFiles.VOCAB.size()));
         Path text = Files.writeString(dir.resolve("t.txt"), TEXT);
         Path out = dir.resolve("runs");
         record Case(String line, Object... args) {
@@ -125,7 +139,8 @@ class ModelEvalCommandTest {
                 new Case("--length: a window is 2 to 32 tokens", "--model", m, "--text", text, "--tokenizer", tok, "--length", "33"),
                 new Case("--sample: ", "--model", m, "--text", text, "--tokenizer", tok, "--sample", "0"),
                 new Case("--decode-tokens: ", "--model", m, "--text", text, "--tokenizer", tok, "--decode-tokens", "0"),
-                new Case("no such file", "--model", dir.resolve("none.bin"), "--text", text, "--tokenizer", tok))) {
+                new Case("no such file", "--model", dir.resolve("none.bin"), "--text", text, "--tokenizer", tok),
+                new Case("is already low-bit (all=ternary): a plan keeps its q ternary", "--model", gguf + "@all=binary", "--text", text))) {
             Object[] args = Stream.concat(Stream.of("model-eval"), Stream.concat(Arrays.stream(c.args()), Stream.of("--output", out))).toArray();
             CliHarness.Run r = CliHarness.cli(args);
             assertThat(r.code()).as(c.line() + ": " + r.err()).isEqualTo(Main.BAD_INPUT);

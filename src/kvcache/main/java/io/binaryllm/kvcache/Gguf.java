@@ -3,6 +3,7 @@ package io.binaryllm.kvcache;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.internal.io.FileKinds;
+import io.binaryllm.kvcache.internal.Int8Rows;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.lowbit.BinaryMatrix;
@@ -33,7 +34,8 @@ import java.util.Map;
  * means the classifier is the embedding table) in F32, F16, Q4_0, Q8_0, Q6_K, TQ1_0 or TQ2_0 (what llama-quantize writes for
  * the ternary types), dequantized to float exactly (an F16 value, a Q4_0 or Q8_0 block's F16 scale times its integer, a ternary block's F16 scale times its trit are exact in float32;
  * Q6_K's three factors are rounded as llama.cpp rounds them;
- * the ternary layouts are {@link io.binaryllm.lowbit.TernaryFormat}'s). Q and K are taken as llama.cpp stores them for its
+ * the ternary layouts are {@link io.binaryllm.lowbit.TernaryFormat}'s), and this project's own int8 embedding or
+ * classifier (I8 codes beside an F32 {@code .scale} a row, where {@code binaryllm.layers} says int8). Q and K are taken as llama.cpp stores them for its
  * {@code llama} architecture: rotary pairs of adjacent dimensions, as llama2.c. Anything else (another architecture,
  * tensor type, shape, a truncated or inconsistent file) is refused naming the file and the key or tensor.
  */
@@ -314,12 +316,21 @@ public final class Gguf {
         int kv = config.kvDim();
         int h = config.hiddenDim();
         int layers = config.layers();
-        float[] embedding = t.matrix("token_embd.weight", vocab, d);
+        Object layersKey = meta.get("binaryllm.layers");
+        BitLinearPlan plan;
+        try {
+            plan = layersKey == null ? BitLinearPlan.allFloat() : BitLinearPlan.parse(layersKey instanceof String text ? text : "");
+        } catch (BadArgumentException e) {
+            throw BadInputException.in(file, "binaryllm.layers: " + e.getMessage());
+        }
+        Int8Rows int8Embedding = t.int8Rows("token_embd", vocab, d, plan.int8Embedding(), "embedding=int8");
+        float[] embedding = int8Embedding != null ? int8Embedding.dequantize() : t.matrix("token_embd.weight", vocab, d);
         float[] rmsAtt = t.stacked("attn_norm", layers, 1, d);
         float[] rmsFfn = t.stacked("ffn_norm", layers, 1, d);
         float[] rmsFinal = t.matrix("output_norm.weight", 1, d);
-        float[] classifier = config.sharedClassifier() ? embedding : t.matrix("output.weight", vocab, d);
-        Object layersKey = meta.get("binaryllm.layers");
+        Int8Rows int8Classifier = config.sharedClassifier() ? null : t.int8Rows("output", vocab, d, plan.int8Classifier(), "classifier=int8");
+        float[] classifier = config.sharedClassifier() ? embedding
+                : int8Classifier != null ? int8Classifier.dequantize() : t.matrix("output.weight", vocab, d);
         if (layersKey == null) {
             float[] wq = t.stacked("attn_q", layers, d, d);
             float[] wk = t.stacked("attn_k", layers, kv, d);
@@ -329,12 +340,6 @@ public final class Gguf {
             float[] w2 = t.stacked("ffn_down", layers, d, h);
             float[] w3 = t.stacked("ffn_up", layers, h, d);
             return LlamaModel.of(config, new LlamaModel.Weights(embedding, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal, classifier));
-        }
-        BitLinearPlan plan;
-        try {
-            plan = BitLinearPlan.parse(layersKey instanceof String text ? text : "");
-        } catch (BadArgumentException e) {
-            throw BadInputException.in(file, "binaryllm.layers: " + e.getMessage());
         }
         Linear[][] linears = new Linear[BitLinearPlan.Projection.values().length][layers];
         float[][] floats = new float[linears.length][];
@@ -360,7 +365,7 @@ public final class Gguf {
         }
         float[][] f = floats;
         return LlamaModel.withLayers(config, new LlamaModel.Weights(embedding, rmsAtt, f[0], f[1], f[2], f[3], rmsFfn, f[4], f[6], f[5],
-                rmsFinal, classifier), plan, linears);
+                rmsFinal, classifier), plan, linears, int8Embedding, int8Classifier);
     }
 
     /** A size from the header as an int, refused naming {@code what} when it is beyond one (a Java array's index). */
@@ -453,6 +458,29 @@ public final class Gguf {
                 TensorInfo s = tensor(file, infos, name + ".scale");
                 float[] scales = floats(s, s.dims().length == 1 && (s.dims()[0] == 1 || s.dims()[0] == rows) ? s.dims() : new long[]{1});
                 return new Linear.Ternary(new TernaryMatrix(rows, cols, trits, scales), null, LowBitKernels.java());
+            } catch (BadArgumentException e) {
+                throw BadInputException.in(file, "tensor " + name + ": " + e.getMessage());
+            }
+        }
+
+        /**
+         * An int8 table {@code <name>.weight} (I8 codes, [cols, rows]) with its F32 {@code <name>.scale} (one a row), as
+         * GgufOutput writes an int8 embedding or classifier; null when the tensor is not I8 (a float one, read as such).
+         * An I8 table the plan does not name ({@code planKey}) is refused.
+         */
+        Int8Rows int8Rows(String name, int rows, int cols, boolean planned, String planKey) {
+            TensorInfo w = tensor(file, infos, name + ".weight");
+            if (w.type() != GgufOutput.I8) {
+                return null;
+            }
+            if (!planned) {
+                throw BadInputException.in(file, "tensor " + name + ".weight is int8 (I8) but binaryllm.layers does not say " + planKey);
+            }
+            byte[] codes = bytes(w, new long[]{cols, rows}, GgufOutput.I8, (long) rows * cols);
+            TensorInfo s = tensor(file, infos, name + ".scale");
+            float[] scales = floats(s, new long[]{rows});
+            try {
+                return new Int8Rows(rows, cols, codes, scales);
             } catch (BadArgumentException e) {
                 throw BadInputException.in(file, "tensor " + name + ": " + e.getMessage());
             }

@@ -3,6 +3,7 @@ package io.binaryllm.kvcache;
 import io.binaryllm.BadArgumentException;
 import io.binaryllm.internal.io.AtomicOutput;
 import io.binaryllm.kvcache.BitLinearPlan.Projection;
+import io.binaryllm.kvcache.internal.Int8Rows;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.lowbit.BinaryMatrix;
@@ -23,7 +24,8 @@ import java.util.List;
  * norms and float matrices in F32, and each low-bit projection as the model multiplies it: ternary rows of whole
  * 256-weight blocks in TQ2_0 or TQ1_0 (llama.cpp's own types, the row's scale in every block), other ternary projections as
  * 2-bit fields in I8 bytes ({@link #packTrits}: 2 bits a weight) beside an F32 {@code <name>.scale}, binary ones as their LSB-first words in I64 beside an F16
- * {@code <name>.scale} (rows, groups). {@code binaryllm.layers} records the plan; a file without custom tensors (float,
+ * {@code <name>.scale} (rows, groups), an int8 embedding or classifier as I8 codes beside an F32 {@code <name>.scale} a
+ * row. {@code binaryllm.layers} records the plan; a file without custom tensors (float,
  * or ternary in TQ2_0 only) is a plain llama GGUF for llama.cpp too.
  */
 final class GgufOutput {
@@ -50,7 +52,7 @@ final class GgufOutput {
         LlamaModel.Weights w = m.weights();
         int d = c.dim();
         List<Tensor> tensors = new ArrayList<>();
-        tensors.add(floats("token_embd.weight", w.embedding(), 0, c.vocab(), d));
+        table(tensors, "token_embd", w.embedding(), m.int8Embedding(), c.vocab(), d);
         for (int l = 0; l < c.layers(); l++) {
             String p = "blk." + l + ".";
             tensors.add(floats(p + "attn_norm.weight", w.rmsAtt(), l * d, 1, d));
@@ -64,7 +66,7 @@ final class GgufOutput {
         }
         tensors.add(floats("output_norm.weight", w.rmsFinal(), 0, 1, d));
         if (!c.sharedClassifier()) {
-            tensors.add(floats("output.weight", w.classifier(), 0, c.vocab(), d));
+            table(tensors, "output", w.classifier(), m.int8Classifier(), c.vocab(), d);
         }
         Header h = new Header();
         h.string("general.architecture", "llama");
@@ -108,6 +110,16 @@ final class GgufOutput {
                 file.write(ByteBuffer.wrap(new byte[padding]));
             }
             file.commit();
+        }
+    }
+
+    /** The embedding or classifier: F32, or int8 codes (I8, [cols, rows]) beside an F32 {@code <name>.scale} a row. */
+    private static void table(List<Tensor> out, String name, float[] floats, Int8Rows int8, int rows, int cols) {
+        if (int8 == null) {
+            out.add(floats(name + ".weight", floats, 0, rows, cols));
+        } else {
+            out.add(new Tensor(name + ".weight", new long[]{cols, rows}, I8, int8.codes()));
+            out.add(floats(name + ".scale", int8.scales(), 0, 1, rows));
         }
     }
 

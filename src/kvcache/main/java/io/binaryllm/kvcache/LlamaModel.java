@@ -4,6 +4,7 @@ import io.binaryllm.BadArgumentException;
 import io.binaryllm.BadInputException;
 import io.binaryllm.internal.io.FileKinds;
 import io.binaryllm.kvcache.internal.Heap;
+import io.binaryllm.kvcache.internal.Int8Rows;
 import io.binaryllm.kvcache.internal.Linear;
 import io.binaryllm.kvcache.internal.LowBitLayers;
 import io.binaryllm.kvcache.internal.Rope;
@@ -47,12 +48,20 @@ public final class LlamaModel {
     private final BitLinearPlan plan;
     /** [projection][layer]. */
     private final Linear[][] linears;
+    /** The int8 grid of the embedding and of an unshared classifier, where the plan makes them int8 (else null). */
+    private final Int8Rows int8Embedding;
+    private final Int8Rows int8Classifier;
 
-    /** A model whose projections are {@code linears} ([projection][layer], null: {@code w}'s float matrices). */
-    private LlamaModel(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears) {
+    /**
+     * A model whose projections are {@code linears} ([projection][layer], null: {@code w}'s float matrices), its int8
+     * embedding and classifier (null where float) those {@code w} holds dequantized.
+     */
+    private LlamaModel(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears, Int8Rows int8Embedding, Int8Rows int8Classifier) {
         this.config = config;
         this.weights = w;
         this.plan = plan;
+        this.int8Embedding = int8Embedding;
+        this.int8Classifier = int8Classifier;
         int d = config.dim();
         int kv = config.kvDim();
         int h = config.hiddenDim();
@@ -84,16 +93,33 @@ public final class LlamaModel {
         if (plan.int8Classifier() && c.sharedClassifier()) {
             throw new BadArgumentException("plan", "this model's classifier is its embedding: make the embedding int8 instead");
         }
-        float[] embedding = plan.int8Embedding() ? LowBitLayers.int8Rows(f.embedding(), c.vocab(), c.dim()) : f.embedding();
+        Int8Rows embeddingRows = !plan.int8Embedding() ? null
+                : base.int8Embedding != null ? base.int8Embedding : Int8Rows.of(f.embedding(), c.vocab(), c.dim());
+        Int8Rows classifierRows = c.sharedClassifier() || !plan.int8Classifier() ? null
+                : base.int8Classifier != null ? base.int8Classifier : Int8Rows.of(f.classifier(), c.vocab(), c.dim());
+        float[] embedding = embeddingRows == null ? f.embedding() : embeddingRows == base.int8Embedding ? f.embedding() : embeddingRows.dequantize();
         float[] classifier = c.sharedClassifier() ? embedding
-                : plan.int8Classifier() ? LowBitLayers.int8Rows(f.classifier(), c.vocab(), c.dim()) : f.classifier();
+                : classifierRows == null ? f.classifier() : classifierRows == base.int8Classifier ? f.classifier() : classifierRows.dequantize();
         Weights w = new Weights(embedding, f.rmsAtt(), f.wq(), f.wk(), f.wv(), f.wo(), f.rmsFfn(), f.w1(), f.w2(), f.w3(), f.rmsFinal(), classifier);
-        return new LlamaModel(c, w, plan, LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels));
+        Linear[][] made = LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels);
+        for (int p = 0; p < made.length; p++) {
+            for (int l = 0; l < made[p].length; l++) {
+                Linear held = base.linears[p][l];
+                if (held.kind() == made[p][l].kind() && held.kind() != BitLinearPlan.Kind.FLOAT) {
+                    made[p][l] = held.withKernels(kernels);
+                }
+            }
+        }
+        return new LlamaModel(c, w, plan, made, embeddingRows, classifierRows);
     }
 
-    /** A model of {@code config} with the projections {@code linears} ([projection][layer]) made as {@code plan} says. */
-    static LlamaModel withLayers(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears) {
-        return new LlamaModel(config, w, plan, linears);
+    /**
+     * A model of {@code config} with the projections {@code linears} ([projection][layer]) made as {@code plan} says, its
+     * int8 embedding and classifier (null where float) as read.
+     */
+    static LlamaModel withLayers(LlamaConfig config, Weights w, BitLinearPlan plan, Linear[][] linears, Int8Rows int8Embedding,
+                                 Int8Rows int8Classifier) {
+        return new LlamaModel(config, w, plan, linears, int8Embedding, int8Classifier);
     }
 
     /**
@@ -111,7 +137,7 @@ public final class LlamaModel {
                 rebound[p][l] = linears[p][l].withKernels(kernels);
             }
         }
-        return new LlamaModel(config, weights, plan, rebound);
+        return new LlamaModel(config, weights, plan, rebound, int8Embedding, int8Classifier);
     }
 
     /** The float matrices in {@link BitLinearPlan.Projection} order. */
@@ -141,7 +167,7 @@ public final class LlamaModel {
 
     /** A model of {@code config} with {@code weights} (checked against its shapes; not copied). */
     public static LlamaModel of(LlamaConfig config, Weights weights) {
-        return new LlamaModel(config, weights, BitLinearPlan.allFloat(), null);
+        return new LlamaModel(config, weights, BitLinearPlan.allFloat(), null, null, null);
     }
 
     /** Reads a GGUF file ({@link Gguf#read}, known by its magic) or else a llama2.c checkpoint ({@link Llama2c#read}). */
@@ -180,13 +206,25 @@ public final class LlamaModel {
      * the float weights as read: BitNet's absmean trits, signs with a mean |w| a row, int8 rows), its low-bit products
      * summed by {@code kernels} (a backend's {@link io.binaryllm.search.SearchBackend#lowBitKernels()}). Every
      * backend's kernels give the same logits, bit for bit. The float weights stay, for the float projections and the
-     * norms; the low-bit projections hold their own packed copies.
+     * norms; the low-bit projections hold their own packed copies. What this model already holds in the plan's
+     * low-bit kind (a trained ternary projection, an int8 embedding) is kept as it is: quantizing its dequantized
+     * weights again would move its scales.
      */
     public LlamaModel lowBit(BitLinearPlan plan, LowBitKernels kernels) {
         if (plan == null || kernels == null) {
             throw new BadArgumentException(plan == null ? "plan" : "kernels", "a low-bit model needs a plan and kernels");
         }
         return quantized(this, plan, kernels);
+    }
+
+    /** The embedding's int8 grid where the plan makes it int8, else null. */
+    Int8Rows int8Embedding() {
+        return int8Embedding;
+    }
+
+    /** An unshared classifier's int8 grid where the plan makes it int8, else null. */
+    Int8Rows int8Classifier() {
+        return int8Classifier;
     }
 
     /** Projection {@code p} of layer {@code layer}. */

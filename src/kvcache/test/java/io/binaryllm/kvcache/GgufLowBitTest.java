@@ -58,6 +58,69 @@ class GgufLowBitTest {
     }
 
     @Test
+    void int8TablesAreStoredAsCodesAndALowBitModelKeepsWhatItHolds() throws IOException {
+        for (LlamaConfig c : new LlamaConfig[]{DecoderTest.MHA, DecoderTest.GQA}) {
+            String tables = c.sharedClassifier() ? "embedding=int8" : "embedding=int8,classifier=int8";
+            LlamaModel ternary = RandomLlama.model(c, 12).lowBit(BitLinearPlan.parse("all=ternary"), LowBitKernels.java());
+            LlamaModel int8 = ternary.lowBit(BitLinearPlan.parse("all=ternary," + tables), LowBitKernels.java());
+            Path floats = dir.resolve("f" + c.dim() + ".gguf");
+            Path codes = dir.resolve("c" + c.dim() + ".gguf");
+            Gguf.write(floats, false, ternary, null);
+            Gguf.write(codes, false, int8, null);
+            // a weight of each table from 4 bytes to 1, a float scale a row beside it
+            int tableCount = c.sharedClassifier() ? 1 : 2;
+            long saved = tableCount * ((long) c.vocab() * c.dim() * 3 - 4L * c.vocab());
+            assertThat(Files.size(floats) - Files.size(codes)).as("%s", c).isBetween(saved - 256, saved); // less the scale tensors' infos and padding
+            LlamaModel read = Gguf.read(codes);
+            assertThat(read.plan()).isEqualTo(int8.plan());
+            assertThat(logits(read)).isDeepEqualTo(logits(int8));
+            // the trained (read) ternary rows and int8 tables are kept, not quantized again from their floats
+            assertThat(logits(read.lowBit(read.plan(), LowBitKernels.scalar()))).isDeepEqualTo(logits(int8));
+            assertThat(logits(Gguf.read(floats).lowBit(int8.plan(), LowBitKernels.java()))).isDeepEqualTo(logits(int8));
+            // the int8 grid: each row's largest |w| at +-127 of its scale
+            float[] e = read.weights().embedding();
+            float[] source = ternary.weights().embedding();
+            for (int r = 0; r < c.vocab(); r++) {
+                float max = 0;
+                for (int j = 0; j < c.dim(); j++) {
+                    max = Math.max(max, Math.abs(source[r * c.dim() + j]));
+                }
+                for (int j = 0; j < c.dim(); j++) {
+                    float scale = max / 127f;
+                    assertThat(e[r * c.dim() + j]).isEqualTo((float) Math.rint(source[r * c.dim() + j] / scale) * scale);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDamagedOrUnplannedInt8TableIsNamed() throws IOException {
+        LlamaModel m = RandomLlama.model(DecoderTest.GQA, 3).lowBit(BitLinearPlan.parse("mlp=ternary,embedding=int8"), LowBitKernels.java());
+        Path file = dir.resolve("e.gguf");
+        Gguf.write(file, false, m, null);
+        byte[] good = Files.readAllBytes(file);
+        String text = new String(good, StandardCharsets.ISO_8859_1);
+        int data = dataStart(good, "output_norm.weight");
+        byte[] bad = good.clone();
+        bad[data + 7] = (byte) 0x80; // token_embd's eighth code
+        Files.write(file, bad);
+        assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("e.gguf")
+                .hasMessageContaining("tensor token_embd: code 7 is -128");
+        byte[] unplanned = good.clone();
+        int key = text.indexOf("embedding=int8");
+        System.arraycopy("embedding=flt8".getBytes(StandardCharsets.ISO_8859_1), 0, unplanned, key, 14);
+        Files.write(file, unplanned);
+        assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("binaryllm.layers");
+        byte[] noScale = good.clone();
+        int scale = text.indexOf("token_embd.scale");
+        noScale[scale] = 'T';
+        Files.write(file, noScale);
+        assertThatThrownBy(() -> Gguf.read(file)).isInstanceOf(BadInputException.class).hasMessageContaining("tensor token_embd.scale is missing");
+        Files.write(file, good);
+        assertThat(logits(Gguf.read(file))).isDeepEqualTo(logits(m));
+    }
+
+    @Test
     void aTernaryModelOfWholeBlocksIsAPlainLlamaCppFileInTq2() throws IOException {
         LlamaModel m = RandomLlama.model(BLOCKS, 2).lowBit(BitLinearPlan.uniform(BitLinearPlan.Kind.TERNARY), LowBitKernels.java());
         Path file = dir.resolve("tq2.gguf");
@@ -163,11 +226,17 @@ class GgufLowBitTest {
         assertThat(logits(Gguf.read(file))).isDeepEqualTo(logits(m));
     }
 
-    /** Where the data section of a file this project wrote begins: its length less the tensors' aligned bytes. */
+    /** Where the data section of a file this project wrote begins: past its last tensor info, {@code output.weight}. */
     private static int dataStart(byte[] file) {
+        return dataStart(file, "output.weight");
+    }
+
+    /** Where the data section begins: past the last tensor info, {@code last} (two dimensions, or one when a norm). */
+    private static int dataStart(byte[] file, String last) {
         // the header, metadata and tensor infos end at a multiple of 32; the data section follows
         String text = new String(file, StandardCharsets.ISO_8859_1);
-        int lastInfo = text.lastIndexOf("output.weight");
-        return (lastInfo + "output.weight".length() + 4 + 16 + 4 + 8 + 31) / 32 * 32;
+        int lastInfo = text.lastIndexOf(last);
+        int dims = last.contains("norm") ? 1 : 2;
+        return (lastInfo + last.length() + 4 + 8 * dims + 4 + 8 + 31) / 32 * 32;
     }
 }

@@ -1,6 +1,7 @@
 package io.binaryllm.kvcache.internal;
 
 import io.binaryllm.BadArgumentException;
+import io.binaryllm.kvcache.BitLinearPlan;
 import io.binaryllm.lowbit.BinaryMatVec;
 import io.binaryllm.lowbit.BinaryMatrix;
 import io.binaryllm.lowbit.Int8Activations;
@@ -73,6 +74,9 @@ public sealed interface Linear {
     /** Bits a weight as held in memory, the scales included. */
     double bitsPerWeight();
 
+    /** The plan's kind this projection is. */
+    BitLinearPlan.Kind kind();
+
     void apply(float[] x, int xOffset, float[] out, int outOffset);
 
     /** Makes {@code in} ready for {@link #applyRows}: its int8 codes or sign bits, once. On one thread, before a range. */
@@ -99,6 +103,11 @@ public sealed interface Linear {
 
     /** Float32 weights, the (rows, cols) matrix at {@code w[offset]}. */
     record Float32(float[] w, int offset, int rows, int cols) implements Linear {
+        @Override
+        public BitLinearPlan.Kind kind() {
+            return BitLinearPlan.Kind.FLOAT;
+        }
+
         @Override
         public double bitsPerWeight() {
             return 32;
@@ -132,6 +141,11 @@ public sealed interface Linear {
 
     /** Ternary weights (one byte a trit, or TQ2_0 blocks) against the input quantized to int8. */
     record Ternary(TernaryMatrix unpacked, PackedTernary packed, LowBitKernels kernels) implements Linear {
+        @Override
+        public BitLinearPlan.Kind kind() {
+            return BitLinearPlan.Kind.TERNARY;
+        }
+
         public Ternary {
             if ((unpacked == null) == (packed == null)) {
                 throw new BadArgumentException("packed", "a ternary projection holds either trits or packed blocks");
@@ -198,6 +212,11 @@ public sealed interface Linear {
 
     /** Binary weights against the input quantized to int8, or to sign bits ({@code signs}: XNOR-popcount). */
     record Binary(BinaryMatrix w, boolean signs, LowBitKernels kernels) implements Linear {
+        @Override
+        public BitLinearPlan.Kind kind() {
+            return signs ? BitLinearPlan.Kind.BINARY_SIGNS : BitLinearPlan.Kind.BINARY;
+        }
+
         @Override
         public int rows() {
             return w.rows();

@@ -48,25 +48,6 @@ public final class LowBitLayers {
                 : new Linear.Ternary(rounded, null, kernels);
     }
 
-    /**
-     * Each row of the (rows, cols) matrix rounded to the int8 grid of its absmax, as llama2.c's int8 export does:
-     * {@code scale = absmax / 127f}, {@code w' = (float) rint(w / scale) * scale} (float operations, half to even).
-     */
-    public static float[] int8Rows(float[] w, int rows, int cols) {
-        float[] out = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            float max = 0;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, Math.abs(w[r * cols + c]));
-            }
-            float scale = max / 127f;
-            for (int c = 0; c < cols; c++) {
-                out[r * cols + c] = scale == 0 ? 0f : (float) Math.rint(w[r * cols + c] / scale) * scale;
-            }
-        }
-        return out;
-    }
-
     /** The projections of every layer: {@code [projection][layer]}. */
     public static Linear[][] all(BitLinearPlan plan, int layers, int dim, int kvDim, int hidden, float[][] byProjection, LowBitKernels kernels) {
         Linear[][] out = new Linear[Projection.values().length][layers];
