@@ -74,7 +74,8 @@ public final class TrainMain implements Callable<Integer> {
     Float weightDecay;
 
     @Option(names = "--layers", paramLabel = "PLAN", description = {"Low-bit projections trained after the float steps, as",
-            "kv-eval's --layers (all=ternary; all=binary-signs,down=binary)."})
+            "kv-eval's --layers (all=ternary; all=binary-signs,down=binary;",
+            "all=ternary,embedding=int8 trains the embedding on its int8 grid too)."})
     String layers;
 
     @Option(names = "--low-bit-steps", paramLabel = "N", description = "Steps of the low-bit phase (default: ${DEFAULT-VALUE}).")

@@ -28,6 +28,9 @@ public record TrainingPlan(LlamaConfig model, int steps, int batch, float peakLr
             if (layers == null || !layers.isLowBit()) {
                 throw new BadArgumentException("layers", "a low-bit phase needs a plan with a low-bit projection, got " + layers);
             }
+            if (layers.int8Classifier()) {
+                throw new BadArgumentException("layers", "the trained model's classifier is its embedding: make the embedding int8 instead");
+            }
             positive("lowBitSteps", steps);
             schedule("lowBitLr", "lowBitWeightDecay", peakLr, minLr, warmup, weightDecay);
         }

@@ -68,7 +68,7 @@ class LlamaTrainerTest {
      * differs by float rounding), for ternary, binary and the binary arm; and the low-bit phase moved the weights.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"all=ternary", "all=binary", "all=binary-signs,down=binary", "mlp=ternary,q=binary"})
+    @ValueSource(strings = {"all=ternary", "all=binary", "all=binary-signs,down=binary", "mlp=ternary,q=binary", "all=ternary,embedding=int8"})
     void aLowBitTrainingScoresTheHeldOutWindowsAsTheDecoderDoes(String layers) {
         BitLinearPlan plan = BitLinearPlan.parse(layers);
         TrainingPlan p = plan(3).then(new TrainingPlan.LowBitPhase(plan, 4, 3e-3f, 3e-4f, 1, 0f));

@@ -101,6 +101,10 @@ class TrainMainTest {
         assertThat(run(plan, "--small", "--layers", "all=quaternary", "--train", train.toString(), "--held-out",
                 held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
         assertThat(plan.toString()).startsWith("train-llama: --layers: ").hasLineCount(1);
+        StringWriter classifier = new StringWriter();
+        assertThat(run(classifier, "--small", "--layers", "all=ternary,classifier=int8", "--train", train.toString(), "--held-out",
+                held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(classifier.toString()).startsWith("train-llama: --layers: the trained model's classifier is its embedding").hasLineCount(1);
     }
 
     @Test

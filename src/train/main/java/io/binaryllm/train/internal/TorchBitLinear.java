@@ -91,6 +91,17 @@ final class TorchBitLinear {
         };
     }
 
+    /**
+     * (rows, cols) {@code w} on each row's int8 grid, as the decoder's int8 embedding ({@code Int8Rows}): {@code scale =
+     * absmax / 127f}, {@code w' = rint(w / scale) * scale} in float (a row of zeros stays zero), with w's gradient.
+     */
+    static NDArray int8Rows(NDArray w) {
+        NDArray v = w.stopGradient();
+        NDArray scale = v.abs().max(new int[]{-1}, true).div(INT8_MAX);                      // (rows, 1)
+        NDArray codes = v.div(scale.maximum(Float.MIN_VALUE)).round();                       // a zero row: 0 / MIN_VALUE
+        return straightThrough(w, codes.mul(scale));
+    }
+
     /** +1 where {@code v > 0}, else -1 (zero and negative zero are -1, as the decoder's sign bit rule). */
     private static NDArray signs(NDArray v) {
         return v.gt(0).toType(DataType.FLOAT32, false).mul(2).sub(1);

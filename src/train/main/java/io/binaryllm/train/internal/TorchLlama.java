@@ -182,11 +182,12 @@ public final class TorchLlama {
         return parameters;
     }
 
-    /** From now on the projections compute as {@code plan} says (its embedding and classifier choices are refused). */
+    /**
+     * From now on the projections compute as {@code plan} says, and the embedding (the classifier too: it is the
+     * embedding here) on its int8 grid where the plan says {@code embedding=int8} ({@link
+     * io.binaryllm.train.TrainingPlan.LowBitPhase} refuses an int8 classifier of its own).
+     */
     public void quantize(BitLinearPlan plan) {
-        if (plan.int8Embedding() || plan.int8Classifier()) {
-            throw new BadArgumentException("layers", "the trainer quantizes projections only; the embedding and classifier stay float");
-        }
         layers = plan;
     }
 
@@ -237,7 +238,8 @@ public final class TorchLlama {
         int hs = c.headSize();
         NDArray[] rope = rope(step, t);
         NDArray mask = causalMask(step, t);
-        NDArray x = embedding.get(ids);                                                    // (b, t, dim)
+        NDArray table = layers.int8Embedding() ? TorchBitLinear.int8Rows(embedding) : embedding;   // (vocab, dim)
+        NDArray x = table.get(ids);                                                        // (b, t, dim)
         for (int l = 0; l < c.layers(); l++) {
             NDArray h = rmsNorm(x, rmsAtt[l]);
             Inputs in = new Inputs(h);
@@ -255,7 +257,7 @@ public final class TorchLlama {
             NDArray swiglu = gate.mul(Activation.sigmoid(gate)).mul(project(in, w3[l], Projection.UP, exact));
             x = x.add(project(new Inputs(swiglu), w2[l], Projection.DOWN, exact));
         }
-        return rmsNorm(x, rmsFinal).matMul(embedding.transpose());
+        return rmsNorm(x, rmsFinal).matMul(table.transpose());
     }
 
     private NDArray project(Inputs x, NDArray w, Projection p, boolean exact) {
