@@ -9,7 +9,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The committed model (models/austen) as the decoder reads it, frozen: its held-out text's tokens and the exact
+ * The committed models (models/austen and its trained low-bit siblings) as the decoder reads them, frozen: its held-out text's tokens and the exact
  * perplexity of its first window. A change here means the tokenizer, the int8 reader, the decoder's arithmetic or the
  * committed files changed: the kv-eval results recorded for this model would no longer be reproduced.
  */
@@ -23,5 +23,19 @@ class AustenModelTest {
         int[] tokens = Tokenizer.read(DIR.resolve("tokenizer.bin"), 2048).encode(Files.readString(DIR.resolve("held-out.txt")), true);
         assertThat(tokens).hasSize(136_445).startsWith(1, 760, 778, 271, 1373, 287, 1272, 287);
         assertThat(Perplexity.of(m, KvPolicies.full(), Arrays.copyOf(tokens, 513))).isEqualTo(80.36488801711994);
+    }
+
+    /** The trained low-bit models (models/austen-ternary, models/austen-binary): their plans and first windows. */
+    @Test
+    void theCommittedLowBitModelsReadAsRecorded() throws Exception {
+        Path models = DIR.getParent();
+        int[] window = Arrays.copyOf(Tokenizer.read(DIR.resolve("tokenizer.bin"), 2048).encode(Files.readString(DIR.resolve("held-out.txt")), true), 513);
+        LlamaModel ternary = LlamaModel.load(models.resolve("austen-ternary/model.gguf"));
+        assertThat(ternary.plan()).isEqualTo(BitLinearPlan.parse("all=ternary"));
+        assertThat(Perplexity.of(ternary, KvPolicies.full(), window)).isEqualTo(80.69277343655541);
+        LlamaModel binary = LlamaModel.load(models.resolve("austen-binary/model.gguf"));
+        assertThat(binary.plan()).isEqualTo(BitLinearPlan.parse("all=binary-signs,down=binary"));
+        assertThat(binary.projectionBytes()).isEqualTo(355_584);
+        assertThat(Perplexity.of(binary, KvPolicies.full(), window)).isEqualTo(125.45417258825083);
     }
 }
