@@ -9,7 +9,6 @@ import io.binaryllm.kvcache.internal.ParallelMatVec;
 import io.binaryllm.kvcache.internal.WorkerTeam;
 import io.binaryllm.metric.Dot;
 
-
 /**
  * Token-by-token decoding with a KV cache: {@link #next(int)} feeds one token at the next position and returns the
  * logits for the token after it. The forward pass is llama2.c's ({@code run.c}): RMSNorm, rotary positions on queries

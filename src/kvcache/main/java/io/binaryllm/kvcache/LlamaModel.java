@@ -97,17 +97,21 @@ public final class LlamaModel {
                 : base.int8Embedding != null ? base.int8Embedding : Int8Rows.of(f.embedding(), c.vocab(), c.dim());
         Int8Rows classifierRows = c.sharedClassifier() || !plan.int8Classifier() ? null
                 : base.int8Classifier != null ? base.int8Classifier : Int8Rows.of(f.classifier(), c.vocab(), c.dim());
-        float[] embedding = embeddingRows == null ? f.embedding() : embeddingRows == base.int8Embedding ? f.embedding() : embeddingRows.dequantize();
+        // a kept grid's floats are the model's own; a new grid's are its dequantized weights
+        float[] embedding = embeddingRows == null || embeddingRows == base.int8Embedding ? f.embedding() : embeddingRows.dequantize();
         float[] classifier = c.sharedClassifier() ? embedding
-                : classifierRows == null ? f.classifier() : classifierRows == base.int8Classifier ? f.classifier() : classifierRows.dequantize();
+                : classifierRows == null || classifierRows == base.int8Classifier ? f.classifier() : classifierRows.dequantize();
         Weights w = new Weights(embedding, f.rmsAtt(), f.wq(), f.wk(), f.wv(), f.wo(), f.rmsFfn(), f.w1(), f.w2(), f.w3(), f.rmsFinal(), classifier);
-        Linear[][] made = LowBitLayers.all(plan, c.layers(), c.dim(), c.kvDim(), c.hiddenDim(), byProjection(f), kernels);
-        for (int p = 0; p < made.length; p++) {
-            for (int l = 0; l < made[p].length; l++) {
-                Linear held = base.linears[p][l];
-                if (held.kind() == made[p][l].kind() && held.kind() != BitLinearPlan.Kind.FLOAT) {
-                    made[p][l] = held.withKernels(kernels);
-                }
+        float[][] floats = byProjection(f);
+        Linear[][] made = new Linear[floats.length][c.layers()];
+        for (BitLinearPlan.Projection p : BitLinearPlan.Projection.values()) {
+            BitLinearPlan.Kind kind = plan.kind(p);
+            int rows = LowBitLayers.rows(p, c.dim(), c.kvDim(), c.hiddenDim());
+            int cols = LowBitLayers.cols(p, c.dim(), c.hiddenDim());
+            for (int l = 0; l < c.layers(); l++) {
+                Linear held = base.linears[p.ordinal()][l];
+                made[p.ordinal()][l] = kind != BitLinearPlan.Kind.FLOAT && held.kind() == kind ? held.withKernels(kernels)
+                        : LowBitLayers.of(kind, floats[p.ordinal()], l * rows * cols, rows, cols, kernels);
             }
         }
         return new LlamaModel(c, w, plan, made, embeddingRows, classifierRows);

@@ -223,6 +223,10 @@ public final class TrainMain implements Callable<Integer> {
             }
             p = TrainingPlan.austen(steps, seed, dim, hiddenDim);
         }
+        if (weightDecay != null && steps == 0) {
+            throw new BadArgumentException("weightDecay", "it applies to the float steps, and --steps 0 has none (the low-bit phase"
+                    + " has no weight decay)");
+        }
         if (initShape != null || weightDecay != null) {
             p = new TrainingPlan(initShape == null ? p.model() : initShape, p.steps(), p.batch(), p.peakLr(), p.minLr(), p.warmup(),
                     weightDecay == null ? p.weightDecay() : weightDecay, p.clip(), p.seed(), p.evalEvery(), p.evalWindows(), null);

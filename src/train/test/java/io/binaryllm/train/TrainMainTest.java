@@ -88,6 +88,11 @@ class TrainMainTest {
         assertThat(run(decay, "--small", "--weight-decay", "-0.1", "--train", train.toString(), "--held-out", held.toString(),
                 "--out", dir.resolve("none").toString())).isEqualTo(2);
         assertThat(decay.toString()).startsWith("train-llama: --weight-decay: the weight decay is from 0 to 1, got -0.1").hasLineCount(1);
+        StringWriter idle = new StringWriter();
+        assertThat(run(idle, "--small", "--steps", "0", "--layers", "all=ternary", "--weight-decay", "0", "--train", train.toString(),
+                "--held-out", held.toString(), "--out", dir.resolve("none").toString())).isEqualTo(2);
+        assertThat(idle.toString()).startsWith("train-llama: --weight-decay: it applies to the float steps, and --steps 0 has none")
+                .hasLineCount(1);
 
         StringWriter alone = new StringWriter();
         assertThat(run(alone, "--small", "--init", floats.resolve("model.bin").toString(), "--train", train.toString(), "--held-out",

@@ -240,7 +240,7 @@ final class PanamaDotProduct implements DotProduct {
     }
 
     /**
-     * Value rows summed in float lanes: four, two or one vector of j's at a time, each a register through all n rows, so
+     * Value rows summed in float lanes: two or one vector of j's at a time, each a register through all n rows, so
      * every lane adds its products in the specified order (multiply, round, add: never fused); j's past the last
      * whole vector as the specification does them.
      */
@@ -248,25 +248,7 @@ final class PanamaDotProduct implements DotProduct {
     public void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
         int lanes = FP.length();
         int j = 0;
-        for (; j + 4 * lanes <= d; j += 4 * lanes) {
-            FloatVector s0 = FloatVector.zero(FP);
-            FloatVector s1 = FloatVector.zero(FP);
-            FloatVector s2 = FloatVector.zero(FP);
-            FloatVector s3 = FloatVector.zero(FP);
-            for (int i = 0; i < n; i++) {
-                float a = weights[i];
-                int o = vOffset + (rows == null ? i : rows[i]) * stride + j;
-                s0 = s0.add(FloatVector.fromArray(FP, v, o).mul(a));
-                s1 = s1.add(FloatVector.fromArray(FP, v, o + lanes).mul(a));
-                s2 = s2.add(FloatVector.fromArray(FP, v, o + 2 * lanes).mul(a));
-                s3 = s3.add(FloatVector.fromArray(FP, v, o + 3 * lanes).mul(a));
-            }
-            s0.intoArray(out, outOffset + j);
-            s1.intoArray(out, outOffset + j + lanes);
-            s2.intoArray(out, outOffset + j + 2 * lanes);
-            s3.intoArray(out, outOffset + j + 3 * lanes);
-        }
-        for (; j + 2 * lanes <= d; j += 2 * lanes) { // a head of 32 floats in 512-bit vectors: two chains, not one
+        for (; j + 2 * lanes <= d; j += 2 * lanes) { // two chains hide an add's latency (a head of 32 floats: one pass)
             FloatVector s0 = FloatVector.zero(FP);
             FloatVector s1 = FloatVector.zero(FP);
             for (int i = 0; i < n; i++) {

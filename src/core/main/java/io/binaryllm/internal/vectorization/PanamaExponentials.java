@@ -59,9 +59,10 @@ final class PanamaExponentials implements Exponentials {
 
             // k: (int) (invln2 * x + half[sign]) (truncated, as Java's cast), +-1 on the one-step path, 0 unreduced
             DoubleVector half = DoubleVector.broadcast(D, 0.5).blend(-0.5, negative);
-            IntVector k = (IntVector) v.mul(INVLN2).add(half).convertShape(VectorOperators.D2I, I, 0);
+            IntVector k = ((IntVector) v.mul(INVLN2).add(half).convertShape(VectorOperators.D2I, I, 0))
+                    .blend(IntVector.broadcast(I, 1).blend(-1, negative.cast(I)), oneStep.cast(I))
+                    .blend(0, reduced.not().cast(I));
             DoubleVector kd = (DoubleVector) k.convertShape(VectorOperators.I2D, D, 0);
-            kd = kd.blend(DoubleVector.broadcast(D, 1.0).blend(-1.0, negative), oneStep).blend(0.0, reduced.not());
             DoubleVector hi = v.sub(kd.mul(LN2HI));
             DoubleVector lo = kd.mul(LN2LO);
             DoubleVector r = hi.sub(lo).blend(v, reduced.not());
@@ -72,8 +73,7 @@ final class PanamaExponentials implements Exponentials {
             // k = 0: 1 - ((x c) / (c - 2) - x); else y = 1 - ((lo - x c / (2 - c)) - hi), then k added to y's exponent
             DoubleVector unreduced = DoubleVector.broadcast(D, 1.0).sub(rc.div(c.sub(2.0)).sub(r));
             DoubleVector y = DoubleVector.broadcast(D, 1.0).sub(lo.sub(rc.div(DoubleVector.broadcast(D, 2.0).sub(c))).sub(hi));
-            LongVector k52 = ((LongVector) kd.convertShape(VectorOperators.D2I, I, 0).convertShape(VectorOperators.I2L, L, 0))
-                    .lanewise(VectorOperators.LSHL, 52);
+            LongVector k52 = ((LongVector) k.convertShape(VectorOperators.I2L, L, 0)).lanewise(VectorOperators.LSHL, 52);
             DoubleVector scaled = y.reinterpretAsLongs().add(k52).reinterpretAsDoubles();
             scaled.blend(unreduced, reduced.not()).blend(v.add(1.0), tiny).intoArray(x, i);
         }

@@ -1,6 +1,7 @@
 /**
  * Every inner loop of core, chosen once by {@link io.binaryllm.internal.vectorization.VectorizationProvider}: the
- * scalar kernels (the specification), their Vector API versions, the C Hamming and osq kernels through Panama FFM, and
- * what the kernels work on (blocked tiles, flat heaps, an osq batch).
+ * scalar kernels (the specification: Hamming tiles, osq scores, the fixed-order float products, StrictMath's
+ * exponential, the low-bit integer sums), their Vector API versions, the C Hamming, osq and low-bit kernels through
+ * Panama FFM, and what the kernels work on (blocked tiles, flat heaps, an osq batch).
  */
 package io.binaryllm.internal.vectorization;
