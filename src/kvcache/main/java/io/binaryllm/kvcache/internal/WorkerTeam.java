@@ -10,10 +10,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * The decoder's threads: the caller and {@code threads - 1} helpers that split a range of independent items
  * (a product's rows, attention's heads) into contiguous parts, one each. A decode step runs dozens of such ranges of a
  * few microseconds, so helpers wait for the next one spinning for a while (the hand-off then costs well under a
- * microsecond, where a fork-join task costs several) and park only when the decoder is idle. Items are independent
- * and each is computed as it would be alone, so the results are the same bits for every thread count. One range runs
- * at a time: a caller that finds the team busy (another decoder on another thread, or a range inside a range) runs
- * its range alone, as part 0.
+ * microsecond, where a fork-join task costs several) and park only when the decoder is idle. Parts are fixed by the
+ * range, but who runs them is not: the caller runs part 0 and then claims any part no helper has started, so a helper
+ * the system has not scheduled (a machine busy with other work, a helper still waking from park) delays nothing but
+ * its own part once started. Items are independent and each is computed as it would be alone, so the results are the
+ * same bits for every thread count and whichever thread runs a part. One range runs at a time: a caller that finds
+ * the team busy (another decoder on another thread, or a range inside a range) runs its range alone, as part 0.
  */
 public final class WorkerTeam {
     /** How long an idle helper spins before it parks: about a decode step's gap between two ranges, many times over. */
@@ -22,7 +24,10 @@ public final class WorkerTeam {
     public static final long SPLIT_FROM = 1L << 14;
     private static final WorkerTeam SHARED = new WorkerTeam(configuredThreads());
 
-    /** A range's work: items [from, to), part {@code part} of the range (0 is the caller's; scratch may go by it). */
+    /**
+     * A range's work: items [from, to), part {@code part} of the range (0 runs on the caller's thread; scratch may go
+     * by the part: one thread runs it).
+     */
     public interface Items {
         void run(int part, int from, int to);
     }
@@ -30,7 +35,8 @@ public final class WorkerTeam {
     private final int threads;
     private final Helper[] helpers;
     private final ReentrantLock busy = new ReentrantLock();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();   // parts of the current range not yet done
+    private final AtomicInteger nextPart = new AtomicInteger();  // the next part 1.. to claim; >= threads: none left
     private volatile long generation;
     private Items items;       // the current range, published by the write of generation
     private int count;
@@ -39,6 +45,11 @@ public final class WorkerTeam {
 
     /** A team of its own (tests compare thread counts with it); decoders share {@link #shared()}. */
     public WorkerTeam(int threads) {
+        this(threads, true);
+    }
+
+    /** A team whose helpers start now, or never (tests: helpers a busy machine does not schedule). */
+    WorkerTeam(int threads, boolean startHelpers) {
         if (threads < 1) {
             throw new BadArgumentException("threads", "a team has at least 1 thread, got " + threads);
         }
@@ -47,7 +58,8 @@ public final class WorkerTeam {
         for (int i = 0; i < helpers.length; i++) {
             Helper h = new Helper(i + 1);
             helpers[i] = h;
-            h.thread = Thread.ofPlatform().daemon().name("binaryllm-decoder-" + h.part).start(() -> helperLoop(h));
+            Thread.Builder builder = Thread.ofPlatform().daemon().name("binaryllm-decoder-" + h.part);
+            h.thread = startHelpers ? builder.start(() -> helperLoop(h)) : builder.unstarted(() -> helperLoop(h));
         }
     }
 
@@ -82,21 +94,31 @@ public final class WorkerTeam {
             this.count = count;
             this.grain = grain;
             this.failure = null;
-            pending.set(helpers.length);
-            generation++; // publishes the fields above to the helpers
+            pending.set(threads);
+            nextPart.set(1);  // publishes the fields above to a helper that claims a part
+            generation++;     // wakes the helpers
             for (Helper h : helpers) {
                 if (h.parked) { // a spinning helper sees the generation without the system call
                     LockSupport.unpark(h.thread);
                 }
             }
             Throwable f = null;
-            try {
-                runPart(0);
-            } catch (RuntimeException | Error e) {
-                f = e; // thrown once the helpers are done: the next range must not start under them
+            for (int part = 0; part < threads; part = nextPart.getAndIncrement()) {
+                try {
+                    runPart(part);
+                } catch (RuntimeException | Error e) {
+                    f = f != null ? f : e; // thrown once every part is done: the next range must not start under them
+                } finally {
+                    pending.decrementAndGet();
+                }
             }
-            while (pending.get() != 0) {
-                Thread.onSpinWait();
+            for (int spins = 0; pending.get() != 0; spins++) {
+                // a helper runs a part it claimed; on a busy machine it may wait for a core this thread holds
+                if (spins < 1 << 12) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
             this.items = null;
             f = f != null ? f : failure;
@@ -147,12 +169,16 @@ public final class WorkerTeam {
                 }
             }
             seen = generation;
-            try {
-                runPart(h.part);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                pending.decrementAndGet();
+            // parts of this range no one has claimed; none when the caller ran them all (or a later range's, whose
+            // fields the claim publishes: a part is a part whichever range this helper woke for)
+            for (int part = nextPart.getAndIncrement(); part < threads; part = nextPart.getAndIncrement()) {
+                try {
+                    runPart(part);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    pending.decrementAndGet();
+                }
             }
         }
     }

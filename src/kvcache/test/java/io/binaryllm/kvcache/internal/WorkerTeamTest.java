@@ -2,6 +2,7 @@ package io.binaryllm.kvcache.internal;
 
 import io.binaryllm.BadArgumentException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -96,6 +97,36 @@ class WorkerTeamTest {
         });
         for (int i = 0; i < 20; i++) {
             assertThat(inner.get(i)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a caller spinning on parts no one runs never ends
+    void theCallerRunsThePartsNoHelperHasStarted() {
+        WorkerTeam team = new WorkerTeam(4, false); // helpers that never run, as on a machine too busy to schedule them
+        AtomicIntegerArray hits = new AtomicIntegerArray(100);
+        Thread caller = Thread.currentThread();
+        team.run(100, 1, true, (part, from, to) -> {
+            assertThat(Thread.currentThread()).isSameAs(caller);
+            for (int i = from; i < to; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            assertThat(hits.get(i)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void partZeroRunsOnTheCallersThread() {
+        WorkerTeam team = new WorkerTeam(3);
+        Thread caller = Thread.currentThread();
+        for (int round = 0; round < 200; round++) {
+            team.run(30, 1, true, (part, from, to) -> {
+                if (part == 0) {
+                    assertThat(Thread.currentThread()).isSameAs(caller);
+                }
+            });
         }
     }
 
