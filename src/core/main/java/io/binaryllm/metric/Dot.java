@@ -10,12 +10,15 @@ import io.binaryllm.internal.vectorization.VectorizationProvider;
  * decoder's logits) computes its sums here.
  */
 public final class Dot {
+    /** This JVM's kernel, decided once (the provider's choice does not change while it runs). */
+    private static final DotProduct KERNEL = VectorizationProvider.get().dotProduct();
+
     private Dot() {
     }
 
     /** {@code sum a[aOffset + j] * b[bOffset + j]} for j < d, in the fixed order. */
     public static double dot(float[] a, int aOffset, float[] b, int bOffset, int d) {
-        return VectorizationProvider.get().dotProduct().dot(a, aOffset, b, bOffset, d);
+        return KERNEL.dot(a, aOffset, b, bOffset, d);
     }
 
     /**
@@ -24,7 +27,7 @@ public final class Dot {
      * once.
      */
     public static void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
-        VectorizationProvider.get().dotProduct().matVec(w, wOffset, rows, d, x, xOffset, out, outOffset);
+        KERNEL.matVec(w, wOffset, rows, d, x, xOffset, out, outOffset);
     }
 
     /**
@@ -32,7 +35,7 @@ public final class Dot {
      * {@code stride} apart (one attention head's cached keys, say), each as {@link #dot} computes it.
      */
     public static void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
-        VectorizationProvider.get().dotProduct().dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
+        KERNEL.dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
     }
 
     /**
@@ -41,6 +44,6 @@ public final class Dot {
      * then added to a sum starting at 0; docs/contracts.md).
      */
     public static void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
-        VectorizationProvider.get().dotProduct().weightedRows(weights, n, rows, v, vOffset, stride, d, out, outOffset);
+        KERNEL.weightedRows(weights, n, rows, v, vOffset, stride, d, out, outOffset);
     }
 }

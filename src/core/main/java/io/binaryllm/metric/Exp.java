@@ -1,5 +1,6 @@
 package io.binaryllm.metric;
 
+import io.binaryllm.internal.vectorization.Exponentials;
 import io.binaryllm.internal.vectorization.VectorizationProvider;
 
 /**
@@ -8,6 +9,9 @@ import io.binaryllm.internal.vectorization.VectorizationProvider;
  * decoder's softmax and SwiGLU) takes them here.
  */
 public final class Exp {
+    /** This JVM's kernel, decided once (the provider's choice does not change while it runs). */
+    private static final Exponentials KERNEL = VectorizationProvider.get().exponentials();
+
     private Exp() {
     }
 
@@ -16,6 +20,6 @@ public final class Exp {
         if (from < 0 || from > to || to > x.length) {
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of an array of " + x.length);
         }
-        VectorizationProvider.get().exponentials().exp(x, from, to);
+        KERNEL.exp(x, from, to);
     }
 }
