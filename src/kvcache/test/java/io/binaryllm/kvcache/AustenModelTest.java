@@ -25,7 +25,7 @@ class AustenModelTest {
         assertThat(Perplexity.of(m, KvPolicies.full(), Arrays.copyOf(tokens, 513))).isEqualTo(80.36488801711994);
     }
 
-    /** The trained low-bit models (models/austen-ternary, models/austen-binary): their plans and first windows. */
+    /** The trained low-bit models (models/austen-ternary, -binary, -ternary-wide): their plans and first windows. */
     @Test
     void theCommittedLowBitModelsReadAsRecorded() throws Exception {
         Path models = DIR.getParent();
@@ -37,5 +37,10 @@ class AustenModelTest {
         assertThat(binary.plan()).isEqualTo(BitLinearPlan.parse("all=binary-signs,down=binary"));
         assertThat(binary.projectionBytes()).isEqualTo(355_584);
         assertThat(Perplexity.of(binary, KvPolicies.full(), window)).isEqualTo(125.45417258825083);
+        LlamaModel wide = LlamaModel.load(models.resolve("austen-ternary-wide/model.gguf"));
+        assertThat(wide.plan()).isEqualTo(BitLinearPlan.parse("all=ternary,embedding=int8"));
+        assertThat(wide.config().dim()).isEqualTo(256);
+        assertThat(wide.projectionBytes()).isEqualTo(1_622_016); // every row whole TQ2_0 blocks: 66 bytes a 256 weights
+        assertThat(Perplexity.of(wide, KvPolicies.full(), window)).isEqualTo(96.21326892484466);
     }
 }
