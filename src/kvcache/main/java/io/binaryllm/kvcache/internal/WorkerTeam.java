@@ -56,9 +56,9 @@ public final class WorkerTeam {
         this.threads = threads;
         this.helpers = new Helper[threads - 1];
         for (int i = 0; i < helpers.length; i++) {
-            Helper h = new Helper(i + 1);
+            Helper h = new Helper();
             helpers[i] = h;
-            Thread.Builder builder = Thread.ofPlatform().daemon().name("binaryllm-decoder-" + h.part);
+            Thread.Builder builder = Thread.ofPlatform().daemon().name("binaryllm-decoder-" + (i + 1));
             h.thread = startHelpers ? builder.start(() -> helperLoop(h)) : builder.unstarted(() -> helperLoop(h));
         }
     }
@@ -143,13 +143,8 @@ public final class WorkerTeam {
 
     /** A helper thread and whether it is parked (or about to be): the caller unparks only those. */
     private static final class Helper {
-        final int part;
         Thread thread;
         volatile boolean parked;
-
-        Helper(int part) {
-            this.part = part;
-        }
     }
 
     private void helperLoop(Helper h) {

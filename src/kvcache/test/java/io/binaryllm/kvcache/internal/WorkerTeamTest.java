@@ -4,6 +4,7 @@ import io.binaryllm.BadArgumentException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,21 +49,13 @@ class WorkerTeamTest {
                 throw new IllegalStateException("part two failed");
             }
         })).isInstanceOf(IllegalStateException.class).hasMessage("part two failed");
-        AtomicIntegerArray hits = new AtomicIntegerArray(30);
-        team.run(30, 1, true, (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-                hits.incrementAndGet(i);
-            }
-        });
-        for (int i = 0; i < 30; i++) {
-            assertThat(hits.get(i)).isEqualTo(1);
-        }
+        assertRunsEveryItemOnce(team, 30, null);
     }
 
     @Test
     void theCallersFailureWaitsForTheHelpersParts() {
         WorkerTeam team = new WorkerTeam(3);
-        java.util.concurrent.atomic.AtomicInteger helpersDone = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger helpersDone = new AtomicInteger();
         assertThatThrownBy(() -> team.run(30, 1, true, (part, from, to) -> {
             if (part == 0) {
                 throw new IllegalStateException("the caller's part failed");
@@ -104,17 +97,7 @@ class WorkerTeamTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a caller spinning on parts no one runs never ends
     void theCallerRunsThePartsNoHelperHasStarted() {
         WorkerTeam team = new WorkerTeam(4, false); // helpers that never run, as on a machine too busy to schedule them
-        AtomicIntegerArray hits = new AtomicIntegerArray(100);
-        Thread caller = Thread.currentThread();
-        team.run(100, 1, true, (part, from, to) -> {
-            assertThat(Thread.currentThread()).isSameAs(caller);
-            for (int i = from; i < to; i++) {
-                hits.incrementAndGet(i);
-            }
-        });
-        for (int i = 0; i < 100; i++) {
-            assertThat(hits.get(i)).isEqualTo(1);
-        }
+        assertRunsEveryItemOnce(team, 100, Thread.currentThread());
     }
 
     @Test
@@ -127,6 +110,22 @@ class WorkerTeamTest {
                     assertThat(Thread.currentThread()).isSameAs(caller);
                 }
             });
+        }
+    }
+
+    /** One range of {@code count} items on {@code team}: each runs once, on {@code onlyOn} when it is not null. */
+    private static void assertRunsEveryItemOnce(WorkerTeam team, int count, Thread onlyOn) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(count);
+        team.run(count, 1, true, (part, from, to) -> {
+            if (onlyOn != null) {
+                assertThat(Thread.currentThread()).isSameAs(onlyOn);
+            }
+            for (int i = from; i < to; i++) {
+                hits.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < count; i++) {
+            assertThat(hits.get(i)).as("item %d", i).isEqualTo(1);
         }
     }
 
