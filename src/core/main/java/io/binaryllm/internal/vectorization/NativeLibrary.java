@@ -30,13 +30,18 @@ final class NativeLibrary {
     /** The low-bit kernels' variants by number, as {@code blm_lowbit_variant} returns them. */
     static final String[] LOW_BIT_VARIANTS = {"scalar C", "AVX2 C (vpmaddubsw)", "AVX-512 VNNI C (vpdpbusd)"};
 
+    /** The float32 product's variants by number, as {@code blm_f32_variant} returns them. */
+    static final String[] F32_VARIANTS = {"scalar C", "AVX2 C (vcvtps2pd + vfmadd)", "AVX-512 C (vcvtps2pd + vfmadd)"};
+
     final int bestVariant;
     final int lowBitVariant;
+    final int f32Variant;
     final MethodHandle topK;
     final MethodHandle distances;
     final MethodHandle osqTopK;
     final MethodHandle ternarySums;
     final MethodHandle tq2Sums;
+    final MethodHandle f32MatVec;
     final Path file;
 
     private NativeLibrary(SymbolLookup lookup, Path file) {
@@ -47,6 +52,7 @@ final class NativeLibrary {
         try {
             this.bestVariant = (int) linker.downcallHandle(lookup.findOrThrow("blm_best_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
             this.lowBitVariant = (int) linker.downcallHandle(lookup.findOrThrow("blm_lowbit_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
+            this.f32Variant = (int) linker.downcallHandle(lookup.findOrThrow("blm_f32_variant"), FunctionDescriptor.of(JAVA_INT)).invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("blm_best_variant failed", t);
         }
@@ -60,6 +66,8 @@ final class NativeLibrary {
         FunctionDescriptor lowBit = FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
         this.ternarySums = linker.downcallHandle(lookup.findOrThrow("blm_ternary_sums"), lowBit, heapAccess);
         this.tq2Sums = linker.downcallHandle(lookup.findOrThrow("blm_tq2_sums"), lowBit, heapAccess);
+        this.f32MatVec = linker.downcallHandle(lookup.findOrThrow("blm_f32_matvec"), FunctionDescriptor.ofVoid(
+                JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), heapAccess);
     }
 
     /** The library, or the reason it is not here. */

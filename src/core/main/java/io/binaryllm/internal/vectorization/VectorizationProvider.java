@@ -11,8 +11,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code scalar}: plain Java, the specification of every kernel.</li>
  *   <li>{@code vector}: the Vector API ({@code jdk.incubator.vector}, when it is in the module graph).</li>
- *   <li>{@code native}: the Vector API kernels, and the C Hamming kernel of the {@code native} backend when its library
- *       loads (built by the Maven build where gcc exists, for x86-64 Linux).</li>
+ *   <li>{@code native}: the Vector API kernels, and the C kernels when their library loads (built by the Maven build
+ *       where gcc exists, for x86-64 Linux): the {@code native} backend's Hamming and osq scans, the ternary sums,
+ *       the float matrix-vector product.</li>
  * </ul>
  *
  * {@code -Dbinaryllm.vectorization=scalar|vector|native} caps the level (default {@code native}: the most this JVM
@@ -122,9 +123,36 @@ public final class VectorizationProvider {
         return java == Level.VECTOR ? PanamaKernels.projectionSigns() : new ScalarProjectionSigns();
     }
 
-    /** The double dot product of float rows (cosine). */
+    /**
+     * The double dot product of float rows (cosine, a decoder's products): in Java, with the matrix-vector products
+     * in C at the native level when the library loads (a decoder's projections stream their weights faster there).
+     */
     public DotProduct dotProduct() {
+        return nativeDotProduct(-1).orElseGet(this::javaDotProduct);
+    }
+
+    /** The dot products in Java only, at this provider's Java level. */
+    public DotProduct javaDotProduct() {
         return java == Level.VECTOR ? PanamaKernels.dotProduct() : new ScalarDotProduct();
+    }
+
+    /**
+     * The dot products with the C matrix-vector product at the best variant this CPU runs up to {@code variant} (-1
+     * for the best); empty as {@link #nativeKernel()} is.
+     */
+    public Optional<DotProduct> nativeDotProduct(int variant) {
+        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        if (library == null) {
+            return Optional.empty();
+        }
+        int v = variant < 0 ? library.f32Variant : Math.min(variant, library.f32Variant);
+        return Optional.of(new NativeDotProduct(library, v, javaDotProduct()));
+    }
+
+    /** The C matrix-vector product's variants this CPU runs, 0 (scalar C) up to the best; none without the library. */
+    public int nativeDotProductVariants() {
+        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        return library == null ? 0 : library.f32Variant + 1;
     }
 
     /** StrictMath's exponentials of a run of doubles (a decoder's softmax and SwiGLU). */

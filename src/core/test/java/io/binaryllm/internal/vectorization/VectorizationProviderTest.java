@@ -452,7 +452,7 @@ class VectorizationProviderTest {
         assertThat(vector().dotProduct().dot(a, 0, a, 0, 16)).isEqualTo(expected);
     }
 
-    private static float[] gaussians(SplittableRandom r, int n) {
+    static float[] gaussians(SplittableRandom r, int n) {
         float[] out = new float[n];
         for (int j = 0; j < n; j++) {
             out[j] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(12) - 6));

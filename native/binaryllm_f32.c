@@ -1,0 +1,195 @@
+/*
+ * BinaryLLM native float32 matrix-vector product: the decoder's projections and classifier, in DotProduct.java's
+ * specified order, called from Java through Panama FFM.
+ *
+ *   w    (rows, d) float32, row-major         x    [d] float32          out  [rows] float32
+ *   out[r] = (float) (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)))
+ *   where s[l] = sum over j = l, l + 8, ... < d, in j order, of (double) w[r * d + j] * x[j]
+ *
+ * A product of two floats is exact in double, so a fused multiply-add is the specification's multiply then add and
+ * only the order of the adds decides the bits: lane l of an eight-double accumulator is s[l], filled from eight
+ * floats widened lane for lane. Every variant returns the scalar loop's floats. Three variants, chosen per call (the
+ * Java side asks blm_f32_variant once): AVX-512F, AVX2 with FMA, scalar, each compiled with its own target attribute.
+ *
+ * One row's sum is one chain of dependent adds, so rows run several at a time, their accumulators independent: in
+ * cache eight (AVX-512) or four (AVX2) adjacent rows; a matrix larger than a core's L2, read from memory, four rows
+ * a quarter of the matrix apart (rows i, i + q, i + 2q, i + 3q), four streams far apart, where adjacent rows read
+ * together ran at half one row's rate on this project's Zen 4 (benchmarks/kvcache/f32-row-stream.c).
+ */
+#include <stdint.h>
+#include <immintrin.h>
+
+#define STREAMED_BYTES (2 << 20)
+#define XD_MAX 8192 /* x widened once on the stack up to this many columns; beyond, widened as it is read */
+
+static inline float combine(const double *s) {
+    return (float) (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])));
+}
+
+/* The columns past the last whole block of eight: lane l takes j = blocks + l. */
+static inline float finish(double *s, const float *row, const float *x, int32_t blocks, int32_t d) {
+    for (int32_t j = blocks, l = 0; j < d; j++, l++) s[l] += (double) row[j] * x[j];
+    return combine(s);
+}
+
+/* ------------------------------------------------------------------------------------------------- scalar */
+
+static void matvec_scalar(const float *w, int32_t rows, int32_t d, const float *x, float *out) {
+    for (int32_t r = 0; r < rows; r++) {
+        const float *row = w + (int64_t) r * d;
+        double s[8] = {0};
+        for (int32_t j = 0; j < d; j++) s[j & 7] += (double) row[j] * x[j];
+        out[r] = combine(s);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------ AVX-512F */
+
+#define AVX512 __attribute__((target("avx512f")))
+
+/* Eight floats at p widened to eight doubles. */
+AVX512 static inline __m512d wide8(const float *p) {
+    return _mm512_cvtps_pd(_mm256_loadu_ps(p));
+}
+
+/* x's whole blocks as doubles: from the widened copy xd when there is one, else widened from x. */
+AVX512 static inline __m512d x8(const double *xd, const float *x, int32_t j) {
+    return xd ? _mm512_loadu_pd(xd + j) : wide8(x + j);
+}
+
+/* Rows first + i * apart (i < 4) of w, whole blocks, into out. */
+AVX512 static void rows4_avx512(const float *w, int32_t d, int32_t first, int32_t apart, const double *xd, const float *x,
+                                float *out) {
+    int32_t blocks = d & ~7;
+    const float *row[4];
+    __m512d a[4];
+    for (int i = 0; i < 4; i++) {
+        row[i] = w + (int64_t) (first + i * apart) * d;
+        a[i] = _mm512_setzero_pd();
+    }
+    for (int32_t j = 0; j < blocks; j += 8) {
+        __m512d xv = x8(xd, x, j);
+        for (int i = 0; i < 4; i++) a[i] = _mm512_fmadd_pd(wide8(row[i] + j), xv, a[i]);
+    }
+    double s[8];
+    for (int i = 0; i < 4; i++) {
+        _mm512_storeu_pd(s, a[i]);
+        out[first + i * apart] = finish(s, row[i], x, blocks, d);
+    }
+}
+
+AVX512 static void matvec_avx512(const float *w, int32_t rows, int32_t d, const float *x, float *out) {
+    int32_t blocks = d & ~7;
+    double buffer[XD_MAX];
+    const double *xd = 0;
+    if (blocks <= XD_MAX) {
+        for (int32_t j = 0; j < blocks; j += 8) _mm512_storeu_pd(buffer + j, wide8(x + j));
+        xd = buffer;
+    }
+    double s[64]; /* [8 rows][8 partial sums] */
+    int32_t r = 0;
+    if ((int64_t) rows * d * 4 > STREAMED_BYTES) {
+        int32_t q = rows / 4;
+        for (; r < q; r++) rows4_avx512(w, d, r, q, xd, x, out);
+        r = 4 * q;
+    } else {
+        for (; r + 8 <= rows; r += 8) {
+            const float *row = w + (int64_t) r * d;
+            __m512d a[8];
+            for (int i = 0; i < 8; i++) a[i] = _mm512_setzero_pd();
+            for (int32_t j = 0; j < blocks; j += 8) {
+                __m512d xv = x8(xd, x, j);
+                for (int i = 0; i < 8; i++) a[i] = _mm512_fmadd_pd(wide8(row + (int64_t) i * d + j), xv, a[i]);
+            }
+            for (int i = 0; i < 8; i++) {
+                _mm512_storeu_pd(s + 8 * i, a[i]);
+                out[r + i] = finish(s + 8 * i, row + (int64_t) i * d, x, blocks, d);
+            }
+        }
+    }
+    for (; r < rows; r++) {
+        const float *row = w + (int64_t) r * d;
+        __m512d a = _mm512_setzero_pd();
+        for (int32_t j = 0; j < blocks; j += 8) a = _mm512_fmadd_pd(wide8(row + j), x8(xd, x, j), a);
+        _mm512_storeu_pd(s, a);
+        out[r] = finish(s, row, x, blocks, d);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------- AVX2 */
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/* Four floats at p widened to four doubles. */
+AVX2 static inline __m256d wide4(const float *p) {
+    return _mm256_cvtps_pd(_mm_loadu_ps(p));
+}
+
+/* Rows first + i * apart (i < 4) of w, whole blocks in two 256-bit halves a row (lanes 0-3 and 4-7), into out. */
+AVX2 static void rows4_avx2(const float *w, int32_t d, int32_t first, int32_t apart, const float *x, float *out) {
+    int32_t blocks = d & ~7;
+    const float *row[4];
+    __m256d lo[4], hi[4];
+    for (int i = 0; i < 4; i++) {
+        row[i] = w + (int64_t) (first + i * apart) * d;
+        lo[i] = hi[i] = _mm256_setzero_pd();
+    }
+    for (int32_t j = 0; j < blocks; j += 8) {
+        __m256d xl = wide4(x + j), xh = wide4(x + j + 4);
+        for (int i = 0; i < 4; i++) {
+            lo[i] = _mm256_fmadd_pd(wide4(row[i] + j), xl, lo[i]);
+            hi[i] = _mm256_fmadd_pd(wide4(row[i] + j + 4), xh, hi[i]);
+        }
+    }
+    double s[8];
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_pd(s, lo[i]);
+        _mm256_storeu_pd(s + 4, hi[i]);
+        out[first + i * apart] = finish(s, row[i], x, blocks, d);
+    }
+}
+
+/* x widened as it is read (it stays in L1). */
+AVX2 static void matvec_avx2(const float *w, int32_t rows, int32_t d, const float *x, float *out) {
+    int32_t blocks = d & ~7;
+    int32_t r = 0;
+    if ((int64_t) rows * d * 4 > STREAMED_BYTES) {
+        int32_t q = rows / 4;
+        for (; r < q; r++) rows4_avx2(w, d, r, q, x, out);
+        r = 4 * q;
+    } else {
+        for (; r + 4 <= rows; r += 4) rows4_avx2(w, d, r, 1, x, out);
+    }
+    for (; r < rows; r++) {
+        const float *row = w + (int64_t) r * d;
+        __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+        for (int32_t j = 0; j < blocks; j += 8) {
+            lo = _mm256_fmadd_pd(wide4(row + j), wide4(x + j), lo);
+            hi = _mm256_fmadd_pd(wide4(row + j + 4), wide4(x + j + 4), hi);
+        }
+        double s[8];
+        _mm256_storeu_pd(s, lo);
+        _mm256_storeu_pd(s + 4, hi);
+        out[r] = finish(s, row, x, blocks, d);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------ exports */
+
+/* The best variant this CPU runs: 2 = AVX-512F, 1 = AVX2 with FMA, 0 = scalar. */
+int32_t blm_f32_variant(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+}
+
+/* out[outOffset + r] for the (rows, d) matrix at w + wOffset and x + xOffset, with the `variant` (one that
+ * blm_f32_variant() allows; the caller checks). Offsets are in floats, so Java passes whole arrays. */
+void blm_f32_matvec(int32_t variant, const float *w, int32_t wOffset, int32_t rows, int32_t d, const float *x, int32_t xOffset,
+                    float *out, int32_t outOffset) {
+    w += wOffset;
+    x += xOffset;
+    out += outOffset;
+    if (variant == 2) matvec_avx512(w, rows, d, x, out);
+    else if (variant == 1) matvec_avx2(w, rows, d, x, out);
+    else matvec_scalar(w, rows, d, x, out);
+}

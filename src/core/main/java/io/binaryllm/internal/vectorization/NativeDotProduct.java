@@ -1,0 +1,62 @@
+package io.binaryllm.internal.vectorization;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * Matrix-vector products in C ({@code native/binaryllm_f32.c}: AVX-512, AVX2 or scalar, the best this CPU runs), one
+ * downcall per matrix or row range; every other product by the Java kernel beside it. A decoder's projections read
+ * their weights from memory once a token, and the C loop streams them at the memory's rate where the Vector API loop
+ * of the same order measured slower; the short products (one head's keys, a cosine) stay in Java, where a call
+ * costs nothing.
+ */
+final class NativeDotProduct implements DotProduct {
+    private final NativeLibrary library;
+    private final int variant;
+    private final DotProduct java;
+
+    NativeDotProduct(NativeLibrary library, int variant, DotProduct java) {
+        this.library = library;
+        this.variant = variant;
+        this.java = java;
+    }
+
+    @Override
+    public String toString() {
+        return NativeLibrary.F32_VARIANTS[variant] + " matrix-vector products; others: " + java;
+    }
+
+    @Override
+    public double dot(float[] a, int aOffset, float[] b, int bOffset, int d) {
+        return java.dot(a, aOffset, b, bOffset, d);
+    }
+
+    @Override
+    public void dot4(float[] a, int aOffset, float[] b, int o0, int o1, int o2, int o3, int d, double[] out) {
+        java.dot4(a, aOffset, b, o0, o1, o2, o3, d, out);
+    }
+
+    @Override
+    public void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
+        java.dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
+    }
+
+    @Override
+    public void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
+        // The C side trusts its arguments: the ranges are checked here, as an array access in Java would check them.
+        Objects.checkFromIndexSize(wOffset, Math.multiplyExact(rows, d), w.length);
+        Objects.checkFromIndexSize(xOffset, d, x.length);
+        Objects.checkFromIndexSize(outOffset, rows, out.length);
+        try {
+            library.f32MatVec.invokeExact(variant, MemorySegment.ofArray(w), wOffset, rows, d, MemorySegment.ofArray(x), xOffset,
+                    MemorySegment.ofArray(out), outOffset);
+        } catch (Throwable t) {
+            throw new IllegalStateException("blm_f32_matvec failed", t);
+        }
+    }
+
+    @Override
+    public void weightedRows(float[] weights, int n, int[] rows, float[] v, int vOffset, int stride, int d, float[] out, int outOffset) {
+        java.weightedRows(weights, n, rows, v, vOffset, stride, d, out, outOffset);
+    }
+}

@@ -1,0 +1,144 @@
+package io.binaryllm.internal.vectorization;
+
+import io.binaryllm.testing.Backends;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static io.binaryllm.internal.vectorization.VectorizationProviderTest.gaussians;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The C matrix-vector product (each variant this CPU runs: scalar C, AVX2, AVX-512) against the scalar Java
+ * specification, float for float: every row length around the blocks of eight (1 to 70), row counts around the
+ * eight- and four-row groups, offsets into larger arrays, matrices past the size read row by row, rows wider than
+ * the stack copy of x, and rows whose sum depends on the specified order.
+ */
+class NativeDotProductTest {
+    private static final VectorizationProvider SCALAR = VectorizationProvider.at(VectorizationProvider.Level.SCALAR);
+    private static final VectorizationProvider NATIVE = VectorizationProvider.at(VectorizationProvider.Level.NATIVE);
+
+    /** Every C variant; the native library must load in CI, elsewhere its absence skips. */
+    private static List<DotProduct> variants() {
+        if (Backends.inCi()) {
+            assertThat(NATIVE.nativeProblem()).as("CI builds the native library with gcc").isNull();
+        }
+        assumeTrue(NATIVE.nativeDotProductVariants() > 0, () -> "native: " + NATIVE.nativeProblem());
+        List<DotProduct> out = new ArrayList<>();
+        for (int v = 0; v < NATIVE.nativeDotProductVariants(); v++) {
+            out.add(NATIVE.nativeDotProduct(v).orElseThrow());
+        }
+        return out;
+    }
+
+    /** Each C variant's product of the (rows, d) matrix at w[wOffset] and x[xOffset] equals the specification's floats. */
+    private static void assertEveryVariantEqualsTheScalar(List<DotProduct> variants, float[] w, int wOffset, int rows, int d, float[] x, int xOffset) {
+        DotProduct scalar = SCALAR.dotProduct();
+        float[] expected = new float[rows + 2];
+        for (int i = 0; i < rows; i++) {
+            expected[1 + i] = (float) scalar.dot(x, xOffset, w, wOffset + i * d, d);
+        }
+        for (DotProduct dp : variants) {
+            float[] out = new float[rows + 2];
+            dp.matVec(w, wOffset, rows, d, x, xOffset, out, 1);
+            assertThat(out).as("%s d=%d rows=%d", dp, d, rows).isEqualTo(expected); // and the floats around untouched
+        }
+    }
+
+    @Test
+    void theProductEqualsTheScalarOnEveryLengthAndRowCount() {
+        List<DotProduct> variants = variants();
+        SplittableRandom r = new SplittableRandom(21);
+        for (int d = 1; d <= 70; d++) {
+            for (int rows : new int[]{1, 3, 4, 5, 7, 8, 9, 17}) {
+                assertEveryVariantEqualsTheScalar(variants, gaussians(r, 5 + rows * d), 5, rows, d, gaussians(r, d + 3), 3);
+            }
+        }
+    }
+
+    @Test
+    void aMatrixPastTheCacheAndRowsWiderThanTheStackCopyGiveTheSameFloats() {
+        List<DotProduct> variants = variants();
+        SplittableRandom r = new SplittableRandom(22);
+        assertEveryVariantEqualsTheScalar(variants, gaussians(r, 1 + 701 * 771), 1, 701, 771, gaussians(r, 771), 0); // 2.06 MiB, tail 3
+        assertEveryVariantEqualsTheScalar(variants, gaussians(r, 9 * 8195), 0, 9, 8195, gaussians(r, 8195), 0); // x past 8,192
+        assertEveryVariantEqualsTheScalar(variants, gaussians(r, 70 * 8195), 0, 70, 8195, gaussians(r, 8195), 0); // both
+    }
+
+    @Test
+    void everyPathKeepsTheDocumentedSummationOrder() {
+        // Rows whose float result depends on the order of the adds: two products of +-2^60 that cancel, in the same
+        // lane or in two, among products near 1. Whatever lies between them in a sum is absorbed (doubles near 2^60
+        // are 256 apart), so another order absorbs other terms and gives another float, where gaussian rows would
+        // agree after rounding to float whatever the order. Lengths with tails of 0 to 7, and long rows; 9 rows take
+        // the grouped and one-row paths, the larger counts the streamed one.
+        List<DotProduct> variants = variants();
+        SplittableRandom r = new SplittableRandom(23);
+        for (int d : new int[]{17, 18, 19, 23, 24, 64, 65, 771, 8195}) {
+            for (int rows : new int[]{9, (1 << 19) / d + 9}) {
+                float[] x = gaussians1(r, d);
+                int[] spikes = {1, d / 2, d - 2};
+                for (int p : spikes) {
+                    x[p] = 0x1p20f;
+                }
+                float[] w = gaussians1(r, rows * d);
+                for (int i = 0; i < rows; i++) {
+                    int plus = spikes[i % 3];
+                    int minus = spikes[(i + 1 + i / 3 % 2) % 3];
+                    w[i * d + plus] = 0x1p40f;
+                    w[i * d + minus] = -0x1p40f;
+                }
+                assertThat(rowsOrderDecides(w, rows, d, x)).as("d=%d rows=%d: rows whose float another order changes", d, rows)
+                        .isGreaterThan(rows / 2);
+                assertEveryVariantEqualsTheScalar(variants, w, 0, rows, d, x, 0);
+            }
+        }
+    }
+
+    /** The rows whose float differs between the specified order and a plain left-to-right sum. */
+    private static int rowsOrderDecides(float[] w, int rows, int d, float[] x) {
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            double leftToRight = 0;
+            for (int j = 0; j < d; j++) {
+                leftToRight += (double) w[i * d + j] * x[j];
+            }
+            count += (float) leftToRight != (float) SCALAR.dotProduct().dot(x, 0, w, i * d, d) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** Gaussian floats of unit scale: products near 1, absorbed by a 2^60 partial sum. */
+    private static float[] gaussians1(SplittableRandom r, int n) {
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) r.nextGaussian();
+        }
+        return out;
+    }
+
+    @Test
+    void rangesOutsideTheArraysAreRefusedBeforeTheCall() {
+        for (DotProduct dp : variants()) {
+            float[] w = new float[12];
+            float[] x = new float[4];
+            float[] out = new float[3];
+            assertThatThrownBy(() -> dp.matVec(w, 1, 3, 4, x, 0, out, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.matVec(w, 0, 3, 4, x, 1, out, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.matVec(w, 0, 3, 4, x, 0, out, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.matVec(w, 0, 1 << 16, 1 << 16, x, 0, out, 0)).isInstanceOf(ArithmeticException.class);
+        }
+    }
+
+    @Test
+    void theNativeLevelsDotProductTakesTheCProductWhenTheLibraryLoads() {
+        assumeTrue(NATIVE.nativeDotProductVariants() > 0, () -> "native: " + NATIVE.nativeProblem());
+        assertThat(NATIVE.dotProduct()).isInstanceOf(NativeDotProduct.class);
+        assertThat(VectorizationProviderTest.vector().dotProduct()).isNotInstanceOf(NativeDotProduct.class);
+        assertThat(NATIVE.dotProduct().toString()).startsWith(NativeLibrary.F32_VARIANTS[NATIVE.nativeDotProductVariants() - 1]);
+    }
+}
