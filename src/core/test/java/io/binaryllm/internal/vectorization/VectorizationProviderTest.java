@@ -323,10 +323,10 @@ class VectorizationProviderTest {
     }
 
     @Test
-    void aMatrixLargerThanTheCacheIsReadRowByRowToTheSameBits() {
+    void aMatrixLargerThanTheCacheIsReadAsFourFarStreamsToTheSameBits() {
         SplittableRandom r = new SplittableRandom(12);
         int rows = 701;
-        int d = 771; // 2.06 MiB of floats: past the size at which rows are streamed one by one; a tail of 3
+        int d = 771; // 2.06 MiB of floats: past the size read as four streams (701 rows: one left over); a tail of 3
         float[] x = gaussians(r, d);
         float[] w = gaussians(r, 1 + rows * d);
         DotProduct scalar = SCALAR.dotProduct();
