@@ -62,6 +62,22 @@ VNNI static int32_t ternary_row_vnni(const void *row, const int8_t *q, int32_t c
     return _mm512_reduce_add_epi32(_mm512_add_epi32(acc0, acc1)) - qsum;
 }
 
+/* Four rows at once, sharing each load of the activations; the four sums reduced together (a sum of ints is
+ * the same in any order). */
+VNNI static void ternary_rows4_vnni(const void *rows, int64_t row_bytes, const int8_t *q, int32_t cols, int32_t qsum, int32_t *out) {
+    const int8_t *t = rows;
+    const __m512i one = _mm512_set1_epi8(1);
+    __m512i acc[4];
+    for (int i = 0; i < 4; i++) acc[i] = _mm512_setzero_si512();
+    for (int32_t c = 0; c < cols; c += 64) {
+        __mmask64 m = cols - c >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << (cols - c)) - 1;
+        __m512i x = _mm512_maskz_loadu_epi8(m, q + c);
+        for (int i = 0; i < 4; i++)
+            acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_add_epi8(_mm512_maskz_loadu_epi8(m, t + i * row_bytes + c), one), x);
+    }
+    for (int i = 0; i < 4; i++) out[i] = _mm512_reduce_add_epi32(acc[i]) - qsum;
+}
+
 /* A block's 64 bytes in one register: lanes 0-31 are half j = 0 (activations n * 32 + m), lanes 32-63 half 1
  * (128 + n * 32 + m); field n of every lane is one vpdpbusd against the two halves' activations. */
 VNNI static int32_t tq2_row_vnni(const void *blocks, const int8_t *q, int32_t cols, int32_t qsum) {
@@ -149,15 +165,23 @@ static int32_t activation_sum(const int8_t *q, int32_t cols) {
 /* One weight row against one token's activations: the row's bytes, the activations, their count and their sum. */
 typedef int32_t (*row_fn)(const void *row, const int8_t *q, int32_t cols, int32_t qsum);
 
+/* Four adjacent rows (row_bytes apart) against one token's activations, into out[0..3]; null where a variant has none. */
+typedef void (*rows4_fn)(const void *rows, int64_t row_bytes, const int8_t *q, int32_t cols, int32_t qsum, int32_t *out);
+
 /* Rows [from, to) of `weights` (`row_bytes` a row) against every token, with the variant's row function; weight rows
  * outside activation rows: a row is read from memory once a chunk of the batch and stays in L1 meanwhile. */
-static void sums(row_fn f, const uint8_t *weights, int64_t row_bytes, int32_t rows, int32_t cols, int32_t from, int32_t to,
+static void sums(row_fn f, rows4_fn f4, const uint8_t *weights, int64_t row_bytes, int32_t rows, int32_t cols, int32_t from, int32_t to,
                  const int8_t *q, int32_t batch, int32_t *out) {
     int32_t qsum[CHUNK];
     for (int32_t b0 = 0; b0 < batch; b0 += CHUNK) {
         int32_t b1 = batch - b0 < CHUNK ? batch : b0 + CHUNK;
         for (int32_t b = b0; b < b1; b++) qsum[b - b0] = activation_sum(q + (int64_t) b * cols, cols);
-        for (int32_t r = from; r < to; r++) {
+        int32_t r = from;
+        if (f4) /* four rows at a time: a short row's call and reduction cost as much as its products */
+            for (; r + 4 <= to; r += 4)
+                for (int32_t b = b0; b < b1; b++)
+                    f4(weights + (int64_t) r * row_bytes, row_bytes, q + (int64_t) b * cols, cols, qsum[b - b0], out + (int64_t) b * rows + r);
+        for (; r < to; r++) {
             const uint8_t *row = weights + (int64_t) r * row_bytes;
             for (int32_t b = b0; b < b1; b++) out[(int64_t) b * rows + r] = f(row, q + (int64_t) b * cols, cols, qsum[b - b0]);
         }
@@ -168,11 +192,11 @@ static void sums(row_fn f, const uint8_t *weights, int64_t row_bytes, int32_t ro
 void blm_ternary_sums(int32_t variant, const int8_t *trits, int32_t rows, int32_t cols, int32_t from, int32_t to,
                       const int8_t *q, int32_t batch, int32_t *out) {
     row_fn f = variant == 2 ? ternary_row_vnni : variant == 1 ? ternary_row_avx2 : ternary_row_scalar;
-    sums(f, (const uint8_t *) trits, cols, rows, cols, from, to, q, batch, out);
+    sums(f, variant == 2 ? ternary_rows4_vnni : 0, (const uint8_t *) trits, cols, rows, cols, from, to, q, batch, out);
 }
 
 void blm_tq2_sums(int32_t variant, const uint8_t *blocks, int32_t rows, int32_t cols, int32_t from, int32_t to,
                   const int8_t *q, int32_t batch, int32_t *out) {
     row_fn f = variant == 2 ? tq2_row_vnni : variant == 1 ? tq2_row_avx2 : tq2_row_scalar;
-    sums(f, blocks, (int64_t) (cols / 256) * 66, rows, cols, from, to, q, batch, out);
+    sums(f, 0, blocks, (int64_t) (cols / 256) * 66, rows, cols, from, to, q, batch, out);
 }
