@@ -154,7 +154,7 @@ public final class Decoder implements AutoCloseable {
         lk.prepare(normed);
         lv.prepare(normed);
         int at = pos * kv;
-        team.run(d + 2 * kv, 8, (long) (d + 2 * kv) * d >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
+        team.run(d + 2 * kv, 8, lq.work() + lk.work() + lv.work() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
             rows(lq, q, 0, from, to, 0, d, sums[0]);
             rows(lk, k, at, from, to, d, kv, sums[1]);
             rows(lv, v, at, from, to, d + kv, kv, sums[2]);
@@ -173,7 +173,7 @@ public final class Decoder implements AutoCloseable {
     /** out = p in, its rows as one range over the team. */
     private void project(Linear p, Linear.Input in, float[] out) {
         p.prepare(in);
-        team.run(p.rows(), 8, (long) p.rows() * p.cols() >= WorkerTeam.SPLIT_FROM,
+        team.run(p.rows(), 8, p.work() >= WorkerTeam.SPLIT_FROM,
                 (part, from, to) -> p.applyRows(in, out, 0, from, to, sums[0]));
     }
 
@@ -184,7 +184,7 @@ public final class Decoder implements AutoCloseable {
         normed.of(xb, 0);
         gate.prepare(normed);
         up.prepare(normed);
-        team.run(hid, 8, 2L * hid * c.dim() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
+        team.run(hid, 8, gate.work() + up.work() >= WorkerTeam.SPLIT_FROM, (part, from, to) -> {
             gate.applyRows(normed, hb, 0, from, to, sums[0]);
             up.applyRows(normed, hb2, 0, from, to, sums[1]);
             Numerics.swiGlu(hb, hb2, from, to, dots[part]);

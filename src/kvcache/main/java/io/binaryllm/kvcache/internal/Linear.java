@@ -77,6 +77,21 @@ public sealed interface Linear {
     /** The plan's kind this projection is. */
     BitLinearPlan.Kind kind();
 
+    /**
+     * The product's work in float multiply-adds, for deciding whether a range of its rows is worth splitting over
+     * threads ({@link WorkerTeam#SPLIT_FROM}): rows x cols for float weights; an integer kernel does
+     * {@link #INTEGER_PRODUCTS_A_FLOAT_ONE} of its multiply-adds in a float one's time (64 int8 products an AVX-512
+     * VNNI instruction against 8 widened double ones), so a low-bit projection counts that many times less and its
+     * short ranges stay on one thread, where a hand-off would cost more than the half it saves.
+     */
+    default long work() {
+        long products = (long) rows() * cols();
+        return kind() == BitLinearPlan.Kind.FLOAT ? products : products / INTEGER_PRODUCTS_A_FLOAT_ONE;
+    }
+
+    /** Integer multiply-adds a float one costs, roughly: see {@link #work()}. */
+    int INTEGER_PRODUCTS_A_FLOAT_ONE = 8;
+
     void apply(float[] x, int xOffset, float[] out, int outOffset);
 
     /** Makes {@code in} ready for {@link #applyRows}: its int8 codes or sign bits, once. On one thread, before a range. */
