@@ -4,11 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * Matrix-vector products in C ({@code native/binaryllm_f32.c}: AVX-512, AVX2 or scalar, the best this CPU runs), one
- * downcall per matrix or row range; every other product by the Java kernel beside it. A decoder's projections read
- * their weights from memory once a token, and the C loop streams them at the memory's rate where the Vector API loop
- * of the same order measured slower; the short products (one head's keys, a cosine) stay in Java, where a call
- * costs nothing.
+ * Many-row products in C ({@code native/binaryllm_f32.c}: AVX-512, AVX2 or scalar, the best this CPU runs), one
+ * downcall per matrix, row range or head: a decoder's projections and classifier ({@link #matVec}) and its attention
+ * scores ({@link #dots}); single products (a cosine) and attention's value sums stay in the Java kernel beside it.
  */
 final class NativeDotProduct implements DotProduct {
     private final NativeLibrary library;
@@ -38,7 +36,21 @@ final class NativeDotProduct implements DotProduct {
 
     @Override
     public void dots(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] out, int outOffset) {
-        java.dots(x, xOffset, w, wOffset, stride, rows, d, out, outOffset);
+        if (rows <= 0) {
+            return;
+        }
+        if (stride < 0) {
+            throw new IllegalArgumentException("stride must be at least 0, got " + stride);
+        }
+        Objects.checkFromIndexSize(wOffset, Math.addExact(Math.multiplyExact(rows - 1, stride), d), w.length);
+        Objects.checkFromIndexSize(xOffset, d, x.length);
+        Objects.checkFromIndexSize(outOffset, rows, out.length);
+        try {
+            library.f32Dots.invokeExact(variant, MemorySegment.ofArray(x), xOffset, MemorySegment.ofArray(w), wOffset, stride, rows, d,
+                    MemorySegment.ofArray(out), outOffset);
+        } catch (Throwable t) {
+            throw new IllegalStateException("blm_f32_dots failed", t);
+        }
     }
 
     @Override

@@ -42,6 +42,7 @@ final class NativeLibrary {
     final MethodHandle ternarySums;
     final MethodHandle tq2Sums;
     final MethodHandle f32MatVec;
+    final MethodHandle f32Dots;
     final Path file;
 
     private NativeLibrary(SymbolLookup lookup, Path file) {
@@ -68,6 +69,8 @@ final class NativeLibrary {
         this.tq2Sums = linker.downcallHandle(lookup.findOrThrow("blm_tq2_sums"), lowBit, heapAccess);
         this.f32MatVec = linker.downcallHandle(lookup.findOrThrow("blm_f32_matvec"), FunctionDescriptor.ofVoid(
                 JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), heapAccess);
+        this.f32Dots = linker.downcallHandle(lookup.findOrThrow("blm_f32_dots"), FunctionDescriptor.ofVoid(
+                JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), heapAccess);
     }
 
     /** The library, or the reason it is not here. */

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The C matrix-vector product (each variant this CPU runs: scalar C, AVX2, AVX-512) against the scalar Java
- * specification, float for float: every row length around the blocks of eight (1 to 70), row counts around the
+ * The C row products (each variant this CPU runs: scalar C, AVX2, AVX-512) against the scalar Java specification,
+ * float for float (the matrix-vector product) and double for double (rows spaced apart, as a head's cached keys): every row length around the blocks of eight (1 to 70), row counts around the
  * eight- and four-row groups, offsets into larger arrays, matrices past the size read row by row, rows wider than
  * the stack copy of x, and rows whose sum depends on the specified order.
  */
@@ -56,6 +56,39 @@ class NativeDotProductTest {
         for (int d = 1; d <= 70; d++) {
             for (int rows : new int[]{1, 3, 4, 5, 7, 8, 9, 17}) {
                 assertEveryVariantEqualsTheScalar(variants, gaussians(r, 5 + rows * d), 5, rows, d, gaussians(r, d + 3), 3);
+            }
+        }
+    }
+
+    @Test
+    void rowsSpacedApartGiveTheScalarDoublesOnEveryPath() {
+        // One head's cached keys: rows stride apart (stride > d), sums in double, so any other order shows; spiked rows
+        // make it show on most rows. In cache (grouped and one by one) and past 2 MiB (four streams).
+        List<DotProduct> variants = variants();
+        DotProduct scalar = SCALAR.dotProduct();
+        SplittableRandom r = new SplittableRandom(24);
+        for (int d : new int[]{1, 7, 8, 9, 17, 32, 48, 65}) {
+            for (int rows : new int[]{1, 3, 4, 5, 8, 9, 17, (1 << 19) / (d + 3) + 5}) {
+                int stride = d + 3;
+                float[] x = gaussians1(r, d + 2);
+                float[] w = gaussians1(r, 4 + rows * stride);
+                if (d >= 8) { // products of +-2^60 at columns 1 and d - 2 that cancel, the rest near 1
+                    x[2 + 1] = 0x1p20f;
+                    x[2 + d - 2] = 0x1p20f;
+                    for (int i = 0; i < rows; i++) {
+                        w[4 + i * stride + 1] = i % 2 == 0 ? 0x1p40f : -0x1p40f;
+                        w[4 + i * stride + d - 2] = i % 2 == 0 ? -0x1p40f : 0x1p40f;
+                    }
+                }
+                for (DotProduct dp : variants) {
+                    double[] out = new double[rows + 2];
+                    dp.dots(x, 2, w, 4, stride, rows, d, out, 1);
+                    assertThat(out[0]).isZero();
+                    assertThat(out[rows + 1]).isZero();
+                    for (int i = 0; i < rows; i++) {
+                        assertThat(out[1 + i]).as("%s d=%d rows=%d row %d", dp, d, rows, i).isEqualTo(scalar.dot(x, 2, w, 4 + i * stride, d));
+                    }
+                }
             }
         }
     }
@@ -131,6 +164,12 @@ class NativeDotProductTest {
             assertThatThrownBy(() -> dp.matVec(w, 0, 3, 4, x, 1, out, 0)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> dp.matVec(w, 0, 3, 4, x, 0, out, 1)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> dp.matVec(w, 0, 1 << 16, 1 << 16, x, 0, out, 0)).isInstanceOf(ArithmeticException.class);
+            double[] sums = new double[3];
+            assertThatThrownBy(() -> dp.dots(x, 0, w, 1, 4, 3, 4, sums, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.dots(x, 0, w, 0, 5, 3, 4, sums, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.dots(x, 1, w, 0, 4, 3, 4, sums, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.dots(x, 0, w, 0, 4, 3, 4, sums, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> dp.dots(x, 0, w, 0, -1, 3, 4, sums, 0)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
