@@ -23,6 +23,10 @@
 
 #define STREAMED_BYTES (2 << 20)
 #define XD_MAX 8192 /* x widened once on the stack up to this many columns; beyond, widened as it is read */
+/* Floats ahead that a streamed row asks for, a cache line every 16 floats: each of the four streams restarts at every
+ * call, and a short matrix's streams end before the hardware prefetchers have ramped up (1 KB ahead measured +5% on a
+ * 110M-parameter decode against none, 4 KB no better). */
+#define PREFETCH 256
 
 /* Where a product's sums go: rounded to float into f, or as they are into g (the other pointer is null). */
 typedef struct {
@@ -81,6 +85,8 @@ AVX512 static void rows4_avx512(const float *w, int32_t d, int64_t stride, int32
         a[i] = _mm512_setzero_pd();
     }
     for (int32_t j = 0; j < blocks; j += 8) {
+        if (apart > 1 && !(j & 15))
+            for (int i = 0; i < 4; i++) _mm_prefetch((const char *) (row[i] + j + PREFETCH), _MM_HINT_T0);
         __m512d xv = x8(xd, x, j);
         for (int i = 0; i < 4; i++) a[i] = _mm512_fmadd_pd(wide8(row[i] + j), xv, a[i]);
     }
@@ -148,6 +154,8 @@ AVX2 static void rows4_avx2(const float *w, int32_t d, int64_t stride, int32_t f
         lo[i] = hi[i] = _mm256_setzero_pd();
     }
     for (int32_t j = 0; j < blocks; j += 8) {
+        if (apart > 1 && !(j & 15))
+            for (int i = 0; i < 4; i++) _mm_prefetch((const char *) (row[i] + j + PREFETCH), _MM_HINT_T0);
         __m256d xl = wide4(x + j), xh = wide4(x + j + 4);
         for (int i = 0; i < 4; i++) {
             lo[i] = _mm256_fmadd_pd(wide4(row[i] + j), xl, lo[i]);
