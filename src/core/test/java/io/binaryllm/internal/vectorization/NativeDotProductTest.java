@@ -70,8 +70,8 @@ class NativeDotProductTest {
         for (int d : new int[]{1, 7, 8, 9, 17, 32, 48, 65}) {
             for (int rows : new int[]{1, 3, 4, 5, 8, 9, 17, (1 << 19) / (d + 3) + 5}) {
                 int stride = d + 3;
-                float[] x = gaussians1(r, d + 2);
-                float[] w = gaussians1(r, 4 + rows * stride);
+                float[] x = OrderSensitiveRows.unitGaussians(r, d + 2);
+                float[] w = OrderSensitiveRows.unitGaussians(r, 4 + rows * stride);
                 if (d >= 8) { // products of +-2^60 at columns 1 and d - 2 that cancel, the rest near 1
                     x[2 + 1] = 0x1p20f;
                     x[2 + d - 2] = 0x1p20f;
@@ -104,54 +104,18 @@ class NativeDotProductTest {
 
     @Test
     void everyPathKeepsTheDocumentedSummationOrder() {
-        // Rows whose float result depends on the order of the adds: two products of +-2^60 that cancel, in the same
-        // lane or in two, among products near 1. Whatever lies between them in a sum is absorbed (doubles near 2^60
-        // are 256 apart), so another order absorbs other terms and gives another float, where gaussian rows would
-        // agree after rounding to float whatever the order. Lengths with tails of 0 to 7, and long rows; 9 rows take
-        // the grouped and one-row paths, the larger counts the streamed one.
+        // Rows whose float another order would change (OrderSensitiveRows); lengths with tails of 0 to 7 and long rows;
+        // 9 rows take the grouped and one-row paths, the larger counts the streamed one.
         List<DotProduct> variants = variants();
         SplittableRandom r = new SplittableRandom(23);
         for (int d : new int[]{17, 18, 19, 23, 24, 64, 65, 771, 8195}) {
             for (int rows : new int[]{9, (1 << 19) / d + 9}) {
-                float[] x = gaussians1(r, d);
-                int[] spikes = {1, d / 2, d - 2};
-                for (int p : spikes) {
-                    x[p] = 0x1p20f;
-                }
-                float[] w = gaussians1(r, rows * d);
-                for (int i = 0; i < rows; i++) {
-                    int plus = spikes[i % 3];
-                    int minus = spikes[(i + 1 + i / 3 % 2) % 3];
-                    w[i * d + plus] = 0x1p40f;
-                    w[i * d + minus] = -0x1p40f;
-                }
-                assertThat(rowsOrderDecides(w, rows, d, x)).as("d=%d rows=%d: rows whose float another order changes", d, rows)
+                OrderSensitiveRows m = new OrderSensitiveRows(r, rows, d);
+                assertThat(m.rowsTheOrderDecides(SCALAR.dotProduct())).as("d=%d rows=%d: rows whose float another order changes", d, rows)
                         .isGreaterThan(rows / 2);
-                assertEveryVariantEqualsTheScalar(variants, w, 0, rows, d, x, 0);
+                assertEveryVariantEqualsTheScalar(variants, m.w, 0, rows, d, m.x, 0);
             }
         }
-    }
-
-    /** The rows whose float differs between the specified order and a plain left-to-right sum. */
-    private static int rowsOrderDecides(float[] w, int rows, int d, float[] x) {
-        int count = 0;
-        for (int i = 0; i < rows; i++) {
-            double leftToRight = 0;
-            for (int j = 0; j < d; j++) {
-                leftToRight += (double) w[i * d + j] * x[j];
-            }
-            count += (float) leftToRight != (float) SCALAR.dotProduct().dot(x, 0, w, i * d, d) ? 1 : 0;
-        }
-        return count;
-    }
-
-    /** Gaussian floats of unit scale: products near 1, absorbed by a 2^60 partial sum. */
-    private static float[] gaussians1(SplittableRandom r, int n) {
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) r.nextGaussian();
-        }
-        return out;
     }
 
     @Test

@@ -323,6 +323,27 @@ class VectorizationProviderTest {
     }
 
     @Test
+    void matrixProductsKeepTheOrderOnRowsWhoseFloatTheOrderDecides() {
+        // Rows whose float another order would change (OrderSensitiveRows): the eight-row, one-row and streamed (four
+        // rows a quarter apart) paths in 512 bits, the four-row and one-row ones in 256.
+        DotProduct scalar = SCALAR.dotProduct();
+        SplittableRandom r = new SplittableRandom(25);
+        for (int d : new int[]{17, 24, 65, 771}) {
+            for (int rows : new int[]{9, (1 << 19) / d + 9}) {
+                OrderSensitiveRows m = new OrderSensitiveRows(r, rows, d);
+                assertThat(m.rowsTheOrderDecides(scalar)).isGreaterThan(rows / 2);
+                for (DotProduct dp : new DotProduct[]{new PanamaDotProduct(true), new PanamaDotProduct(false)}) {
+                    float[] out = new float[rows];
+                    dp.matVec(m.w, 0, rows, d, m.x, 0, out, 0);
+                    for (int i = 0; i < rows; i++) {
+                        assertThat(out[i]).as("d=%d rows=%d row %d", d, rows, i).isEqualTo((float) scalar.dot(m.x, 0, m.w, i * d, d));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aMatrixLargerThanTheCacheIsReadAsFourFarStreamsToTheSameBits() {
         SplittableRandom r = new SplittableRandom(12);
         int rows = 701;
