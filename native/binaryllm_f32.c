@@ -10,8 +10,8 @@
  *
  * A product of two floats is exact in double, so a fused multiply-add is the specification's multiply then add and
  * only the order of the adds decides the bits: lane l of an eight-double accumulator is s[l], filled from eight
- * floats widened lane for lane. Every variant returns the scalar loop's sums, bit for bit. Three variants, chosen per call (the
- * Java side asks blm_f32_variant once): AVX-512F, AVX2 with FMA, scalar, each compiled with its own target attribute.
+ * floats widened lane for lane. Every variant returns the scalar loop's sums, bit for bit. Three variants, chosen per
+ * call (the Java side asks blm_f32_variant once): AVX-512F, AVX2 with FMA, scalar, each with its own target attribute.
  *
  * One row's sum is one chain of dependent adds, so rows run several at a time, their accumulators independent: in
  * cache eight (AVX-512) or four (AVX2) adjacent rows; a matrix larger than a core's L2, read from memory, four rows
