@@ -22,7 +22,9 @@
 #include <immintrin.h>
 
 #define STREAMED_BYTES (2 << 20)
-#define XD_MAX 8192 /* x widened once on the stack up to this many columns; beyond, widened as it is read */
+/* x widened once on the stack up to this many columns (an 8 KB frame: the call runs on a Java thread's stack), beyond
+ * that widened as it is read; a row that long is read from memory, where the extra conversion costs nothing. */
+#define XD_MAX 1024
 /* Floats ahead that a streamed row asks for, a cache line every 16 floats: each of the four streams restarts at every
  * call, and a short matrix's streams end before the hardware prefetchers have ramped up (1 KB ahead measured +5% on a
  * 110M-parameter decode against none, 4 KB no better). */

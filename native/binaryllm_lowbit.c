@@ -62,8 +62,7 @@ VNNI static int32_t ternary_row_vnni(const void *row, const int8_t *q, int32_t c
     return _mm512_reduce_add_epi32(_mm512_add_epi32(acc0, acc1)) - qsum;
 }
 
-/* Four rows at once, sharing each load of the activations; the four sums reduced together (a sum of ints is
- * the same in any order). */
+/* Four rows at once, sharing each load of the activations and the call (a sum of ints is the same in any order). */
 VNNI static void ternary_rows4_vnni(const void *rows, int64_t row_bytes, const int8_t *q, int32_t cols, int32_t qsum, int32_t *out) {
     const int8_t *t = rows;
     const __m512i one = _mm512_set1_epi8(1);

@@ -9,6 +9,7 @@ import java.util.Objects;
  * scores ({@link #dots}); single products (a cosine) and attention's value sums stay in the Java kernel beside it.
  */
 final class NativeDotProduct implements DotProduct {
+    // The C side trusts its arguments: each downcall's ranges are checked first, as an array access in Java would be.
     private final NativeLibrary library;
     private final int variant;
     private final DotProduct java;
@@ -21,7 +22,7 @@ final class NativeDotProduct implements DotProduct {
 
     @Override
     public String toString() {
-        return NativeLibrary.F32_VARIANTS[variant] + " matrix-vector products; others: " + java;
+        return NativeLibrary.F32_VARIANTS[variant] + " row products; others: " + java;
     }
 
     @Override
@@ -55,7 +56,6 @@ final class NativeDotProduct implements DotProduct {
 
     @Override
     public void matVec(float[] w, int wOffset, int rows, int d, float[] x, int xOffset, float[] out, int outOffset) {
-        // The C side trusts its arguments: the ranges are checked here, as an array access in Java would check them.
         Objects.checkFromIndexSize(wOffset, Math.multiplyExact(rows, d), w.length);
         Objects.checkFromIndexSize(xOffset, d, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);

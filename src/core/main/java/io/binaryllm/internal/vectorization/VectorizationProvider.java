@@ -124,8 +124,8 @@ public final class VectorizationProvider {
     }
 
     /**
-     * The double dot product of float rows (cosine, a decoder's products): in Java, with the matrix-vector products
-     * in C at the native level when the library loads (a decoder's projections stream their weights faster there).
+     * The double dot product of float rows (cosine, a decoder's products): in Java, with the many-row products
+     * (matrix-vector, attention scores) in C at the native level when the library loads.
      */
     public DotProduct dotProduct() {
         return nativeDotProduct(-1).orElseGet(this::javaDotProduct);
@@ -137,11 +137,11 @@ public final class VectorizationProvider {
     }
 
     /**
-     * The dot products with the C matrix-vector product at the best variant this CPU runs up to {@code variant} (-1
-     * for the best); empty as {@link #nativeKernel()} is.
+     * The dot products with the C many-row products at the best variant this CPU runs up to {@code variant} (-1 for
+     * the best); empty as {@link #nativeKernel()} is.
      */
     public Optional<DotProduct> nativeDotProduct(int variant) {
-        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        NativeLibrary library = nativeLibrary();
         if (library == null) {
             return Optional.empty();
         }
@@ -149,9 +149,9 @@ public final class VectorizationProvider {
         return Optional.of(new NativeDotProduct(library, v, javaDotProduct()));
     }
 
-    /** The C matrix-vector product's variants this CPU runs, 0 (scalar C) up to the best; none without the library. */
+    /** The C many-row products' variants this CPU runs, 0 (scalar C) up to the best; none without the library. */
     public int nativeDotProductVariants() {
-        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        NativeLibrary library = nativeLibrary();
         return library == null ? 0 : library.f32Variant + 1;
     }
 
@@ -171,11 +171,8 @@ public final class VectorizationProvider {
      * call, once per JVM.
      */
     public Optional<NativeHammingKernel> nativeKernel() {
-        if (cap != Level.NATIVE) {
-            return Optional.empty();
-        }
-        NativeLibrary.Loaded loaded = NativeLibrary.get();
-        return loaded.library() == null ? Optional.empty() : Optional.of(new NativeHammingKernel(loaded.library(), -1));
+        NativeLibrary library = nativeLibrary();
+        return library == null ? Optional.empty() : Optional.of(new NativeHammingKernel(library, -1));
     }
 
     /**
@@ -183,10 +180,7 @@ public final class VectorizationProvider {
      * backend; empty as {@link #nativeKernel()} is.
      */
     public Optional<LowBitKernel> nativeLowBitKernel(int variant) {
-        if (cap != Level.NATIVE) {
-            return Optional.empty();
-        }
-        NativeLibrary library = NativeLibrary.get().library();
+        NativeLibrary library = nativeLibrary();
         if (library == null) {
             return Optional.empty();
         }
@@ -196,8 +190,13 @@ public final class VectorizationProvider {
 
     /** The C low-bit variants this CPU runs, 0 (scalar C) up to the best; none without the library. */
     public int nativeLowBitVariants() {
-        NativeLibrary library = cap == Level.NATIVE ? NativeLibrary.get().library() : null;
+        NativeLibrary library = nativeLibrary();
         return library == null ? 0 : library.lowBitVariant + 1;
+    }
+
+    /** The C library when the cap is native and it loads (once per JVM, on the first call), else null. */
+    private NativeLibrary nativeLibrary() {
+        return cap == Level.NATIVE ? NativeLibrary.get().library() : null;
     }
 
     /** Why {@link #nativeKernel()} is empty, or null when it is not. */

@@ -98,7 +98,7 @@ class NativeDotProductTest {
         List<DotProduct> variants = variants();
         SplittableRandom r = new SplittableRandom(22);
         assertEveryVariantEqualsTheScalar(variants, gaussians(r, 1 + 701 * 771), 1, 701, 771, gaussians(r, 771), 0); // 2.06 MiB, tail 3
-        assertEveryVariantEqualsTheScalar(variants, gaussians(r, 9 * 8195), 0, 9, 8195, gaussians(r, 8195), 0); // x past 8,192
+        assertEveryVariantEqualsTheScalar(variants, gaussians(r, 9 * 1031), 0, 9, 1031, gaussians(r, 1031), 0); // x past 1,024
         assertEveryVariantEqualsTheScalar(variants, gaussians(r, 70 * 8195), 0, 70, 8195, gaussians(r, 8195), 0); // both
     }
 
@@ -108,7 +108,7 @@ class NativeDotProductTest {
         // 9 rows take the grouped and one-row paths, the larger counts the streamed one.
         List<DotProduct> variants = variants();
         SplittableRandom r = new SplittableRandom(23);
-        for (int d : new int[]{17, 18, 19, 23, 24, 64, 65, 771, 8195}) {
+        for (int d : new int[]{17, 18, 19, 23, 24, 64, 65, 771, 1024, 1031, 8195}) {
             for (int rows : new int[]{9, (1 << 19) / d + 9}) {
                 OrderSensitiveRows m = new OrderSensitiveRows(r, rows, d);
                 assertThat(m.rowsTheOrderDecides(SCALAR.dotProduct())).as("d=%d rows=%d: rows whose float another order changes", d, rows)
