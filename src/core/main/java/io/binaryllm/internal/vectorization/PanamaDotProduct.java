@@ -95,8 +95,7 @@ final class PanamaDotProduct implements DotProduct {
      * Rows of w against x, into {@code doubles} or (rounded once) {@code floats}: x widened to double once for all of
      * them, each weight widened as it is read, every row's eight partial sums in the specified order. In 512-bit
      * vectors: eight adjacent rows at a time while the matrix fits in cache, four a quarter of the matrix apart when it
-     * is read from memory; in 256-bit halves,
-     * four rows at a time, then {@link #dot}.
+     * is read from memory; in 256-bit halves, four rows at a time, then {@link #dot}.
      */
     private void rows(float[] x, int xOffset, float[] w, int wOffset, int stride, int rows, int d, double[] doubles, float[] floats, int outOffset) {
         int blocks = d & ~7;
